@@ -1,0 +1,1 @@
+namespace RLKit; internal static class Placeholder {}
