@@ -1,0 +1,36 @@
+namespace RLKit.Autograd;
+
+/// <summary>
+/// A per-thread pool of float arrays bucketed by exact length. RL training repeats the same shapes every
+/// step, so exact buckets give a near-perfect hit rate and keep steady-state allocation near zero.
+/// </summary>
+internal static class BufferPool
+{
+    private const int MaxArraysPerLength = 64;
+
+    [ThreadStatic] private static Dictionary<int, Stack<float[]>>? t_buckets;
+
+    public static float[] Rent(int length, bool clear)
+    {
+        if (length == 0) return [];
+        var buckets = t_buckets ??= new Dictionary<int, Stack<float[]>>();
+        if (buckets.TryGetValue(length, out var stack) && stack.TryPop(out var array))
+        {
+            if (clear) Array.Clear(array);
+            return array;
+        }
+        return new float[length];
+    }
+
+    public static void Return(float[] array)
+    {
+        if (array.Length == 0) return;
+        var buckets = t_buckets ??= new Dictionary<int, Stack<float[]>>();
+        if (!buckets.TryGetValue(array.Length, out var stack))
+        {
+            stack = new Stack<float[]>();
+            buckets[array.Length] = stack;
+        }
+        if (stack.Count < MaxArraysPerLength) stack.Push(array);
+    }
+}

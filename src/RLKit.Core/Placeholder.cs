@@ -1,1 +1,0 @@
-namespace RLKit; internal static class Placeholder {}
