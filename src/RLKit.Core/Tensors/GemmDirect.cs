@@ -1,0 +1,396 @@
+using System.Runtime.CompilerServices;
+
+namespace RLKit.Tensors;
+
+/// <summary>
+/// Unpacked kernels for skinny products (few rows of C, or few columns), where packing would cost as much as
+/// the arithmetic: they stream the operands in place.
+/// </summary>
+/// <remarks>
+/// Like the packed path, each C element is accumulated from zero in one fixed order and added to C once, so
+/// the result does not depend on how C is split among threads.
+/// </remarks>
+internal static unsafe class GemmDirect
+{
+    /// <summary>
+    /// C = (accumulate ? C : 0) + op(A) · B for B not transposed: rows of C in blocks of up to
+    /// <see cref="IGemmSimd{TVec}.DirectRows"/>, each block sweeping B once, row by row, two vectors of
+    /// columns at a time, with op(A) broadcast element by element (any storage order).
+    /// </summary>
+    /// <remarks>
+    /// This is the acting path (a batch of 1..8 observations times a weight matrix): B is read exactly once
+    /// when m ≤ 8, which is as good as it gets for a memory-bound product. The ragged right edge
+    /// (n mod 2·Width columns) is copied zero-padded into scratch so the same kernel handles it.
+    /// </remarks>
+    [SkipLocalsInit]
+    public static void RowBroadcast<TSimd, TVec>(in GemmProblem p)
+        where TSimd : struct, IGemmSimd<TVec>
+        where TVec : struct
+    {
+        int nr = 2 * TSimd.Width;
+        int rowBlock = TSimd.DirectRows;
+        int full = p.N - (p.N % nr);
+        int tail = p.N - full;
+        nint rowStride = p.ARowStride;
+        nint depthStride = p.AColumnStride;
+        bool overwrite = !p.Accumulate;
+
+        float* bTail = null;
+        if (tail > 0)
+        {
+            bTail = GemmBuffers.PackedB((long)p.K * nr);
+            for (int q = 0; q < p.K; q++)
+            {
+                float* source = p.B + ((nint)q * p.Ldb) + full;
+                float* target = bTail + ((nint)q * nr);
+                int c = 0;
+                for (; c < tail; c++)
+                {
+                    target[c] = source[c];
+                }
+
+                for (; c < nr; c++)
+                {
+                    target[c] = 0f;
+                }
+            }
+        }
+
+        float* cTail = stackalloc float[8 * 32];
+        for (int i0 = 0; i0 < p.M; i0 += rowBlock)
+        {
+            int rows = Math.Min(rowBlock, p.M - i0);
+            float* a = p.A + (i0 * rowStride);
+            float* c = p.C + ((nint)i0 * p.Ldc);
+            if (full > 0)
+            {
+                RowBlock<TSimd, TVec>(rows, full, p.K, a, rowStride, depthStride, p.B, p.Ldb, c, p.Ldc, overwrite);
+            }
+
+            if (tail > 0)
+            {
+                RowBlock<TSimd, TVec>(rows, nr, p.K, a, rowStride, depthStride, bTail, nr, cTail, nr, overwrite: true);
+                MergeTile(cTail, nr, c + full, p.Ldc, rows, tail, overwrite);
+            }
+        }
+    }
+
+    /// <summary>
+    /// C = (accumulate ? C : 0) + A · Bᵀ with A stored m × k and B stored n × k: every C element is a dot product
+    /// of two contiguous rows, computed four rows × three columns at a time (12 vector accumulators).
+    /// </summary>
+    public static void Dot<TSimd, TVec>(in GemmProblem p)
+        where TSimd : struct, IGemmSimd<TVec>
+        where TVec : struct
+    {
+        bool overwrite = !p.Accumulate;
+        for (int i0 = 0; i0 < p.M; i0 += DotRows)
+        {
+            float* a = p.A + ((nint)i0 * p.Lda);
+            float* c = p.C + ((nint)i0 * p.Ldc);
+            switch (Math.Min(DotRows, p.M - i0))
+            {
+                case 4: DotBlock<TSimd, TVec, GemmRows4>(p.N, p.K, a, p.Lda, p.B, p.Ldb, c, p.Ldc, overwrite); break;
+                case 3: DotBlock<TSimd, TVec, GemmRows3>(p.N, p.K, a, p.Lda, p.B, p.Ldb, c, p.Ldc, overwrite); break;
+                case 2: DotBlock<TSimd, TVec, GemmRows2>(p.N, p.K, a, p.Lda, p.B, p.Ldb, c, p.Ldc, overwrite); break;
+                default: DotBlock<TSimd, TVec, GemmRows1>(p.N, p.K, a, p.Lda, p.B, p.Ldb, c, p.Ldc, overwrite); break;
+            }
+        }
+    }
+
+    /// <summary>Rows of C per dot-product block (times <see cref="DotColumns"/> columns = 12 accumulators).</summary>
+    public const int DotRows = 4;
+
+    /// <summary>Columns of C per dot-product block.</summary>
+    public const int DotColumns = 3;
+
+    /// <summary>
+    /// Writes the transpose of the row-major <paramref name="rows"/> × <paramref name="cols"/> matrix at
+    /// <paramref name="source"/> (leading dimension <paramref name="ld"/>) to <paramref name="destination"/>,
+    /// row-major cols × rows. Used only to stage an operand whose other side is tiny (≤ 8).
+    /// </summary>
+    public static void Transpose(float* source, int rows, int cols, int ld, float* destination)
+    {
+        for (int i = 0; i < rows; i++)
+        {
+            float* row = source + ((nint)i * ld);
+            for (int j = 0; j < cols; j++)
+            {
+                destination[((nint)j * rows) + i] = row[j];
+            }
+        }
+    }
+
+    /// <summary>C (m × n) = (overwrite ? 0 : C) + Sᵀ, where S is row-major n × m.</summary>
+    public static void MergeTransposed(float* s, float* c, int m, int n, int ldc, bool overwrite)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            float* row = c + ((nint)i * ldc);
+            for (int j = 0; j < n; j++)
+            {
+                float value = s[((nint)j * m) + i];
+                row[j] = overwrite ? value : row[j] + value;
+            }
+        }
+    }
+
+    /// <summary>C (rows × cols) = (overwrite ? 0 : C) + T for a scratch tile T with leading dimension ldt.</summary>
+    public static void MergeTile(float* tile, int ldt, float* c, int ldc, int rows, int cols, bool overwrite)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            float* source = tile + ((nint)r * ldt);
+            float* target = c + ((nint)r * ldc);
+            for (int j = 0; j < cols; j++)
+            {
+                target[j] = overwrite ? source[j] : target[j] + source[j];
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RowBlock<TSimd, TVec>(int rows, int cols, int k, float* a, nint rowStride, nint depthStride, float* b, nint ldb, float* c, nint ldc, bool overwrite)
+        where TSimd : struct, IGemmSimd<TVec>
+        where TVec : struct
+    {
+        switch (rows)
+        {
+            case 8: RowBlock<TSimd, TVec, GemmRows8>(cols, k, a, rowStride, depthStride, b, ldb, c, ldc, overwrite); break;
+            case 7: RowBlock<TSimd, TVec, GemmRows7>(cols, k, a, rowStride, depthStride, b, ldb, c, ldc, overwrite); break;
+            case 6: RowBlock<TSimd, TVec, GemmRows6>(cols, k, a, rowStride, depthStride, b, ldb, c, ldc, overwrite); break;
+            case 5: RowBlock<TSimd, TVec, GemmRows5>(cols, k, a, rowStride, depthStride, b, ldb, c, ldc, overwrite); break;
+            case 4: RowBlock<TSimd, TVec, GemmRows4>(cols, k, a, rowStride, depthStride, b, ldb, c, ldc, overwrite); break;
+            case 3: RowBlock<TSimd, TVec, GemmRows3>(cols, k, a, rowStride, depthStride, b, ldb, c, ldc, overwrite); break;
+            case 2: RowBlock<TSimd, TVec, GemmRows2>(cols, k, a, rowStride, depthStride, b, ldb, c, ldc, overwrite); break;
+            default: RowBlock<TSimd, TVec, GemmRows1>(cols, k, a, rowStride, depthStride, b, ldb, c, ldc, overwrite); break;
+        }
+    }
+
+    // Same register tile as the packed micro-kernel (rows × two vectors), but reading A and B in place.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    private static void RowBlock<TSimd, TVec, TRows>(int cols, int k, float* a, nint rowStride, nint depthStride, float* b, nint ldb, float* c, nint ldc, bool overwrite)
+        where TSimd : struct, IGemmSimd<TVec>
+        where TVec : struct
+        where TRows : struct, IGemmRows
+    {
+        int w = TSimd.Width;
+        for (int j = 0; j < cols; j += 2 * w)
+        {
+            TVec c00 = TSimd.Zero, c01 = TSimd.Zero;
+            TVec c10 = TSimd.Zero, c11 = TSimd.Zero;
+            TVec c20 = TSimd.Zero, c21 = TSimd.Zero;
+            TVec c30 = TSimd.Zero, c31 = TSimd.Zero;
+            TVec c40 = TSimd.Zero, c41 = TSimd.Zero;
+            TVec c50 = TSimd.Zero, c51 = TSimd.Zero;
+            TVec c60 = TSimd.Zero, c61 = TSimd.Zero;
+            TVec c70 = TSimd.Zero, c71 = TSimd.Zero;
+            float* ap = a;
+            float* bp = b + j;
+            for (int p = 0; p < k; p++)
+            {
+                TVec b0 = TSimd.Load(bp);
+                TVec b1 = TSimd.Load(bp + w);
+                TVec ar = TSimd.Broadcast(ap[0]);
+                c00 = TSimd.MulAdd(ar, b0, c00);
+                c01 = TSimd.MulAdd(ar, b1, c01);
+                if (TRows.Count > 1)
+                {
+                    ar = TSimd.Broadcast(ap[rowStride]);
+                    c10 = TSimd.MulAdd(ar, b0, c10);
+                    c11 = TSimd.MulAdd(ar, b1, c11);
+                }
+
+                if (TRows.Count > 2)
+                {
+                    ar = TSimd.Broadcast(ap[2 * rowStride]);
+                    c20 = TSimd.MulAdd(ar, b0, c20);
+                    c21 = TSimd.MulAdd(ar, b1, c21);
+                }
+
+                if (TRows.Count > 3)
+                {
+                    ar = TSimd.Broadcast(ap[3 * rowStride]);
+                    c30 = TSimd.MulAdd(ar, b0, c30);
+                    c31 = TSimd.MulAdd(ar, b1, c31);
+                }
+
+                if (TRows.Count > 4)
+                {
+                    ar = TSimd.Broadcast(ap[4 * rowStride]);
+                    c40 = TSimd.MulAdd(ar, b0, c40);
+                    c41 = TSimd.MulAdd(ar, b1, c41);
+                }
+
+                if (TRows.Count > 5)
+                {
+                    ar = TSimd.Broadcast(ap[5 * rowStride]);
+                    c50 = TSimd.MulAdd(ar, b0, c50);
+                    c51 = TSimd.MulAdd(ar, b1, c51);
+                }
+
+                if (TRows.Count > 6)
+                {
+                    ar = TSimd.Broadcast(ap[6 * rowStride]);
+                    c60 = TSimd.MulAdd(ar, b0, c60);
+                    c61 = TSimd.MulAdd(ar, b1, c61);
+                }
+
+                if (TRows.Count > 7)
+                {
+                    ar = TSimd.Broadcast(ap[7 * rowStride]);
+                    c70 = TSimd.MulAdd(ar, b0, c70);
+                    c71 = TSimd.MulAdd(ar, b1, c71);
+                }
+
+                ap += depthStride;
+                bp += ldb;
+            }
+
+            float* cj = c + j;
+            GemmMicroKernel.StoreRow<TSimd, TVec>(cj, c00, c01, overwrite);
+            if (TRows.Count > 1)
+            {
+                GemmMicroKernel.StoreRow<TSimd, TVec>(cj + (1 * ldc), c10, c11, overwrite);
+            }
+
+            if (TRows.Count > 2)
+            {
+                GemmMicroKernel.StoreRow<TSimd, TVec>(cj + (2 * ldc), c20, c21, overwrite);
+            }
+
+            if (TRows.Count > 3)
+            {
+                GemmMicroKernel.StoreRow<TSimd, TVec>(cj + (3 * ldc), c30, c31, overwrite);
+            }
+
+            if (TRows.Count > 4)
+            {
+                GemmMicroKernel.StoreRow<TSimd, TVec>(cj + (4 * ldc), c40, c41, overwrite);
+            }
+
+            if (TRows.Count > 5)
+            {
+                GemmMicroKernel.StoreRow<TSimd, TVec>(cj + (5 * ldc), c50, c51, overwrite);
+            }
+
+            if (TRows.Count > 6)
+            {
+                GemmMicroKernel.StoreRow<TSimd, TVec>(cj + (6 * ldc), c60, c61, overwrite);
+            }
+
+            if (TRows.Count > 7)
+            {
+                GemmMicroKernel.StoreRow<TSimd, TVec>(cj + (7 * ldc), c70, c71, overwrite);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    private static void DotBlock<TSimd, TVec, TRows>(int n, int k, float* a, nint lda, float* b, nint ldb, float* c, nint ldc, bool overwrite)
+        where TSimd : struct, IGemmSimd<TVec>
+        where TVec : struct
+        where TRows : struct, IGemmRows
+    {
+        int w = TSimd.Width;
+        int kv = k - (k % w);
+        float* a0 = a;
+        float* a1 = a + (TRows.Count > 1 ? lda : 0);
+        float* a2 = a + (TRows.Count > 2 ? 2 * lda : 0);
+        float* a3 = a + (TRows.Count > 3 ? 3 * lda : 0);
+        for (int j = 0; j < n; j += DotColumns)
+        {
+            // A ragged last group re-reads its first column in place of the missing ones and discards the copies.
+            float* b0 = b + ((nint)j * ldb);
+            float* b1 = j + 1 < n ? b0 + ldb : b0;
+            float* b2 = j + 2 < n ? b0 + (2 * ldb) : b0;
+            TVec s00 = TSimd.Zero, s01 = TSimd.Zero, s02 = TSimd.Zero;
+            TVec s10 = TSimd.Zero, s11 = TSimd.Zero, s12 = TSimd.Zero;
+            TVec s20 = TSimd.Zero, s21 = TSimd.Zero, s22 = TSimd.Zero;
+            TVec s30 = TSimd.Zero, s31 = TSimd.Zero, s32 = TSimd.Zero;
+            for (int p = 0; p < kv; p += w)
+            {
+                TVec v0 = TSimd.Load(b0 + p);
+                TVec v1 = TSimd.Load(b1 + p);
+                TVec v2 = TSimd.Load(b2 + p);
+                TVec ar = TSimd.Load(a0 + p);
+                s00 = TSimd.MulAdd(ar, v0, s00);
+                s01 = TSimd.MulAdd(ar, v1, s01);
+                s02 = TSimd.MulAdd(ar, v2, s02);
+                if (TRows.Count > 1)
+                {
+                    ar = TSimd.Load(a1 + p);
+                    s10 = TSimd.MulAdd(ar, v0, s10);
+                    s11 = TSimd.MulAdd(ar, v1, s11);
+                    s12 = TSimd.MulAdd(ar, v2, s12);
+                }
+
+                if (TRows.Count > 2)
+                {
+                    ar = TSimd.Load(a2 + p);
+                    s20 = TSimd.MulAdd(ar, v0, s20);
+                    s21 = TSimd.MulAdd(ar, v1, s21);
+                    s22 = TSimd.MulAdd(ar, v2, s22);
+                }
+
+                if (TRows.Count > 3)
+                {
+                    ar = TSimd.Load(a3 + p);
+                    s30 = TSimd.MulAdd(ar, v0, s30);
+                    s31 = TSimd.MulAdd(ar, v1, s31);
+                    s32 = TSimd.MulAdd(ar, v2, s32);
+                }
+            }
+
+            int valid = Math.Min(DotColumns, n - j);
+            float* cj = c + j;
+            FinishRow<TSimd, TVec>(s00, s01, s02, a0, b0, b1, b2, kv, k, cj, valid, overwrite);
+            if (TRows.Count > 1)
+            {
+                FinishRow<TSimd, TVec>(s10, s11, s12, a1, b0, b1, b2, kv, k, cj + (1 * ldc), valid, overwrite);
+            }
+
+            if (TRows.Count > 2)
+            {
+                FinishRow<TSimd, TVec>(s20, s21, s22, a2, b0, b1, b2, kv, k, cj + (2 * ldc), valid, overwrite);
+            }
+
+            if (TRows.Count > 3)
+            {
+                FinishRow<TSimd, TVec>(s30, s31, s32, a3, b0, b1, b2, kv, k, cj + (3 * ldc), valid, overwrite);
+            }
+        }
+    }
+
+    // Reduces the three vector accumulators of one row, folds in the k tail past the last full vector
+    // (scalar, in increasing k), and stores the valid columns.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FinishRow<TSimd, TVec>(TVec s0, TVec s1, TVec s2, float* a, float* b0, float* b1, float* b2, int kv, int k, float* c, int valid, bool overwrite)
+        where TSimd : struct, IGemmSimd<TVec>
+        where TVec : struct
+    {
+        float t0 = TSimd.Sum(s0);
+        float t1 = TSimd.Sum(s1);
+        float t2 = TSimd.Sum(s2);
+        for (int p = kv; p < k; p++)
+        {
+            float ap = a[p];
+            t0 = TSimd.ScalarMulAdd(ap, b0[p], t0);
+            t1 = TSimd.ScalarMulAdd(ap, b1[p], t1);
+            t2 = TSimd.ScalarMulAdd(ap, b2[p], t2);
+        }
+
+        c[0] = overwrite ? t0 : c[0] + t0;
+        if (valid > 1)
+        {
+            c[1] = overwrite ? t1 : c[1] + t1;
+        }
+
+        if (valid > 2)
+        {
+            c[2] = overwrite ? t2 : c[2] + t2;
+        }
+    }
+}

@@ -1,0 +1,263 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
+namespace RLKit.Tensors;
+
+/// <summary>
+/// The handful of vector operations the GEMM kernels need, as static abstract members so that a kernel
+/// written once as a generic method is specialised by the JIT for each vector width (the type
+/// arguments are structs, so every call below is devirtualised and inlined).
+/// </summary>
+/// <typeparam name="TVec">The vector type, e.g. <see cref="Vector512{T}"/> of float.</typeparam>
+internal interface IGemmSimd<TVec>
+    where TVec : struct
+{
+    /// <summary>Gets the number of floats in one vector.</summary>
+    static abstract int Width { get; }
+
+    /// <summary>Gets MR, the row count of the packed micro-kernel (its tile is MR × 2·Width).</summary>
+    static abstract int PackedRows { get; }
+
+    /// <summary>Gets the largest row block of the direct (unpacked) row-broadcast kernel.</summary>
+    static abstract int DirectRows { get; }
+
+    /// <summary>Gets the all-zero vector.</summary>
+    static abstract TVec Zero { get; }
+
+    /// <summary>Loads <see cref="Width"/> floats (no alignment required).</summary>
+    static abstract unsafe TVec Load(float* source);
+
+    /// <summary>Stores <see cref="Width"/> floats (no alignment required).</summary>
+    static abstract unsafe void Store(float* destination, TVec value);
+
+    /// <summary>Broadcasts one float to every lane.</summary>
+    static abstract TVec Broadcast(float value);
+
+    /// <summary>Returns <paramref name="accumulator"/> + <paramref name="left"/>·<paramref name="right"/>.</summary>
+    static abstract TVec MulAdd(TVec left, TVec right, TVec accumulator);
+
+    /// <summary>Returns the lane-wise sum.</summary>
+    static abstract TVec Add(TVec left, TVec right);
+
+    /// <summary>Returns the sum of all lanes (a fixed reduction tree, hence deterministic).</summary>
+    static abstract float Sum(TVec value);
+
+    /// <summary>The scalar counterpart of <see cref="MulAdd"/>, rounding exactly like one of its lanes.</summary>
+    static abstract float ScalarMulAdd(float left, float right, float accumulator);
+}
+
+/// <summary>AVX-512 (16 floats, FMA). Only used when <see cref="Avx512F.IsSupported"/>.</summary>
+internal readonly struct GemmSimd512 : IGemmSimd<Vector512<float>>
+{
+    /// <inheritdoc/>
+    public static int Width => 16;
+
+    // 8 rows × 32 columns: 16 zmm accumulators + 2 B vectors + 1 broadcast. Zen 5 retires two 512-bit
+    // FMAs per cycle with latency 4, so 16 independent chains keep both pipes busy; 8 broadcasts + 2
+    // loads per 16 FMAs stay well inside its load bandwidth. 12 rows (24 accumulators) measured no faster
+    // and wastes more work on the ragged bottom edge of small matrices.
+    /// <inheritdoc/>
+    public static int PackedRows => 8;
+
+    /// <inheritdoc/>
+    public static int DirectRows => 8;
+
+    /// <inheritdoc/>
+    public static Vector512<float> Zero => Vector512<float>.Zero;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector512<float> Load(float* source) => Vector512.Load(source);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void Store(float* destination, Vector512<float> value) => value.Store(destination);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Broadcast(float value) => Vector512.Create(value);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> MulAdd(Vector512<float> left, Vector512<float> right, Vector512<float> accumulator)
+        => Avx512F.FusedMultiplyAdd(left, right, accumulator);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Add(Vector512<float> left, Vector512<float> right) => left + right;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector512<float> value) => Vector512.Sum(value);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float ScalarMulAdd(float left, float right, float accumulator)
+        => MathF.FusedMultiplyAdd(left, right, accumulator);
+}
+
+/// <summary>AVX2 + FMA (8 floats). Only used when <see cref="Avx2.IsSupported"/> and <see cref="Fma.IsSupported"/>.</summary>
+internal readonly struct GemmSimd256 : IGemmSimd<Vector256<float>>
+{
+    /// <inheritdoc/>
+    public static int Width => 8;
+
+    // 6 rows × 16 columns: 12 ymm accumulators + 2 B vectors + 1 broadcast = 15 of the 16 registers plain
+    // AVX2 has. With AVX-512VL the JIT may use ymm16-31 too, but then the 512-bit kernel is chosen anyway.
+    /// <inheritdoc/>
+    public static int PackedRows => 6;
+
+    /// <inheritdoc/>
+    public static int DirectRows => Avx512F.VL.IsSupported ? 8 : 4;
+
+    /// <inheritdoc/>
+    public static Vector256<float> Zero => Vector256<float>.Zero;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector256<float> Load(float* source) => Vector256.Load(source);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void Store(float* destination, Vector256<float> value) => value.Store(destination);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Broadcast(float value) => Vector256.Create(value);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> MulAdd(Vector256<float> left, Vector256<float> right, Vector256<float> accumulator)
+        => Fma.MultiplyAdd(left, right, accumulator);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Add(Vector256<float> left, Vector256<float> right) => left + right;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector256<float> value) => Vector256.Sum(value);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float ScalarMulAdd(float left, float right, float accumulator)
+        => MathF.FusedMultiplyAdd(left, right, accumulator);
+}
+
+/// <summary>
+/// Portable 128-bit fallback (SSE, Arm64 AdvSimd, or software): makes no FMA assumption, it uses
+/// <see cref="Vector128.MultiplyAddEstimate(Vector128{float}, Vector128{float}, Vector128{float})"/>, which fuses
+/// where the hardware can and otherwise multiplies then adds. On one machine the choice is fixed, so results stay
+/// deterministic.
+/// </summary>
+internal readonly struct GemmSimd128 : IGemmSimd<Vector128<float>>
+{
+    /// <inheritdoc/>
+    public static int Width => 4;
+
+    // Arm64 has 32 vector registers: 8 rows × 8 columns = 16 accumulators fit with room to spare.
+    // x64 without AVX2 has 16: 6 rows (12 accumulators + 2 B + 1 broadcast) is the most that fits.
+    /// <inheritdoc/>
+    public static int PackedRows => AdvSimd.Arm64.IsSupported ? 8 : 6;
+
+    /// <inheritdoc/>
+    public static int DirectRows => AdvSimd.Arm64.IsSupported || Avx512F.VL.IsSupported ? 8 : 4;
+
+    /// <inheritdoc/>
+    public static Vector128<float> Zero => Vector128<float>.Zero;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector128<float> Load(float* source) => Vector128.Load(source);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void Store(float* destination, Vector128<float> value) => value.Store(destination);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Broadcast(float value) => Vector128.Create(value);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MulAdd(Vector128<float> left, Vector128<float> right, Vector128<float> accumulator)
+        => Vector128.MultiplyAddEstimate(left, right, accumulator);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Add(Vector128<float> left, Vector128<float> right) => left + right;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector128<float> value) => Vector128.Sum(value);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float ScalarMulAdd(float left, float right, float accumulator)
+        => float.MultiplyAddEstimate(left, right, accumulator);
+}
+
+/// <summary>A compile-time row count: the JIT folds <see cref="Count"/> and drops the code for unused rows.</summary>
+internal interface IGemmRows
+{
+    /// <summary>Gets the number of rows.</summary>
+    static abstract int Count { get; }
+}
+
+/// <summary>One row.</summary>
+internal readonly struct GemmRows1 : IGemmRows
+{
+    /// <inheritdoc/>
+    public static int Count => 1;
+}
+
+/// <summary>Two rows.</summary>
+internal readonly struct GemmRows2 : IGemmRows
+{
+    /// <inheritdoc/>
+    public static int Count => 2;
+}
+
+/// <summary>Three rows.</summary>
+internal readonly struct GemmRows3 : IGemmRows
+{
+    /// <inheritdoc/>
+    public static int Count => 3;
+}
+
+/// <summary>Four rows.</summary>
+internal readonly struct GemmRows4 : IGemmRows
+{
+    /// <inheritdoc/>
+    public static int Count => 4;
+}
+
+/// <summary>Five rows.</summary>
+internal readonly struct GemmRows5 : IGemmRows
+{
+    /// <inheritdoc/>
+    public static int Count => 5;
+}
+
+/// <summary>Six rows.</summary>
+internal readonly struct GemmRows6 : IGemmRows
+{
+    /// <inheritdoc/>
+    public static int Count => 6;
+}
+
+/// <summary>Seven rows.</summary>
+internal readonly struct GemmRows7 : IGemmRows
+{
+    /// <inheritdoc/>
+    public static int Count => 7;
+}
+
+/// <summary>Eight rows.</summary>
+internal readonly struct GemmRows8 : IGemmRows
+{
+    /// <inheritdoc/>
+    public static int Count => 8;
+}
