@@ -232,6 +232,11 @@ public static class SafeTensors
     /// Reads safetensors data from <paramref name="stream"/>, starting at its current position; the
     /// data must extend exactly to the end of the stream. The stream is not closed.
     /// </summary>
+    /// <remarks>
+    /// With a seekable stream the header's layout is checked against the stream length before any
+    /// tensor is allocated; a forward-only stream is checked as it is read, so a truncated one may
+    /// allocate the tensor it ends in before the error is detected.
+    /// </remarks>
     /// <exception cref="SafeTensorsFormatException">If the data is truncated, corrupt or holds an unsupported dtype.</exception>
     public static SafeTensorsFile Read(Stream stream)
     {
