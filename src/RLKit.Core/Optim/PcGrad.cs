@@ -148,6 +148,12 @@ public sealed class PcGrad
         return conflicts;
     }
 
+    /// <summary>The projected gradient of loss <paramref name="index"/> on the shared subset (flattened) from the last call.</summary>
+    internal ReadOnlySpan<float> ProjectedGradient(int index) => _projected[index];
+
+    /// <summary>The original gradient of loss <paramref name="index"/> on the shared subset (flattened) from the last call.</summary>
+    internal ReadOnlySpan<float> OriginalGradient(int index) => _gradients[index];
+
     private static double Dot(float[] a, float[] b)
     {
         double sum = 0;
