@@ -44,8 +44,8 @@ public class ConvTests
     public void TwoChannelsTwoOutputsHandComputed()
     {
         // x channel 0 = [1, 2, 3], channel 1 = [0, 1, 0]; kernel 2, no padding → outLength 2.
-        // out 0 weights: ch0 [1, 1], ch1 [0, 2] → l=0: 1+2 + 0+2 = 5; l=1: 2+3 + 2·0 = 5 (+ ch1 x[1]·0 = 0) → 5.
-        // out 1 weights: ch0 [−1, 0], ch1 [1, 0] → l=0: −1 + 0 = −1; l=1: −2 + 1 = −1.
+        // out 0, weights ch0 [1, 1], ch1 [0, 2]: l=0: (1 + 2) + (0·0 + 2·1) = 5; l=1: (2 + 3) + (0·1 + 2·0) = 5.
+        // out 1, weights ch0 [−1, 0], ch1 [1, 0]: l=0: −1 + 0 = −1; l=1: −2 + 1 = −1.
         var input = Tensor.FromArray([1f, 2f, 3f, 0f, 1f, 0f], 1, 2, 3);
         var weight = Tensor.FromArray([1f, 1f, 0f, 2f, -1f, 0f, 1f, 0f], 2, 2, 2);
         var y = Tensor.Conv1d(input, weight);
