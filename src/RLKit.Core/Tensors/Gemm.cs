@@ -315,8 +315,8 @@ internal static unsafe class Gemm
             (int rowUnit, int colUnit) = path switch
             {
                 GemmPath.Packed => (TSimd.PackedRows, 2 * TSimd.Width),
-                GemmPath.RowBroadcast => (TSimd.DirectRows, 2 * TSimd.Width),
-                _ => (GemmDirect.DotRows, GemmDirect.DotColumns),
+                GemmPath.RowBroadcast => (GemmDirect.RowBroadcastRows<TSimd, TVec>(), 2 * TSimd.Width),
+                _ => (GemmDirect.DotRows<TSimd, TVec>(), GemmDirect.DotColumns),
             };
 
             var grid = GemmGrid.Choose(p.M, p.N, rowUnit, colUnit, parts);

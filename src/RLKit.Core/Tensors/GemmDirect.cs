@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace RLKit.Tensors;
 
@@ -12,23 +13,39 @@ namespace RLKit.Tensors;
 /// </remarks>
 internal static unsafe class GemmDirect
 {
+    /// <summary>Columns of C per dot-product block (with up to four rows: 16 vector accumulators).</summary>
+    public const int DotColumns = 4;
+
+    /// <summary>Gets the rows of C per row-broadcast block: enough to fill the accumulators at two vectors per row.</summary>
+    public static int RowBroadcastRows<TSimd, TVec>()
+        where TSimd : struct, IGemmSimd<TVec>
+        where TVec : struct
+        => TSimd.Accumulators / 2;
+
+    /// <summary>Gets the rows of C per dot-product block: enough to fill the accumulators at four columns per row.</summary>
+    public static int DotRows<TSimd, TVec>()
+        where TSimd : struct, IGemmSimd<TVec>
+        where TVec : struct
+        => TSimd.Accumulators / DotColumns;
+
     /// <summary>
     /// C = (accumulate ? C : 0) + op(A) · B for B not transposed: rows of C in blocks of up to
-    /// <see cref="IGemmSimd{TVec}.DirectRows"/>, each block sweeping B once, row by row, two vectors of
-    /// columns at a time, with op(A) broadcast element by element (any storage order).
+    /// <see cref="RowBroadcastRows{TSimd, TVec}"/>, each block sweeping B once, row by row, several vectors of
+    /// columns at a time, with op(A) broadcast element by element (either storage order).
     /// </summary>
     /// <remarks>
-    /// This is the acting path (a batch of 1..8 observations times a weight matrix): B is read exactly once
-    /// when m ≤ 8, which is as good as it gets for a memory-bound product. The ragged right edge
-    /// (n mod 2·Width columns) is copied zero-padded into scratch so the same kernel handles it.
+    /// This is the small-batch path (1..8 rows times a weight matrix): B is read exactly once when m ≤ 8, as
+    /// good as it gets for a memory-bound product. The ragged right edge (n mod 2·Width columns) is copied
+    /// zero-padded into scratch so the same kernel handles it.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     public static void RowBroadcast<TSimd, TVec>(in GemmProblem p)
         where TSimd : struct, IGemmSimd<TVec>
         where TVec : struct
     {
         int nr = 2 * TSimd.Width;
-        int rowBlock = TSimd.DirectRows;
+        int rowBlock = RowBroadcastRows<TSimd, TVec>();
         int full = p.N - (p.N % nr);
         int tail = p.N - full;
         nint rowStride = p.ARowStride;
@@ -77,18 +94,25 @@ internal static unsafe class GemmDirect
 
     /// <summary>
     /// C = (accumulate ? C : 0) + A · Bᵀ with A stored m × k and B stored n × k: every C element is a dot product
-    /// of two contiguous rows, computed four rows × three columns at a time (12 vector accumulators).
+    /// of two contiguous rows, computed a few rows × four columns at a time, with the sixteen (or fewer) vector
+    /// accumulators reduced four at a time.
     /// </summary>
+    /// <remarks>
+    /// This is the small-batch path of a linear layer storing its weight as [out, in] (y = x·Wᵀ), and the path
+    /// of products with few output columns. B is swept once per row block, straight from its rows.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Dot<TSimd, TVec>(in GemmProblem p)
         where TSimd : struct, IGemmSimd<TVec>
         where TVec : struct
     {
         bool overwrite = !p.Accumulate;
-        for (int i0 = 0; i0 < p.M; i0 += DotRows)
+        int rowBlock = DotRows<TSimd, TVec>();
+        for (int i0 = 0; i0 < p.M; i0 += rowBlock)
         {
             float* a = p.A + ((nint)i0 * p.Lda);
             float* c = p.C + ((nint)i0 * p.Ldc);
-            switch (Math.Min(DotRows, p.M - i0))
+            switch (Math.Min(rowBlock, p.M - i0))
             {
                 case 4: DotBlock<TSimd, TVec, GemmRows4>(p.N, p.K, a, p.Lda, p.B, p.Ldb, c, p.Ldc, overwrite); break;
                 case 3: DotBlock<TSimd, TVec, GemmRows3>(p.N, p.K, a, p.Lda, p.B, p.Ldb, c, p.Ldc, overwrite); break;
@@ -98,17 +122,12 @@ internal static unsafe class GemmDirect
         }
     }
 
-    /// <summary>Rows of C per dot-product block (times <see cref="DotColumns"/> columns = 12 accumulators).</summary>
-    public const int DotRows = 4;
-
-    /// <summary>Columns of C per dot-product block.</summary>
-    public const int DotColumns = 3;
-
     /// <summary>
     /// Writes the transpose of the row-major <paramref name="rows"/> × <paramref name="cols"/> matrix at
     /// <paramref name="source"/> (leading dimension <paramref name="ld"/>) to <paramref name="destination"/>,
     /// row-major cols × rows. Used only to stage an operand whose other side is tiny (≤ 8).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Transpose(float* source, int rows, int cols, int ld, float* destination)
     {
         for (int i = 0; i < rows; i++)
@@ -122,6 +141,7 @@ internal static unsafe class GemmDirect
     }
 
     /// <summary>C (m × n) = (overwrite ? 0 : C) + Sᵀ, where S is row-major n × m.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MergeTransposed(float* s, float* c, int m, int n, int ldc, bool overwrite)
     {
         for (int i = 0; i < m; i++)
@@ -167,7 +187,9 @@ internal static unsafe class GemmDirect
         }
     }
 
-    // Same register tile as the packed micro-kernel (rows × two vectors), but reading A and B in place.
+    // The register tile of the packed micro-kernel, reading A and B in place. Blocks of at most a quarter of the
+    // accumulators' rows sweep four vectors of columns at a time instead of two: a single row (batch size 1)
+    // then still has four independent FMA chains in flight instead of two.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     private static void RowBlock<TSimd, TVec, TRows>(int cols, int k, float* a, nint rowStride, nint depthStride, float* b, nint ldb, float* c, nint ldc, bool overwrite)
@@ -176,7 +198,83 @@ internal static unsafe class GemmDirect
         where TRows : struct, IGemmRows
     {
         int w = TSimd.Width;
-        for (int j = 0; j < cols; j += 2 * w)
+        int j = 0;
+        if (TRows.Count * 4 <= TSimd.Accumulators)
+        {
+            for (; j + (4 * w) <= cols; j += 4 * w)
+            {
+                TVec c00 = TSimd.Zero, c01 = TSimd.Zero, c02 = TSimd.Zero, c03 = TSimd.Zero;
+                TVec c10 = TSimd.Zero, c11 = TSimd.Zero, c12 = TSimd.Zero, c13 = TSimd.Zero;
+                TVec c20 = TSimd.Zero, c21 = TSimd.Zero, c22 = TSimd.Zero, c23 = TSimd.Zero;
+                TVec c30 = TSimd.Zero, c31 = TSimd.Zero, c32 = TSimd.Zero, c33 = TSimd.Zero;
+                float* ap = a;
+                float* bp = b + j;
+                for (int p = 0; p < k; p++)
+                {
+                    TVec b0 = TSimd.Load(bp);
+                    TVec b1 = TSimd.Load(bp + w);
+                    TVec b2 = TSimd.Load(bp + (2 * w));
+                    TVec b3 = TSimd.Load(bp + (3 * w));
+                    TVec ar = TSimd.Broadcast(ap[0]);
+                    c00 = TSimd.MulAdd(ar, b0, c00);
+                    c01 = TSimd.MulAdd(ar, b1, c01);
+                    c02 = TSimd.MulAdd(ar, b2, c02);
+                    c03 = TSimd.MulAdd(ar, b3, c03);
+                    if (TRows.Count > 1)
+                    {
+                        ar = TSimd.Broadcast(ap[rowStride]);
+                        c10 = TSimd.MulAdd(ar, b0, c10);
+                        c11 = TSimd.MulAdd(ar, b1, c11);
+                        c12 = TSimd.MulAdd(ar, b2, c12);
+                        c13 = TSimd.MulAdd(ar, b3, c13);
+                    }
+
+                    if (TRows.Count > 2)
+                    {
+                        ar = TSimd.Broadcast(ap[2 * rowStride]);
+                        c20 = TSimd.MulAdd(ar, b0, c20);
+                        c21 = TSimd.MulAdd(ar, b1, c21);
+                        c22 = TSimd.MulAdd(ar, b2, c22);
+                        c23 = TSimd.MulAdd(ar, b3, c23);
+                    }
+
+                    if (TRows.Count > 3)
+                    {
+                        ar = TSimd.Broadcast(ap[3 * rowStride]);
+                        c30 = TSimd.MulAdd(ar, b0, c30);
+                        c31 = TSimd.MulAdd(ar, b1, c31);
+                        c32 = TSimd.MulAdd(ar, b2, c32);
+                        c33 = TSimd.MulAdd(ar, b3, c33);
+                    }
+
+                    ap += depthStride;
+                    bp += ldb;
+                }
+
+                float* cj = c + j;
+                GemmMicroKernel.StoreRow<TSimd, TVec>(cj, c00, c01, overwrite);
+                GemmMicroKernel.StoreRow<TSimd, TVec>(cj + (2 * w), c02, c03, overwrite);
+                if (TRows.Count > 1)
+                {
+                    GemmMicroKernel.StoreRow<TSimd, TVec>(cj + (1 * ldc), c10, c11, overwrite);
+                    GemmMicroKernel.StoreRow<TSimd, TVec>(cj + (1 * ldc) + (2 * w), c12, c13, overwrite);
+                }
+
+                if (TRows.Count > 2)
+                {
+                    GemmMicroKernel.StoreRow<TSimd, TVec>(cj + (2 * ldc), c20, c21, overwrite);
+                    GemmMicroKernel.StoreRow<TSimd, TVec>(cj + (2 * ldc) + (2 * w), c22, c23, overwrite);
+                }
+
+                if (TRows.Count > 3)
+                {
+                    GemmMicroKernel.StoreRow<TSimd, TVec>(cj + (3 * ldc), c30, c31, overwrite);
+                    GemmMicroKernel.StoreRow<TSimd, TVec>(cj + (3 * ldc) + (2 * w), c32, c33, overwrite);
+                }
+            }
+        }
+
+        for (; j < cols; j += 2 * w)
         {
             TVec c00 = TSimd.Zero, c01 = TSimd.Zero;
             TVec c10 = TSimd.Zero, c11 = TSimd.Zero;
@@ -306,25 +404,29 @@ internal static unsafe class GemmDirect
             float* b0 = b + ((nint)j * ldb);
             float* b1 = j + 1 < n ? b0 + ldb : b0;
             float* b2 = j + 2 < n ? b0 + (2 * ldb) : b0;
-            TVec s00 = TSimd.Zero, s01 = TSimd.Zero, s02 = TSimd.Zero;
-            TVec s10 = TSimd.Zero, s11 = TSimd.Zero, s12 = TSimd.Zero;
-            TVec s20 = TSimd.Zero, s21 = TSimd.Zero, s22 = TSimd.Zero;
-            TVec s30 = TSimd.Zero, s31 = TSimd.Zero, s32 = TSimd.Zero;
+            float* b3 = j + 3 < n ? b0 + (3 * ldb) : b0;
+            TVec s00 = TSimd.Zero, s01 = TSimd.Zero, s02 = TSimd.Zero, s03 = TSimd.Zero;
+            TVec s10 = TSimd.Zero, s11 = TSimd.Zero, s12 = TSimd.Zero, s13 = TSimd.Zero;
+            TVec s20 = TSimd.Zero, s21 = TSimd.Zero, s22 = TSimd.Zero, s23 = TSimd.Zero;
+            TVec s30 = TSimd.Zero, s31 = TSimd.Zero, s32 = TSimd.Zero, s33 = TSimd.Zero;
             for (int p = 0; p < kv; p += w)
             {
                 TVec v0 = TSimd.Load(b0 + p);
                 TVec v1 = TSimd.Load(b1 + p);
                 TVec v2 = TSimd.Load(b2 + p);
+                TVec v3 = TSimd.Load(b3 + p);
                 TVec ar = TSimd.Load(a0 + p);
                 s00 = TSimd.MulAdd(ar, v0, s00);
                 s01 = TSimd.MulAdd(ar, v1, s01);
                 s02 = TSimd.MulAdd(ar, v2, s02);
+                s03 = TSimd.MulAdd(ar, v3, s03);
                 if (TRows.Count > 1)
                 {
                     ar = TSimd.Load(a1 + p);
                     s10 = TSimd.MulAdd(ar, v0, s10);
                     s11 = TSimd.MulAdd(ar, v1, s11);
                     s12 = TSimd.MulAdd(ar, v2, s12);
+                    s13 = TSimd.MulAdd(ar, v3, s13);
                 }
 
                 if (TRows.Count > 2)
@@ -333,6 +435,7 @@ internal static unsafe class GemmDirect
                     s20 = TSimd.MulAdd(ar, v0, s20);
                     s21 = TSimd.MulAdd(ar, v1, s21);
                     s22 = TSimd.MulAdd(ar, v2, s22);
+                    s23 = TSimd.MulAdd(ar, v3, s23);
                 }
 
                 if (TRows.Count > 3)
@@ -341,45 +444,54 @@ internal static unsafe class GemmDirect
                     s30 = TSimd.MulAdd(ar, v0, s30);
                     s31 = TSimd.MulAdd(ar, v1, s31);
                     s32 = TSimd.MulAdd(ar, v2, s32);
+                    s33 = TSimd.MulAdd(ar, v3, s33);
                 }
             }
 
             int valid = Math.Min(DotColumns, n - j);
             float* cj = c + j;
-            FinishRow<TSimd, TVec>(s00, s01, s02, a0, b0, b1, b2, kv, k, cj, valid, overwrite);
+            FinishRow<TSimd, TVec>(TSimd.Reduce4(s00, s01, s02, s03), a0, b0, b1, b2, b3, kv, k, cj, valid, overwrite);
             if (TRows.Count > 1)
             {
-                FinishRow<TSimd, TVec>(s10, s11, s12, a1, b0, b1, b2, kv, k, cj + (1 * ldc), valid, overwrite);
+                FinishRow<TSimd, TVec>(TSimd.Reduce4(s10, s11, s12, s13), a1, b0, b1, b2, b3, kv, k, cj + (1 * ldc), valid, overwrite);
             }
 
             if (TRows.Count > 2)
             {
-                FinishRow<TSimd, TVec>(s20, s21, s22, a2, b0, b1, b2, kv, k, cj + (2 * ldc), valid, overwrite);
+                FinishRow<TSimd, TVec>(TSimd.Reduce4(s20, s21, s22, s23), a2, b0, b1, b2, b3, kv, k, cj + (2 * ldc), valid, overwrite);
             }
 
             if (TRows.Count > 3)
             {
-                FinishRow<TSimd, TVec>(s30, s31, s32, a3, b0, b1, b2, kv, k, cj + (3 * ldc), valid, overwrite);
+                FinishRow<TSimd, TVec>(TSimd.Reduce4(s30, s31, s32, s33), a3, b0, b1, b2, b3, kv, k, cj + (3 * ldc), valid, overwrite);
             }
         }
     }
 
-    // Reduces the three vector accumulators of one row, folds in the k tail past the last full vector
-    // (scalar, in increasing k), and stores the valid columns.
+    // Folds the k tail past the last full vector into the four reduced sums (scalar, in increasing k), then
+    // stores the valid columns. The all-vector route is taken for every full group when Width divides k.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FinishRow<TSimd, TVec>(TVec s0, TVec s1, TVec s2, float* a, float* b0, float* b1, float* b2, int kv, int k, float* c, int valid, bool overwrite)
+    private static void FinishRow<TSimd, TVec>(Vector128<float> sums, float* a, float* b0, float* b1, float* b2, float* b3, int kv, int k, float* c, int valid, bool overwrite)
         where TSimd : struct, IGemmSimd<TVec>
         where TVec : struct
     {
-        float t0 = TSimd.Sum(s0);
-        float t1 = TSimd.Sum(s1);
-        float t2 = TSimd.Sum(s2);
+        if (kv == k && valid == DotColumns)
+        {
+            (overwrite ? sums : Vector128.Load(c) + sums).Store(c);
+            return;
+        }
+
+        float t0 = sums.GetElement(0);
+        float t1 = sums.GetElement(1);
+        float t2 = sums.GetElement(2);
+        float t3 = sums.GetElement(3);
         for (int p = kv; p < k; p++)
         {
             float ap = a[p];
             t0 = TSimd.ScalarMulAdd(ap, b0[p], t0);
             t1 = TSimd.ScalarMulAdd(ap, b1[p], t1);
             t2 = TSimd.ScalarMulAdd(ap, b2[p], t2);
+            t3 = TSimd.ScalarMulAdd(ap, b3[p], t3);
         }
 
         c[0] = overwrite ? t0 : c[0] + t0;
@@ -391,6 +503,11 @@ internal static unsafe class GemmDirect
         if (valid > 2)
         {
             c[2] = overwrite ? t2 : c[2] + t2;
+        }
+
+        if (valid > 3)
+        {
+            c[3] = overwrite ? t3 : c[3] + t3;
         }
     }
 }

@@ -20,8 +20,11 @@ internal interface IGemmSimd<TVec>
     /// <summary>Gets MR, the row count of the packed micro-kernel (its tile is MR × 2·Width).</summary>
     static abstract int PackedRows { get; }
 
-    /// <summary>Gets the largest row block of the direct (unpacked) row-broadcast kernel.</summary>
-    static abstract int DirectRows { get; }
+    /// <summary>
+    /// Gets how many vector accumulators an unpacked register tile may hold without spilling: 16 where the
+    /// hardware has 32 vector registers (AVX-512VL, Arm64), 8 where it has 16 (leaving room for operands).
+    /// </summary>
+    static abstract int Accumulators { get; }
 
     /// <summary>Gets the all-zero vector.</summary>
     static abstract TVec Zero { get; }
@@ -41,8 +44,11 @@ internal interface IGemmSimd<TVec>
     /// <summary>Returns the lane-wise sum.</summary>
     static abstract TVec Add(TVec left, TVec right);
 
-    /// <summary>Returns the sum of all lanes (a fixed reduction tree, hence deterministic).</summary>
-    static abstract float Sum(TVec value);
+    /// <summary>
+    /// Returns the lane sums of four vectors, [Σ s0, Σ s1, Σ s2, Σ s3], through a fixed tree of pairwise adds
+    /// (deterministic, and about a quarter of the work of four separate reductions).
+    /// </summary>
+    static abstract Vector128<float> Reduce4(TVec s0, TVec s1, TVec s2, TVec s3);
 
     /// <summary>The scalar counterpart of <see cref="MulAdd"/>, rounding exactly like one of its lanes.</summary>
     static abstract float ScalarMulAdd(float left, float right, float accumulator);
@@ -62,7 +68,7 @@ internal readonly struct GemmSimd512 : IGemmSimd<Vector512<float>>
     public static int PackedRows => 8;
 
     /// <inheritdoc/>
-    public static int DirectRows => 8;
+    public static int Accumulators => 16;
 
     /// <inheritdoc/>
     public static Vector512<float> Zero => Vector512<float>.Zero;
@@ -90,7 +96,12 @@ internal readonly struct GemmSimd512 : IGemmSimd<Vector512<float>>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sum(Vector512<float> value) => Vector512.Sum(value);
+    public static Vector128<float> Reduce4(Vector512<float> s0, Vector512<float> s1, Vector512<float> s2, Vector512<float> s3)
+        => GemmSimd256.Reduce4(
+            s0.GetLower() + s0.GetUpper(),
+            s1.GetLower() + s1.GetUpper(),
+            s2.GetLower() + s2.GetUpper(),
+            s3.GetLower() + s3.GetUpper());
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -110,7 +121,7 @@ internal readonly struct GemmSimd256 : IGemmSimd<Vector256<float>>
     public static int PackedRows => 6;
 
     /// <inheritdoc/>
-    public static int DirectRows => Avx512F.VL.IsSupported ? 8 : 4;
+    public static int Accumulators => Avx512F.VL.IsSupported ? 16 : 8;
 
     /// <inheritdoc/>
     public static Vector256<float> Zero => Vector256<float>.Zero;
@@ -138,7 +149,12 @@ internal readonly struct GemmSimd256 : IGemmSimd<Vector256<float>>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sum(Vector256<float> value) => Vector256.Sum(value);
+    public static Vector128<float> Reduce4(Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<float> s3)
+    {
+        // hadd(hadd(s0, s1), hadd(s2, s3)) leaves [Σ s0 .. Σ s3] split across the two 128-bit lanes.
+        Vector256<float> sums = Avx.HorizontalAdd(Avx.HorizontalAdd(s0, s1), Avx.HorizontalAdd(s2, s3));
+        return sums.GetLower() + sums.GetUpper();
+    }
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -163,7 +179,7 @@ internal readonly struct GemmSimd128 : IGemmSimd<Vector128<float>>
     public static int PackedRows => AdvSimd.Arm64.IsSupported ? 8 : 6;
 
     /// <inheritdoc/>
-    public static int DirectRows => AdvSimd.Arm64.IsSupported || Avx512F.VL.IsSupported ? 8 : 4;
+    public static int Accumulators => AdvSimd.Arm64.IsSupported || Avx512F.VL.IsSupported ? 16 : 8;
 
     /// <inheritdoc/>
     public static Vector128<float> Zero => Vector128<float>.Zero;
@@ -191,7 +207,25 @@ internal readonly struct GemmSimd128 : IGemmSimd<Vector128<float>>
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sum(Vector128<float> value) => Vector128.Sum(value);
+    public static Vector128<float> Reduce4(Vector128<float> s0, Vector128<float> s1, Vector128<float> s2, Vector128<float> s3)
+    {
+        if (Sse3.IsSupported)
+        {
+            return Sse3.HorizontalAdd(Sse3.HorizontalAdd(s0, s1), Sse3.HorizontalAdd(s2, s3));
+        }
+
+        if (AdvSimd.Arm64.IsSupported)
+        {
+            return AdvSimd.Arm64.AddPairwise(AdvSimd.Arm64.AddPairwise(s0, s1), AdvSimd.Arm64.AddPairwise(s2, s3));
+        }
+
+        // Same pairwise tree as above, spelled out.
+        return Vector128.Create(
+            (s0.GetElement(0) + s0.GetElement(1)) + (s0.GetElement(2) + s0.GetElement(3)),
+            (s1.GetElement(0) + s1.GetElement(1)) + (s1.GetElement(2) + s1.GetElement(3)),
+            (s2.GetElement(0) + s2.GetElement(1)) + (s2.GetElement(2) + s2.GetElement(3)),
+            (s3.GetElement(0) + s3.GetElement(1)) + (s3.GetElement(2) + s3.GetElement(3)));
+    }
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
