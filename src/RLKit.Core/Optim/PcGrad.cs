@@ -24,6 +24,10 @@ public readonly record struct PcGradResult(int Conflicts, int Pairs);
 /// the summed loss had been back-propagated. Like <see cref="Tensor.Backward"/>, everything is added to
 /// whatever the gradients held before; call <see cref="Optimizer.ZeroGrad"/> first as usual.
 /// </para>
+/// <para>
+/// The projected gradients are summed, as in eq. 14 applied per objective and in Yu et al.'s paper; the Mix &amp; Mask
+/// reference code instead averages them on parameters every loss reaches. Scale the losses to get that behaviour.
+/// </para>
 /// <para>Dot products and norms are accumulated in double in a fixed order, so results are deterministic.</para>
 /// </remarks>
 public sealed class PcGrad
