@@ -23,7 +23,7 @@ internal static class GradCheck
         for (int i = 0; i < w.Length; i++) w[i] = (float)(rng.NextDouble() * 2 - 1);
 
         // Analytic: backward with the projection as the output gradient.
-        output.Backward(Tensor.FromArray(w, output.ShapeArray()));
+        output.Backward(Tensor.FromArray(w).Reshape(output.ShapeArray()));
 
         for (int inputIndex = 0; inputIndex < inputs.Length; inputIndex++)
         {

@@ -108,11 +108,22 @@ public class ElementwiseGradTests
         var x = GradCheck.Input(rng, shape, -2f, 2f);
         GradCheck.Check(v => v[0].Sum(axis, keepDim), [x]);
         GradCheck.Check(v => v[0].Mean(axis, keepDim), [x]);
-        GradCheck.Check(v => v[0].Max(axis, keepDim), [x]);
+        GradCheck.Check(v => v[0].Max(axis, keepDim), [Distinct(rng, shape)]);
         GradCheck.Check(v => v[0].LogSumExp(axis, keepDim), [x]);
         if (x.Dim(axis) > 1) GradCheck.Check(v => v[0].Var(axis, unbiased: true, keepDim), [x]);
         GradCheck.Check(v => v[0].Softmax(axis), [x]);
         GradCheck.Check(v => v[0].LogSoftmax(axis), [x]);
+    }
+
+    /// <summary>Shuffled values 0.1 apart: no two within the finite-difference step, so max has no ties.</summary>
+    private static Tensor Distinct(RandomGenerator rng, int[] shape)
+    {
+        var x = Tensor.Zeros(shape);
+        var span = x.AsSpan();
+        for (int i = 0; i < span.Length; i++) span[i] = 0.1f * i - 0.05f * span.Length;
+        rng.Shuffle(span);
+        x.RequiresGrad = true;
+        return x;
     }
 
     [Test]
@@ -122,7 +133,7 @@ public class ElementwiseGradTests
         var x = GradCheck.Input(rng, [3, 4, 2]);
         GradCheck.Check(v => v[0].Sum(), [x]);
         GradCheck.Check(v => v[0].Mean(), [x]);
-        GradCheck.Check(v => v[0].Max(), [x]);
+        GradCheck.Check(v => v[0].Max(), [Distinct(rng, [3, 4, 2])]);
         GradCheck.Check(v => v[0].Var(), [x]);
     }
 
@@ -161,6 +172,21 @@ public class ElementwiseGradTests
         var a = GradCheck.Input(rng, batch is "both" or "a" ? [.. lead, .. aCore] : aCore);
         var b = GradCheck.Input(rng, batch is "both" or "b" ? [.. lead, .. bCore] : bCore);
         GradCheck.Check(v => Tensor.MatMul(v[0], v[1], transposeA, transposeB), [a, b]);
+    }
+
+    [TestCase(new[] { 5, 3 }, 4, true)]
+    [TestCase(new[] { 1, 3 }, 1, true)]
+    [TestCase(new[] { 2, 3, 7 }, 2, false)]
+    [TestCase(new[] { 3 }, 5, true)]
+    public void FusedLinear(int[] inputShape, int outFeatures, bool withBias)
+    {
+        var rng = GradCheck.FreshRng();
+        var x = GradCheck.Input(rng, inputShape);
+        var w = GradCheck.Input(rng, [outFeatures, inputShape[^1]]);
+        var b = GradCheck.Input(rng, [outFeatures]);
+        GradCheck.Check(v => Tensor.Linear(v[0], v[1], withBias ? v[2] : null), withBias ? [x, w, b] : [x, w]);
+        var reference = Tensor.MatMul(x.Reshape(-1, inputShape[^1]), w, transposeB: true) + (withBias ? b : Tensor.Zeros(outFeatures));
+        Assert.That(Tensor.Linear(x, w, withBias ? b : null).ToArray(), Is.EqualTo(reference.ToArray()).Within(1e-5));
     }
 
     [Test]

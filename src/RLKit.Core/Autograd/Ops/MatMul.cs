@@ -129,3 +129,61 @@ public sealed partial class Tensor
         }
     }
 }
+
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// The affine map of a dense layer: y = x·Wᵀ + b, with x [.., in], W [out, in] (PyTorch layout), b [out].
+    /// </summary>
+    /// <remarks>
+    /// A fused primitive rather than MatMul + Add: it is the innermost op of every policy and value network, and
+    /// fusing writes the bias into the output before one accumulating GEMM, saving a full pass and a buffer in
+    /// forward and a broadcast reduction in backward (the bias gradient is a column sum of the output gradient).
+    /// </remarks>
+    /// <exception cref="ArgumentException">If the shapes do not fit; the message names them.</exception>
+    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
+        if (weight.Rank != 2 || input.Rank < 1 || input._shape[^1] != weight._shape[1])
+            throw new ArgumentException(
+                $"linear: input {ShapeString(input._shape)} must end in in_features and weight {ShapeString(weight._shape)} must be [out_features, in_features].");
+        int outFeatures = weight._shape[0], inFeatures = weight._shape[1];
+        if (bias is not null && (bias.Rank != 1 || bias._shape[0] != outFeatures))
+            throw new ArgumentException($"linear: bias {ShapeString(bias._shape)} must be [{outFeatures}] for weight {ShapeString(weight._shape)}.", nameof(bias));
+        int rows = inFeatures == 0 ? input.Size : input.Size / inFeatures;
+        var shape = (int[])input._shape.Clone();
+        shape[^1] = outFeatures;
+        var y = Allocate(shape, clear: bias is null);
+        if (bias is not null)
+            for (int r = 0; r < rows; r++) bias.Data.AsSpan().CopyTo(y.Data.AsSpan(r * outFeatures, outFeatures));
+        Gemm.Multiply(false, true, rows, outFeatures, inFeatures, input.Data, inFeatures, weight.Data, inFeatures, y.Data, outFeatures, accumulate: true);
+        bool record = bias is null ? ShouldRecord(input, weight) : ShouldRecord([input, weight, bias]);
+        return y.Finish("linear", record ? new LinearNode(input, weight, bias, rows) : null);
+    }
+
+    private sealed class LinearNode : GradNode
+    {
+        private readonly int _rows;
+
+        public LinearNode(Tensor input, Tensor weight, Tensor? bias, int rows)
+            : base("linear", bias is null ? [input, weight] : [input, weight, bias]) => _rows = rows;
+
+        public override void Backward(Tensor outputGrad)
+        {
+            Tensor x = Inputs[0], w = Inputs[1];
+            int outFeatures = w.ShapeRef[0], inFeatures = w.ShapeRef[1];
+            var g = outputGrad.AsReadOnlySpan();
+            if (GradBuffer(x, out bool overwriteX) is { } dx)   // dX = G·W
+                Gemm.Multiply(false, false, _rows, inFeatures, outFeatures, g, outFeatures, w.Data, inFeatures, dx.AsSpan(), inFeatures, !overwriteX);
+            if (GradBuffer(w, out bool overwriteW) is { } dw)   // dW = Gᵀ·X
+                Gemm.Multiply(true, false, outFeatures, inFeatures, _rows, g, outFeatures, x.Data, inFeatures, dw.AsSpan(), inFeatures, !overwriteW);
+            if (Inputs.Length == 3 && GradBuffer(Inputs[2], out bool overwriteB) is { } db)
+            {
+                var dbSpan = db.AsSpan();
+                if (overwriteB) dbSpan.Clear();
+                for (int r = 0; r < _rows; r++) TensorPrimitives.Add(dbSpan, g.Slice(r * outFeatures, outFeatures), dbSpan);
+            }
+        }
+    }
+}

@@ -36,11 +36,10 @@ public sealed partial class Tensor
                 TensorPrimitives.Subtract(src, max, dst);
                 if (log)
                 {
-                    // dst = x − max − log Σ exp(x − max), using y as scratch for the exponentials is not possible
-                    // in place, so accumulate the sum directly.
-                    float sum = 0f;
-                    foreach (float v in dst) sum += MathF.Exp(v);
-                    TensorPrimitives.Subtract(dst, MathF.Log(sum), dst);
+                    var exps = BufferPool.Rent(length, clear: false);
+                    TensorPrimitives.Exp(dst, exps.AsSpan(0, length));
+                    TensorPrimitives.Subtract(dst, MathF.Log(TensorPrimitives.Sum(exps.AsSpan(0, length))), dst);
+                    BufferPool.Return(exps);
                 }
                 else
                 {
