@@ -57,8 +57,9 @@ public class GemmTests
         [
             (1, 1, 1), (1, 65, 63), (3, 17, 257), (8, 127, 65), (5, 33, 9), // m ≤ 8: acting path
             (63, 1, 65), (127, 3, 17), (65, 8, 127), (40, 5, 3),             // n ≤ 8: skinny outputs
-            (17, 17, 17), (63, 65, 127), (65, 63, 3), (127, 9, 1), (9, 257, 40), // packed, ragged edges
+            (17, 17, 17), (63, 65, 127), (65, 63, 3), (127, 9, 1), (9, 257, 40), // small B: streamed in place (or packed if transposed)
             (257, 40, 300),                                                  // k > KC: two k blocks
+            (70, 129, 300), (9, 300, 127),                                   // packed whatever the layout, ragged tiles
         ];
         foreach ((int m, int n, int k) in shapes)
         {
@@ -72,11 +73,12 @@ public class GemmTests
         GemmKernelKind kind = Resolve(kernel);
         var random = new Random(99);
 
-        // Each shape is above the parallel threshold and lands on a different path.
-        CheckAgainstReference(new Shape(false, false, 129, 130, 131, true, 2), kind, random, threads: 2);
-        CheckAgainstReference(new Shape(true, true, 127, 129, 100, false, 0), kind, random, threads: 3);
-        CheckAgainstReference(new Shape(false, true, 6, 700, 300, false, 1), kind, random, threads: 2);
-        CheckAgainstReference(new Shape(true, false, 700, 5, 300, true, 1), kind, random, threads: 2);
+        // Each shape is above the parallel threshold (2^21 multiply-adds) and lands on a different path.
+        CheckAgainstReference(new Shape(false, false, 129, 300, 131, true, 2), kind, random, threads: 2);
+        CheckAgainstReference(new Shape(false, false, 129, 130, 131, true, 2), kind, random, threads: 3);
+        CheckAgainstReference(new Shape(true, true, 127, 129, 140, false, 0), kind, random, threads: 3);
+        CheckAgainstReference(new Shape(false, true, 6, 700, 600, false, 1), kind, random, threads: 2);
+        CheckAgainstReference(new Shape(true, false, 700, 5, 700, true, 1), kind, random, threads: 2);
     }
 
     [Test]
@@ -86,10 +88,11 @@ public class GemmTests
         (bool TransA, bool TransB, int M, int N, int K)[] shapes =
         [
             (false, false, 257, 257, 257), // packed, 2D grid, ragged tiles, two k blocks
+            (false, false, 300, 100, 200), // small B streamed in place, split by rows and columns
             (true, true, 200, 130, 90),    // packed, both operands transposed while packing
             (false, false, 8, 1000, 300),  // m ≤ 8 row-broadcast path, split by columns
-            (true, true, 7, 600, 300),     // m ≤ 8 with staged op(A), dot path
-            (false, false, 1500, 3, 400),  // n ≤ 8 with staged op(B), dot path split by rows
+            (true, true, 7, 1000, 400),    // m ≤ 8 with staged op(A), dot path
+            (false, false, 1500, 5, 400),  // n ≤ 8 with staged op(B), dot path split by rows
             (true, false, 1500, 6, 300),   // n ≤ 8 through the transposed product
         ];
         foreach ((bool transA, bool transB, int m, int n, int k) in shapes)
@@ -120,7 +123,7 @@ public class GemmTests
         var random = new Random(3 + broadcast);
 
         // Small entries (parallel across entries) and one large shape (parallel inside each entry).
-        foreach ((int batch, int m, int n, int k, bool transA, bool transB) in new[] { (40, 33, 65, 17, false, true), (3, 8, 63, 5, true, false), (2, 130, 129, 70, false, false) })
+        foreach ((int batch, int m, int n, int k, bool transA, bool transB) in new[] { (80, 33, 65, 17, false, true), (3, 8, 63, 5, true, false), (2, 130, 129, 140, false, false) })
         {
             int lda = (transA ? m : k) + 1;
             int ldb = transB ? k : n;

@@ -29,10 +29,14 @@ internal enum GemmKernelKind
 /// <para>All matrices are row-major. op(A) is m × k: A itself (stored m × k) or, if transA, Aᵀ (A stored k × m);
 /// op(B) is k × n: B itself (stored k × n) or, if transB, Bᵀ (B stored n × k). Leading dimensions are the
 /// distance between consecutive stored rows. C must not overlap A or B.</para>
-/// <para>Paths: m ≤ 8 (the acting path) and n ≤ 8 use unpacked kernels that read the operands in place; every
-/// other shape goes through the packed BLIS-style path. The choice depends on the shape only. Each C element
-/// is then accumulated in one fixed order by exactly one thread, which is what makes results independent of
-/// the thread count.</para>
+/// <para>Paths, chosen from the shape alone: m ≤ 8 (small-batch inference) and n ≤ 8 (narrow heads) use unpacked
+/// kernels that read the operands in place; so does a non-transposed B small enough to stay in L2. Every other
+/// shape goes through the packed, cache-blocked path (for a tiny k that packing costs (m + n)·k copies against
+/// m·n outputs, which is negligible). Within a path, each C element is accumulated in one fixed order by exactly one
+/// thread, which is what makes results independent of the thread count.</para>
+/// <para>Kernel families: AVX-512 (8 × 32 register tile) where 512-bit vectors are fast, else AVX2 + FMA (6 × 16),
+/// else a portable 128-bit fallback (x64 without AVX2, Arm64). Multi-threading starts at 2^21 multiply-adds, with
+/// C statically split into blocks of whole register tiles, one per thread.</para>
 /// </remarks>
 internal static unsafe class Gemm
 {
@@ -43,13 +47,21 @@ internal static unsafe class Gemm
     internal const int SmallColumns = 8;
 
     /// <summary>
-    /// Products below this many multiply-adds (2^20, e.g. 128 × 64 × 128) stay on the calling thread: waking a
-    /// pool thread costs tens of microseconds, more than such a product takes.
+    /// A row-major B of at most this many floats (128 KB) is streamed in place rather than packed: it stays in
+    /// L2, from where the row-broadcast kernel needs only 16 bytes per cycle, so packing it would be pure
+    /// overhead (measured on Zen 5: +28% at 64³, +14% at 256×64×64, even at 256³; packing wins from 512×256×256).
     /// </summary>
-    internal const long ParallelThreshold = 1L << 20;
+    internal const long SmallRightOperand = 32 * 1024;
+
+    /// <summary>
+    /// Products below this many multiply-adds (2^21, e.g. 128³) stay on the calling thread: at ~200 GFLOPS they
+    /// take under 20 µs, and handing half to a pool thread (wake-up, Parallel.For bookkeeping) costs several
+    /// microseconds and is easily lost entirely on a busy machine.
+    /// </summary>
+    internal const long ParallelThreshold = 1L << 21;
 
     /// <summary>Every additional thread must get at least this many multiply-adds of work.</summary>
-    internal const long MinWorkPerThread = 1L << 19;
+    internal const long MinWorkPerThread = 1L << 20;
 
     private enum GemmPath
     {
@@ -295,6 +307,12 @@ internal static unsafe class Gemm
             float* cTransposed = GemmBuffers.Staging((long)p.N * p.M);
             Execute<TSimd, TVec>(p.TransposedInto(cTransposed), threads);
             GemmDirect.MergeTransposed(cTransposed, p.C, p.M, p.N, p.Ldc, overwrite: !p.Accumulate);
+            return;
+        }
+
+        if (!p.TransB && (long)p.K * p.N <= SmallRightOperand)
+        {
+            Partition<TSimd, TVec>(p, GemmPath.RowBroadcast, parts);
             return;
         }
 

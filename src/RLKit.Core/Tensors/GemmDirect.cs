@@ -156,6 +156,7 @@ internal static unsafe class GemmDirect
     }
 
     /// <summary>C (rows × cols) = (overwrite ? 0 : C) + T for a scratch tile T with leading dimension ldt.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MergeTile(float* tile, int ldt, float* c, int ldc, int rows, int cols, bool overwrite)
     {
         for (int r = 0; r < rows; r++)

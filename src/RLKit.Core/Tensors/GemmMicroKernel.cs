@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace RLKit.Tensors;
 
@@ -28,6 +29,18 @@ internal static class GemmMicroKernel
     {
         int w = TSimd.Width;
         int mr = TSimd.PackedRows;
+        if (Sse.IsSupported)
+        {
+            // The C tile is only touched after the k loop; requesting its lines now hides their L2/L3 latency
+            // behind the loop instead of stalling on 2-3 lines per row at the end.
+            for (int r = 0; r < TRows.Count; r++)
+            {
+                float* row = c + ((nint)r * ldc);
+                Sse.Prefetch0(row);
+                Sse.Prefetch0(row + (2 * w) - 1);
+            }
+        }
+
         TVec c00 = TSimd.Zero, c01 = TSimd.Zero;
         TVec c10 = TSimd.Zero, c11 = TSimd.Zero;
         TVec c20 = TSimd.Zero, c21 = TSimd.Zero;

@@ -34,6 +34,7 @@ internal static unsafe class GemmPacked
     }
 
     /// <summary>Computes one block of C (the whole of <paramref name="problem"/>) on the calling thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     public static void Run<TSimd, TVec>(in GemmProblem problem, int kcStep)
         where TSimd : struct, IGemmSimd<TVec>
@@ -52,7 +53,7 @@ internal static unsafe class GemmPacked
         int mcMax = Math.Min(mcStep, RoundUp(m, mr));
         int kcMax = Math.Min(kcStep, k);
         float* packedB = GemmBuffers.PackedB((long)ncMax * kcMax);
-        float* packedA = GemmBuffers.PackedA((long)mcMax * kcMax);
+        float* packedA = GemmBuffers.PackedA(((long)mcMax * kcMax) + 8); // + slack for the 6-row packing spill
 
         // Ragged right-edge tiles are computed full width (B is zero-padded) into this tile, then merged.
         float* edgeTile = stackalloc float[8 * 32];
@@ -76,6 +77,7 @@ internal static unsafe class GemmPacked
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MacroKernel<TSimd, TVec>(int mc, int nc, int kc, float* packedA, float* packedB, float* c, int ldc, bool overwrite, float* edgeTile)
         where TSimd : struct, IGemmSimd<TVec>
         where TVec : struct

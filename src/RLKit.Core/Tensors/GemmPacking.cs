@@ -8,6 +8,10 @@ namespace RLKit.Tensors;
 /// Copies blocks of op(A) and op(B) into the contiguous, k-major micro-panel layout the micro-kernel streams.
 /// Transposed operands are handled here, so no transposed matrix is ever materialised.
 /// </summary>
+/// <remarks>
+/// Hot loops are marked AggressiveOptimization (here and in the kernels) so that the first calls already run
+/// fully optimised code instead of waiting for tiered compilation to promote them.
+/// </remarks>
 internal static unsafe class GemmPacking
 {
     /// <summary>
@@ -19,6 +23,7 @@ internal static unsafe class GemmPacking
     /// The rows missing from a ragged last panel are left unwritten: the micro-kernel is instantiated for the
     /// exact row count and never reads them.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(bool transA, float* a, int lda, int mc, int kc, int mr, float* destination)
     {
         for (int i0 = 0; i0 < mc; i0 += mr)
@@ -41,6 +46,7 @@ internal static unsafe class GemmPacking
     /// <paramref name="b"/> into panels of <paramref name="nr"/> columns: panel q holds columns q·nr.., element
     /// (p, c) at <c>destination[q·nr·kc + p·nr + c]</c>; a ragged last panel is zero-padded to nr columns.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(bool transB, float* b, int ldb, int kc, int nc, int nr, float* destination)
     {
         for (int j0 = 0; j0 < nc; j0 += nr)
@@ -58,16 +64,30 @@ internal static unsafe class GemmPacking
         }
     }
 
-    // op(A) = A stored row-major: each row is contiguous along k, so a full 8-row panel is read as 8×8 blocks
-    // and transposed in registers (one load and one store per 8 floats instead of a strided gather).
+    // op(A) = A stored row-major: each row is contiguous along k, so a full panel is read as 8 (k) × 8 (rows)
+    // blocks and transposed in registers: one load and one store per 8 floats instead of a strided gather.
+    // A 6-row panel (the AVX2 tile) goes through the same transpose with its last row repeated; each 8-float
+    // store then spills 2 floats into the next k's slot, which the following store (or the tail loop, or the
+    // next panel) overwrites. The buffer carries slack for the very last spill.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackAPanelFromRows(float* a, int lda, int rows, int kc, int mr, float* panel)
     {
         int p = 0;
-        if (Avx.IsSupported && mr == 8 && rows == 8)
+        if (Avx.IsSupported && rows == mr)
         {
-            for (; p + 8 <= kc; p += 8)
+            if (mr == 8)
             {
-                Transpose8x8(a + p, lda, panel + (p * 8), 8);
+                for (; p + 8 <= kc; p += 8)
+                {
+                    Transpose8x8(a + p, lda, panel + (p * 8), 8, sourceRows: 8);
+                }
+            }
+            else if (mr == 6)
+            {
+                for (; p + 8 <= kc; p += 8)
+                {
+                    Transpose8x8(a + p, lda, panel + (p * 6), 6, sourceRows: 6);
+                }
             }
         }
 
@@ -83,6 +103,7 @@ internal static unsafe class GemmPacking
     }
 
     // op(A) = Aᵀ with A stored k×m: the mr values of one k are already adjacent, a straight copy.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackAPanelFromColumns(float* a, int lda, int rows, int kc, int mr, float* panel)
     {
         if (rows == 8 && Vector256.IsHardwareAccelerated)
@@ -90,6 +111,20 @@ internal static unsafe class GemmPacking
             for (int p = 0; p < kc; p++)
             {
                 Vector256.Load(a + ((nint)p * lda)).Store(panel + ((nint)p * mr));
+            }
+
+            return;
+        }
+
+        if (rows == 6 && Vector128.IsHardwareAccelerated)
+        {
+            for (int p = 0; p < kc; p++)
+            {
+                float* source = a + ((nint)p * lda);
+                float* target = panel + ((nint)p * mr);
+                Vector128.Load(source).Store(target);
+                target[4] = source[4];
+                target[5] = source[5];
             }
 
             return;
@@ -107,6 +142,7 @@ internal static unsafe class GemmPacking
     }
 
     // op(B) = B stored row-major: the nr values of one k are adjacent, a straight copy.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackBPanelFromColumns(float* b, int ldb, int cols, int kc, int nr, float* panel)
     {
         for (int p = 0; p < kc; p++)
@@ -144,6 +180,7 @@ internal static unsafe class GemmPacking
 
     // op(B) = Bᵀ with B stored n×k: each column of op(B) is a contiguous row of B, so full panels are
     // transposed 8 columns × 8 k at a time in registers.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackBPanelFromRows(float* b, int ldb, int cols, int kc, int nr, float* panel)
     {
         int p = 0;
@@ -153,7 +190,7 @@ internal static unsafe class GemmPacking
             {
                 for (int g = 0; g < nr; g += 8)
                 {
-                    Transpose8x8(b + ((nint)g * ldb) + p, ldb, panel + ((nint)p * nr) + g, nr);
+                    Transpose8x8(b + ((nint)g * ldb) + p, ldb, panel + ((nint)p * nr) + g, nr, sourceRows: 8);
                 }
             }
         }
@@ -178,10 +215,11 @@ internal static unsafe class GemmPacking
     /// <summary>
     /// Transposes the 8×8 block at <paramref name="source"/> (row stride <paramref name="sourceStride"/>) into
     /// <paramref name="destination"/> (row stride <paramref name="destinationStride"/>) with the classic
-    /// unpack / shuffle / lane-permute sequence.
+    /// unpack / shuffle / lane-permute sequence. With <paramref name="sourceRows"/> = 6 only six rows are read
+    /// (the last is repeated), and each stored row of 8 carries 2 junk floats past its 6 valid ones.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x8(float* source, nint sourceStride, float* destination, nint destinationStride)
+    private static void Transpose8x8(float* source, nint sourceStride, float* destination, nint destinationStride, int sourceRows)
     {
         Vector256<float> r0 = Avx.LoadVector256(source);
         Vector256<float> r1 = Avx.LoadVector256(source + sourceStride);
@@ -189,8 +227,8 @@ internal static unsafe class GemmPacking
         Vector256<float> r3 = Avx.LoadVector256(source + (3 * sourceStride));
         Vector256<float> r4 = Avx.LoadVector256(source + (4 * sourceStride));
         Vector256<float> r5 = Avx.LoadVector256(source + (5 * sourceStride));
-        Vector256<float> r6 = Avx.LoadVector256(source + (6 * sourceStride));
-        Vector256<float> r7 = Avx.LoadVector256(source + (7 * sourceStride));
+        Vector256<float> r6 = sourceRows > 6 ? Avx.LoadVector256(source + (6 * sourceStride)) : r5;
+        Vector256<float> r7 = sourceRows > 6 ? Avx.LoadVector256(source + (7 * sourceStride)) : r5;
 
         Vector256<float> t0 = Avx.UnpackLow(r0, r1);
         Vector256<float> t1 = Avx.UnpackHigh(r0, r1);
