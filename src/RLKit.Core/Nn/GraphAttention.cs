@@ -109,7 +109,7 @@ public sealed class GraphAttention : Module
             if (blocked.Rank == 3) blocked = blocked.Unsqueeze(1); // broadcast over heads
         }
 
-        var z = nodes.MatMul(Weight, transposeB: true)               // [B, N, H·F']
+        var z = Tensor.Linear(nodes, Weight, null)                   // [B, N, H·F']
             .Reshape(batch, n, Heads, OutFeatures).Permute(0, 2, 1, 3); // [B, H, N, F']
         // aᵀ[z_i ‖ z_j] = a_i·z_i + a_j·z_j: two per-node scores, broadcast into the N×N grid.
         var attI = Attention.Narrow(1, 0, OutFeatures).Reshape(Heads, 1, OutFeatures);

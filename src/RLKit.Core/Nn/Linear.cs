@@ -55,9 +55,7 @@ public sealed class Linear : Layer
         ArgumentNullException.ThrowIfNull(input);
         if (input.Rank == 0 || input.Dim(-1) != InFeatures)
             throw new ArgumentException($"Linear: input shape {Tensor.ShapeString(input.Shape)} must end in in_features = {InFeatures}.", nameof(input));
-        if (input.Rank == 1) return Forward(input.Unsqueeze(0)).Squeeze(0);
-        var y = input.MatMul(Weight, transposeB: true);
-        return Bias is null ? y : y + Bias;
+        return Tensor.Linear(input, Weight, Bias);
     }
 
     /// <inheritdoc/>

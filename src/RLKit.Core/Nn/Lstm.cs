@@ -111,13 +111,13 @@ public sealed class Lstm : Module
                 int cell = layer * Directions + d;
                 var h = initialHidden?.Narrow(0, cell, 1).Squeeze(0) ?? Tensor.Zeros(batch, HiddenSize);
                 var c = initialCell?.Narrow(0, cell, 1).Squeeze(0) ?? Tensor.Zeros(batch, HiddenSize);
-                var projected = layerInput.MatMul(_weightIh[cell], transposeB: true); // [B, T, 4H]
-                if (_biasIh[cell] is { } bih) projected = projected + (bih + _biasHh[cell]!);
+                var bias = _biasIh[cell] is { } bih ? bih + _biasHh[cell]! : null;
+                var projected = Tensor.Linear(layerInput, _weightIh[cell], bias); // [B, T, 4H]
                 var stepOutputs = new Tensor[steps];
                 for (int s = 0; s < steps; s++)
                 {
                     int t = d == 0 ? s : steps - 1 - s;
-                    var gates = projected.Narrow(1, t, 1).Reshape(batch, 4 * HiddenSize) + h.MatMul(_weightHh[cell], transposeB: true);
+                    var gates = projected.Narrow(1, t, 1).Reshape(batch, 4 * HiddenSize) + Tensor.Linear(h, _weightHh[cell], null);
                     var parts = gates.Chunk(4, 1);
                     var inputGate = parts[0].Sigmoid();
                     var forgetGate = parts[1].Sigmoid();
