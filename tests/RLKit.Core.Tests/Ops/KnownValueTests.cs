@@ -34,6 +34,27 @@ public class KnownValueTests
     }
 
     [Test]
+    public void VectorisedExpIsAccurateAcrossTheFloatRange()
+    {
+        var rng = new RandomGenerator(5);
+        var values = new float[4099];
+        for (int i = 0; i < values.Length; i++) values[i] = rng.Uniform(-87f, 88f);
+        var y = Tensor.FromArray(values).Exp().ToArray();
+        for (int i = 0; i < values.Length; i++)
+        {
+            double expected = Math.Exp(values[i]);
+            Assert.That(Math.Abs(y[i] - expected) / expected, Is.LessThan(4e-7), $"exp({values[i]})");
+        }
+        var edges = Tensor.FromArray([100f, -100f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, 0f, 0f]).Exp().ToArray();
+        Assert.That(edges[0], Is.EqualTo(float.PositiveInfinity));
+        Assert.That(edges[1], Is.EqualTo(0f));
+        Assert.That(float.IsNaN(edges[2]), Is.True);
+        Assert.That(edges[3], Is.EqualTo(float.PositiveInfinity));
+        Assert.That(edges[4], Is.EqualTo(0f));
+        Assert.That(edges[5], Is.EqualTo(1f));
+    }
+
+    [Test]
     public void GeluMatchesErfForm()
     {
         // Reference values of x·Φ(x) (PyTorch's exact GELU).

@@ -84,10 +84,10 @@ public sealed partial class Tensor
     {
         switch (kind)
         {
-            case BinaryKind.Add: TensorPrimitives.Add(a, b, y); break;
-            case BinaryKind.Sub: TensorPrimitives.Subtract(a, b, y); break;
-            case BinaryKind.Mul: TensorPrimitives.Multiply(a, b, y); break;
-            case BinaryKind.Div: TensorPrimitives.Divide(a, b, y); break;
+            case BinaryKind.Add: SimdMath.Binary<SimdMath.AddOp>(a, b, y); break;
+            case BinaryKind.Sub: SimdMath.Binary<SimdMath.SubOp>(a, b, y); break;
+            case BinaryKind.Mul: SimdMath.Binary<SimdMath.MulOp>(a, b, y); break;
+            case BinaryKind.Div: SimdMath.Binary<SimdMath.DivOp>(a, b, y); break;
             case BinaryKind.Minimum: TensorPrimitives.Min(a, b, y); break;
             case BinaryKind.Maximum: TensorPrimitives.Max(a, b, y); break;
             default: TensorPrimitives.Pow(a, b, y); break;
@@ -98,10 +98,10 @@ public sealed partial class Tensor
     {
         switch (kind)
         {
-            case BinaryKind.Add: TensorPrimitives.Add(a, b, y); break;
-            case BinaryKind.Sub: TensorPrimitives.Subtract(a, b, y); break;
-            case BinaryKind.Mul: TensorPrimitives.Multiply(a, b, y); break;
-            case BinaryKind.Div: TensorPrimitives.Divide(a, b, y); break;
+            case BinaryKind.Add: SimdMath.Binary<SimdMath.AddOp>(a, b, y); break;
+            case BinaryKind.Sub: SimdMath.Binary<SimdMath.SubOp>(a, b, y); break;
+            case BinaryKind.Mul: SimdMath.Binary<SimdMath.MulOp>(a, b, y); break;
+            case BinaryKind.Div: SimdMath.Binary<SimdMath.DivOp>(a, b, y); break;
             case BinaryKind.Minimum: TensorPrimitives.Min(a, b, y); break;
             case BinaryKind.Maximum: TensorPrimitives.Max(a, b, y); break;
             default: TensorPrimitives.Pow(a, b, y); break;
@@ -112,10 +112,10 @@ public sealed partial class Tensor
     {
         switch (kind)
         {
-            case BinaryKind.Add: TensorPrimitives.Add(b, a, y); break;
-            case BinaryKind.Sub: TensorPrimitives.Subtract(a, b, y); break;
-            case BinaryKind.Mul: TensorPrimitives.Multiply(b, a, y); break;
-            case BinaryKind.Div: TensorPrimitives.Divide(a, b, y); break;
+            case BinaryKind.Add: SimdMath.Binary<SimdMath.AddOp>(a, b, y); break;
+            case BinaryKind.Sub: SimdMath.Binary<SimdMath.SubOp>(a, b, y); break;
+            case BinaryKind.Mul: SimdMath.Binary<SimdMath.MulOp>(a, b, y); break;
+            case BinaryKind.Div: SimdMath.Binary<SimdMath.DivOp>(a, b, y); break;
             case BinaryKind.Minimum: TensorPrimitives.Min(b, a, y); break;
             case BinaryKind.Maximum: TensorPrimitives.Max(b, a, y); break;
             default: TensorPrimitives.Pow(a, b, y); break;
@@ -154,7 +154,7 @@ public sealed partial class Tensor
         {
             plan.RowOffsets(r, out int o, out _, out _);
             var src = contribution.Slice(r * rowLength, rowLength);
-            if (contiguous) TensorPrimitives.Add(t.AsSpan(o, rowLength), src, t.AsSpan(o, rowLength));
+            if (contiguous) SimdMath.Binary<SimdMath.AddOp>(t.AsSpan(o, rowLength), src, t.AsSpan(o, rowLength));
             else t[o] += TensorPrimitives.Sum(src);
         }
     }

@@ -37,13 +37,13 @@ public sealed partial class Tensor
                 if (log)
                 {
                     var exps = BufferPool.Rent(length, clear: false);
-                    TensorPrimitives.Exp(dst, exps.AsSpan(0, length));
+                    SimdMath.Exp(dst, exps.AsSpan(0, length));
                     TensorPrimitives.Subtract(dst, MathF.Log(TensorPrimitives.Sum(exps.AsSpan(0, length))), dst);
                     BufferPool.Return(exps);
                 }
                 else
                 {
-                    TensorPrimitives.Exp(dst, dst);
+                    SimdMath.Exp(dst, dst);
                     TensorPrimitives.Divide(dst, TensorPrimitives.Sum(dst), dst);
                 }
             }
