@@ -169,10 +169,12 @@ public class GemmTests
     }
 
     [Test]
-    public void ZeroK_ClearsOrKeepsC([Values] bool accumulate)
+    public void ZeroK_ClearsOrKeepsC([Values] bool accumulate, [Values] bool transA, [Values] bool transB)
     {
         float[] c = [1, 2, 3, 4, 5, 6, 7];
-        Gemm.Multiply(false, false, 2, 3, 0, ReadOnlySpan<float>.Empty, 0, ReadOnlySpan<float>.Empty, 3, c, 4, accumulate, 1);
+
+        // The stored operands are empty (0 × something); their leading dimensions are then unconstrained.
+        Gemm.Multiply(transA, transB, 2, 3, 0, ReadOnlySpan<float>.Empty, 0, ReadOnlySpan<float>.Empty, 0, c, 4, accumulate, 1);
         float[] expected = accumulate ? [1, 2, 3, 4, 5, 6, 7] : [0, 0, 0, 4, 0, 0, 0];
         Assert.That(c, Is.EqualTo(expected));
     }

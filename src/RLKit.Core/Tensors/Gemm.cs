@@ -404,7 +404,8 @@ internal static unsafe class Gemm
 
     private static void ValidateOperand(string name, int length, int rows, int cols, int ld, string ldName, int count, int stride, string strideName)
     {
-        if (ld < cols)
+        // An empty stored matrix (no rows) has no row length to respect; a negative distance is never valid.
+        if (ld < 0 || (ld < cols && rows > 0))
         {
             throw new ArgumentOutOfRangeException(
                 ldName,
