@@ -56,7 +56,9 @@ public class GemmTests
         (int M, int N, int K)[] shapes =
         [
             (1, 1, 1), (1, 65, 63), (3, 17, 257), (8, 127, 65), (5, 33, 9), // m ≤ 8: acting path
-            (63, 1, 65), (127, 3, 17), (65, 8, 127), (40, 5, 3),             // n ≤ 8: skinny outputs
+            (8, 127, 5), (6, 40, 8),                                         // m ≤ 8 with tiny k
+            (63, 1, 65), (127, 3, 17), (65, 8, 127), (40, 5, 3),             // narrow outputs
+            (70, 20, 33), (30, 20, 100),                                     // narrower than a register tile
             (17, 17, 17), (63, 65, 127), (65, 63, 3), (127, 9, 1), (9, 257, 40), // small B: streamed in place (or packed if transposed)
             (257, 40, 300),                                                  // k > KC: two k blocks
             (70, 129, 300), (9, 300, 127),                                   // packed whatever the layout, ragged tiles

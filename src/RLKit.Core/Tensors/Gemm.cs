@@ -43,8 +43,8 @@ internal static unsafe class Gemm
     /// <summary>Products with at most this many rows use the unpacked kernels.</summary>
     internal const int SmallRows = 8;
 
-    /// <summary>Products with at most this many columns use the unpacked kernels.</summary>
-    internal const int SmallColumns = 8;
+    /// <summary>Products with at most this inner dimension use the unpacked row-broadcast kernel.</summary>
+    internal const int SmallDepth = 8;
 
     /// <summary>
     /// A row-major B of at most this many floats (128 KB) is streamed in place rather than packed: it stays in
@@ -260,12 +260,36 @@ internal static unsafe class Gemm
         }
     }
 
-    /// <summary>Picks the path from the shape alone (never from the thread count), then runs it.</summary>
+    /// <summary>
+    /// Picks the path from the shape and kernel family alone (never from the thread count), then runs it.
+    /// </summary>
+    /// <remarks>
+    /// The row-broadcast kernel vectorises along n and wants B row-major; the dot kernel vectorises along k and
+    /// wants op(A) and op(B) both k-contiguous. A skinny operand (k ≤ 8, m ≤ 8, or fewer columns of C than one
+    /// register tile) is re-laid out ("staged") when the chosen kernel needs it: staging copies only the skinny
+    /// operand, which is cheap next to the product.
+    /// </remarks>
     private static void Execute<TSimd, TVec>(GemmProblem p, int threads)
         where TSimd : struct, IGemmSimd<TVec>
         where TVec : struct
     {
         int parts = ThreadsFor((long)p.M * p.N * p.K, threads);
+        int tile = 2 * TSimd.Width;
+        if (p.K <= SmallDepth)
+        {
+            // Each C element is a handful of products: broadcast op(A) (either layout) against rows of op(B), staging
+            // a transposed op(B) row-major first (k × n with k ≤ 8: cheap next to writing m × n outputs).
+            if (p.TransB)
+            {
+                float* stagedB = GemmBuffers.Staging((long)p.K * p.N);
+                GemmDirect.Transpose(p.B, p.N, p.K, p.Ldb, stagedB);
+                p = p.WithRowMajorB(stagedB);
+            }
+
+            Partition<TSimd, TVec>(p, GemmPath.RowBroadcast, parts);
+            return;
+        }
+
         if (p.M <= SmallRows)
         {
             if (!p.TransB)
@@ -276,7 +300,7 @@ internal static unsafe class Gemm
 
             if (p.TransA)
             {
-                // Both transposed: stage the (at most 8 × k) op(A) row-major so rows of A and B both stream.
+                // Both transposed: stage the (≤ 8 × k) op(A) row-major so rows of A and B both stream.
                 float* stagedA = GemmBuffers.Staging((long)p.M * p.K);
                 GemmDirect.Transpose(p.A, p.K, p.M, p.Lda, stagedA);
                 p = p.WithRowMajorA(stagedA);
@@ -286,13 +310,14 @@ internal static unsafe class Gemm
             return;
         }
 
-        if (p.N <= SmallColumns)
+        if (p.N < tile)
         {
+            // C is narrower than one register tile, so vectorising along n would mostly compute padding.
             if (!p.TransA)
             {
                 if (!p.TransB)
                 {
-                    // Stage the (k × at most 8) op(B) as its n × k transpose so each C element is a dot product of rows.
+                    // Stage the (k × n < tile) op(B) as its n × k transpose: each C element becomes a dot product of rows.
                     float* stagedB = GemmBuffers.Staging((long)p.N * p.K);
                     GemmDirect.Transpose(p.B, p.K, p.N, p.Ldb, stagedB);
                     p = p.WithTransposedB(stagedB);
@@ -302,12 +327,15 @@ internal static unsafe class Gemm
                 return;
             }
 
-            // op(A) = Aᵀ streams along m, not k: solve Cᵀ = op(B)ᵀ · op(A)ᵀ, whose m is this n (≤ 8) and whose
-            // right operand is A read row by row, into scratch, then add its transpose to C.
-            float* cTransposed = GemmBuffers.Staging((long)p.N * p.M);
-            Execute<TSimd, TVec>(p.TransposedInto(cTransposed), threads);
-            GemmDirect.MergeTransposed(cTransposed, p.C, p.M, p.N, p.Ldc, overwrite: !p.Accumulate);
-            return;
+            if (p.M >= tile)
+            {
+                // op(A) = Aᵀ streams along m, not k: solve Cᵀ = op(B)ᵀ · op(A)ᵀ (whose n is this m, wide enough to
+                // vectorise, and whose right operand is A read row by row) into scratch, then add its transpose to C.
+                float* cTransposed = GemmBuffers.Staging((long)p.N * p.M);
+                Execute<TSimd, TVec>(p.TransposedInto(cTransposed), threads);
+                GemmDirect.MergeTransposed(cTransposed, p.C, p.M, p.N, p.Ldc, overwrite: !p.Accumulate);
+                return;
+            }
         }
 
         if (!p.TransB && (long)p.K * p.N <= SmallRightOperand)

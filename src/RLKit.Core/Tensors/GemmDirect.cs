@@ -35,8 +35,9 @@ internal static unsafe class GemmDirect
     /// </summary>
     /// <remarks>
     /// This is the small-batch path (1..8 rows times a weight matrix): B is read exactly once when m ≤ 8, as
-    /// good as it gets for a memory-bound product. The ragged right edge (n mod 2·Width columns) is copied
-    /// zero-padded into scratch so the same kernel handles it.
+    /// good as it gets for a memory-bound product. Past the last pair of whole vectors come at most one whole
+    /// vector and one ragged vector of columns; the ragged one uses masked loads and stores where the hardware
+    /// has them (so a narrow C costs no copying), else a zero-padded scratch copy of that sliver of B.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
@@ -44,36 +45,38 @@ internal static unsafe class GemmDirect
         where TSimd : struct, IGemmSimd<TVec>
         where TVec : struct
     {
-        int nr = 2 * TSimd.Width;
+        int w = TSimd.Width;
         int rowBlock = RowBroadcastRows<TSimd, TVec>();
-        int full = p.N - (p.N % nr);
-        int tail = p.N - full;
+        int full = p.N - (p.N % (2 * w));
+        int single = p.N - full >= w ? w : 0;
+        int edge = full + single;
+        int ragged = p.N - edge;
         nint rowStride = p.ARowStride;
         nint depthStride = p.AColumnStride;
         bool overwrite = !p.Accumulate;
 
-        float* bTail = null;
-        if (tail > 0)
+        float* bRagged = null;
+        if (ragged > 0 && !TSimd.HasMaskedAccess)
         {
-            bTail = GemmBuffers.PackedB((long)p.K * nr);
+            bRagged = GemmBuffers.PackedB((long)p.K * w);
             for (int q = 0; q < p.K; q++)
             {
-                float* source = p.B + ((nint)q * p.Ldb) + full;
-                float* target = bTail + ((nint)q * nr);
+                float* source = p.B + ((nint)q * p.Ldb) + edge;
+                float* target = bRagged + ((nint)q * w);
                 int c = 0;
-                for (; c < tail; c++)
+                for (; c < ragged; c++)
                 {
                     target[c] = source[c];
                 }
 
-                for (; c < nr; c++)
+                for (; c < w; c++)
                 {
                     target[c] = 0f;
                 }
             }
         }
 
-        float* cTail = stackalloc float[8 * 32];
+        float* cRagged = stackalloc float[8 * 16];
         for (int i0 = 0; i0 < p.M; i0 += rowBlock)
         {
             int rows = Math.Min(rowBlock, p.M - i0);
@@ -84,10 +87,22 @@ internal static unsafe class GemmDirect
                 RowBlock<TSimd, TVec>(rows, full, p.K, a, rowStride, depthStride, p.B, p.Ldb, c, p.Ldc, overwrite);
             }
 
-            if (tail > 0)
+            if (single > 0)
             {
-                RowBlock<TSimd, TVec>(rows, nr, p.K, a, rowStride, depthStride, bTail, nr, cTail, nr, overwrite: true);
-                MergeTile(cTail, nr, c + full, p.Ldc, rows, tail, overwrite);
+                RowVector<TSimd, TVec>(rows, w, p.K, a, rowStride, depthStride, p.B + full, p.Ldb, c + full, p.Ldc, overwrite);
+            }
+
+            if (ragged > 0)
+            {
+                if (TSimd.HasMaskedAccess)
+                {
+                    RowVector<TSimd, TVec>(rows, ragged, p.K, a, rowStride, depthStride, p.B + edge, p.Ldb, c + edge, p.Ldc, overwrite);
+                }
+                else
+                {
+                    RowVector<TSimd, TVec>(rows, w, p.K, a, rowStride, depthStride, bRagged, w, cRagged, w, overwrite: true);
+                    MergeTile(cRagged, w, c + edge, p.Ldc, rows, ragged, overwrite);
+                }
             }
         }
     }
@@ -167,6 +182,139 @@ internal static unsafe class GemmDirect
             {
                 target[j] = overwrite ? source[j] : target[j] + source[j];
             }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RowVector<TSimd, TVec>(int rows, int count, int k, float* a, nint rowStride, nint depthStride, float* b, nint ldb, float* c, nint ldc, bool overwrite)
+        where TSimd : struct, IGemmSimd<TVec>
+        where TVec : struct
+    {
+        switch (rows)
+        {
+            case 8: RowVector<TSimd, TVec, GemmRows8>(count, k, a, rowStride, depthStride, b, ldb, c, ldc, overwrite); break;
+            case 7: RowVector<TSimd, TVec, GemmRows7>(count, k, a, rowStride, depthStride, b, ldb, c, ldc, overwrite); break;
+            case 6: RowVector<TSimd, TVec, GemmRows6>(count, k, a, rowStride, depthStride, b, ldb, c, ldc, overwrite); break;
+            case 5: RowVector<TSimd, TVec, GemmRows5>(count, k, a, rowStride, depthStride, b, ldb, c, ldc, overwrite); break;
+            case 4: RowVector<TSimd, TVec, GemmRows4>(count, k, a, rowStride, depthStride, b, ldb, c, ldc, overwrite); break;
+            case 3: RowVector<TSimd, TVec, GemmRows3>(count, k, a, rowStride, depthStride, b, ldb, c, ldc, overwrite); break;
+            case 2: RowVector<TSimd, TVec, GemmRows2>(count, k, a, rowStride, depthStride, b, ldb, c, ldc, overwrite); break;
+            default: RowVector<TSimd, TVec, GemmRows1>(count, k, a, rowStride, depthStride, b, ldb, c, ldc, overwrite); break;
+        }
+    }
+
+    // One vector of columns (count ≤ Width of them; fewer only with masked access) for up to eight rows.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    private static void RowVector<TSimd, TVec, TRows>(int count, int k, float* a, nint rowStride, nint depthStride, float* b, nint ldb, float* c, nint ldc, bool overwrite)
+        where TSimd : struct, IGemmSimd<TVec>
+        where TVec : struct
+        where TRows : struct, IGemmRows
+    {
+        bool masked = TSimd.HasMaskedAccess && count < TSimd.Width;
+        TVec mask = masked ? TSimd.Mask(count) : TSimd.Zero;
+        TVec c0 = TSimd.Zero;
+        TVec c1 = TSimd.Zero;
+        TVec c2 = TSimd.Zero;
+        TVec c3 = TSimd.Zero;
+        TVec c4 = TSimd.Zero;
+        TVec c5 = TSimd.Zero;
+        TVec c6 = TSimd.Zero;
+        TVec c7 = TSimd.Zero;
+        float* ap = a;
+        float* bp = b;
+        for (int p = 0; p < k; p++)
+        {
+            TVec bv = masked ? TSimd.LoadMasked(bp, mask) : TSimd.Load(bp);
+            c0 = TSimd.MulAdd(TSimd.Broadcast(ap[0]), bv, c0);
+            if (TRows.Count > 1)
+            {
+                c1 = TSimd.MulAdd(TSimd.Broadcast(ap[rowStride]), bv, c1);
+            }
+
+            if (TRows.Count > 2)
+            {
+                c2 = TSimd.MulAdd(TSimd.Broadcast(ap[2 * rowStride]), bv, c2);
+            }
+
+            if (TRows.Count > 3)
+            {
+                c3 = TSimd.MulAdd(TSimd.Broadcast(ap[3 * rowStride]), bv, c3);
+            }
+
+            if (TRows.Count > 4)
+            {
+                c4 = TSimd.MulAdd(TSimd.Broadcast(ap[4 * rowStride]), bv, c4);
+            }
+
+            if (TRows.Count > 5)
+            {
+                c5 = TSimd.MulAdd(TSimd.Broadcast(ap[5 * rowStride]), bv, c5);
+            }
+
+            if (TRows.Count > 6)
+            {
+                c6 = TSimd.MulAdd(TSimd.Broadcast(ap[6 * rowStride]), bv, c6);
+            }
+
+            if (TRows.Count > 7)
+            {
+                c7 = TSimd.MulAdd(TSimd.Broadcast(ap[7 * rowStride]), bv, c7);
+            }
+
+            ap += depthStride;
+            bp += ldb;
+        }
+
+        StoreVector<TSimd, TVec>(c, c0, mask, masked, overwrite);
+        if (TRows.Count > 1)
+        {
+            StoreVector<TSimd, TVec>(c + (1 * ldc), c1, mask, masked, overwrite);
+        }
+
+        if (TRows.Count > 2)
+        {
+            StoreVector<TSimd, TVec>(c + (2 * ldc), c2, mask, masked, overwrite);
+        }
+
+        if (TRows.Count > 3)
+        {
+            StoreVector<TSimd, TVec>(c + (3 * ldc), c3, mask, masked, overwrite);
+        }
+
+        if (TRows.Count > 4)
+        {
+            StoreVector<TSimd, TVec>(c + (4 * ldc), c4, mask, masked, overwrite);
+        }
+
+        if (TRows.Count > 5)
+        {
+            StoreVector<TSimd, TVec>(c + (5 * ldc), c5, mask, masked, overwrite);
+        }
+
+        if (TRows.Count > 6)
+        {
+            StoreVector<TSimd, TVec>(c + (6 * ldc), c6, mask, masked, overwrite);
+        }
+
+        if (TRows.Count > 7)
+        {
+            StoreVector<TSimd, TVec>(c + (7 * ldc), c7, mask, masked, overwrite);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreVector<TSimd, TVec>(float* c, TVec value, TVec mask, bool masked, bool overwrite)
+        where TSimd : struct, IGemmSimd<TVec>
+        where TVec : struct
+    {
+        if (masked)
+        {
+            TSimd.StoreMasked(c, mask, overwrite ? value : TSimd.Add(TSimd.LoadMasked(c, mask), value));
+        }
+        else
+        {
+            TSimd.Store(c, overwrite ? value : TSimd.Add(TSimd.Load(c), value));
         }
     }
 
@@ -395,6 +543,9 @@ internal static unsafe class GemmDirect
     {
         int w = TSimd.Width;
         int kv = k - (k % w);
+        bool maskedTail = TSimd.HasMaskedAccess && kv < k;
+        TVec tailMask = maskedTail ? TSimd.Mask(k - kv) : TSimd.Zero;
+        int scalarFrom = maskedTail ? k : kv;
         float* a0 = a;
         float* a1 = a + (TRows.Count > 1 ? lda : 0);
         float* a2 = a + (TRows.Count > 2 ? 2 * lda : 0);
@@ -449,28 +600,68 @@ internal static unsafe class GemmDirect
                 }
             }
 
+            if (maskedTail)
+            {
+                // The k tail as one more masked step: masked-off lanes load as zero and add nothing.
+                TVec v0 = TSimd.LoadMasked(b0 + kv, tailMask);
+                TVec v1 = TSimd.LoadMasked(b1 + kv, tailMask);
+                TVec v2 = TSimd.LoadMasked(b2 + kv, tailMask);
+                TVec v3 = TSimd.LoadMasked(b3 + kv, tailMask);
+                TVec ar = TSimd.LoadMasked(a0 + kv, tailMask);
+                s00 = TSimd.MulAdd(ar, v0, s00);
+                s01 = TSimd.MulAdd(ar, v1, s01);
+                s02 = TSimd.MulAdd(ar, v2, s02);
+                s03 = TSimd.MulAdd(ar, v3, s03);
+                if (TRows.Count > 1)
+                {
+                    ar = TSimd.LoadMasked(a1 + kv, tailMask);
+                    s10 = TSimd.MulAdd(ar, v0, s10);
+                    s11 = TSimd.MulAdd(ar, v1, s11);
+                    s12 = TSimd.MulAdd(ar, v2, s12);
+                    s13 = TSimd.MulAdd(ar, v3, s13);
+                }
+
+                if (TRows.Count > 2)
+                {
+                    ar = TSimd.LoadMasked(a2 + kv, tailMask);
+                    s20 = TSimd.MulAdd(ar, v0, s20);
+                    s21 = TSimd.MulAdd(ar, v1, s21);
+                    s22 = TSimd.MulAdd(ar, v2, s22);
+                    s23 = TSimd.MulAdd(ar, v3, s23);
+                }
+
+                if (TRows.Count > 3)
+                {
+                    ar = TSimd.LoadMasked(a3 + kv, tailMask);
+                    s30 = TSimd.MulAdd(ar, v0, s30);
+                    s31 = TSimd.MulAdd(ar, v1, s31);
+                    s32 = TSimd.MulAdd(ar, v2, s32);
+                    s33 = TSimd.MulAdd(ar, v3, s33);
+                }
+            }
+
             int valid = Math.Min(DotColumns, n - j);
             float* cj = c + j;
-            FinishRow<TSimd, TVec>(TSimd.Reduce4(s00, s01, s02, s03), a0, b0, b1, b2, b3, kv, k, cj, valid, overwrite);
+            FinishRow<TSimd, TVec>(TSimd.Reduce4(s00, s01, s02, s03), a0, b0, b1, b2, b3, scalarFrom, k, cj, valid, overwrite);
             if (TRows.Count > 1)
             {
-                FinishRow<TSimd, TVec>(TSimd.Reduce4(s10, s11, s12, s13), a1, b0, b1, b2, b3, kv, k, cj + (1 * ldc), valid, overwrite);
+                FinishRow<TSimd, TVec>(TSimd.Reduce4(s10, s11, s12, s13), a1, b0, b1, b2, b3, scalarFrom, k, cj + (1 * ldc), valid, overwrite);
             }
 
             if (TRows.Count > 2)
             {
-                FinishRow<TSimd, TVec>(TSimd.Reduce4(s20, s21, s22, s23), a2, b0, b1, b2, b3, kv, k, cj + (2 * ldc), valid, overwrite);
+                FinishRow<TSimd, TVec>(TSimd.Reduce4(s20, s21, s22, s23), a2, b0, b1, b2, b3, scalarFrom, k, cj + (2 * ldc), valid, overwrite);
             }
 
             if (TRows.Count > 3)
             {
-                FinishRow<TSimd, TVec>(TSimd.Reduce4(s30, s31, s32, s33), a3, b0, b1, b2, b3, kv, k, cj + (3 * ldc), valid, overwrite);
+                FinishRow<TSimd, TVec>(TSimd.Reduce4(s30, s31, s32, s33), a3, b0, b1, b2, b3, scalarFrom, k, cj + (3 * ldc), valid, overwrite);
             }
         }
     }
 
-    // Folds the k tail past the last full vector into the four reduced sums (scalar, in increasing k), then
-    // stores the valid columns. The all-vector route is taken for every full group when Width divides k.
+    // Folds the k tail from kv on into the four reduced sums (scalar, in increasing k; empty when the tail went
+    // through a masked step), then stores the valid columns, all four at once when they are all valid.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void FinishRow<TSimd, TVec>(Vector128<float> sums, float* a, float* b0, float* b1, float* b2, float* b3, int kv, int k, float* c, int valid, bool overwrite)
         where TSimd : struct, IGemmSimd<TVec>

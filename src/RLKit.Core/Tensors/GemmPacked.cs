@@ -65,12 +65,12 @@ internal static unsafe class GemmPacked
             {
                 int kc = Math.Min(kcStep, k - pc);
                 bool overwrite = pc == 0 && !problem.Accumulate;
-                GemmPacking.PackB(problem.TransB, problem.BAt(pc, jc), problem.Ldb, kc, nc, nr, packedB);
+                GemmPacking.PackB<TSimd, TVec>(problem.TransB, problem.BAt(pc, jc), problem.Ldb, kc, nc, nr, packedB);
 
                 for (int ic = 0; ic < m; ic += mcStep)
                 {
                     int mc = Math.Min(mcStep, m - ic);
-                    GemmPacking.PackA(problem.TransA, problem.AAt(ic, pc), problem.Lda, mc, kc, mr, packedA);
+                    GemmPacking.PackA<TSimd, TVec>(problem.TransA, problem.AAt(ic, pc), problem.Lda, mc, kc, mr, packedA);
                     MacroKernel<TSimd, TVec>(mc, nc, kc, packedA, packedB, problem.C + ((nint)ic * problem.Ldc) + jc, problem.Ldc, overwrite, edgeTile);
                 }
             }

@@ -24,7 +24,9 @@ internal static unsafe class GemmPacking
     /// exact row count and never reads them.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void PackA(bool transA, float* a, int lda, int mc, int kc, int mr, float* destination)
+    public static void PackA<TSimd, TVec>(bool transA, float* a, int lda, int mc, int kc, int mr, float* destination)
+        where TSimd : struct, IGemmSimd<TVec>
+        where TVec : struct
     {
         for (int i0 = 0; i0 < mc; i0 += mr)
         {
@@ -32,11 +34,11 @@ internal static unsafe class GemmPacking
             float* panel = destination + ((nint)i0 * kc);
             if (transA)
             {
-                PackAPanelFromColumns(a + i0, lda, rows, kc, mr, panel);
+                PackAPanelFromColumns<TSimd, TVec>(a + i0, lda, rows, kc, mr, panel);
             }
             else
             {
-                PackAPanelFromRows(a + ((nint)i0 * lda), lda, rows, kc, mr, panel);
+                PackAPanelFromRows<TSimd, TVec>(a + ((nint)i0 * lda), lda, rows, kc, mr, panel);
             }
         }
     }
@@ -47,7 +49,9 @@ internal static unsafe class GemmPacking
     /// (p, c) at <c>destination[q·nr·kc + p·nr + c]</c>; a ragged last panel is zero-padded to nr columns.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void PackB(bool transB, float* b, int ldb, int kc, int nc, int nr, float* destination)
+    public static void PackB<TSimd, TVec>(bool transB, float* b, int ldb, int kc, int nc, int nr, float* destination)
+        where TSimd : struct, IGemmSimd<TVec>
+        where TVec : struct
     {
         for (int j0 = 0; j0 < nc; j0 += nr)
         {
@@ -55,11 +59,11 @@ internal static unsafe class GemmPacking
             float* panel = destination + ((nint)j0 * kc);
             if (transB)
             {
-                PackBPanelFromRows(b + ((nint)j0 * ldb), ldb, cols, kc, nr, panel);
+                PackBPanelFromRows<TSimd, TVec>(b + ((nint)j0 * ldb), ldb, cols, kc, nr, panel);
             }
             else
             {
-                PackBPanelFromColumns(b + j0, ldb, cols, kc, nr, panel);
+                PackBPanelFromColumns<TSimd, TVec>(b + j0, ldb, cols, kc, nr, panel);
             }
         }
     }
@@ -70,10 +74,12 @@ internal static unsafe class GemmPacking
     // store then spills 2 floats into the next k's slot, which the following store (or the tail loop, or the
     // next panel) overwrites. The buffer carries slack for the very last spill.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackAPanelFromRows(float* a, int lda, int rows, int kc, int mr, float* panel)
+    private static void PackAPanelFromRows<TSimd, TVec>(float* a, int lda, int rows, int kc, int mr, float* panel)
+        where TSimd : struct, IGemmSimd<TVec>
+        where TVec : struct
     {
         int p = 0;
-        if (Avx.IsSupported && rows == mr)
+        if (TSimd.UsesX86Helpers && Avx.IsSupported && rows == mr)
         {
             if (mr == 8)
             {
@@ -104,9 +110,11 @@ internal static unsafe class GemmPacking
 
     // op(A) = Aᵀ with A stored k×m: the mr values of one k are already adjacent, a straight copy.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackAPanelFromColumns(float* a, int lda, int rows, int kc, int mr, float* panel)
+    private static void PackAPanelFromColumns<TSimd, TVec>(float* a, int lda, int rows, int kc, int mr, float* panel)
+        where TSimd : struct, IGemmSimd<TVec>
+        where TVec : struct
     {
-        if (rows == 8 && Vector256.IsHardwareAccelerated)
+        if (TSimd.UsesX86Helpers && rows == 8 && Vector256.IsHardwareAccelerated)
         {
             for (int p = 0; p < kc; p++)
             {
@@ -116,7 +124,7 @@ internal static unsafe class GemmPacking
             return;
         }
 
-        if (rows == 6 && Vector128.IsHardwareAccelerated)
+        if (TSimd.UsesX86Helpers && rows == 6 && Vector128.IsHardwareAccelerated)
         {
             for (int p = 0; p < kc; p++)
             {
@@ -143,7 +151,9 @@ internal static unsafe class GemmPacking
 
     // op(B) = B stored row-major: the nr values of one k are adjacent, a straight copy.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackBPanelFromColumns(float* b, int ldb, int cols, int kc, int nr, float* panel)
+    private static void PackBPanelFromColumns<TSimd, TVec>(float* b, int ldb, int cols, int kc, int nr, float* panel)
+        where TSimd : struct, IGemmSimd<TVec>
+        where TVec : struct
     {
         for (int p = 0; p < kc; p++)
         {
@@ -152,7 +162,7 @@ internal static unsafe class GemmPacking
             int c = 0;
             if (Vector128.IsHardwareAccelerated)
             {
-                if (Vector256.IsHardwareAccelerated)
+                if (TSimd.UsesX86Helpers && Vector256.IsHardwareAccelerated)
                 {
                     for (; c + 8 <= cols; c += 8)
                     {
@@ -181,10 +191,12 @@ internal static unsafe class GemmPacking
     // op(B) = Bᵀ with B stored n×k: each column of op(B) is a contiguous row of B, so full panels are
     // transposed 8 columns × 8 k at a time in registers.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackBPanelFromRows(float* b, int ldb, int cols, int kc, int nr, float* panel)
+    private static void PackBPanelFromRows<TSimd, TVec>(float* b, int ldb, int cols, int kc, int nr, float* panel)
+        where TSimd : struct, IGemmSimd<TVec>
+        where TVec : struct
     {
         int p = 0;
-        if (Avx.IsSupported && cols == nr && nr % 8 == 0)
+        if (TSimd.UsesX86Helpers && Avx.IsSupported && cols == nr && nr % 8 == 0)
         {
             for (; p + 8 <= kc; p += 8)
             {

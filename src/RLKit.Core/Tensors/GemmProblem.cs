@@ -61,6 +61,10 @@ internal readonly unsafe struct GemmProblem
     public GemmProblem WithRowMajorA(float* a)
         => new(false, this.TransB, this.M, this.N, this.K, a, this.K, this.B, this.Ldb, this.C, this.Ldc, this.Accumulate);
 
+    /// <summary>The same product with op(B) replaced by a row-major k × n copy at <paramref name="b"/>.</summary>
+    public GemmProblem WithRowMajorB(float* b)
+        => new(this.TransA, false, this.M, this.N, this.K, this.A, this.Lda, b, this.N, this.C, this.Ldc, this.Accumulate);
+
     /// <summary>The same product with op(B) replaced by its transpose stored row-major n × k at <paramref name="bTransposed"/>.</summary>
     public GemmProblem WithTransposedB(float* bTransposed)
         => new(this.TransA, true, this.M, this.N, this.K, this.A, this.Lda, bTransposed, this.K, this.C, this.Ldc, this.Accumulate);

@@ -26,8 +26,29 @@ internal interface IGemmSimd<TVec>
     /// </summary>
     static abstract int Accumulators { get; }
 
+    /// <summary>
+    /// Gets whether the packing routines may use x86 helpers (AVX 8×8 register transposes). False for the portable
+    /// family, so that on x64 it runs exactly the code an Arm64 machine runs and tests exercise that code.
+    /// </summary>
+    static abstract bool UsesX86Helpers { get; }
+
+    /// <summary>
+    /// Gets whether <see cref="LoadMasked"/> and <see cref="StoreMasked"/> are available (fault-suppressing masked
+    /// moves: AVX / AVX-512). Without them, ragged edges go through zero-padded scratch copies instead.
+    /// </summary>
+    static abstract bool HasMaskedAccess { get; }
+
     /// <summary>Gets the all-zero vector.</summary>
     static abstract TVec Zero { get; }
+
+    /// <summary>Returns a mask selecting the first <paramref name="count"/> lanes (0 ≤ count ≤ Width).</summary>
+    static abstract TVec Mask(int count);
+
+    /// <summary>Loads the lanes selected by <paramref name="mask"/> and zeroes the others; never touches memory of unselected lanes.</summary>
+    static abstract unsafe TVec LoadMasked(float* source, TVec mask);
+
+    /// <summary>Stores the lanes selected by <paramref name="mask"/>; never touches memory of unselected lanes.</summary>
+    static abstract unsafe void StoreMasked(float* destination, TVec mask, TVec value);
 
     /// <summary>Loads <see cref="Width"/> floats (no alignment required).</summary>
     static abstract unsafe TVec Load(float* source);
@@ -71,7 +92,28 @@ internal readonly struct GemmSimd512 : IGemmSimd<Vector512<float>>
     public static int Accumulators => 16;
 
     /// <inheritdoc/>
+    public static bool UsesX86Helpers => true;
+
+    /// <inheritdoc/>
+    public static bool HasMaskedAccess => true;
+
+    /// <inheritdoc/>
     public static Vector512<float> Zero => Vector512<float>.Zero;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Mask(int count)
+        => Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector512<float> LoadMasked(float* source, Vector512<float> mask)
+        => Avx512F.MaskLoad(source, mask, Vector512<float>.Zero);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StoreMasked(float* destination, Vector512<float> mask, Vector512<float> value)
+        => Avx512F.MaskStore(destination, mask, value);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -124,7 +166,27 @@ internal readonly struct GemmSimd256 : IGemmSimd<Vector256<float>>
     public static int Accumulators => Avx512F.VL.IsSupported ? 16 : 8;
 
     /// <inheritdoc/>
+    public static bool UsesX86Helpers => true;
+
+    /// <inheritdoc/>
+    public static bool HasMaskedAccess => true;
+
+    /// <inheritdoc/>
     public static Vector256<float> Zero => Vector256<float>.Zero;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Mask(int count)
+        => Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(count)).AsSingle();
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector256<float> LoadMasked(float* source, Vector256<float> mask) => Avx.MaskLoad(source, mask);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StoreMasked(float* destination, Vector256<float> mask, Vector256<float> value)
+        => Avx.MaskStore(destination, mask, value);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -163,7 +225,7 @@ internal readonly struct GemmSimd256 : IGemmSimd<Vector256<float>>
 }
 
 /// <summary>
-/// Portable 128-bit fallback (SSE, Arm64 AdvSimd, or software): makes no FMA assumption, it uses
+/// Portable 128-bit fallback (Arm64 AdvSimd, SSE, or software): no x86-specific helpers and no FMA assumption; it uses
 /// <see cref="Vector128.MultiplyAddEstimate(Vector128{float}, Vector128{float}, Vector128{float})"/>, which fuses
 /// where the hardware can and otherwise multiplies then adds. On one machine the choice is fixed, so results stay
 /// deterministic.
@@ -182,7 +244,25 @@ internal readonly struct GemmSimd128 : IGemmSimd<Vector128<float>>
     public static int Accumulators => AdvSimd.Arm64.IsSupported || Avx512F.VL.IsSupported ? 16 : 8;
 
     /// <inheritdoc/>
+    public static bool UsesX86Helpers => false;
+
+    /// <inheritdoc/>
+    public static bool HasMaskedAccess => false;
+
+    /// <inheritdoc/>
     public static Vector128<float> Zero => Vector128<float>.Zero;
+
+    /// <inheritdoc/>
+    public static Vector128<float> Mask(int count)
+        => Vector128.LessThan(Vector128<int>.Indices, Vector128.Create(count)).AsSingle();
+
+    /// <inheritdoc/>
+    public static unsafe Vector128<float> LoadMasked(float* source, Vector128<float> mask)
+        => throw new NotSupportedException("The portable GEMM kernels use zero-padded scratch instead of masked loads.");
+
+    /// <inheritdoc/>
+    public static unsafe void StoreMasked(float* destination, Vector128<float> mask, Vector128<float> value)
+        => throw new NotSupportedException("The portable GEMM kernels use zero-padded scratch instead of masked stores.");
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -209,17 +289,12 @@ internal readonly struct GemmSimd128 : IGemmSimd<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Reduce4(Vector128<float> s0, Vector128<float> s1, Vector128<float> s2, Vector128<float> s3)
     {
-        if (Sse3.IsSupported)
-        {
-            return Sse3.HorizontalAdd(Sse3.HorizontalAdd(s0, s1), Sse3.HorizontalAdd(s2, s3));
-        }
-
         if (AdvSimd.Arm64.IsSupported)
         {
             return AdvSimd.Arm64.AddPairwise(AdvSimd.Arm64.AddPairwise(s0, s1), AdvSimd.Arm64.AddPairwise(s2, s3));
         }
 
-        // Same pairwise tree as above, spelled out.
+        // The same pairwise tree, spelled out (x64 runs this too, on purpose: see UsesX86Helpers).
         return Vector128.Create(
             (s0.GetElement(0) + s0.GetElement(1)) + (s0.GetElement(2) + s0.GetElement(3)),
             (s1.GetElement(0) + s1.GetElement(1)) + (s1.GetElement(2) + s1.GetElement(3)),
