@@ -14,18 +14,23 @@ public class ElementwiseBenchmarks
 {
     private Tensor _x = null!;
     private float[] _scratch = null!;
+    private Tensor _logits = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         _x = Tensor.RandomNormal(new RandomGenerator(7), [256, 64]);
         _scratch = new float[_x.Size];
+        _logits = Tensor.RandomNormal(new RandomGenerator(8), [256, 2]);
     }
 
     [Benchmark] public float Tanh() => Run(static x => x.Tanh());
     [Benchmark] public float Exp() => Run(static x => x.Exp());
     [Benchmark] public float Softmax() => Run(static x => x.Softmax(-1));
     [Benchmark] public float LogSoftmax() => Run(static x => x.LogSoftmax(-1));
+
+    /// <summary>A policy head's log-probabilities: 256 rows of 2 actions (CartPole).</summary>
+    [Benchmark] public float LogSoftmaxPolicyHead() => Run(_ => _logits.LogSoftmax(-1));
 
     [Benchmark]
     public float TensorPrimitivesTanh()

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace RLKit.Tensors;
 
@@ -43,19 +44,45 @@ internal static class SimdMath
         return Vector.ConditionalSelect(Vector.Equals(x, x), result, x);
     }
 
+    /// <summary>
+    /// <see cref="ExpCore(Vector{float})"/> on 512-bit vectors. Vector&lt;T&gt; stays 256 bits wide on AVX-512
+    /// hardware, so the wider path is spelled out once more: it doubles the throughput of exp and tanh there.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ExpCore(Vector512<float> x)
+    {
+        var clamped = Vector512.Min(Vector512.Max(x, Vector512.Create(MinInput)), Vector512.Create(MaxInput));
+        var n = Vector512.Floor(clamped * Vector512.Create(Log2E) + Vector512.Create(0.5f));
+        var r = clamped - n * Vector512.Create(Ln2Hi) - n * Vector512.Create(Ln2Lo);
+        var r2 = r * r;
+        var p = Vector512.Create(P0);
+        p = p * r + Vector512.Create(P1);
+        p = p * r + Vector512.Create(P2);
+        p = p * r + Vector512.Create(P3);
+        p = p * r + Vector512.Create(P4);
+        p = p * r + Vector512.Create(P5);
+        p = p * r2 + r + Vector512<float>.One;
+        var scale = Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23).AsSingle();
+        var result = p * scale;
+        result = Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512.Create(MaxInput)), Vector512.Create(float.PositiveInfinity), result);
+        result = Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512.Create(MinInput)), Vector512<float>.Zero, result);
+        return Vector512.ConditionalSelect(Vector512.Equals(x, x), result, x);
+    }
+
     private static float ExpScalar(float x) => MathF.Exp(x);
 
     /// <summary>y = eˣ.</summary>
     public static void Exp(ReadOnlySpan<float> x, Span<float> y)
     {
         int i = 0, width = Vector<float>.Count;
+        ref float xs = ref MemoryMarshal.GetReference(x);
+        ref float ys = ref MemoryMarshal.GetReference(y);
+        if (Vector512.IsHardwareAccelerated)
+            for (; i <= x.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+                Vector512.StoreUnsafe(ExpCore(Vector512.LoadUnsafe(ref xs, (nuint)i)), ref ys, (nuint)i);
         if (Vector.IsHardwareAccelerated)
-        {
-            ref float xs = ref MemoryMarshal.GetReference(x);
-            ref float ys = ref MemoryMarshal.GetReference(y);
             for (; i <= x.Length - width; i += width)
                 Vector.StoreUnsafe(ExpCore(Vector.LoadUnsafe(ref xs, (nuint)i)), ref ys, (nuint)i);
-        }
         for (; i < x.Length; i++) y[i] = ExpScalar(x[i]);
     }
 
@@ -63,20 +90,45 @@ internal static class SimdMath
     public static void Tanh(ReadOnlySpan<float> x, Span<float> y)
     {
         int i = 0, width = Vector<float>.Count;
+        ref float xs = ref MemoryMarshal.GetReference(x);
+        ref float ys = ref MemoryMarshal.GetReference(y);
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var one = Vector512<float>.One;
+            var two = Vector512.Create(2f);
+            for (; i <= x.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                var e = ExpCore(Vector512.LoadUnsafe(ref xs, (nuint)i) * two);
+                Vector512.StoreUnsafe(one - two / (e + one), ref ys, (nuint)i);
+            }
+        }
         if (Vector.IsHardwareAccelerated)
         {
-            ref float xs = ref MemoryMarshal.GetReference(x);
-            ref float ys = ref MemoryMarshal.GetReference(y);
             var one = Vector<float>.One;
             var two = new Vector<float>(2f);
             for (; i <= x.Length - width; i += width)
             {
-                var v = Vector.LoadUnsafe(ref xs, (nuint)i);
-                var e = ExpCore(v * two);
+                var e = ExpCore(Vector.LoadUnsafe(ref xs, (nuint)i) * two);
                 Vector.StoreUnsafe(one - two / (e + one), ref ys, (nuint)i);
             }
         }
         for (; i < x.Length; i++) y[i] = 1f - 2f / (MathF.Exp(2f * x[i]) + 1f);
+    }
+
+    /// <summary>dx = g · (1 − y²), the tanh backward, in one pass.</summary>
+    public static void TanhBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx)
+    {
+        int i = 0, width = Vector<float>.Count;
+        ref float ys = ref MemoryMarshal.GetReference(y);
+        ref float gs = ref MemoryMarshal.GetReference(g);
+        ref float ds = ref MemoryMarshal.GetReference(dx);
+        if (Vector.IsHardwareAccelerated)
+            for (; i <= y.Length - width; i += width)
+            {
+                var v = Vector.LoadUnsafe(ref ys, (nuint)i);
+                Vector.StoreUnsafe(Vector.LoadUnsafe(ref gs, (nuint)i) * (Vector<float>.One - v * v), ref ds, (nuint)i);
+            }
+        for (; i < y.Length; i++) dx[i] = g[i] * (1f - y[i] * y[i]);
     }
 
     /// <summary>The vectorisable binary ops, as generic value types so the JIT specialises each loop.</summary>

@@ -19,6 +19,12 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor LogSoftmax(int axis = -1) => SoftmaxCore(axis, log: true);
 
+    /// <summary>
+    /// Rows shorter than this (policy logits over a few actions) take the strided scalar loop: there the per-call
+    /// overhead of the vectorised helpers costs more than the arithmetic.
+    /// </summary>
+    private const int ShortRow = 16;
+
     private Tensor SoftmaxCore(int axis, bool log)
     {
         int a = NormalizeAxis(axis, Rank, nameof(axis));
@@ -26,7 +32,7 @@ public sealed partial class Tensor
         var y = NewLike();
         var x = Data;
         var yd = y.Data;
-        if (inner == 1)
+        if (inner == 1 && length >= ShortRow)
         {
             for (int o = 0; o < outer; o++)
             {
@@ -57,12 +63,22 @@ public sealed partial class Tensor
                     float max = float.NegativeInfinity;
                     for (int l = 0; l < length; l++) max = MathF.Max(max, x[start + l * inner]);
                     float sum = 0f;
-                    for (int l = 0; l < length; l++) sum += MathF.Exp(x[start + l * inner] - max);
-                    float logSum = MathF.Log(sum);
                     for (int l = 0; l < length; l++)
                     {
-                        float shifted = x[start + l * inner] - max;
-                        yd[start + l * inner] = log ? shifted - logSum : MathF.Exp(shifted) / sum;
+                        float e = MathF.Exp(x[start + l * inner] - max);
+                        sum += e;
+                        if (!log) yd[start + l * inner] = e;
+                    }
+                    if (log)
+                    {
+                        // (x − max) first: subtracting max + log(sum) at once loses digits for large logits.
+                        float logSum = MathF.Log(sum);
+                        for (int l = 0; l < length; l++) yd[start + l * inner] = x[start + l * inner] - max - logSum;
+                    }
+                    else
+                    {
+                        float inverse = 1f / sum;
+                        for (int l = 0; l < length; l++) yd[start + l * inner] *= inverse;
                     }
                 }
         }

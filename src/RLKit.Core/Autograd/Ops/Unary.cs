@@ -155,13 +155,7 @@ public sealed partial class Tensor
     {
         var y = NewLike();
         TanhInto(Data, y.Data);
-        return UnaryResult(y, "tanh", static (x, y, g, dx, _, _) =>
-        {
-            // dx = g (1 − y²)
-            TensorPrimitives.Multiply(y, y, dx);
-            TensorPrimitives.Subtract(1f, dx, dx);
-            TensorPrimitives.Multiply(dx, g, dx);
-        });
+        return UnaryResult(y, "tanh", static (x, y, g, dx, _, _) => SimdMath.TanhBackward(y, g, dx));
     }
 
     internal static void TanhInto(ReadOnlySpan<float> x, Span<float> y) => SimdMath.Tanh(x, y);
