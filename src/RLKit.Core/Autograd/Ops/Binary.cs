@@ -180,12 +180,12 @@ public sealed partial class Tensor
                 var plan = BroadcastPlan.Create(shape, a.ShapeRef, b.ShapeRef, operands: 2);
                 if (a.RequiresGrad && kind != BinaryKind.Sub)
                 {
-                    PartialA(plan, a.Data, b.Data, g, temp);
+                    Partial(wrtA: true, plan, a.Data, b.Data, Output.Data, g, temp);
                     AccumulateBroadcast(a, shape, temp.AsSpan(0, g.Length));
                 }
                 if (b.RequiresGrad)
                 {
-                    PartialB(plan, a.Data, b.Data, Output.Data, g, temp);
+                    Partial(wrtA: false, plan, a.Data, b.Data, Output.Data, g, temp);
                     AccumulateBroadcast(b, shape, temp.AsSpan(0, g.Length));
                 }
             }
@@ -195,9 +195,9 @@ public sealed partial class Tensor
             }
         }
 
-        // dL/da laid out in the output shape. Scalar loops: div/min/max/pow backward is rarely hot;
-        // mul, the hot one, takes the vectorised branch.
-        private void PartialA(in BroadcastPlan plan, float[] a, float[] b, ReadOnlySpan<float> g, Span<float> da)
+        // ∂L/∂a (wrtA) or ∂L/∂b, laid out in the output shape. Scalar loops: div/min/max/pow backward is rarely
+        // hot; mul, the hot one, takes the vectorised branch.
+        private void Partial(bool wrtA, in BroadcastPlan plan, float[] a, float[] b, float[] y, ReadOnlySpan<float> g, Span<float> d)
         {
             int rowLength = plan.RowLength, rows = plan.Rows;
             bool aRow = plan.RowContiguous(0), bRow = plan.RowContiguous(1);
@@ -205,50 +205,26 @@ public sealed partial class Tensor
             {
                 plan.RowOffsets(r, out int oa, out int ob, out _);
                 int o = r * rowLength;
-                if (kind == BinaryKind.Mul && bRow)
+                if (kind == BinaryKind.Mul && (wrtA ? bRow : aRow))
                 {
-                    TensorPrimitives.Multiply(g.Slice(o, rowLength), b.AsSpan(ob, rowLength), da.Slice(o, rowLength));
-                    continue;
-                }
-                for (int i = 0; i < rowLength; i++)
-                {
-                    float av = a[aRow ? oa + i : oa], bv = b[bRow ? ob + i : ob], gv = g[o + i];
-                    da[o + i] = kind switch
-                    {
-                        BinaryKind.Mul => gv * bv,
-                        BinaryKind.Div => gv / bv,
-                        BinaryKind.Minimum => av < bv ? gv : av == bv ? 0.5f * gv : 0f,
-                        BinaryKind.Maximum => av > bv ? gv : av == bv ? 0.5f * gv : 0f,
-                        _ => bv == 0f ? 0f : gv * bv * MathF.Pow(av, bv - 1f),
-                    };
-                }
-            }
-        }
-
-        private void PartialB(in BroadcastPlan plan, float[] a, float[] b, float[] y, ReadOnlySpan<float> g, Span<float> db)
-        {
-            int rowLength = plan.RowLength, rows = plan.Rows;
-            bool aRow = plan.RowContiguous(0), bRow = plan.RowContiguous(1);
-            for (int r = 0; r < rows; r++)
-            {
-                plan.RowOffsets(r, out int oa, out int ob, out _);
-                int o = r * rowLength;
-                if (kind == BinaryKind.Mul && aRow)
-                {
-                    TensorPrimitives.Multiply(g.Slice(o, rowLength), a.AsSpan(oa, rowLength), db.Slice(o, rowLength));
+                    var other = wrtA ? b.AsSpan(ob, rowLength) : a.AsSpan(oa, rowLength);
+                    SimdMath.Binary<SimdMath.MulOp>(g.Slice(o, rowLength), other, d.Slice(o, rowLength));
                     continue;
                 }
                 for (int i = 0; i < rowLength; i++)
                 {
                     float av = a[aRow ? oa + i : oa], bv = b[bRow ? ob + i : ob], gv = g[o + i], yv = y[o + i];
-                    db[o + i] = kind switch
+                    d[o + i] = (kind, wrtA) switch
                     {
-                        BinaryKind.Sub => -gv,
-                        BinaryKind.Mul => gv * av,
-                        BinaryKind.Div => -gv * yv / bv,
-                        BinaryKind.Minimum => bv < av ? gv : av == bv ? 0.5f * gv : 0f,
-                        BinaryKind.Maximum => bv > av ? gv : av == bv ? 0.5f * gv : 0f,
-                        _ => av <= 0f ? 0f : gv * yv * MathF.Log(av),
+                        (BinaryKind.Sub, _) => -gv,
+                        (BinaryKind.Mul, true) => gv * bv,
+                        (BinaryKind.Mul, false) => gv * av,
+                        (BinaryKind.Div, true) => gv / bv,
+                        (BinaryKind.Div, false) => -gv * yv / bv,
+                        (BinaryKind.Minimum, _) => (wrtA ? av < bv : bv < av) ? gv : av == bv ? 0.5f * gv : 0f,
+                        (BinaryKind.Maximum, _) => (wrtA ? av > bv : bv > av) ? gv : av == bv ? 0.5f * gv : 0f,
+                        (_, true) => bv == 0f ? 0f : gv * bv * MathF.Pow(av, bv - 1f),
+                        (_, false) => av <= 0f ? 0f : gv * yv * MathF.Log(av),
                     };
                 }
             }
