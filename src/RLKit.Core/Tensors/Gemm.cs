@@ -29,11 +29,12 @@ internal enum GemmKernelKind
 /// <para>All matrices are row-major. op(A) is m × k: A itself (stored m × k) or, if transA, Aᵀ (A stored k × m);
 /// op(B) is k × n: B itself (stored k × n) or, if transB, Bᵀ (B stored n × k). Leading dimensions are the
 /// distance between consecutive stored rows. C must not overlap A or B.</para>
-/// <para>Paths, chosen from the shape alone: m ≤ 8 (small-batch inference) and n ≤ 8 (narrow heads) use unpacked
-/// kernels that read the operands in place; so does a non-transposed B small enough to stay in L2. Every other
-/// shape goes through the packed, cache-blocked path (for a tiny k that packing costs (m + n)·k copies against
-/// m·n outputs, which is negligible). Within a path, each C element is accumulated in one fixed order by exactly one
-/// thread, which is what makes results independent of the thread count.</para>
+/// <para>Paths, chosen from the shape and the kernel family alone: products with m ≤ 8 (small-batch inference),
+/// k ≤ 8, C narrower than one register tile (n &lt; 32 floats with AVX-512), or a non-transposed B small enough to
+/// stay in L2 use unpacked kernels that read the operands in place (re-laying out only a skinny operand when
+/// needed). Every other shape goes through the packed, cache-blocked path. Within a path, each C element is
+/// accumulated in one fixed order by exactly one thread, which is what makes results independent of the thread
+/// count.</para>
 /// <para>Kernel families: AVX-512 (8 × 32 register tile) where 512-bit vectors are fast, else AVX2 + FMA (6 × 16),
 /// else a portable 128-bit fallback (x64 without AVX2, Arm64). Multi-threading starts at 2^21 multiply-adds, with
 /// C statically split into blocks of whole register tiles, one per thread.</para>

@@ -4,8 +4,8 @@ using System.Runtime.Intrinsics;
 namespace RLKit.Tensors;
 
 /// <summary>
-/// Unpacked kernels for skinny products (few rows of C, or few columns), where packing would cost as much as
-/// the arithmetic: they stream the operands in place.
+/// Unpacked kernels for products where packing would cost about as much as the arithmetic (few rows of C, few
+/// columns, a tiny k, or a B small enough to stay in L2): they stream the operands in place.
 /// </summary>
 /// <remarks>
 /// Like the packed path, each C element is accumulated from zero in one fixed order and added to C once, so
@@ -35,7 +35,8 @@ internal static unsafe class GemmDirect
     /// </summary>
     /// <remarks>
     /// This is the small-batch path (1..8 rows times a weight matrix): B is read exactly once when m ≤ 8, as
-    /// good as it gets for a memory-bound product. Past the last pair of whole vectors come at most one whole
+    /// good as it gets for a memory-bound product. For more rows B is re-read per block of rows, which is fine
+    /// while it stays in cache (the dispatcher only sends such products here then). Past the last pair of whole vectors come at most one whole
     /// vector and one ragged vector of columns; the ragged one uses masked loads and stores where the hardware
     /// has them (so a narrow C costs no copying), else a zero-padded scratch copy of that sliver of B.
     /// </remarks>
