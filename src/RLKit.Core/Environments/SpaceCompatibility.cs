@@ -1,0 +1,24 @@
+using RLKit.Spaces;
+
+namespace RLKit.Environments;
+
+/// <summary>
+/// Whether two spaces describe the same set, for vector environments and task sets whose members must agree.
+/// Action sets agree when their universe size and representation size do: availability and representations
+/// legitimately differ between instances and episodes.
+/// </summary>
+internal static class SpaceCompatibility
+{
+    public static bool Same(Space a, Space b)
+    {
+        if (ReferenceEquals(a, b)) return true;
+        return (a, b) switch
+        {
+            (Discrete x, Discrete y) => x.N == y.N && x.Start == y.Start,
+            (Box x, Box y) => x.Shape.AsSpan().SequenceEqual(y.Shape) && x.Low.SequenceEqual(y.Low) && x.High.SequenceEqual(y.High),
+            (MultiDiscrete x, MultiDiscrete y) => x.Nvec.SequenceEqual(y.Nvec),
+            (ActionSet x, ActionSet y) => x.Count == y.Count && x.RepresentationSize == y.RepresentationSize,
+            _ => a.GetType() == b.GetType() && a.Shape.AsSpan().SequenceEqual(b.Shape) && a.Description == b.Description,
+        };
+    }
+}

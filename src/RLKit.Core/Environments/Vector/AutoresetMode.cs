@@ -1,0 +1,18 @@
+namespace RLKit.Environments.Vector;
+
+/// <summary>How a vector environment restarts sub-environments whose episode ended (Gymnasium 1.x <c>AutoresetMode</c>).</summary>
+public enum AutoresetMode
+{
+    /// <summary>
+    /// Gymnasium 1.x's default. The step that ends an episode returns its true last observation. The next Step
+    /// resets that sub-environment instead, ignoring its action, and returns the reset observation with reward 0
+    /// and terminated = truncated = false; its info is the reset info.
+    /// </summary>
+    NextStep,
+
+    /// <summary>
+    /// The step that ends an episode also resets the sub-environment and returns the reset observation (and reset
+    /// info); the true last observation and info are kept in <c>FinalObservations</c> and <c>FinalInfos</c>.
+    /// </summary>
+    SameStep,
+}

@@ -1,0 +1,52 @@
+using RLKit.Spaces;
+using RLKit.Tensors;
+
+namespace RLKit.Environments.Vector;
+
+/// <summary>
+/// <see cref="Count"/> copies of an environment stepped as a batch, with batched observations in one tensor and a
+/// declared <see cref="AutoresetMode"/> (Gymnasium's <c>VectorEnv</c>).
+/// </summary>
+/// <remarks>
+/// Results expose buffers owned by the vector environment and rewritten in place by the next Reset or Step:
+/// copy what you need to keep. Stepping allocates nothing in the vector environment itself.
+/// </remarks>
+public interface IVectorEnvironment : IDisposable
+{
+    /// <summary>The number of sub-environments.</summary>
+    int Count { get; }
+
+    /// <summary>The observation space of one sub-environment.</summary>
+    Space SingleObservationSpace { get; }
+
+    /// <summary>The action space of one sub-environment.</summary>
+    Space SingleActionSpace { get; }
+
+    /// <summary>How finished sub-environments are restarted.</summary>
+    AutoresetMode AutoresetMode { get; }
+
+    /// <summary>The current observations, [Count, observation shape…]: one tensor, rewritten in place by every Reset and Step.</summary>
+    Tensor Observations { get; }
+
+    /// <summary>
+    /// When the single action space is an <see cref="ActionSet"/>: which actions each sub-environment offers now,
+    /// row-major [Count, ActionSet.Count]. Empty otherwise.
+    /// </summary>
+    ReadOnlySpan<bool> ActionMasks { get; }
+
+    /// <summary>Resets every sub-environment; with a seed, sub-environment i is seeded with seed + i (as Gymnasium).</summary>
+    VectorResetResult Reset(ulong? seed = null);
+
+    /// <summary>
+    /// Steps every sub-environment with one int action each (Discrete, ActionSet), or, for MultiDiscrete, with
+    /// Count × components ints, row-major.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">If called before <see cref="Reset"/>.</exception>
+    /// <exception cref="ArgumentException">If the number of actions is wrong.</exception>
+    VectorStepResult Step(ReadOnlySpan<int> actions);
+
+    /// <summary>Steps every sub-environment with a Box action each, flattened row-major [Count × action size].</summary>
+    /// <exception cref="InvalidOperationException">If called before <see cref="Reset"/>.</exception>
+    /// <exception cref="ArgumentException">If the number of action values is wrong.</exception>
+    VectorStepResult Step(ReadOnlySpan<float> actions);
+}
