@@ -111,10 +111,10 @@ internal sealed class ScriptedEnv(float[][] observations, double[] rewards, int 
     }
 }
 
-/// <summary>Four actions with 1-D representations; each reset makes action (resets mod 4) unavailable.</summary>
-internal sealed class RotatingActionSetEnv() : RLKit.Environments.Environment(new Box(0, 100, 1), new ActionSet(4, 1, [0f, 1f, 2f, 3f]))
+/// <summary>Four actions with 1-D representations; each reset makes one random action unavailable and observes its id.</summary>
+internal sealed class RotatingActionSetEnv() : RLKit.Environments.Environment(new Box(0, 3, 1), new ActionSet(4, 1, [0f, 1f, 2f, 3f]))
 {
-    private int _resets;
+    private int _unavailable;
 
     public override string Id => "RotatingActionSet-v0";
 
@@ -122,16 +122,16 @@ internal sealed class RotatingActionSetEnv() : RLKit.Environments.Environment(ne
 
     protected override IReadOnlyDictionary<string, object>? ResetCore(Span<float> observation, IReadOnlyDictionary<string, object>? options)
     {
-        _resets++;
+        _unavailable = Random.NextInt(4);
         Actions.Available.Fill(true);
-        Actions.Available[_resets % 4] = false;
-        observation[0] = _resets;
+        Actions.Available[_unavailable] = false;
+        observation[0] = _unavailable;
         return null;
     }
 
     protected override Transition StepCore(int action, Span<float> observation)
     {
-        observation[0] = _resets;
+        observation[0] = _unavailable;
         return new Transition(action, true);
     }
 }

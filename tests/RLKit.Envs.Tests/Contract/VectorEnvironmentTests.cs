@@ -209,16 +209,25 @@ public class VectorEnvironmentTests
     [Test]
     public void ActionMasksFollowEachSubEnvironmentsActionSet()
     {
-        using var vec = new SyncVectorEnvironment([new RotatingActionSetEnv(), new RotatingActionSetEnv()], AutoresetMode.SameStep);
+        using var vec = new SyncVectorEnvironment([new RotatingActionSetEnv(), new RotatingActionSetEnv(), new RotatingActionSetEnv()], AutoresetMode.SameStep);
         var reset = vec.Reset(0);
-        bool[] afterOneReset = [true, false, true, true];
-        Assert.That(reset.ActionMasks.ToArray(), Is.EqualTo(afterOneReset.Concat(afterOneReset).ToArray()));
-        var step = vec.Step([0, 3]); // both episodes end and reset (second reset: action 2 unavailable)
-        bool[] afterTwoResets = [true, true, false, true];
-        Assert.That(step.ActionMasks.ToArray(), Is.EqualTo(afterTwoResets.Concat(afterTwoResets).ToArray()));
-        Assert.That(vec.ActionMasks.Length, Is.EqualTo(8));
+        Assert.That(reset.ActionMasks.ToArray(), Is.EqualTo(ExpectedMasks(vec.Observations)));
+        int differing = 0;
+        int[] actions = new int[3];
+        for (int t = 0; t < 20; t++)
+        {
+            for (int i = 0; i < 3; i++) actions[i] = ((int)vec.Observations.ToArray()[i] + 1) % 4; // an available action
+            var step = vec.Step(actions); // every episode ends and resets in the same step
+            Assert.That(step.ActionMasks.ToArray(), Is.EqualTo(ExpectedMasks(step.Observations)), $"step {t}");
+            differing += step.ActionMasks[..4].SequenceEqual(step.ActionMasks.Slice(4, 4)) ? 0 : 1;
+        }
+        Assert.That(differing, Is.GreaterThan(0), "sub-environments had different masks");
+        Assert.That(vec.ActionMasks.Length, Is.EqualTo(12));
 
         using var discrete = new SyncVectorEnvironment([new CounterEnv()]);
         Assert.That(discrete.ActionMasks.Length, Is.Zero);
     }
+
+    private static bool[] ExpectedMasks(Tensor observations) =>
+        observations.ToArray().SelectMany(unavailable => Enumerable.Range(0, 4).Select(a => a != (int)unavailable)).ToArray();
 }
