@@ -11,7 +11,10 @@ namespace RLKit.Environments.Vector;
 /// sub-environment writes only its own rows. Worth it when one step of a sub-environment costs more than a thread
 /// hand-off (a few microseconds).
 /// </summary>
-/// <remarks>Sub-environments must not share mutable state, since they step concurrently.</remarks>
+/// <remarks>
+/// Sub-environments must not share mutable state, since they step concurrently. Dispose the vector environment:
+/// its worker threads (background threads, blocked while idle) live until then.
+/// </remarks>
 public sealed class ParallelVectorEnvironment : IVectorEnvironment
 {
     private readonly VectorEnvironmentCore _core;
