@@ -56,6 +56,8 @@ internal sealed class ChartAxis
     /// <summary>A short label: k/M suffixes for large magnitudes (typical step counts), otherwise up to 4 decimals.</summary>
     internal string Label(double tick)
     {
+        if (tick == 0)
+            return "0";
         double magnitude = Math.Max(Math.Abs(Minimum), Math.Abs(Maximum));
         if (magnitude >= 1e6)
             return (tick / 1e6).ToString("0.###", CultureInfo.InvariantCulture) + "M";
