@@ -1,4 +1,5 @@
 using RLKit.Environments;
+using RLKit.Environments.Wrappers;
 using RLKit.Spaces;
 
 namespace RLKit.Envs.Grid;
@@ -90,6 +91,24 @@ public sealed class DistralGrid : RLKit.Environments.Environment
         8 => ((7, 2), (1, 8)),
         _ => throw new ArgumentOutOfRangeException(nameof(layout), layout, "DistralGrid: layout must be in [4, 8]."),
     };
+
+    /// <summary>The name of the task set of grids 4–8.</summary>
+    public const string TaskSetName = "distral-grids-4-8";
+
+    /// <summary>
+    /// The task set "distral-grids-4-8": grids 4, 5, 6, 7 and 8 as tasks 0 … 4 (task ids "DistralGrid4-v0" …),
+    /// sharing the 3-float observation and the 4 moves; each environment comes wrapped in a <c>TimeLimit</c> of
+    /// <see cref="DistralGridOptions.MaxEpisodeSteps"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">If an option is out of range.</exception>
+    public static ITaskSet CreateTaskSet(DistralGridOptions? options = null)
+    {
+        options ??= DistralGridOptions.Default;
+        options.Validate();
+        var ids = Enumerable.Range(FirstLayout, LastLayout - FirstLayout + 1).Select(n => $"DistralGrid{n}-v0").ToArray();
+        int maxSteps = options.MaxEpisodeSteps;
+        return new TaskSet(TaskSetName, ids, task => new TimeLimit(new DistralGrid(FirstLayout + task), maxSteps));
+    }
 
     /// <summary>Text picture: '#' wall, '.' floor, 'G' goal, 'A' agent.</summary>
     public string Render() => _map.Render((x, y) =>

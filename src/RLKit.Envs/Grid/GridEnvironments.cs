@@ -24,7 +24,7 @@ internal static class GridEnvironments
         }
         catalog.RegisterTaskSet("distral-grids-4-8",
             "Distral two-room grids 4–8 as five tasks sharing spaces (seed 001).",
-            o => new DistralGridTaskSet((DistralGridOptions?)o),
+            o => DistralGrid.CreateTaskSet((DistralGridOptions?)o),
             typeof(DistralGridOptions));
         catalog.Register("SkillGrid-v0",
             "9×9 lava crossing with 1024 five-move skills as an ActionSet, per-episode subsampling from a 2:1:1 split (seed 003 ch. 2).",
