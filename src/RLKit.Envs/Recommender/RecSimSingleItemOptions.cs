@@ -1,0 +1,54 @@
+using static RLKit.Envs.Recommender.RecommenderOptionChecks;
+
+namespace RLKit.Envs.Recommender;
+
+/// <summary>
+/// Options of <see cref="RecSimSingleItem"/>, the large-catalogue single-item recommender of seed 003's SAVO chapter
+/// (App. C.2). Defaults follow that chapter where it gives a number and are RLKit's documented choices otherwise.
+/// </summary>
+public sealed record RecSimSingleItemOptions
+{
+    /// <summary>Catalogue size. Default 10,000 (SAVO's RecSim); 100,000 and 500,000 are the thesis's scaled-up runs. Range [2, 1,000,000].</summary>
+    public int ItemCount { get; init; } = 10_000;
+
+    /// <summary>Length D of item representations and of the user vector (the observation). Default 30 (SAVO's "true action dim" for RecSim). Range [1, 512].</summary>
+    public int RepresentationSize { get; init; } = 30;
+
+    /// <summary>Number of main categories (Gaussian-mixture clusters). Default 10 (as in AGILE's RecSim). Range [1, 1000].</summary>
+    public int CategoryCount { get; init; } = 10;
+
+    /// <summary>Sub-categories per category. Default 2. Range [1, 100].</summary>
+    public int SubCategoriesPerCategory { get; init; } = 2;
+
+    /// <summary>Which half of the catalogue the agent may recommend (the ActionSet's available items). Default <see cref="ItemSplit.Train"/>; a Reset option "split" overrides it per episode.</summary>
+    public ItemSplit Split { get; init; } = ItemSplit.Train;
+
+    /// <summary>Seed of the catalogue (items, categories, split), independent of the episode seed so every instance shares one catalogue. Default 0.</summary>
+    public ulong CatalogSeed { get; init; }
+
+    /// <summary>
+    /// Weight w of the user–item affinity in the click score w·⟨u, e⟩ (seed 003 C.2 uses the bare dot product; with
+    /// unit items and u in [−1, 1]^30 a weight of 2 makes a well-matched item likely and a random one unlikely to be
+    /// clicked against the no-click mass). Default 2.0. Range [0, 100].
+    /// </summary>
+    public float PreferenceWeight { get; init; } = 2.0f;
+
+    /// <summary>Logit of the no-click option in the softmax choice. Default 4.0 (seed 003's RecSim no-click mass). Must be finite.</summary>
+    public float NoClickMass { get; init; } = 4.0f;
+
+    /// <summary>Rate y of the user's drift after a click (see <see cref="RecSimSingleItem"/>). Default 0.1; 0 freezes the user. Range [0, 1].</summary>
+    public float PreferenceUpdateRate { get; init; } = 0.1f;
+
+    internal void Validate()
+    {
+        const string owner = nameof(RecSimSingleItemOptions);
+        InRange(ItemCount, 2, 1_000_000, owner, nameof(ItemCount));
+        InRange(RepresentationSize, 1, 512, owner, nameof(RepresentationSize));
+        InRange(CategoryCount, 1, 1000, owner, nameof(CategoryCount));
+        InRange(SubCategoriesPerCategory, 1, 100, owner, nameof(SubCategoriesPerCategory));
+        Defined(Split, owner, nameof(Split));
+        InRange(PreferenceWeight, 0f, 100f, owner, nameof(PreferenceWeight));
+        Finite(NoClickMass, owner, nameof(NoClickMass));
+        InRange(PreferenceUpdateRate, 0f, 1f, owner, nameof(PreferenceUpdateRate));
+    }
+}
