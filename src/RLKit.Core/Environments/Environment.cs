@@ -73,8 +73,8 @@ public abstract class Environment : IEnvironment
     {
         BeforeStep();
         if (ActionSpace is not Box box) throw WrongOverload("a float-vector action");
-        if (action.Length != box.FlatSize)
-            throw new ArgumentException($"{Id}: a {box.Description} action needs {box.FlatSize} values, got {action.Length}.", nameof(action));
+        if (action.Length != box.Low.Length)
+            throw new ArgumentException($"{Id}: a {box.Description} action needs {box.Low.Length} values, got {action.Length}.", nameof(action));
         for (int i = 0; i < action.Length; i++)
             if (!float.IsFinite(action[i]))
                 throw new ArgumentException($"{Id}: action[{i}] is {action[i]}; actions must be finite.", nameof(action));

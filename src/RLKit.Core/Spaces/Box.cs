@@ -46,6 +46,9 @@ public sealed class Box : Space
     /// <inheritdoc/>
     public override int[] Shape => (int[])_shape.Clone();
 
+    /// <inheritdoc/>
+    public override int FlatSize => _low.Length;
+
     /// <summary>True when every bound is finite.</summary>
     public bool IsBounded => _low.All(float.IsFinite) && _high.All(float.IsFinite);
 

@@ -12,7 +12,7 @@ public abstract class Space
     public abstract int[] Shape { get; }
 
     /// <summary>The number of floats (or ints) one element takes when flattened.</summary>
-    public int FlatSize
+    public virtual int FlatSize
     {
         get
         {
