@@ -17,6 +17,10 @@ namespace RLKit.Environments;
 /// resets) give bit-identical observations, rewards and flags.</item>
 /// <item>[done] after terminated or truncated, Step throws <see cref="InvalidOperationException"/> and Reset starts a valid
 /// episode. Checked when an episode ends within max(steps, 10 000) steps.</item>
+/// <item>[actions] random actions are drawn from the action space. A MultiDiscrete space cannot express constraints
+/// such as the distinct slots of a slate, so a sampled MultiDiscrete action the environment rejects with
+/// <see cref="ArgumentException"/> is redrawn (up to 100 times); the environment must reject it before changing
+/// state, which the determinism rule would otherwise expose.</item>
 /// <item>[actions] an action outside the space (out-of-range id, NaN, wrong length) and an action of the wrong kind throw.</item>
 /// </list>
 /// The environment is reset and stepped but not disposed.
@@ -24,6 +28,7 @@ namespace RLKit.Environments;
 public static class CheckEnv
 {
     private const int DoneSearchSteps = 10_000;
+    private const int MultiDiscreteAttempts = 100;
 
     /// <summary>Checks <paramref name="env"/> with random actions seeded by <paramref name="seed"/> over <paramref name="steps"/> steps.</summary>
     /// <exception cref="EnvironmentCheckException">Listing every rule the environment broke.</exception>
@@ -138,8 +143,18 @@ public static class CheckEnv
                 box.Sample(rng, boxAction);
                 return env.Step(boxAction);
             case MultiDiscrete md:
-                md.Sample(rng, multiAction);
-                return env.Step(multiAction);
+                for (int attempt = 1; ; attempt++)
+                {
+                    md.Sample(rng, multiAction);
+                    try
+                    {
+                        return env.Step(multiAction);
+                    }
+                    catch (ArgumentException) when (attempt < MultiDiscreteAttempts)
+                    {
+                        // A constrained action (e.g. a slate of distinct slots) that the space cannot express: resample.
+                    }
+                }
             default:
                 throw new NotSupportedException($"unsupported action space {env.ActionSpace.Description}");
         }

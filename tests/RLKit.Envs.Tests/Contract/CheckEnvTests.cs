@@ -44,6 +44,14 @@ public class CheckEnvTests
     }
 
     [Test]
+    public void RedrawsMultiDiscreteActionsTheEnvironmentRejectsAsConstrained()
+    {
+        Assert.DoesNotThrow(() => CheckEnv.Check(new DistinctPairEnv(), steps: 50));
+        var e = Assert.Throws<EnvironmentCheckException>(() => CheckEnv.Check(new DistinctPairEnv(rejectEverything: true), steps: 5));
+        Assert.That(e!.Failures, Has.Some.StartsWith("[step]").And.Contains("must differ"));
+    }
+
+    [Test]
     public void RejectsANonPositiveStepCount() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => CheckEnv.Check(new RawEnv(), steps: 0));
 }

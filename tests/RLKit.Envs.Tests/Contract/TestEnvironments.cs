@@ -195,3 +195,29 @@ internal sealed class RawEnv : IEnvironment
 
     public void Dispose() { }
 }
+
+/// <summary>MultiDiscrete(3, 3) actions whose two components must differ (like slate slots); episodes last 4 steps.</summary>
+internal sealed class DistinctPairEnv(bool rejectEverything = false)
+    : RLKit.Environments.Environment(new Box(0, 2, 2), new MultiDiscrete(3, 3))
+{
+    private int _t;
+
+    public override string Id => "DistinctPair-v0";
+
+    protected override IReadOnlyDictionary<string, object>? ResetCore(Span<float> observation, IReadOnlyDictionary<string, object>? options)
+    {
+        _t = 0;
+        observation.Clear();
+        return null;
+    }
+
+    protected override Transition StepCore(ReadOnlySpan<int> action, Span<float> observation)
+    {
+        if (rejectEverything || action[0] == action[1])
+            throw new ArgumentException($"{Id}: the two components must differ, got [{action[0]}, {action[1]}].", nameof(action));
+        _t++;
+        observation[0] = action[0];
+        observation[1] = action[1];
+        return new Transition(action[0] - action[1], _t == 4);
+    }
+}
