@@ -122,6 +122,17 @@ public class RolloutBufferTests
     }
 
     [Test]
+    public void AStaleEpochCannotBeEnumerated()
+    {
+        var buffer = HandRollout(5f);
+        var rng = new RandomGenerator(1);
+        var stale = buffer.Minibatches(5, rng).GetEnumerator();
+        Assert.That(stale.MoveNext(), Is.True);
+        _ = buffer.Minibatches(5, rng); // reshuffles: the first epoch's order is gone
+        Assert.Throws<InvalidOperationException>(() => stale.MoveNext());
+    }
+
+    [Test]
     public void AddAndMinibatchesAllocateNothingAfterWarmUp()
     {
         const int steps = 8, envs = 4;
