@@ -146,6 +146,17 @@ public class VectorEnvironmentTests
     private static int[] Bits(Tensor t) => t.ToArray().Select(BitConverter.SingleToInt32Bits).ToArray();
 
     [Test]
+    public void ResetCancelsAPendingNextStepAutoreset()
+    {
+        using var vec = new SyncVectorEnvironment([new CounterEnv(terminateAfter: 1)]);
+        vec.Reset(0);
+        Assert.That(vec.Step([0]).Terminated[0], Is.True);
+        vec.Reset();
+        var r = vec.Step([1]);
+        Assert.That((r.Observations.ToArray()[0], r.Rewards[0], r.Terminated[0]), Is.EqualTo((1f, 101f, true)), "a real step, not an autoreset");
+    }
+
+    [Test]
     public void SubEnvironmentIIsSeededWithSeedPlusI()
     {
         using var vec = new SyncVectorEnvironment([new RandomWalkEnv(), new RandomWalkEnv(), new RandomWalkEnv()]);
