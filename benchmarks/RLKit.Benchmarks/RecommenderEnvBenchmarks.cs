@@ -19,6 +19,7 @@ public class RecommenderEnvBenchmarks
     private int[] _trainItemsLarge = null!;
     private readonly int[] _slateAction = [0, 1, 2, 3, 4, 5];
     private int _step;
+    private int _cursor;
 
     [GlobalSetup]
     public void Setup()
@@ -53,14 +54,17 @@ public class RecommenderEnvBenchmarks
     [Benchmark]
     public double SlateStep()
     {
-        if (++_step % 15 == 0) _slate.Reset();
+        _step = (_step + 1) % 210;
+        if (_step % 15 == 0) _slate.Reset();
         _slateAction[0] = 6 + _step % 14;
         return _slate.Step(_slateAction).Reward;
     }
 
     private double SingleItemStep(RecSimSingleItem env, int[] items)
     {
-        if (++_step % 20 == 0) env.Reset();
-        return env.Step(items[(_step * 7919) % items.Length]).Reward;
+        _step = (_step + 1) % 20;
+        if (_step == 0) env.Reset();
+        _cursor = (_cursor + 7919) % items.Length;
+        return env.Step(items[_cursor]).Reward;
     }
 }
