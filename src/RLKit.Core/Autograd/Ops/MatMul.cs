@@ -182,7 +182,7 @@ public sealed partial class Tensor
             {
                 var dbSpan = db.AsSpan();
                 if (overwriteB) dbSpan.Clear();
-                for (int r = 0; r < _rows; r++) TensorPrimitives.Add(dbSpan, g.Slice(r * outFeatures, outFeatures), dbSpan);
+                for (int r = 0; r < _rows; r++) SimdMath.Binary<SimdMath.AddOp>(dbSpan, g.Slice(r * outFeatures, outFeatures), dbSpan);
             }
         }
     }

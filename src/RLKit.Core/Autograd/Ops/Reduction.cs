@@ -43,7 +43,7 @@ public sealed partial class Tensor
             else
             {
                 var dst = yd.AsSpan(o * inner, inner);
-                for (int l = 0; l < length; l++) TensorPrimitives.Add(dst, x.AsSpan((o * length + l) * inner, inner), dst);
+                for (int l = 0; l < length; l++) SimdMath.Binary<SimdMath.AddOp>(dst, x.AsSpan((o * length + l) * inner, inner), dst);
             }
         }
         return y.Finish("sum", ShouldRecord(this) ? new SumNode(this, a) : null);
@@ -144,7 +144,7 @@ public sealed partial class Tensor
                     }
                     var src = g.Slice(o * inner, inner);
                     if (overwrite) src.CopyTo(dst);
-                    else TensorPrimitives.Add(dst, src, dst);
+                    else SimdMath.Binary<SimdMath.AddOp>(dst, src, dst);
                 }
             }
         }
