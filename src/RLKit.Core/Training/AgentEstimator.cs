@@ -1,0 +1,64 @@
+using RLKit.Environments;
+using RLKit.Environments.Vector;
+
+namespace RLKit.Training;
+
+/// <summary>
+/// Base class for estimators: argument checks, wrapping a single environment as a vector environment, the
+/// <see cref="TrainingMonitor"/> and callbacks. An algorithm implements <see cref="FitCore"/> and reads top to
+/// bottom from there.
+/// </summary>
+/// <typeparam name="TAgent">The agent type the algorithm produces.</typeparam>
+public abstract class AgentEstimator<TAgent> : IAgentEstimator<TAgent> where TAgent : class, IAgent
+{
+    /// <summary>Creates an estimator that will run <paramref name="callbacks"/> after each update.</summary>
+    protected AgentEstimator(IReadOnlyList<ITrainingCallback>? callbacks = null) => Callbacks = callbacks ?? [];
+
+    /// <summary>The algorithm's short name, e.g. "ppo".</summary>
+    public abstract string Algorithm { get; }
+
+    /// <summary>The callbacks run after each update.</summary>
+    public IReadOnlyList<ITrainingCallback> Callbacks { get; }
+
+    /// <summary>A copy of this estimator that also runs <paramref name="callbacks"/>.</summary>
+    public AgentEstimator<TAgent> WithCallbacks(params ITrainingCallback[] callbacks)
+    {
+        ArgumentNullException.ThrowIfNull(callbacks);
+        return WithCallbacksCore([.. Callbacks, .. callbacks]);
+    }
+
+    /// <summary>A copy of this estimator with exactly <paramref name="callbacks"/>.</summary>
+    protected abstract AgentEstimator<TAgent> WithCallbacksCore(IReadOnlyList<ITrainingCallback> callbacks);
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException">If the vector environment does not use <see cref="AutoresetMode.SameStep"/>.</exception>
+    public TAgent Fit(IVectorEnvironment environment, Budget budget, IProgress<TrainingUpdate>? progress = null,
+                      CancellationToken cancellationToken = default, TAgent? initialAgent = null)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(budget);
+        if (environment.AutoresetMode != AutoresetMode.SameStep)
+            throw new ArgumentException(
+                $"{Algorithm}: training needs a vector environment with AutoresetMode.SameStep, so that every step is a real transition and truncated episodes keep their final observation; this one uses {environment.AutoresetMode}.",
+                nameof(environment));
+        var monitor = new TrainingMonitor(Algorithm, budget, environment.Count, progress, Callbacks, cancellationToken);
+        return FitCore(environment, monitor, initialAgent);
+    }
+
+    /// <inheritdoc/>
+    public TAgent Fit(IEnvironment environment, Budget budget, IProgress<TrainingUpdate>? progress = null,
+                      CancellationToken cancellationToken = default, TAgent? initialAgent = null)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        // The caller owns the environment; the one-env vector view is not disposed, so it never disposes it.
+        var vector = new SyncVectorEnvironment([environment], AutoresetMode.SameStep);
+        return Fit(vector, budget, progress, cancellationToken, initialAgent);
+    }
+
+    /// <summary>
+    /// The algorithm: train on <paramref name="environment"/> (SameStep autoreset) while
+    /// <see cref="TrainingMonitor.ShouldStop"/> is false, reporting through <paramref name="monitor"/>, and return the
+    /// agent. Warm-start from <paramref name="initialAgent"/> when given.
+    /// </summary>
+    protected abstract TAgent FitCore(IVectorEnvironment environment, TrainingMonitor monitor, TAgent? initialAgent);
+}

@@ -1,0 +1,23 @@
+using RLKit.Environments;
+using RLKit.Environments.Vector;
+
+namespace RLKit.Training;
+
+/// <summary>
+/// A configured learning algorithm, like an ML.NET estimator: <c>Fit</c> trains on an environment within a budget
+/// and returns the trained agent. Estimators are immutable; fitting never changes them.
+/// </summary>
+/// <typeparam name="TAgent">The agent type the algorithm produces.</typeparam>
+public interface IAgentEstimator<TAgent> where TAgent : class, IAgent
+{
+    /// <summary>
+    /// Trains on a vector environment until the budget is spent, a callback stops training, or the token is
+    /// cancelled (then the agent trained so far is returned). Pass <paramref name="initialAgent"/> to warm-start.
+    /// </summary>
+    TAgent Fit(IVectorEnvironment environment, Budget budget, IProgress<TrainingUpdate>? progress = null,
+               CancellationToken cancellationToken = default, TAgent? initialAgent = null);
+
+    /// <summary>Trains on a single environment (wrapped as a one-env vector environment).</summary>
+    TAgent Fit(IEnvironment environment, Budget budget, IProgress<TrainingUpdate>? progress = null,
+               CancellationToken cancellationToken = default, TAgent? initialAgent = null);
+}

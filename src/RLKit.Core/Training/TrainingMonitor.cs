@@ -1,0 +1,155 @@
+using System.Diagnostics;
+
+namespace RLKit.Training;
+
+/// <summary>
+/// The bookkeeping every training loop shares: counting steps and episodes from a vector environment's rewards and
+/// done flags, recent episode statistics, the budget and cancellation, progress reports and callbacks. An algorithm
+/// calls <see cref="RecordStep"/> after each vector step, <see cref="Report"/> after each update, and loops while
+/// <see cref="ShouldStop"/> is false.
+/// </summary>
+public sealed class TrainingMonitor
+{
+    private const int RecentEpisodes = 100;
+
+    private readonly Budget _budget;
+    private readonly IProgress<TrainingUpdate>? _progress;
+    private readonly IReadOnlyList<ITrainingCallback> _callbacks;
+    private readonly CancellationToken _cancellationToken;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly double[] _runningReturns;
+    private readonly int[] _runningLengths;
+    private readonly Queue<(double Return, int Length)> _recent = new();
+    private readonly Queue<double> _thresholdWindow = new();
+    private double _thresholdSum;
+    private TrainingControl? _control;
+
+    /// <summary>Creates a monitor for a vector environment of <paramref name="envCount"/> sub-environments.</summary>
+    public TrainingMonitor(string algorithm, Budget budget, int envCount, IProgress<TrainingUpdate>? progress = null,
+                           IReadOnlyList<ITrainingCallback>? callbacks = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(budget);
+        if (envCount < 1) throw new ArgumentOutOfRangeException(nameof(envCount), envCount, "TrainingMonitor: envCount must be at least 1.");
+        if (budget.MaxSteps is null && budget.MaxEpisodes is null && budget.MaxTime is null)
+            throw new ArgumentException("The budget needs a step, episode or time limit; a reward threshold alone might never be reached.", nameof(budget));
+        Algorithm = algorithm;
+        _budget = budget;
+        _progress = progress;
+        _callbacks = callbacks ?? [];
+        _cancellationToken = cancellationToken;
+        _runningReturns = new double[envCount];
+        _runningLengths = new int[envCount];
+    }
+
+    /// <summary>The algorithm's short name.</summary>
+    public string Algorithm { get; }
+
+    /// <summary>Environment steps so far.</summary>
+    public long Steps { get; private set; }
+
+    /// <summary>Completed episodes so far.</summary>
+    public long Episodes { get; private set; }
+
+    /// <summary>Updates reported so far.</summary>
+    public long Updates { get; private set; }
+
+    /// <summary>Wall-clock time since the monitor was created.</summary>
+    public TimeSpan Elapsed => _clock.Elapsed;
+
+    /// <summary>Mean return of up to the last 100 completed episodes, or null.</summary>
+    public double? MeanReturn => _recent.Count == 0 ? null : _recent.Average(e => e.Return);
+
+    /// <summary>Mean length of up to the last 100 completed episodes, or null.</summary>
+    public double? MeanLength => _recent.Count == 0 ? null : _recent.Average(e => (double)e.Length);
+
+    /// <summary>Why training stopped (budget, threshold, cancellation or a callback), or null while it runs.</summary>
+    public string? StopReason { get; private set; }
+
+    /// <summary>
+    /// The fraction of the budget used, in [0, 1], by steps if there is a step limit, else by episodes, else by
+    /// time; learning-rate schedules use 1 − this as "progress remaining".
+    /// </summary>
+    public double Progress =>
+        Math.Clamp(_budget.MaxSteps is { } s ? Steps / (double)s
+                 : _budget.MaxEpisodes is { } e ? Episodes / (double)e
+                 : Elapsed / _budget.MaxTime!.Value, 0, 1);
+
+    /// <summary>True once the budget is spent, the threshold is reached, the token is cancelled or a callback stopped training.</summary>
+    public bool ShouldStop
+    {
+        get
+        {
+            if (StopReason is not null) return true;
+            if (_cancellationToken.IsCancellationRequested) StopReason = "cancelled";
+            else if (_budget.MaxSteps is { } s && Steps >= s) StopReason = $"step budget of {s} reached";
+            else if (_budget.MaxEpisodes is { } e && Episodes >= e) StopReason = $"episode budget of {e} reached";
+            else if (_budget.MaxTime is { } t && Elapsed >= t) StopReason = $"time budget of {t.TotalSeconds:0.#} s reached";
+            else if (_budget.RewardThreshold is { } r && _thresholdWindow.Count == _budget.ThresholdWindow && _thresholdSum / _thresholdWindow.Count >= r)
+                StopReason = $"mean return over the last {_budget.ThresholdWindow} episodes reached {r}";
+            else if (_control?.StopReason is { } reason) StopReason = reason;
+            return StopReason is not null;
+        }
+    }
+
+    /// <summary>
+    /// Records one vector step: adds rewards to each sub-environment's running episode and closes the episodes that
+    /// ended (terminated or truncated). Use SameStep autoreset, so every step is a real transition.
+    /// </summary>
+    public void RecordStep(ReadOnlySpan<float> rewards, ReadOnlySpan<bool> terminated, ReadOnlySpan<bool> truncated)
+    {
+        int n = _runningReturns.Length;
+        if (rewards.Length != n || terminated.Length != n || truncated.Length != n)
+            throw new ArgumentException($"TrainingMonitor.RecordStep: expected {n} rewards and flags, got {rewards.Length}, {terminated.Length}, {truncated.Length}.");
+        Steps += n;
+        for (int i = 0; i < n; i++)
+        {
+            _runningReturns[i] += rewards[i];
+            _runningLengths[i]++;
+            if (terminated[i] || truncated[i])
+            {
+                CloseEpisode(_runningReturns[i], _runningLengths[i]);
+                _runningReturns[i] = 0;
+                _runningLengths[i] = 0;
+            }
+        }
+    }
+
+    private void CloseEpisode(double episodeReturn, int length)
+    {
+        Episodes++;
+        _recent.Enqueue((episodeReturn, length));
+        if (_recent.Count > RecentEpisodes) _recent.Dequeue();
+        _thresholdWindow.Enqueue(episodeReturn);
+        _thresholdSum += episodeReturn;
+        if (_thresholdWindow.Count > _budget.ThresholdWindow) _thresholdSum -= _thresholdWindow.Dequeue();
+    }
+
+    /// <summary>Counts an update, then reports progress and runs the callbacks.</summary>
+    public TrainingUpdate Report(IAgent agent, IReadOnlyDictionary<string, double> losses, double learningRate)
+    {
+        Updates++;
+        return Emit(agent, losses, learningRate, isFinal: false);
+    }
+
+    /// <summary>Emits the final report of a Fit call (no update is counted, callbacks do not run).</summary>
+    public TrainingUpdate Finish(IAgent agent, IReadOnlyDictionary<string, double> losses, double learningRate)
+    {
+        _ = ShouldStop;
+        return Emit(agent, losses, learningRate, isFinal: true);
+    }
+
+    private TrainingUpdate Emit(IAgent agent, IReadOnlyDictionary<string, double> losses, double learningRate, bool isFinal)
+    {
+        var elapsed = Elapsed;
+        var update = new TrainingUpdate(Algorithm, Steps, Episodes, Updates,
+            elapsed.TotalSeconds > 0 ? Steps / elapsed.TotalSeconds : 0, MeanReturn, MeanLength, losses, learningRate, elapsed, isFinal);
+        _progress?.Report(update);
+        if (!isFinal && _callbacks.Count > 0)
+        {
+            _control ??= new TrainingControl(agent);
+            _control.Agent = agent;
+            foreach (var callback in _callbacks) callback.OnUpdate(update, _control);
+        }
+        return update;
+    }
+}
