@@ -3,7 +3,7 @@ using RLKit.Tensors;
 namespace RLKit.Training.Checkpoints;
 
 /// <summary>
-/// An agent that can be saved and restored by <see cref="Checkpoint"/>: its weights by name, its options as a
+/// An agent that can be saved and restored by <c>Checkpoint</c>: its weights by name, its options as a
 /// JSON-serialisable record, and its algorithm name. Agents usually build <see cref="Weights"/> from their
 /// modules' <see cref="Nn.Module.StateDict"/> with a prefix per network (e.g. "actor.0.weight").
 /// </summary>
