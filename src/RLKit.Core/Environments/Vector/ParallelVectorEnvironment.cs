@@ -1,6 +1,4 @@
 using System.Runtime.ExceptionServices;
-using RLKit.Spaces;
-using RLKit.Tensors;
 
 namespace RLKit.Environments.Vector;
 
@@ -15,9 +13,8 @@ namespace RLKit.Environments.Vector;
 /// Sub-environments must not share mutable state, since they step concurrently. Dispose the vector environment:
 /// its worker threads (background threads, blocked while idle) live until then.
 /// </remarks>
-public sealed class ParallelVectorEnvironment : IVectorEnvironment
+public sealed class ParallelVectorEnvironment : VectorEnvironment
 {
-    private readonly VectorEnvironmentCore _core;
     private readonly (int Start, int End)[] _chunks;
     private readonly Thread[] _threads;
     private readonly SemaphoreSlim[] _startSignals;
@@ -25,7 +22,6 @@ public sealed class ParallelVectorEnvironment : IVectorEnvironment
     private readonly ManualResetEventSlim _allDone = new(false);
     private int _remaining;
     private volatile bool _stopping;
-    private bool _disposed;
 
     /// <summary>
     /// Batches <paramref name="envs"/> on <paramref name="workerCount"/> threads including the caller (0 means
@@ -34,11 +30,11 @@ public sealed class ParallelVectorEnvironment : IVectorEnvironment
     /// <exception cref="ArgumentException">If the list is empty, holds null or the same instance twice, or the spaces differ.</exception>
     /// <exception cref="ArgumentOutOfRangeException">If <paramref name="workerCount"/> is negative.</exception>
     public ParallelVectorEnvironment(IReadOnlyList<IEnvironment> envs, AutoresetMode mode = AutoresetMode.NextStep, int workerCount = 0)
+        : base(envs, mode, nameof(ParallelVectorEnvironment))
     {
         if (workerCount < 0)
             throw new ArgumentOutOfRangeException(nameof(workerCount), workerCount, "ParallelVectorEnvironment: workerCount must be ≥ 0 (0 = automatic).");
-        _core = new VectorEnvironmentCore(envs, mode, nameof(ParallelVectorEnvironment));
-        int n = _core.Count;
+        int n = Core.Count;
         int workers = Math.Clamp(workerCount == 0 ? System.Environment.ProcessorCount : workerCount, 1, n);
         _chunks = new (int, int)[workers];
         for (int w = 0; w < workers; w++) _chunks[w] = (w * n / workers, (w + 1) * n / workers);
@@ -57,55 +53,7 @@ public sealed class ParallelVectorEnvironment : IVectorEnvironment
     /// <summary>The number of threads that step sub-environments, including the caller's.</summary>
     public int WorkerCount => _chunks.Length;
 
-    /// <inheritdoc/>
-    public int Count => _core.Count;
-
-    /// <summary>The sub-environments, in order.</summary>
-    public IReadOnlyList<IEnvironment> Environments => _core.Environments;
-
-    /// <inheritdoc/>
-    public Space SingleObservationSpace => _core.SingleObservationSpace;
-
-    /// <inheritdoc/>
-    public Space SingleActionSpace => _core.SingleActionSpace;
-
-    /// <inheritdoc/>
-    public AutoresetMode AutoresetMode => _core.Mode;
-
-    /// <inheritdoc/>
-    public Tensor Observations => _core.Observations;
-
-    /// <inheritdoc/>
-    public ReadOnlySpan<bool> ActionMasks => _core.ActionMasks;
-
-    /// <inheritdoc/>
-    public VectorResetResult Reset(ulong? seed = null)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        _core.PrepareReset(seed);
-        RunAll();
-        return _core.ResetResult();
-    }
-
-    /// <inheritdoc/>
-    public VectorStepResult Step(ReadOnlySpan<int> actions)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        _core.PrepareStep(actions);
-        RunAll();
-        return _core.StepResult();
-    }
-
-    /// <inheritdoc/>
-    public VectorStepResult Step(ReadOnlySpan<float> actions)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        _core.PrepareStep(actions);
-        RunAll();
-        return _core.StepResult();
-    }
-
-    private void RunAll()
+    private protected override void RunAll()
     {
         int workers = _chunks.Length;
         if (workers > 1)
@@ -116,7 +64,7 @@ public sealed class ParallelVectorEnvironment : IVectorEnvironment
         }
         try
         {
-            _core.Run(_chunks[0].Start, _chunks[0].End);
+            Core.Run(_chunks[0].Start, _chunks[0].End);
         }
         catch (Exception e)
         {
@@ -130,7 +78,7 @@ public sealed class ParallelVectorEnvironment : IVectorEnvironment
             failure ??= _failures[w];
             _failures[w] = null;
         }
-        _core.Complete(failure is null);
+        Core.Complete(failure is null);
         if (failure is not null) ExceptionDispatchInfo.Capture(failure).Throw();
     }
 
@@ -143,7 +91,7 @@ public sealed class ParallelVectorEnvironment : IVectorEnvironment
             if (_stopping) return;
             try
             {
-                _core.Run(_chunks[worker].Start, _chunks[worker].End);
+                Core.Run(_chunks[worker].Start, _chunks[worker].End);
             }
             catch (Exception e)
             {
@@ -153,11 +101,8 @@ public sealed class ParallelVectorEnvironment : IVectorEnvironment
         }
     }
 
-    /// <summary>Stops the worker threads and disposes every sub-environment.</summary>
-    public void Dispose()
+    private protected override void DisposeWorkers()
     {
-        if (_disposed) return;
-        _disposed = true;
         _stopping = true;
         for (int w = 1; w < _threads.Length; w++) _startSignals[w].Release();
         for (int w = 1; w < _threads.Length; w++)
@@ -166,6 +111,5 @@ public sealed class ParallelVectorEnvironment : IVectorEnvironment
             _startSignals[w].Dispose();
         }
         _allDone.Dispose();
-        _core.DisposeEnvironments();
     }
 }
