@@ -1,0 +1,133 @@
+using RLKit.Autograd;
+using RLKit.Environments;
+using RLKit.Spaces;
+using RLKit.Tensors;
+
+namespace RLKit.Training.Evaluation;
+
+/// <summary>
+/// Runs an agent for whole episodes on a single environment and summarises the returns: the "evaluate the trained
+/// policy" step every RL paper reports (SB3's <c>evaluate_policy</c>).
+/// </summary>
+public static class Evaluator
+{
+    /// <summary>The info key an environment sets to <c>true</c> on an episode's final step when the episode succeeded.</summary>
+    public const string SuccessInfoKey = "success";
+
+    /// <summary>
+    /// Runs <paramref name="agent"/> for <paramref name="episodes"/> complete episodes on <paramref name="env"/>, one
+    /// observation at a time, and reports the return and length statistics.
+    /// </summary>
+    /// <param name="agent">The policy. Its observation size must match the environment's.</param>
+    /// <param name="env">
+    /// The environment, reset with <paramref name="seed"/> before the first episode and then continuing its random
+    /// stream. It must end its episodes (e.g. through a TimeLimit, as every catalog environment does).
+    /// </param>
+    /// <param name="episodes">How many episodes to run; at least 1.</param>
+    /// <param name="deterministic">Act with the policy's mode (greedy) rather than sampling.</param>
+    /// <param name="solvedThreshold">When given, <see cref="EvaluationReport.Solved"/> says whether the mean return reached it.</param>
+    /// <param name="seed">Seeds the environment's first reset and the agent's sampling when not deterministic.</param>
+    /// <param name="cancellationToken">Stops between steps with <see cref="OperationCanceledException"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">If <paramref name="episodes"/> is less than 1.</exception>
+    /// <exception cref="ArgumentException">If the agent's and environment's observation sizes differ, or the action spaces are of different kinds.</exception>
+    /// <exception cref="NotSupportedException">If the action space is neither Discrete, ActionSet, MultiDiscrete nor Box.</exception>
+    public static EvaluationReport Evaluate(IAgent agent, IEnvironment env, int episodes, bool deterministic = true,
+                                            double? solvedThreshold = null, ulong seed = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        ArgumentNullException.ThrowIfNull(env);
+        if (episodes < 1)
+            throw new ArgumentOutOfRangeException(nameof(episodes), episodes, "Evaluate: episodes must be at least 1.");
+        if (solvedThreshold is { } t && double.IsNaN(t))
+            throw new ArgumentOutOfRangeException(nameof(solvedThreshold), t, "Evaluate: solvedThreshold must be a number (or null).");
+        int observationSize = env.ObservationSpace.FlatSize;
+        if (agent.ObservationSpace.FlatSize != observationSize)
+            throw new ArgumentException(
+                $"Evaluate: the agent expects observations of size {agent.ObservationSpace.FlatSize} ({agent.ObservationSpace}), " +
+                $"but the environment '{env.Id}' produces size {observationSize} ({env.ObservationSpace}).", nameof(env));
+        var actionKind = KindOf(env.ActionSpace);
+        if (KindOf(agent.ActionSpace) != actionKind)
+            throw new ArgumentException(
+                $"Evaluate: the agent acts in {agent.ActionSpace} but the environment '{env.Id}' expects {env.ActionSpace}.", nameof(env));
+
+        var returns = new double[episodes];
+        var lengths = new int[episodes];
+        int successes = 0;
+        bool successReported = false;
+        var rng = deterministic ? null : new RandomGenerator(seed);
+
+        // Everything the step loop touches is allocated once here; the agent's forward pass runs in a per-step
+        // scope so its intermediate tensors go back to the engine's pool.
+        var observation = Tensor.Zeros(1, observationSize);
+        int[] discreteAction = new int[actionKind == ActionKind.MultiDiscrete ? env.ActionSpace.FlatSize : 1];
+        float[] continuousAction = new float[actionKind == ActionKind.Box ? env.ActionSpace.FlatSize : 0];
+
+        for (int episode = 0; episode < episodes; episode++)
+        {
+            var reset = env.Reset(episode == 0 ? seed : null);
+            CopyObservation(reset.Observation, observation, env);
+            double episodeReturn = 0;
+            int length = 0;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using (TensorScope.Begin())
+                {
+                    if (actionKind == ActionKind.Box) agent.Act(observation, continuousAction, deterministic, rng);
+                    else agent.Act(observation, discreteAction, deterministic, rng);
+                }
+                var step = actionKind switch
+                {
+                    ActionKind.Box => env.Step(continuousAction),
+                    ActionKind.MultiDiscrete => env.Step((ReadOnlySpan<int>)discreteAction),
+                    _ => env.Step(discreteAction[0]),
+                };
+                episodeReturn += step.Reward;
+                length++;
+                if (step.Done)
+                {
+                    if (step.Info.TryGetValue(SuccessInfoKey, out var success))
+                    {
+                        successReported = true;
+                        if (success is true) successes++;
+                    }
+                    break;
+                }
+                CopyObservation(step.Observation, observation, env);
+            }
+            returns[episode] = episodeReturn;
+            lengths[episode] = length;
+        }
+
+        double mean = returns.Average();
+        double variance = returns.Sum(r => (r - mean) * (r - mean)) / episodes;
+        return new EvaluationReport(
+            MeanReturn: mean,
+            StdReturn: Math.Sqrt(variance),
+            MinReturn: returns.Min(),
+            MaxReturn: returns.Max(),
+            MeanLength: lengths.Average(),
+            Lengths: Array.AsReadOnly(lengths),
+            Returns: Array.AsReadOnly(returns),
+            SuccessRate: successReported ? successes / (double)episodes : null,
+            Solved: solvedThreshold is { } threshold ? mean >= threshold : null);
+    }
+
+    private static void CopyObservation(ReadOnlySpan<float> source, Tensor destination, IEnvironment env)
+    {
+        if (source.Length != destination.Size)
+            throw new InvalidOperationException(
+                $"Evaluate: the environment '{env.Id}' returned an observation of size {source.Length}; its space {env.ObservationSpace} says {destination.Size}.");
+        source.CopyTo(destination.AsSpan());
+    }
+
+    private enum ActionKind { Discrete, MultiDiscrete, Box }
+
+    private static ActionKind KindOf(Space space) => space switch
+    {
+        Discrete or ActionSet => ActionKind.Discrete,
+        MultiDiscrete => ActionKind.MultiDiscrete,
+        Box => ActionKind.Box,
+        _ => throw new NotSupportedException($"Evaluate: the action space {space} is not supported (Discrete, ActionSet, MultiDiscrete or Box)."),
+    };
+}
