@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using RLKit.Algorithms.PolicyGradient;
+using RLKit.Autograd;
+using RLKit.Data;
+using RLKit.Environments;
+using RLKit.Environments.Vector;
+using RLKit.Envs;
+using RLKit.Spaces;
+using RLKit.Tensors;
+using RLKit.Training;
+
+namespace RLKit.Algorithms.Tests.PolicyGradient;
+
+public class A2cTests
+{
+    [Test]
+    public void LearnsCartPole()
+    {
+        var options = new A2cOptions
+        {
+            Seed = 1,
+            Optimizer = A2cOptimizer.Adam,
+            LearningRate = 1e-3f,
+            StepsPerUpdate = 8,
+            GaeLambda = 0.95f,
+            NormalizeAdvantages = true,
+            EntropyCoefficient = 0.0f,
+        };
+        using var env = MakeVector("CartPole-v1", count: 8);
+        var clock = Stopwatch.StartNew();
+        var agent = new A2cEstimator(options).Fit(env, Budget.Steps(150_000).UntilMeanReturn(400, window: 20));
+        clock.Stop();
+
+        double mean = PolicyGradientEvaluation.GreedyMeanReturn(agent, "CartPole-v1", episodes: 10);
+        TestContext.Out.WriteLine($"A2C CartPole: greedy mean {mean:0.#} after {clock.Elapsed.TotalSeconds:0.0} s");
+        Assert.That(mean, Is.GreaterThanOrEqualTo(195));
+    }
+
+    [Test]
+    public void APositiveAdvantageRaisesTheActionsLogProbability()
+    {
+        var options = new A2cOptions { Seed = 3, ValueCoefficient = 0, MaxGradNorm = float.PositiveInfinity, LearningRate = 1e-4f };
+        var agent = new A2cAgent(new Box(-1f, 1f, 4), new Discrete(2), options, new RandomGenerator(3));
+        var (before, after) = OneUpdate(agent, options, action: 1, advantage: +1f);
+        Assert.That(after, Is.GreaterThan(before));
+        var (before2, after2) = OneUpdate(agent, options, action: 1, advantage: -1f);
+        Assert.That(after2, Is.LessThan(before2));
+    }
+
+    [Test]
+    public void ContinuousPositiveAdvantageRaisesTheActionsLogProbability()
+    {
+        var options = new A2cOptions { Seed = 4, ValueCoefficient = 0, MaxGradNorm = float.PositiveInfinity, LearningRate = 1e-4f };
+        var agent = new A2cAgent(new Box(-1f, 1f, 3), new Box(-2f, 2f, 1), options, new RandomGenerator(4));
+        var buffer = new RolloutBuffer(1, 1, 3, ActionLayout.Continuous(1));
+        float[] observation = [0.3f, -0.2f, 0.5f];
+        buffer.Add(observation, [1.5f], [0f], [0f], [1f], [true], [false]);
+        double before = ContinuousLogProb(agent, observation, 1.5f);
+        buffer.ComputeReturnsAndAdvantages([0f], 0.99f, 1f);   // advantage = reward − V(s) = 1 − 0 = +1
+        var optimizer = A2cEstimator.CreateOptimizer(agent.Parameters, options);
+        using (var scope = TensorScope.Begin())
+            foreach (var batch in buffer.Minibatches(1, new RandomGenerator(0)))
+                A2cEstimator.Update(agent, optimizer, batch, options, new Dictionary<string, double>());
+        Assert.That(ContinuousLogProb(agent, observation, 1.5f), Is.GreaterThan(before));
+    }
+
+    [Test]
+    public void ReportsPolicyValueAndEntropyLosses()
+    {
+        using var env = MakeVector("CartPole-v1", count: 2);
+        var updates = new List<TrainingUpdate>();
+        new A2cEstimator(new A2cOptions { Seed = 2 }).Fit(env, Budget.Steps(100), new SynchronousProgress(updates.Add));
+        var last = updates.Last(u => !u.IsFinal);
+        Assert.That(last.Losses.Keys, Is.EquivalentTo(new[] { "policy", "value", "entropy" }));
+        Assert.That(last.Losses["entropy"], Is.GreaterThan(0.5).And.LessThanOrEqualTo(Math.Log(2) + 1e-6));
+        Assert.That(updates[^1].IsFinal, Is.True);
+    }
+
+    [Test]
+    public void SharedNetworkHasOneTrunk()
+    {
+        var shared = new A2cAgent(new Box(-1f, 1f, 4), new Discrete(2), new A2cOptions { SharedNetwork = true }, new RandomGenerator(0));
+        var separate = new A2cAgent(new Box(-1f, 1f, 4), new Discrete(2), new A2cOptions(), new RandomGenerator(0));
+        Assert.That(shared.Weights.Keys, Has.Some.StartsWith("trunk.").And.None.StartsWith("critic."));
+        Assert.That(separate.Weights.Keys, Has.Some.StartsWith("critic."));
+        Assert.That(shared.Network.ParameterCount, Is.LessThan(separate.Network.ParameterCount));
+    }
+
+    [Test]
+    public void TruncatedStepsBootstrapFromTheFinalObservationsValue()
+    {
+        // A one-step rollout whose only step is truncated: the value target must be r + γ·V(final observation).
+        var options = new A2cOptions { Seed = 5 };
+        var agent = new A2cAgent(new Box(-1f, 1f, 4), new Discrete(2), options, new RandomGenerator(5));
+        var finalObservation = Tensor.FromArray([0.5f, 0.5f, -0.5f, 0.1f], 1, 4);
+        Span<float> finalValue = stackalloc float[1];
+        agent.Values(finalObservation, finalValue);
+        Assert.That(Math.Abs(finalValue[0]), Is.GreaterThan(1e-4), "the test needs a non-zero critic value");
+        var buffer = new RolloutBuffer(1, 1, 4, ActionLayout.Discrete(2));
+        buffer.Add([0f, 0f, 0f, 0f], [0], [0f], [0f], [1f], [false], [true], [finalValue[0]]);
+        buffer.ComputeReturnsAndAdvantages([123f], options.Gamma, options.GaeLambda);
+        Assert.That(buffer.Returns[0], Is.EqualTo(1f + options.Gamma * finalValue[0]).Within(1e-5));
+    }
+
+    [TestCase(nameof(A2cOptions.LearningRate))]
+    [TestCase(nameof(A2cOptions.StepsPerUpdate))]
+    [TestCase(nameof(A2cOptions.Gamma))]
+    [TestCase(nameof(A2cOptions.GaeLambda))]
+    [TestCase(nameof(A2cOptions.ValueCoefficient))]
+    [TestCase(nameof(A2cOptions.EntropyCoefficient))]
+    [TestCase(nameof(A2cOptions.MaxGradNorm))]
+    [TestCase(nameof(A2cOptions.RmsPropAlpha))]
+    [TestCase(nameof(A2cOptions.RmsPropEpsilon))]
+    [TestCase(nameof(A2cOptions.HiddenSizes))]
+    [TestCase(nameof(A2cOptions.InitialLogStd))]
+    [TestCase(nameof(A2cOptions.Optimizer))]
+    public void InvalidOptionsNameTheOption(string option)
+    {
+        var valid = new A2cOptions();
+        var invalid = option switch
+        {
+            nameof(A2cOptions.LearningRate) => valid with { LearningRate = 0 },
+            nameof(A2cOptions.StepsPerUpdate) => valid with { StepsPerUpdate = 0 },
+            nameof(A2cOptions.Gamma) => valid with { Gamma = 1.5f },
+            nameof(A2cOptions.GaeLambda) => valid with { GaeLambda = -0.1f },
+            nameof(A2cOptions.ValueCoefficient) => valid with { ValueCoefficient = -1 },
+            nameof(A2cOptions.EntropyCoefficient) => valid with { EntropyCoefficient = float.NaN },
+            nameof(A2cOptions.MaxGradNorm) => valid with { MaxGradNorm = 0 },
+            nameof(A2cOptions.RmsPropAlpha) => valid with { RmsPropAlpha = 1 },
+            nameof(A2cOptions.RmsPropEpsilon) => valid with { RmsPropEpsilon = 0 },
+            nameof(A2cOptions.HiddenSizes) => valid with { HiddenSizes = [64, 0] },
+            nameof(A2cOptions.InitialLogStd) => valid with { InitialLogStd = 5 },
+            nameof(A2cOptions.Optimizer) => valid with { Optimizer = (A2cOptimizer)7 },
+            _ => throw new ArgumentException(option),
+        };
+        Assert.DoesNotThrow(() => _ = new A2cEstimator(valid));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => _ = new A2cEstimator(invalid));
+        Assert.That(error!.ParamName, Is.EqualTo(option));
+        Assert.That(error.Message, Does.Contain(option));
+    }
+
+    private static (double Before, double After) OneUpdate(A2cAgent agent, A2cOptions options, int action, float advantage)
+    {
+        float[] observation = [0.1f, -0.3f, 0.2f, 0.05f];
+        var buffer = new RolloutBuffer(1, 1, 4, ActionLayout.Discrete(2));
+        // A terminated step with V(s) stored as 0 makes the advantage exactly the reward.
+        buffer.Add(observation, [action], [0f], [0f], [advantage], [true], [false]);
+        buffer.ComputeReturnsAndAdvantages([0f], 0.99f, 1f);
+        double before = DiscreteLogProb(agent, observation, action);
+        var optimizer = A2cEstimator.CreateOptimizer(agent.Parameters, options);
+        using (var scope = TensorScope.Begin())
+            foreach (var batch in buffer.Minibatches(1, new RandomGenerator(0)))
+                A2cEstimator.Update(agent, optimizer, batch, options, new Dictionary<string, double>());
+        return (before, DiscreteLogProb(agent, observation, action));
+    }
+
+    private static double DiscreteLogProb(A2cAgent agent, float[] observation, int action)
+    {
+        using var scope = TensorScope.Begin();
+        using var noGrad = GradMode.NoGrad();
+        return agent.Network.Policy(Tensor.FromArray(observation, 1, observation.Length)).LogProb([action]).Item();
+    }
+
+    private static double ContinuousLogProb(A2cAgent agent, float[] observation, float action)
+    {
+        using var scope = TensorScope.Begin();
+        using var noGrad = GradMode.NoGrad();
+        return agent.Network.Policy(Tensor.FromArray(observation, 1, observation.Length)).LogProb(Tensor.FromArray([action], 1, 1)).Item();
+    }
+
+    internal static SyncVectorEnvironment MakeVector(string id, int count)
+    {
+        var catalog = StandardEnvironments.CreateCatalog();
+        return new SyncVectorEnvironment(Enumerable.Range(0, count).Select(_ => catalog.Make(id)).ToList(), AutoresetMode.SameStep);
+    }
+
+    private sealed class SynchronousProgress(Action<TrainingUpdate> report) : IProgress<TrainingUpdate>
+    {
+        public void Report(TrainingUpdate value) => report(value);
+    }
+}
+
+/// <summary>Greedy evaluation for the policy-gradient learning tests: N episodes with agent.Act on a fresh catalog env.</summary>
+internal static class PolicyGradientEvaluation
+{
+    public static double GreedyMeanReturn(IAgent agent, string id, int episodes, ulong seed = 10_000)
+    {
+        using IEnvironment env = StandardEnvironments.CreateCatalog().Make(id);
+        int size = env.ObservationSpace.FlatSize;
+        var observation = Tensor.Zeros(1, size);
+        var action = new int[1];
+        double total = 0;
+        for (int episode = 0; episode < episodes; episode++)
+        {
+            env.Reset(seed + (ulong)episode).Observation.CopyTo(observation.AsSpan());
+            while (true)
+            {
+                agent.Act(observation, action, deterministic: true);
+                var step = env.Step(action[0]);
+                total += step.Reward;
+                if (step.Done) break;
+                step.Observation.CopyTo(observation.AsSpan());
+            }
+        }
+        return total / episodes;
+    }
+}
