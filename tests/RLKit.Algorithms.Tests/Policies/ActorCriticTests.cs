@@ -5,6 +5,9 @@ using RLKit.Tensors;
 
 namespace RLKit.Algorithms.Tests.Policies;
 
+// RLKit.Algorithms.ActorCritic is also a namespace; inside RLKit.Algorithms.* the bare name would find it first.
+using ActorCritic = RLKit.Algorithms.Policies.ActorCritic;
+
 [TestFixture]
 public sealed class ActorCriticTests
 {
