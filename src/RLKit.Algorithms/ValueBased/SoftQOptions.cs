@@ -2,20 +2,21 @@ namespace RLKit.Algorithms.ValueBased;
 
 /// <summary>
 /// Hyperparameters of <see cref="SoftQEstimator"/>: soft Q-learning for discrete actions (Haarnoja et al. 2017's soft
-/// Bellman backup, as used by Distral), with DQN's replay and target-network machinery. Defaults follow the
-/// RL-Zoo CartPole-v1 DQN values where the two algorithms share a knob. Validated once, when the estimator is created.
+/// Bellman backup, as used by Distral), with DQN's replay and target-network machinery. Defaults are
+/// <see cref="DqnOptions"/>' where the two algorithms share a knob, and with β = 3 solve CartPole-v1 (greedy mean ≥ 300
+/// on every seed tried) in 5·10⁴ steps. Validated once, when the estimator is created.
 /// </summary>
 public sealed record SoftQOptions
 {
     /// <summary>
     /// Inverse temperature β of the soft value (1/β) log Σ exp(β Q) and of the Boltzmann policy ∝ exp(β Q): larger β is
-    /// greedier, β → ∞ recovers DQN's max. Default 10 (CartPole's Q-values differ by well under 1 between actions, so
-    /// β ≈ 1 would act almost uniformly). Must be finite and &gt; 0.
+    /// greedier, β → ∞ recovers DQN's max. Default 3: tuned on CartPole-v1, where β = 10 or 20 explored too little and
+    /// sometimes collapsed late in training. The right β scales inversely with the reward scale. Must be finite and &gt; 0.
     /// </summary>
-    public float InverseTemperature { get; init; } = 10f;
+    public float InverseTemperature { get; init; } = 3f;
 
-    /// <summary>Adam learning rate. Default 2.3e-3. Must be finite and &gt; 0.</summary>
-    public float LearningRate { get; init; } = 2.3e-3f;
+    /// <summary>Adam learning rate. Default 1e-3. Must be finite and &gt; 0.</summary>
+    public float LearningRate { get; init; } = 1e-3f;
 
     /// <summary>Replay buffer capacity in transitions. Default 100 000. Must be ≥ 1.</summary>
     public int BufferSize { get; init; } = 100_000;
@@ -44,8 +45,8 @@ public sealed record SoftQOptions
     /// <summary>Gradients are clipped to this global L2 norm. Default 10. Must be finite and &gt; 0.</summary>
     public float MaxGradNorm { get; init; } = 10f;
 
-    /// <summary>Hidden layer widths of the Q-network (ReLU). Default [256, 256]. Each must be ≥ 1.</summary>
-    public IReadOnlyList<int> HiddenSizes { get; init; } = [256, 256];
+    /// <summary>Hidden layer widths of the Q-network (ReLU). Default [64, 64]. Each must be ≥ 1.</summary>
+    public IReadOnlyList<int> HiddenSizes { get; init; } = [64, 64];
 
     /// <summary>The n of n-step returns. Default 1. Must be in [1, 1000].</summary>
     public int NStep { get; init; } = 1;
