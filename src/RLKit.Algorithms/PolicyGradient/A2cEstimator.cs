@@ -153,7 +153,7 @@ public sealed class A2cEstimator : AgentEstimator<A2cAgent>
     };
 
     /// <summary>V(final observation) of every environment whose episode was truncated in this step (0 elsewhere).</summary>
-    private static void FinalValues(A2cAgent agent, VectorStepResult step, Span<float> finalValues)
+    internal static void FinalValues(A2cAgent agent, VectorStepResult step, Span<float> finalValues)
     {
         finalValues.Clear();
         bool anyTruncated = false;

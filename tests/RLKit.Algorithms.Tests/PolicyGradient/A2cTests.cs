@@ -14,26 +14,44 @@ namespace RLKit.Algorithms.Tests.PolicyGradient;
 public class A2cTests
 {
     [Test]
-    public void LearnsCartPole()
+    public void LearnsCartPoleWithTheStableBaselinesDefaults()
     {
-        var options = new A2cOptions
-        {
-            Seed = 1,
-            Optimizer = A2cOptimizer.Adam,
-            LearningRate = 1e-3f,
-            StepsPerUpdate = 8,
-            GaeLambda = 0.95f,
-            NormalizeAdvantages = true,
-            EntropyCoefficient = 0.0f,
-        };
+        // n-step returns (λ = 1), 5 steps × 8 envs, RMSprop 7e-4, separate actor and critic.
+        AssertLearnsCartPole(new A2cOptions { Seed = 1 }, maxSteps: 200_000);
+    }
+
+    [Test]
+    public void LearnsCartPoleWithASharedNetworkGaeAndAdam()
+    {
+        AssertLearnsCartPole(new A2cOptions { Seed = 1, SharedNetwork = true, GaeLambda = 0.95f, Optimizer = A2cOptimizer.Adam, LearningRate = 1e-3f },
+                             maxSteps: 250_000);
+    }
+
+    private static void AssertLearnsCartPole(A2cOptions options, long maxSteps)
+    {
         using var env = MakeVector("CartPole-v1", count: 8);
         var clock = Stopwatch.StartNew();
-        var agent = new A2cEstimator(options).Fit(env, Budget.Steps(150_000).UntilMeanReturn(400, window: 20));
+        TrainingUpdate? final = null;
+        var agent = new A2cEstimator(options).Fit(env, Budget.Steps(maxSteps).UntilMeanReturn(400, window: 20), new SynchronousProgress(u => final = u));
         clock.Stop();
 
         double mean = PolicyGradientEvaluation.GreedyMeanReturn(agent, "CartPole-v1", episodes: 10);
-        TestContext.Out.WriteLine($"A2C CartPole: greedy mean {mean:0.#} after {clock.Elapsed.TotalSeconds:0.0} s");
+        TestContext.Out.WriteLine($"A2C CartPole: greedy mean {mean:0.#} after {final!.Steps} steps, {final.Episodes} episodes, {clock.Elapsed.TotalSeconds:0.0} s ({final.StepsPerSecond:0} steps/s)");
         Assert.That(mean, Is.GreaterThanOrEqualTo(195));
+    }
+
+    [Test]
+    public void ActsInsideThePendulumActionBox()
+    {
+        using var env = MakeVector("Pendulum-v1", count: 2);
+        var agent = new A2cEstimator(new A2cOptions { Seed = 6, InitialLogStd = 1f }).Fit(env, Budget.Steps(400));
+        var observations = Tensor.Zeros(16, 3);
+        var actions = new float[16];
+        agent.Act(observations, actions, deterministic: false, new RandomGenerator(1));
+        Assert.That(actions, Is.All.InRange(-2f, 2f));
+        Assert.That(actions.Distinct().Count(), Is.GreaterThan(1), "stochastic actions vary");
+        agent.Act(observations, actions, deterministic: true);
+        Assert.That(actions.Distinct().Count(), Is.EqualTo(1), "greedy actions of equal observations are equal");
     }
 
     [Test]
@@ -89,17 +107,41 @@ public class A2cTests
     [Test]
     public void TruncatedStepsBootstrapFromTheFinalObservationsValue()
     {
-        // A one-step rollout whose only step is truncated: the value target must be r + γ·V(final observation).
+        // Env 0 continues, env 1 is truncated (its final observation differs from the reset observation), env 2 terminates.
         var options = new A2cOptions { Seed = 5 };
         var agent = new A2cAgent(new Box(-1f, 1f, 4), new Discrete(2), options, new RandomGenerator(5));
-        var finalObservation = Tensor.FromArray([0.5f, 0.5f, -0.5f, 0.1f], 1, 4);
-        Span<float> finalValue = stackalloc float[1];
-        agent.Values(finalObservation, finalValue);
-        Assert.That(Math.Abs(finalValue[0]), Is.GreaterThan(1e-4), "the test needs a non-zero critic value");
-        var buffer = new RolloutBuffer(1, 1, 4, ActionLayout.Discrete(2));
-        buffer.Add([0f, 0f, 0f, 0f], [0], [0f], [0f], [1f], [false], [true], [finalValue[0]]);
-        buffer.ComputeReturnsAndAdvantages([123f], options.Gamma, options.GaeLambda);
-        Assert.That(buffer.Returns[0], Is.EqualTo(1f + options.Gamma * finalValue[0]).Within(1e-5));
+        var resetObservations = Tensor.Zeros(3, 4);
+        var finalObservations = Tensor.FromArray([9f, 9f, 9f, 9f, 0.5f, 0.5f, -0.5f, 0.1f, 7f, 7f, 7f, 7f], 3, 4);
+        float[] rewards = [1f, 1f, 1f];
+        bool[] terminated = [false, false, true];
+        bool[] truncated = [false, true, false];
+        var step = new VectorStepResult(resetObservations, rewards, terminated, truncated, [], finalObservations, null, default);
+        var finalValues = new float[3];
+        A2cEstimator.FinalValues(agent, step, finalValues);
+
+        Span<float> expected = stackalloc float[3];
+        agent.Values(finalObservations, expected);
+        Assert.That(Math.Abs(expected[1]), Is.GreaterThan(1e-4), "the test needs a non-zero critic value");
+        Assert.That(finalValues[1], Is.EqualTo(expected[1]));
+
+        // Through the buffer: the truncated step's target is r + γ·V(final observation), the terminated one's is r.
+        var buffer = new RolloutBuffer(1, 3, 4, ActionLayout.Discrete(2));
+        buffer.Add(new float[12], [0, 0, 0], [0f, 0f, 0f], [0f, 0f, 0f], rewards, terminated, truncated, finalValues);
+        buffer.ComputeReturnsAndAdvantages([2f, 123f, 123f], options.Gamma, options.GaeLambda);
+        Assert.That(buffer.Returns[0], Is.EqualTo(1f + options.Gamma * 2f).Within(1e-5));
+        Assert.That(buffer.Returns[1], Is.EqualTo(1f + options.Gamma * expected[1]).Within(1e-5));
+        Assert.That(buffer.Returns[2], Is.EqualTo(1f).Within(1e-6));
+    }
+
+    [Test]
+    public void NoTruncationMeansNoFinalValues()
+    {
+        var agent = new A2cAgent(new Box(-1f, 1f, 4), new Discrete(2), new A2cOptions(), new RandomGenerator(5));
+        var observations = Tensor.Ones(2, 4);
+        var step = new VectorStepResult(observations, [1f, 1f], [true, false], [false, false], [], observations, null, default);
+        float[] finalValues = [5f, 5f];
+        A2cEstimator.FinalValues(agent, step, finalValues);
+        Assert.That(finalValues, Is.All.EqualTo(0f));
     }
 
     [TestCase(nameof(A2cOptions.LearningRate))]
