@@ -45,7 +45,8 @@ public sealed record DiscreteSacOptions
 
     /// <summary>
     /// The target entropy as a fraction of the maximum entropy log|A|: H̄ = −scale·log(1/|A|), in (0, 1]. Default 0.98
-    /// (Christodoulou 2019; CleanRL uses 0.89).
+    /// (Christodoulou 2019; CleanRL uses 0.89). With very few actions a target this close to the maximum entropy can make α
+    /// grow without bound (on CartPole's two actions it does); use about 0.5 there.
     /// </summary>
     public float TargetEntropyScale { get; init; } = 0.98f;
 

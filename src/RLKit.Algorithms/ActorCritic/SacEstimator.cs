@@ -55,7 +55,6 @@ public sealed class SacEstimator : AgentEstimator<SacAgent>
         var actorOptimizer = new Adam(actor.Parameters(), o.PolicyLearningRate);
         var alphaOptimizer = new Adam([logAlpha], o.QLearningRate);
         float targetEntropy = o.TargetEntropy ?? -actionSize;
-        var rescaler = actor.Rescaler;
 
         var buffer = new ReplayBuffer(observationSize, ActionLayout.Continuous(actionSize),
             new ReplayBufferOptions { Capacity = o.BufferSize, EnvCount = envCount, Gamma = o.Gamma });
@@ -150,7 +149,6 @@ public sealed class SacEstimator : AgentEstimator<SacAgent>
         }
 
         monitor.Finish(agent, losses, o.PolicyLearningRate);
-        _ = rescaler;
         return agent;
     }
 }

@@ -59,7 +59,7 @@ public class ContinuousLearningTests
         return agent;
     }
 
-    [Test, Category("Slow")]
+    [Test]
     public void SacLearnsPendulum()
     {
         var agent = Train(new SacEstimator(new SacOptions { HiddenSizes = Small, BatchSize = 128, LearningStarts = 1000, Seed = 1 }), 8000, out var seconds);
@@ -68,7 +68,7 @@ public class ContinuousLearningTests
         Assert.That(mean, Is.GreaterThanOrEqualTo(Threshold));
     }
 
-    [Test, Category("Slow")]
+    [Test]
     public void Td3LearnsPendulum()
     {
         var agent = Train(new Td3Estimator(new Td3Options { HiddenSizes = Small, BatchSize = 128, LearningStarts = 1000, LearningRate = 1e-3f, Seed = 1 }), 8000, out var seconds);
@@ -77,7 +77,7 @@ public class ContinuousLearningTests
         Assert.That(mean, Is.GreaterThanOrEqualTo(Threshold));
     }
 
-    [Test, Category("Slow")]
+    [Test]
     public void DdpgLearnsPendulum()
     {
         var agent = Train(new DdpgEstimator(new DdpgOptions { HiddenSizes = Small, BatchSize = 128, LearningStarts = 1000, LearningRate = 1e-3f, Seed = 1 }), 8000, out var seconds);

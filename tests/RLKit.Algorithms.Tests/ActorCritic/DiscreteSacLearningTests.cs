@@ -13,7 +13,7 @@ public class DiscreteSacLearningTests
     /// The target-entropy scale is 0.5 here: with two actions the paper's 0.98·log 2 sits almost at the maximum
     /// entropy, so the temperature grows without bound and the critics diverge (seen in this run: α ≈ 10⁵ by 20k steps).
     /// </remarks>
-    [Test, Category("Slow")]
+    [Test]
     public void DiscreteSacLearnsCartPole()
     {
         const int steps = 25_000;
