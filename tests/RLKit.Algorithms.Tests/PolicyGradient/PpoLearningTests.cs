@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using RLKit.Algorithms.Policies;
 using RLKit.Algorithms.PolicyGradient;
 using RLKit.Environments;
 using RLKit.Environments.Vector;
@@ -98,6 +99,21 @@ public sealed class PpoLearningTests
         var actions = new float[16];
         agent.Act(Tensor.RandomNormal(new RandomGenerator(5), [16, 3]) * 10f, actions, deterministic: false);
         Assert.That(actions, Has.All.InRange(-2f, 2f));
+    }
+
+    [Test]
+    public void ActionSetRolloutsOnlyTakeAvailableActions()
+    {
+        // DigLavaGrid offers 7 of its 9 skills per episode and rejects the others, so a run that completes never
+        // sampled a masked action, in the rollout or (for the log-probabilities) in the minibatches.
+        using var env = new SyncVectorEnvironment([Catalog.Make("DigLavaGrid-v0"), Catalog.Make("DigLavaGrid-v0")], AutoresetMode.SameStep);
+        Assert.That(env.ActionMasks.ToArray(), Does.Contain(false), "the environment must mask some actions for this test to mean anything");
+        var updates = new List<TrainingUpdate>();
+        var agent = new PpoEstimator(new PpoOptions { StepsPerEnvironment = 64, MinibatchSize = 32, Epochs = 2, EntropyCoefficient = 0.01f })
+            .Fit(env, Budget.Steps(1024), new SynchronousProgress(updates.Add));
+        Assert.That(agent.Network.Head, Is.TypeOf<MaskedCategoricalHead>());
+        Assert.That(updates.Count(u => !u.IsFinal), Is.EqualTo(8));
+        Assert.That(updates.Where(u => !u.IsFinal).SelectMany(u => u.Losses.Values), Has.All.Matches<double>(double.IsFinite));
     }
 
     [Test]
