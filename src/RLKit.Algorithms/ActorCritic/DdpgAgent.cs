@@ -2,6 +2,7 @@ using RLKit.Autograd;
 using RLKit.Spaces;
 using RLKit.Tensors;
 using RLKit.Training;
+using RLKit.Training.Checkpoints;
 
 namespace RLKit.Algorithms.ActorCritic;
 
@@ -9,9 +10,28 @@ namespace RLKit.Algorithms.ActorCritic;
 /// A policy trained by <see cref="DdpgEstimator"/> (DDPG): a deterministic tanh actor rescaled to the action box.
 /// Deterministic acting returns μ(s); stochastic acting adds Gaussian noise of the training exploration scale, clipped to the box.
 /// </summary>
-public sealed class DdpgAgent : IAgent
+public sealed class DdpgAgent : ICheckpointable
 {
     private readonly RandomGenerator _fallbackRng;
+
+    static DdpgAgent() => AgentFactories.Register("ddpg", FromCheckpoint);
+
+    /// <summary>An untrained agent with fresh networks drawn from <paramref name="rng"/>.</summary>
+    internal static DdpgAgent Create(Space observationSpace, Box actionSpace, DdpgOptions options, RandomGenerator rng) =>
+        new(observationSpace, actionSpace, new DeterministicNetworks(observationSpace.FlatSize, actionSpace, options.HiddenSizes, twinCritics: false, rng), options);
+
+    /// <summary>Rebuilds an agent from a checkpoint's options and spaces, with its weights.</summary>
+    /// <exception cref="ArgumentException">If the action space is not a Box or the weights do not fit.</exception>
+    public static DdpgAgent FromCheckpoint(CheckpointData checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var options = checkpoint.GetOptions<DdpgOptions>().Validate();
+        var actionSpace = checkpoint.Metadata.ActionSpace.ToSpace() as Box
+            ?? throw new ArgumentException("ddpg: the checkpoint's action space is not a Box.", nameof(checkpoint));
+        var agent = Create(checkpoint.Metadata.ObservationSpace.ToSpace(), actionSpace, options, new RandomGenerator(options.Seed));
+        agent.LoadWeights(checkpoint.Weights);
+        return agent;
+    }
 
     internal DdpgAgent(Space observationSpace, Box actionSpace, DeterministicNetworks networks, DdpgOptions options)
     {
@@ -33,6 +53,17 @@ public sealed class DdpgAgent : IAgent
 
     /// <summary>The options the agent was trained with.</summary>
     public DdpgOptions Options { get; }
+
+    /// <inheritdoc/>
+    object ICheckpointable.Options => Options;
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, Tensor> Weights => Networks.Q2 is null
+        ? AgentWeights.Collect([("actor", Networks.Actor), ("q1", Networks.Q1)])
+        : AgentWeights.Collect([("actor", Networks.Actor), ("q1", Networks.Q1), ("q2", Networks.Q2)]);
+
+    /// <inheritdoc/>
+    public void LoadWeights(IReadOnlyDictionary<string, Tensor> weights) => AgentWeights.Load(Weights, weights, Algorithm);
 
     internal DeterministicNetworks Networks { get; }
 

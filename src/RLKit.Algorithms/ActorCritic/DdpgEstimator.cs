@@ -31,9 +31,7 @@ public sealed class DdpgEstimator : AgentEstimator<DdpgAgent>
         var actionSpace = environment.SingleActionSpace as Box
             ?? throw new ArgumentException($"ddpg needs a Box action space, got {environment.SingleActionSpace.Description}.", nameof(environment));
         var settings = Options.ToSettings();
-        var agent = initialAgent ?? new DdpgAgent(environment.SingleObservationSpace, actionSpace,
-            new DeterministicNetworks(environment.SingleObservationSpace.FlatSize, actionSpace, Options.HiddenSizes, settings.TwinCritics,
-                                      new RandomGenerator(Options.Seed)), Options);
+        var agent = initialAgent ?? DdpgAgent.Create(environment.SingleObservationSpace, actionSpace, Options, new RandomGenerator(Options.Seed));
         DeterministicPolicyGradient.Train(environment, monitor, agent, agent.Networks, settings);
         return agent;
     }

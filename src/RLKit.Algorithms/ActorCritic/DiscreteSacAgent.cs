@@ -4,6 +4,7 @@ using RLKit.Nn;
 using RLKit.Spaces;
 using RLKit.Tensors;
 using RLKit.Training;
+using RLKit.Training.Checkpoints;
 
 namespace RLKit.Algorithms.ActorCritic;
 
@@ -11,9 +12,32 @@ namespace RLKit.Algorithms.ActorCritic;
 /// A policy trained by <see cref="DiscreteSacEstimator"/>: a categorical policy over a <see cref="Discrete"/> space.
 /// Deterministic acting takes the most probable action; stochastic acting samples.
 /// </summary>
-public sealed class DiscreteSacAgent : IAgent
+public sealed class DiscreteSacAgent : ICheckpointable
 {
     private readonly RandomGenerator _fallbackRng;
+
+    static DiscreteSacAgent() => AgentFactories.Register("sac-discrete", FromCheckpoint);
+
+    /// <summary>An untrained agent: fresh policy and critic MLPs and log α = 0 (or log of the fixed α), drawn from <paramref name="rng"/>.</summary>
+    internal static DiscreteSacAgent Create(Space observationSpace, Discrete actionSpace, DiscreteSacOptions options, RandomGenerator rng)
+    {
+        int[] sizes = [observationSpace.FlatSize, .. options.HiddenSizes, actionSpace.N];
+        return new DiscreteSacAgent(observationSpace, actionSpace, new Mlp(sizes, rng), new Mlp(sizes, rng), new Mlp(sizes, rng),
+            OffPolicyHelpers.NewLogAlpha(options.AutoTuneAlpha ? 0f : MathF.Log(options.Alpha)), options);
+    }
+
+    /// <summary>Rebuilds an agent from a checkpoint's options and spaces, with its weights.</summary>
+    /// <exception cref="ArgumentException">If the action space is not Discrete or the weights do not fit.</exception>
+    public static DiscreteSacAgent FromCheckpoint(CheckpointData checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var options = checkpoint.GetOptions<DiscreteSacOptions>().Validate();
+        var actionSpace = checkpoint.Metadata.ActionSpace.ToSpace() as Discrete
+            ?? throw new ArgumentException("sac-discrete: the checkpoint's action space is not Discrete.", nameof(checkpoint));
+        var agent = Create(checkpoint.Metadata.ObservationSpace.ToSpace(), actionSpace, options, new RandomGenerator(options.Seed));
+        agent.LoadWeights(checkpoint.Weights);
+        return agent;
+    }
 
     internal DiscreteSacAgent(Space observationSpace, Discrete actionSpace, Mlp actor, Mlp q1, Mlp q2, Tensor logAlpha, DiscreteSacOptions options)
     {
@@ -38,6 +62,16 @@ public sealed class DiscreteSacAgent : IAgent
 
     /// <summary>The options the agent was trained with.</summary>
     public DiscreteSacOptions Options { get; }
+
+    /// <inheritdoc/>
+    object ICheckpointable.Options => Options;
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, Tensor> Weights =>
+        AgentWeights.Collect([("actor", Actor), ("q1", Q1), ("q2", Q2)], ("log_alpha", LogAlpha));
+
+    /// <inheritdoc/>
+    public void LoadWeights(IReadOnlyDictionary<string, Tensor> weights) => AgentWeights.Load(Weights, weights, Algorithm);
 
     /// <summary>The current entropy temperature α.</summary>
     public float Alpha => MathF.Exp(LogAlpha.AsReadOnlySpan()[0]);

@@ -47,10 +47,8 @@ public sealed class DiscreteSacEstimator : AgentEstimator<DiscreteSacAgent>
         int actionCount = actionSpace.N;
         var rng = new RandomGenerator(o.Seed);
 
+        var agent = initialAgent ?? DiscreteSacAgent.Create(environment.SingleObservationSpace, actionSpace, o, rng);
         int[] sizes = [observationSize, .. o.HiddenSizes, actionCount];
-        var agent = initialAgent ?? new DiscreteSacAgent(environment.SingleObservationSpace, actionSpace,
-            new Mlp(sizes, rng), new Mlp(sizes, rng), new Mlp(sizes, rng),
-            OffPolicyHelpers.NewLogAlpha(o.AutoTuneAlpha ? 0f : MathF.Log(o.Alpha)), o);
         var (actor, q1, q2, logAlpha) = (agent.Actor, agent.Q1, agent.Q2, agent.LogAlpha);
         var q1Target = new Mlp(sizes, rng);
         var q2Target = new Mlp(sizes, rng);

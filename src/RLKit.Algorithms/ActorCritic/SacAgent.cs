@@ -2,6 +2,7 @@ using RLKit.Autograd;
 using RLKit.Spaces;
 using RLKit.Tensors;
 using RLKit.Training;
+using RLKit.Training.Checkpoints;
 
 namespace RLKit.Algorithms.ActorCritic;
 
@@ -9,9 +10,35 @@ namespace RLKit.Algorithms.ActorCritic;
 /// A policy trained by <see cref="SacEstimator"/>: a squashed Gaussian actor. Deterministic acting takes tanh(μ)
 /// rescaled to the action box; stochastic acting samples tanh(μ + σε).
 /// </summary>
-public sealed class SacAgent : IAgent
+public sealed class SacAgent : ICheckpointable
 {
     private readonly RandomGenerator _fallbackRng;
+
+    static SacAgent() => AgentFactories.Register("sac", FromCheckpoint);
+
+    /// <summary>An untrained agent: fresh actor, critics and log α = 0 (or log of the fixed α), drawn from <paramref name="rng"/>.</summary>
+    internal static SacAgent Create(Space observationSpace, Box actionSpace, SacOptions options, RandomGenerator rng)
+    {
+        int observationSize = observationSpace.FlatSize, actionSize = actionSpace.FlatSize;
+        return new SacAgent(observationSpace, actionSpace,
+            new TanhGaussianActor(observationSize, actionSpace, options.HiddenSizes, rng),
+            new ContinuousQNetwork(observationSize, actionSize, options.HiddenSizes, rng),
+            new ContinuousQNetwork(observationSize, actionSize, options.HiddenSizes, rng),
+            OffPolicyHelpers.NewLogAlpha(options.AutoTuneAlpha ? 0f : MathF.Log(options.Alpha)), options);
+    }
+
+    /// <summary>Rebuilds an agent from a checkpoint's options and spaces, with its weights.</summary>
+    /// <exception cref="ArgumentException">If the action space is not a Box or the weights do not fit.</exception>
+    public static SacAgent FromCheckpoint(CheckpointData checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var options = checkpoint.GetOptions<SacOptions>().Validate();
+        var actionSpace = checkpoint.Metadata.ActionSpace.ToSpace() as Box
+            ?? throw new ArgumentException("sac: the checkpoint's action space is not a Box.", nameof(checkpoint));
+        var agent = Create(checkpoint.Metadata.ObservationSpace.ToSpace(), actionSpace, options, new RandomGenerator(options.Seed));
+        agent.LoadWeights(checkpoint.Weights);
+        return agent;
+    }
 
     internal SacAgent(Space observationSpace, Box actionSpace, TanhGaussianActor actor, ContinuousQNetwork q1, ContinuousQNetwork q2,
                       Tensor logAlpha, SacOptions options)
@@ -37,6 +64,16 @@ public sealed class SacAgent : IAgent
 
     /// <summary>The options the agent was trained with.</summary>
     public SacOptions Options { get; }
+
+    /// <inheritdoc/>
+    object ICheckpointable.Options => Options;
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, Tensor> Weights =>
+        AgentWeights.Collect([("actor", Actor), ("q1", Q1), ("q2", Q2)], ("log_alpha", LogAlpha));
+
+    /// <inheritdoc/>
+    public void LoadWeights(IReadOnlyDictionary<string, Tensor> weights) => AgentWeights.Load(Weights, weights, Algorithm);
 
     /// <summary>The current entropy temperature α.</summary>
     public float Alpha => MathF.Exp(LogAlpha.AsReadOnlySpan()[0]);

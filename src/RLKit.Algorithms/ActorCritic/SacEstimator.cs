@@ -43,11 +43,7 @@ public sealed class SacEstimator : AgentEstimator<SacAgent>
         var rng = new RandomGenerator(o.Seed);
 
         // Networks: the actor, twin critics and their targets; warm start continues from the given agent's weights.
-        var agent = initialAgent ?? new SacAgent(environment.SingleObservationSpace, actionSpace,
-            new TanhGaussianActor(observationSize, actionSpace, o.HiddenSizes, rng),
-            new ContinuousQNetwork(observationSize, actionSize, o.HiddenSizes, rng),
-            new ContinuousQNetwork(observationSize, actionSize, o.HiddenSizes, rng),
-            OffPolicyHelpers.NewLogAlpha(o.AutoTuneAlpha ? 0f : MathF.Log(o.Alpha)), o);
+        var agent = initialAgent ?? SacAgent.Create(environment.SingleObservationSpace, actionSpace, o, rng);
         var (actor, q1, q2, logAlpha) = (agent.Actor, agent.Q1, agent.Q2, agent.LogAlpha);
         var q1Target = q1.CloneAsTarget(rng);
         var q2Target = q2.CloneAsTarget(rng);

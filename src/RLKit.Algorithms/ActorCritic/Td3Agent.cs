@@ -2,6 +2,7 @@ using RLKit.Autograd;
 using RLKit.Spaces;
 using RLKit.Tensors;
 using RLKit.Training;
+using RLKit.Training.Checkpoints;
 
 namespace RLKit.Algorithms.ActorCritic;
 
@@ -9,9 +10,28 @@ namespace RLKit.Algorithms.ActorCritic;
 /// A policy trained by <see cref="Td3Estimator"/> (Twin Delayed DDPG): a deterministic tanh actor rescaled to the action box.
 /// Deterministic acting returns μ(s); stochastic acting adds Gaussian noise of the training exploration scale, clipped to the box.
 /// </summary>
-public sealed class Td3Agent : IAgent
+public sealed class Td3Agent : ICheckpointable
 {
     private readonly RandomGenerator _fallbackRng;
+
+    static Td3Agent() => AgentFactories.Register("td3", FromCheckpoint);
+
+    /// <summary>An untrained agent with fresh networks drawn from <paramref name="rng"/>.</summary>
+    internal static Td3Agent Create(Space observationSpace, Box actionSpace, Td3Options options, RandomGenerator rng) =>
+        new(observationSpace, actionSpace, new DeterministicNetworks(observationSpace.FlatSize, actionSpace, options.HiddenSizes, twinCritics: true, rng), options);
+
+    /// <summary>Rebuilds an agent from a checkpoint's options and spaces, with its weights.</summary>
+    /// <exception cref="ArgumentException">If the action space is not a Box or the weights do not fit.</exception>
+    public static Td3Agent FromCheckpoint(CheckpointData checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var options = checkpoint.GetOptions<Td3Options>().Validate();
+        var actionSpace = checkpoint.Metadata.ActionSpace.ToSpace() as Box
+            ?? throw new ArgumentException("td3: the checkpoint's action space is not a Box.", nameof(checkpoint));
+        var agent = Create(checkpoint.Metadata.ObservationSpace.ToSpace(), actionSpace, options, new RandomGenerator(options.Seed));
+        agent.LoadWeights(checkpoint.Weights);
+        return agent;
+    }
 
     internal Td3Agent(Space observationSpace, Box actionSpace, DeterministicNetworks networks, Td3Options options)
     {
@@ -33,6 +53,17 @@ public sealed class Td3Agent : IAgent
 
     /// <summary>The options the agent was trained with.</summary>
     public Td3Options Options { get; }
+
+    /// <inheritdoc/>
+    object ICheckpointable.Options => Options;
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, Tensor> Weights => Networks.Q2 is null
+        ? AgentWeights.Collect([("actor", Networks.Actor), ("q1", Networks.Q1)])
+        : AgentWeights.Collect([("actor", Networks.Actor), ("q1", Networks.Q1), ("q2", Networks.Q2)]);
+
+    /// <inheritdoc/>
+    public void LoadWeights(IReadOnlyDictionary<string, Tensor> weights) => AgentWeights.Load(Weights, weights, Algorithm);
 
     internal DeterministicNetworks Networks { get; }
 
