@@ -44,7 +44,7 @@ public sealed class A2cAgent : ICheckpointable
             _ => throw new NotSupportedException($"A2C acts in a Discrete or one-dimensional Box action space, not {actionSpace}."),
         };
         ObservationSize = observationSpace.FlatSize;
-        Network = new Policies.ActorCritic(ObservationSize, HeadFactory, rng, options.HiddenSizes, options.SharedNetwork, options.Activation);
+        Network = new Policies.ActorCritic(ObservationSize, HeadFactory, rng, options.HiddenSizes, options.SharedNetwork, options.HiddenActivation());
         _actingRng = rng.Split();
     }
 

@@ -73,8 +73,11 @@ public sealed record A2cOptions
     /// <summary>Hidden layer widths of the actor and of the critic (default [64, 64]); each ≥ 1, at least one layer.</summary>
     public IReadOnlyList<int> HiddenSizes { get; init; } = [64, 64];
 
-    /// <summary>Hidden activation (default tanh, as in SB3's MlpPolicy).</summary>
-    public Activation Activation { get; init; } = Activation.Tanh;
+    /// <summary>
+    /// Hidden activation (default tanh, as in SB3's on-policy MlpPolicy). A kind rather than an <see cref="Nn.Activation"/>
+    /// so that the options round-trip through JSON in checkpoints; LeakyReLU and ELU use their default parameters.
+    /// </summary>
+    public ActivationKind Activation { get; init; } = ActivationKind.Tanh;
 
     /// <summary>Initial log standard deviation of the Gaussian policy for continuous actions (SB3 default 0), in [−20, 2].</summary>
     public float InitialLogStd { get; init; }
@@ -102,6 +105,19 @@ public sealed record A2cOptions
         Require(RmsPropEpsilon > 0 && float.IsFinite(RmsPropEpsilon), nameof(RmsPropEpsilon), RmsPropEpsilon, "finite and > 0");
         Require(HiddenSizes is { Count: > 0 } && HiddenSizes.All(w => w >= 1), nameof(HiddenSizes),
                 HiddenSizes is null ? "null" : $"[{string.Join(", ", HiddenSizes)}]", "a non-empty list of widths ≥ 1");
+        Require(Enum.IsDefined(Activation), nameof(Activation), Activation, "a defined ActivationKind");
         Require(InitialLogStd >= -20 && InitialLogStd <= 2, nameof(InitialLogStd), InitialLogStd, "in [−20, 2]");
     }
+
+    /// <summary>The hidden activation as a network layer.</summary>
+    internal Nn.Activation HiddenActivation() => Activation switch
+    {
+        ActivationKind.Identity => Nn.Activation.Identity,
+        ActivationKind.ReLU => Nn.Activation.ReLU,
+        ActivationKind.LeakyReLU => Nn.Activation.LeakyReLU(),
+        ActivationKind.ELU => Nn.Activation.ELU(),
+        ActivationKind.GELU => Nn.Activation.GELU,
+        ActivationKind.Sigmoid => Nn.Activation.Sigmoid,
+        _ => Nn.Activation.Tanh,
+    };
 }

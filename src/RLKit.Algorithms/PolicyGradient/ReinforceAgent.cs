@@ -44,7 +44,7 @@ public sealed class ReinforceAgent : ICheckpointable
             _ => throw new NotSupportedException($"REINFORCE acts in a Discrete or one-dimensional Box action space, not {actionSpace}."),
         };
         ObservationSize = observationSpace.FlatSize;
-        Network = new Policies.ActorCritic(ObservationSize, HeadFactory, rng, options.HiddenSizes, sharedTrunk: false, options.Activation);
+        Network = new Policies.ActorCritic(ObservationSize, HeadFactory, rng, options.HiddenSizes, sharedTrunk: false, options.HiddenActivation());
         _actingRng = rng.Split();
     }
 

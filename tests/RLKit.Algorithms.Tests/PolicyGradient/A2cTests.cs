@@ -144,6 +144,17 @@ public class A2cTests
         Assert.That(finalValues, Is.All.EqualTo(0f));
     }
 
+    [Test]
+    public void OptionsRoundTripThroughJson()
+    {
+        var options = new A2cOptions { Seed = 7, Gamma = 0.9f, HiddenSizes = [32, 16], Activation = RLKit.Nn.ActivationKind.ReLU };
+        string json = System.Text.Json.JsonSerializer.Serialize(options);
+        var back = System.Text.Json.JsonSerializer.Deserialize<A2cOptions>(json)!;
+        Assert.That(back.Activation, Is.EqualTo(RLKit.Nn.ActivationKind.ReLU));
+        Assert.That(back.HiddenSizes, Is.EqualTo(new[] { 32, 16 }));
+        Assert.That(System.Text.Json.JsonSerializer.Serialize(back), Is.EqualTo(json));
+    }
+
     [TestCase(nameof(A2cOptions.LearningRate))]
     [TestCase(nameof(A2cOptions.StepsPerUpdate))]
     [TestCase(nameof(A2cOptions.Gamma))]
@@ -155,6 +166,7 @@ public class A2cTests
     [TestCase(nameof(A2cOptions.RmsPropEpsilon))]
     [TestCase(nameof(A2cOptions.HiddenSizes))]
     [TestCase(nameof(A2cOptions.InitialLogStd))]
+    [TestCase(nameof(A2cOptions.Activation))]
     [TestCase(nameof(A2cOptions.Optimizer))]
     public void InvalidOptionsNameTheOption(string option)
     {
@@ -171,6 +183,7 @@ public class A2cTests
             nameof(A2cOptions.RmsPropAlpha) => valid with { RmsPropAlpha = 1 },
             nameof(A2cOptions.RmsPropEpsilon) => valid with { RmsPropEpsilon = 0 },
             nameof(A2cOptions.HiddenSizes) => valid with { HiddenSizes = [64, 0] },
+            nameof(A2cOptions.Activation) => valid with { Activation = (RLKit.Nn.ActivationKind)99 },
             nameof(A2cOptions.InitialLogStd) => valid with { InitialLogStd = 5 },
             nameof(A2cOptions.Optimizer) => valid with { Optimizer = (A2cOptimizer)7 },
             _ => throw new ArgumentException(option),

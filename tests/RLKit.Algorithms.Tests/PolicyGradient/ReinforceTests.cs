@@ -69,6 +69,17 @@ public class ReinforceTests
         Assert.That(reports[^1].Losses["entropy"], Is.GreaterThan(0.3).And.LessThanOrEqualTo(Math.Log(2) + 1e-6));
     }
 
+    [Test]
+    public void OptionsRoundTripThroughJson()
+    {
+        var options = new ReinforceOptions { Seed = 7, Gamma = 0.9f, HiddenSizes = [32, 16], Activation = RLKit.Nn.ActivationKind.ReLU };
+        string json = System.Text.Json.JsonSerializer.Serialize(options);
+        var back = System.Text.Json.JsonSerializer.Deserialize<ReinforceOptions>(json)!;
+        Assert.That(back.Activation, Is.EqualTo(RLKit.Nn.ActivationKind.ReLU));
+        Assert.That(back.HiddenSizes, Is.EqualTo(new[] { 32, 16 }));
+        Assert.That(System.Text.Json.JsonSerializer.Serialize(back), Is.EqualTo(json));
+    }
+
     [TestCase(nameof(ReinforceOptions.LearningRate))]
     [TestCase(nameof(ReinforceOptions.Gamma))]
     [TestCase(nameof(ReinforceOptions.EpisodesPerUpdate))]
@@ -77,6 +88,7 @@ public class ReinforceTests
     [TestCase(nameof(ReinforceOptions.MaxGradNorm))]
     [TestCase(nameof(ReinforceOptions.HiddenSizes))]
     [TestCase(nameof(ReinforceOptions.InitialLogStd))]
+    [TestCase(nameof(ReinforceOptions.Activation))]
     public void InvalidOptionsNameTheOption(string option)
     {
         var valid = new ReinforceOptions();
@@ -89,6 +101,7 @@ public class ReinforceTests
             nameof(ReinforceOptions.EntropyCoefficient) => valid with { EntropyCoefficient = -0.01f },
             nameof(ReinforceOptions.MaxGradNorm) => valid with { MaxGradNorm = -1 },
             nameof(ReinforceOptions.HiddenSizes) => valid with { HiddenSizes = [] },
+            nameof(ReinforceOptions.Activation) => valid with { Activation = (RLKit.Nn.ActivationKind)99 },
             nameof(ReinforceOptions.InitialLogStd) => valid with { InitialLogStd = -30 },
             _ => throw new ArgumentException(option),
         };
