@@ -43,16 +43,6 @@ internal sealed class ActionRescaler
     public float LogScaleSum { get; }
 
     public Tensor ToEnvironment(Tensor squashed) => squashed * Scale + Bias;
-
-    /// <summary>Clips actions (in place, outside autograd) to the box.</summary>
-    public Tensor ClipInPlace(Tensor actions)
-    {
-        var data = actions.AsSpan();
-        int size = Size;
-        for (int i = 0; i < data.Length; i++)
-            data[i] = Math.Clamp(data[i], Space.Low[i % size], Space.High[i % size]);
-        return actions;
-    }
 }
 
 /// <summary>Q(s, a): an MLP on the concatenated observation and action, one value per row.</summary>

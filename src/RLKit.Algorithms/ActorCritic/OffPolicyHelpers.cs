@@ -44,6 +44,4 @@ internal static class OffPolicyHelpers
         return logAlpha;
     }
 
-    /// <summary>Reads observations [N, obs...] into a reusable flat buffer.</summary>
-    public static float[] Snapshot(Tensor observations) => observations.ToArray();
 }
