@@ -43,5 +43,4 @@ internal static class OffPolicyHelpers
         logAlpha.RequiresGrad = true;
         return logAlpha;
     }
-
 }
