@@ -9,7 +9,7 @@ namespace RLKit.Algorithms.Policies;
 /// weights with gain √2 in the hidden layers, 0.01 for the policy output (set by the head), 1 for the value output,
 /// zero biases.
 /// </summary>
-public sealed class ActorCritic : Module
+public sealed class ActorCriticNetwork : Module
 {
     private readonly Mlp _actorTrunk;
     private readonly Mlp? _criticTrunk;
@@ -27,7 +27,7 @@ public sealed class ActorCritic : Module
     /// <param name="activation">The hidden activation; tanh (CleanRL / SB3 on-policy default) when null.</param>
     /// <exception cref="ArgumentOutOfRangeException">If a size is not positive.</exception>
     /// <exception cref="ArgumentException">If the head's latent size differs from the last hidden width.</exception>
-    public ActorCritic(int observationSize, Func<int, RandomGenerator, PolicyHead> headFactory, RandomGenerator rng,
+    public ActorCriticNetwork(int observationSize, Func<int, RandomGenerator, PolicyHead> headFactory, RandomGenerator rng,
                        IReadOnlyList<int>? hiddenSizes = null, bool sharedTrunk = false, Activation? activation = null)
     {
         ArgumentNullException.ThrowIfNull(headFactory);

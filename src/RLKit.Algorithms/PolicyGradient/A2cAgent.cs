@@ -10,7 +10,7 @@ using RLKit.Training.Checkpoints;
 namespace RLKit.Algorithms.PolicyGradient;
 
 /// <summary>
-/// A trained (or training) A2C agent: an <see cref="Policies.ActorCritic"/> network whose policy head is categorical for a
+/// A trained (or training) A2C agent: an <see cref="ActorCriticNetwork"/> network whose policy head is categorical for a
 /// Discrete action space and a diagonal Gaussian for a one-dimensional Box. Acting runs without gradients.
 /// </summary>
 public sealed class A2cAgent : ICheckpointable
@@ -44,7 +44,7 @@ public sealed class A2cAgent : ICheckpointable
             _ => throw new NotSupportedException($"A2C acts in a Discrete or one-dimensional Box action space, not {actionSpace}."),
         };
         ObservationSize = observationSpace.FlatSize;
-        Network = new Policies.ActorCritic(ObservationSize, HeadFactory, rng, options.HiddenSizes, options.SharedNetwork, options.HiddenActivation());
+        Network = new ActorCriticNetwork(ObservationSize, HeadFactory, rng, options.HiddenSizes, options.SharedNetwork, options.HiddenActivation());
         _actingRng = rng.Split();
     }
 
@@ -61,7 +61,7 @@ public sealed class A2cAgent : ICheckpointable
     public A2cOptions Options { get; }
 
     /// <summary>The actor-critic network: policy head "policy", critic output "value", trunks "actor"/"critic" or a shared "trunk".</summary>
-    public Policies.ActorCritic Network { get; }
+    public ActorCriticNetwork Network { get; }
 
     /// <inheritdoc/>
     public IReadOnlyDictionary<string, Tensor> Weights => Network.StateDict();

@@ -8,7 +8,7 @@ using RLKit.Training.Checkpoints;
 namespace RLKit.Algorithms.PolicyGradient;
 
 /// <summary>
-/// A PPO policy: an <see cref="Policies.ActorCritic"/> network whose head fits the action space (categorical for
+/// A PPO policy: an <see cref="ActorCriticNetwork"/> network whose head fits the action space (categorical for
 /// Discrete, masked categorical for ActionSet, diagonal Gaussian for Box). Acting runs the network under
 /// <see cref="GradMode.NoGrad"/>; continuous actions are clipped to the box, as SB3 does when stepping.
 /// </summary>
@@ -31,7 +31,7 @@ public sealed class PpoAgent : ICheckpointable
         ObservationSpace = observationSpace;
         ActionSpace = actionSpace;
         Options = options;
-        Network = new Policies.ActorCritic(observationSpace.FlatSize, (latent, r) => actionSpace is Box box && box.Shape.Length == 1
+        Network = new ActorCriticNetwork(observationSpace.FlatSize, (latent, r) => actionSpace is Box box && box.Shape.Length == 1
                 ? new DiagGaussianHead(latent, box.FlatSize, r, initialLogStd: options.InitialLogStd)
                 : PolicyHeads.OnPolicy(actionSpace, latent, r),
             rng, options.HiddenSizes, options.SharedNetwork);
@@ -64,7 +64,7 @@ public sealed class PpoAgent : ICheckpointable
     object ICheckpointable.Options => Options;
 
     /// <summary>The actor-critic network (its <c>StateDict()</c> is the agent's weights).</summary>
-    public Policies.ActorCritic Network { get; }
+    public ActorCriticNetwork Network { get; }
 
     /// <inheritdoc/>
     public IReadOnlyDictionary<string, Tensor> Weights => Network.StateDict();

@@ -9,7 +9,7 @@ using RLKit.Training.Checkpoints;
 namespace RLKit.Algorithms.PolicyGradient;
 
 /// <summary>
-/// A trained (or training) REINFORCE agent: an <see cref="Policies.ActorCritic"/> network with separate actor and baseline
+/// A trained (or training) REINFORCE agent: an <see cref="ActorCriticNetwork"/> network with separate actor and baseline
 /// trunks, whose policy head is categorical for a Discrete action space and a diagonal Gaussian for a one-dimensional
 /// Box. The critic output is the learned baseline V(s). Acting runs without gradients.
 /// </summary>
@@ -44,7 +44,7 @@ public sealed class ReinforceAgent : ICheckpointable
             _ => throw new NotSupportedException($"REINFORCE acts in a Discrete or one-dimensional Box action space, not {actionSpace}."),
         };
         ObservationSize = observationSpace.FlatSize;
-        Network = new Policies.ActorCritic(ObservationSize, HeadFactory, rng, options.HiddenSizes, sharedTrunk: false, options.HiddenActivation());
+        Network = new ActorCriticNetwork(ObservationSize, HeadFactory, rng, options.HiddenSizes, sharedTrunk: false, options.HiddenActivation());
         _actingRng = rng.Split();
     }
 
@@ -61,7 +61,7 @@ public sealed class ReinforceAgent : ICheckpointable
     public ReinforceOptions Options { get; }
 
     /// <summary>The network: trunks "actor" and "critic", policy head "policy", baseline output "value".</summary>
-    public Policies.ActorCritic Network { get; }
+    public ActorCriticNetwork Network { get; }
 
     /// <inheritdoc/>
     public IReadOnlyDictionary<string, Tensor> Weights => Network.StateDict();

@@ -6,7 +6,7 @@ using RLKit.Tensors;
 namespace RLKit.Algorithms.Tests.Policies;
 
 // RLKit.Algorithms.ActorCritic is also a namespace; inside RLKit.Algorithms.* the bare name would find it first.
-using ActorCritic = RLKit.Algorithms.Policies.ActorCritic;
+using ActorCritic = RLKit.Algorithms.Policies.ActorCriticNetwork;
 
 [TestFixture]
 public sealed class ActorCriticTests
