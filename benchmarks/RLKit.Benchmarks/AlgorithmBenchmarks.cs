@@ -1,0 +1,258 @@
+using BenchmarkDotNet.Attributes;
+using RLKit.Algorithms.ActorCritic;
+using RLKit.Algorithms.PolicyGradient;
+using RLKit.Algorithms.ValueBased;
+using RLKit.Autograd;
+using RLKit.Data;
+using RLKit.Environments.Vector;
+using RLKit.Envs;
+using RLKit.Nn;
+using RLKit.Optim;
+using RLKit.Spaces;
+using RLKit.Tensors;
+using RLKit.Training;
+
+namespace RLKit.Benchmarks;
+
+/// <summary>Shared set-up for the algorithm benchmarks: SameStep vector environments and replay buffers of real transitions.</summary>
+internal static class AlgorithmBenchmarkSetup
+{
+    /// <summary>A SameStep (training) vector environment of <paramref name="count"/> copies of <paramref name="id"/>.</summary>
+    public static SyncVectorEnvironment MakeVector(string id, int count)
+    {
+        var catalog = StandardEnvironments.CreateCatalog();
+        return new SyncVectorEnvironment(Enumerable.Range(0, count).Select(_ => catalog.Make(id)).ToArray(), AutoresetMode.SameStep);
+    }
+
+    /// <summary>
+    /// Fills <paramref name="buffer"/> with <paramref name="vectorSteps"/> steps of uniformly random actions, so a sampled
+    /// batch holds real transitions (including terminal and truncated ones) rather than synthetic numbers.
+    /// </summary>
+    public static void FillWithRandomPolicy(ReplayBuffer buffer, IVectorEnvironment environment, int vectorSteps, RandomGenerator rng)
+    {
+        int count = environment.Count;
+        var observations = environment.Reset(1).Observations.ToArray();
+        var nextObservations = new float[observations.Length];
+        var actionSpace = environment.SingleActionSpace;
+        var discreteActions = new int[count];
+        var continuousActions = new float[count * actionSpace.FlatSize];
+        for (int t = 0; t < vectorSteps; t++)
+        {
+            if (actionSpace is Discrete discrete)
+            {
+                for (int i = 0; i < count; i++) discreteActions[i] = rng.NextInt(discrete.N);
+                var step = environment.Step(discreteActions);
+                OffPolicyHelpers.ComposeNextObservations(step, nextObservations);
+                buffer.Add(observations, discreteActions, step.Rewards, nextObservations, step.Terminated, step.Truncated);
+                step.Observations.AsReadOnlySpan().CopyTo(observations);
+            }
+            else
+            {
+                var box = (Box)actionSpace;
+                for (int i = 0; i < count; i++) box.Sample(rng, continuousActions.AsSpan(i * actionSpace.FlatSize, actionSpace.FlatSize));
+                var step = environment.Step(continuousActions);
+                OffPolicyHelpers.ComposeNextObservations(step, nextObservations);
+                buffer.Add(observations, continuousActions, step.Rewards, nextObservations, step.Terminated, step.Truncated);
+                step.Observations.AsReadOnlySpan().CopyTo(observations);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// One PPO iteration on CartPole-v1 with the QuickStart (RL-Zoo) settings: a rollout of 8 environments × 32 steps, GAE,
+/// then 20 epochs of one 256-transition minibatch (20 gradient steps on the 4→64→64 actor and critic). The estimator
+/// is one loop with no internal entry point per iteration, so each invocation is <c>Fit</c> with a budget of exactly
+/// 256 steps on a pre-created vector environment, warm-started from the same agent. That includes Fit's per-call set-up
+/// (environment reset, rollout buffer, Adam state, training monitor), which is small next to the 20 gradient steps.
+/// </summary>
+[MemoryDiagnoser]
+public class PpoIterationBenchmarks
+{
+    private const int EnvironmentCount = 8;
+    private SyncVectorEnvironment _environment = null!;
+    private PpoEstimator _estimator = null!;
+    private PpoAgent _agent = null!;
+    private Budget _oneIteration = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _environment = AlgorithmBenchmarkSetup.MakeVector("CartPole-v1", EnvironmentCount);
+        var options = PpoOptions.CartPole with { Seed = 1 };
+        _estimator = new PpoEstimator(options);
+        _agent = new PpoAgent(_environment.SingleObservationSpace, _environment.SingleActionSpace, options, new RandomGenerator(1));
+        _oneIteration = Budget.Steps((long)EnvironmentCount * options.StepsPerEnvironment);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _environment.Dispose();
+
+    /// <summary>Rollout (8 × 32 steps) + GAE + 20 epochs × 1 minibatch of 256.</summary>
+    [Benchmark]
+    public PpoAgent Iteration() => _estimator.Fit(_environment, _oneIteration, initialAgent: _agent);
+}
+
+/// <summary>
+/// One DQN gradient step with the default options (batch 64, a 4→64→64→2 ReLU Q-network, Huber loss, grad-norm clip 10,
+/// Adam): sample a batch from a replay buffer pre-filled with 10 000 random-policy CartPole-v1 transitions, compute
+/// the max_a′ Q_target(s′, a′) targets under NoGrad, regress Q(s, a) onto them and step. It mirrors the private
+/// gradient step of <see cref="DqnEstimator"/> (which has no internal entry point) line for line.
+/// </summary>
+[MemoryDiagnoser]
+public class DqnStepBenchmarks
+{
+    private readonly DqnOptions _options = new() { Seed = 1 };
+    private QNetwork _qNetwork = null!;
+    private QNetwork _targetNetwork = null!;
+    private Adam _optimizer = null!;
+    private ReplayBuffer _buffer = null!;
+    private RandomGenerator _rng = null!;
+    private float[] _targets = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var o = _options;
+        _rng = new RandomGenerator(1);
+        using var environment = AlgorithmBenchmarkSetup.MakeVector("CartPole-v1", 8);
+        int observationSize = environment.SingleObservationSpace.FlatSize;
+        int actionCount = ((Discrete)environment.SingleActionSpace).N;
+        _qNetwork = new QNetwork(observationSize, actionCount, o.HiddenSizes, o.Dueling, _rng);
+        _targetNetwork = new QNetwork(observationSize, actionCount, o.HiddenSizes, o.Dueling, _rng);
+        Polyak.HardUpdate(_targetNetwork.Parameters().ToList(), _qNetwork.Parameters().ToList());
+        _optimizer = new Adam(_qNetwork.Parameters(), o.LearningRate);
+        _buffer = new ReplayBuffer(observationSize, ActionLayout.Discrete(actionCount),
+                                   new ReplayBufferOptions { Capacity = 10_000, EnvCount = environment.Count, Gamma = o.Gamma });
+        AlgorithmBenchmarkSetup.FillWithRandomPolicy(_buffer, environment, 10_000 / environment.Count, _rng);
+        _targets = new float[o.BatchSize];
+    }
+
+    /// <summary>Sample 64, targets, Huber loss, backward, clip, Adam step.</summary>
+    [Benchmark]
+    public float GradientStep()
+    {
+        var o = _options;
+        var batch = _buffer.Sample(o.BatchSize, _rng);
+        using var scope = TensorScope.Begin();
+        using (GradMode.NoGrad())
+        {
+            var nextTargetQ = _targetNetwork.Forward(batch.NextObservations).AsReadOnlySpan();
+            ValueTargets.Dqn(nextTargetQ, default, _qNetwork.ActionCount, batch.Rewards.AsReadOnlySpan(), batch.Discounts.AsReadOnlySpan(),
+                             batch.Dones.AsReadOnlySpan(), _targets);
+        }
+        var q = _qNetwork.Forward(batch.Observations).Gather(1, batch.ActionIndices).Reshape(o.BatchSize);
+        var loss = Functional.SmoothL1Loss(q, Tensor.FromSpan(_targets, o.BatchSize));
+        _optimizer.ZeroGrad();
+        loss.Backward();
+        GradClip.ClipGradNorm(_optimizer.Parameters, o.MaxGradNorm);
+        _optimizer.Step();
+        return loss.Item();
+    }
+}
+
+/// <summary>
+/// One SAC learning step with the default options (batch 256, [256, 256] ReLU actor and twin critics, automatic α) on
+/// Pendulum-v1 shapes (3 observations, 1 action): sample a batch from a replay buffer pre-filled with 10 000
+/// random-action Pendulum transitions, the soft target under NoGrad, the twin-critic MSE update, one actor update, one
+/// α update and the Polyak update of both target critics. <see cref="SacEstimator"/> does one critic update per step
+/// and two actor/α updates every second step, so this is its average per-step learning cost; it mirrors the estimator's
+/// loop body (which has no internal entry point).
+/// </summary>
+[MemoryDiagnoser]
+public class SacStepBenchmarks
+{
+    private readonly SacOptions _options = new() { Seed = 1 };
+    private TanhGaussianActor _actor = null!;
+    private ContinuousQNetwork _q1 = null!, _q2 = null!, _q1Target = null!, _q2Target = null!;
+    private Tensor _logAlpha = null!;
+    private Adam _criticOptimizer = null!, _actorOptimizer = null!, _alphaOptimizer = null!;
+    private ReplayBuffer _buffer = null!;
+    private RandomGenerator _rng = null!;
+    private int _actionSize;
+    private float _targetEntropy;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var o = _options;
+        _rng = new RandomGenerator(1);
+        using var environment = AlgorithmBenchmarkSetup.MakeVector("Pendulum-v1", 1);
+        var actionSpace = (Box)environment.SingleActionSpace;
+        int observationSize = environment.SingleObservationSpace.FlatSize;
+        _actionSize = actionSpace.FlatSize;
+        var agent = SacAgent.Create(environment.SingleObservationSpace, actionSpace, o, _rng);
+        (_actor, _q1, _q2, _logAlpha) = (agent.Actor, agent.Q1, agent.Q2, agent.LogAlpha);
+        _q1Target = _q1.CloneAsTarget(_rng);
+        _q2Target = _q2.CloneAsTarget(_rng);
+        _criticOptimizer = new Adam(_q1.Parameters().Concat(_q2.Parameters()), o.QLearningRate);
+        _actorOptimizer = new Adam(_actor.Parameters(), o.PolicyLearningRate);
+        _alphaOptimizer = new Adam([_logAlpha], o.QLearningRate);
+        _targetEntropy = o.TargetEntropy ?? -_actionSize;
+        _buffer = new ReplayBuffer(observationSize, ActionLayout.Continuous(_actionSize),
+                                   new ReplayBufferOptions { Capacity = 10_000, EnvCount = 1, Gamma = o.Gamma });
+        AlgorithmBenchmarkSetup.FillWithRandomPolicy(_buffer, environment, 10_000, _rng);
+    }
+
+    /// <summary>Sample 256, soft target, critic step, actor step, α step, Polyak update of both target critics.</summary>
+    [Benchmark]
+    public float GradientStep()
+    {
+        var o = _options;
+        using var scope = TensorScope.Begin();
+        var batch = _buffer.Sample(o.BatchSize, _rng);
+        float alpha = MathF.Exp(_logAlpha.AsReadOnlySpan()[0]);
+        Tensor target;
+        using (GradMode.NoGrad())
+        {
+            var (nextActions, nextLogProbs) = _actor.Sample(batch.NextObservations, Tensor.RandomNormal(_rng, [batch.Size, _actionSize]));
+            var softNextQ = Tensor.Minimum(_q1Target.Forward(batch.NextObservations, nextActions), _q2Target.Forward(batch.NextObservations, nextActions))
+                            - nextLogProbs * alpha;
+            target = batch.Rewards + batch.Discounts * (1f - batch.Dones) * softNextQ;
+        }
+        var criticLoss = Functional.MseLoss(_q1.Forward(batch.Observations, batch.Actions), target)
+                       + Functional.MseLoss(_q2.Forward(batch.Observations, batch.Actions), target);
+        _criticOptimizer.ZeroGrad();
+        criticLoss.Backward();
+        _criticOptimizer.Step();
+
+        var (policyActions, logProbs) = _actor.Sample(batch.Observations, Tensor.RandomNormal(_rng, [batch.Size, _actionSize]));
+        var minQ = Tensor.Minimum(_q1.Forward(batch.Observations, policyActions), _q2.Forward(batch.Observations, policyActions));
+        var policyLoss = (logProbs * alpha - minQ).Mean();
+        _actorOptimizer.ZeroGrad();
+        policyLoss.Backward();
+        _actorOptimizer.Step();
+
+        var temperatureLoss = OffPolicyHelpers.TemperatureLoss(_logAlpha, logProbs, _targetEntropy);
+        _alphaOptimizer.ZeroGrad();
+        temperatureLoss.Backward();
+        _alphaOptimizer.Step();
+
+        OffPolicyHelpers.SoftUpdate(_q1Target, _q1, o.Tau);
+        OffPolicyHelpers.SoftUpdate(_q2Target, _q2, o.Tau);
+        return criticLoss.Item();
+    }
+}
+
+/// <summary>
+/// The QuickStart's whole training run: PPO on CartPole-v1 with the RL-Zoo settings (8 environments × 32 steps, batch
+/// 256, 20 epochs, γ 0.98, λ 0.8, lr 1e-3 linear, clip 0.2) for 100 000 steps, from a fresh agent. One invocation is
+/// one full <c>Fit</c> (the vector environment is created once; Fit resets it). It runs with its own job (3 measured
+/// runs, no warm-up iterations), so run it without <c>--job</c>.
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(launchCount: 1, warmupCount: 0, iterationCount: 3)]
+public class QuickStartBenchmarks
+{
+    private SyncVectorEnvironment _environment = null!;
+
+    [GlobalSetup]
+    public void Setup() => _environment = AlgorithmBenchmarkSetup.MakeVector("CartPole-v1", 8);
+
+    [GlobalCleanup]
+    public void Cleanup() => _environment.Dispose();
+
+    /// <summary>PPO, 100 000 steps (390 iterations), as <c>samples/RLKit.QuickStart</c> trains it.</summary>
+    [Benchmark]
+    public PpoAgent Train() => new PpoEstimator(PpoOptions.CartPole with { Seed = 1 }).Fit(_environment, Budget.Steps(100_000));
+}
