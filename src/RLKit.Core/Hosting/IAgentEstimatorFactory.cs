@@ -1,0 +1,40 @@
+namespace RLKit.Hosting;
+
+/// <summary>
+/// Creates one algorithm's estimator by name, so a configuration file or command line can choose it ("ppo", "dqn").
+/// Registered as a keyed service under <see cref="Algorithm"/> by <c>AddRLKit</c>, and listed by
+/// <see cref="AlgorithmRegistry"/>.
+/// </summary>
+public interface IAgentEstimatorFactory
+{
+    /// <summary>The key, which is also the algorithm's short name, e.g. "ppo".</summary>
+    string Algorithm { get; }
+
+    /// <summary>One line for listings.</summary>
+    string Description { get; }
+
+    /// <summary>The algorithm's immutable options record type, e.g. <c>PpoOptions</c>.</summary>
+    Type OptionsType { get; }
+
+    /// <summary>The estimator type, e.g. <c>PpoEstimator</c>.</summary>
+    Type EstimatorType { get; }
+
+    /// <summary>The agent type the estimator produces, e.g. <c>PpoAgent</c>.</summary>
+    Type AgentType { get; }
+
+    /// <summary>The default options (paper / RL-Zoo defaults), with <paramref name="seed"/> when given.</summary>
+    object CreateOptions(int? seed = null);
+
+    /// <summary>
+    /// Reads an options record from JSON (property names as in the record; missing properties keep their defaults),
+    /// e.g. from a configuration file. Enums are written as strings.
+    /// </summary>
+    /// <exception cref="ArgumentException">If the JSON does not describe <see cref="OptionsType"/>.</exception>
+    object ParseOptions(string json);
+
+    /// <summary>Creates the estimator; the options are validated once here.</summary>
+    /// <param name="options">An instance of <see cref="OptionsType"/>, or null for the defaults.</param>
+    /// <exception cref="ArgumentException">If <paramref name="options"/> is not of <see cref="OptionsType"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">If an option is invalid; the message names the option and its allowed range.</exception>
+    ConfiguredEstimator Create(object? options = null);
+}
