@@ -1,0 +1,23 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using RLKit.Algorithms.Hosting;
+
+namespace RLKit.Hosting;
+
+/// <summary>Registers RLKit.Algorithms' classic algorithms and parts with <c>AddRLKit</c>.</summary>
+public static class ClassicAlgorithmsBuilderExtensions
+{
+    /// <summary>
+    /// Registers PPO, A2C, REINFORCE, DQN, soft Q-learning, SAC, discrete SAC, TD3 and DDPG as keyed
+    /// <see cref="IAgentEstimatorFactory"/> services ("ppo", "a2c", "reinforce", "dqn", "sql", "sac", "sac-discrete",
+    /// "td3", "ddpg") and in the <see cref="AlgorithmRegistry"/>, and the policy heads as keyed
+    /// <see cref="PolicyHeadFactory"/> services. Also makes their checkpoints loadable by <c>rl.Model.Load</c>. Idempotent.
+    /// </summary>
+    public static RLKitBuilder AddClassicAlgorithms(this RLKitBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        foreach (var factory in ClassicAlgorithms.All) builder.AddAlgorithm(factory);
+        foreach (var (name, head) in PolicyHeadFactories.All) builder.Services.TryAddKeyedSingleton(name, head);
+        ClassicAlgorithms.EnsureCheckpointFactoriesRegistered();
+        return builder;
+    }
+}

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Logging;
+using RLKit.Hosting;
+
+namespace RLKit.Envs;
+
+/// <summary>Creates an <see cref="RLContext"/> over the standard environment catalog without dependency injection.</summary>
+public static class RLKitEnvs
+{
+    /// <summary>
+    /// A context whose <see cref="RLContext.Environments"/> holds every standard environment ("CartPole-v1",
+    /// "Pendulum-v1", ...): the explicit form of <c>new RLContext(seed)</c>.
+    /// </summary>
+    /// <param name="seed">The root of every seed the context hands out.</param>
+    /// <param name="loggerFactory">Where training progress is also logged; may be null.</param>
+    /// <param name="algorithms">Algorithms by name for <see cref="AgentCatalog.Create"/>; null starts empty.</param>
+    public static RLContext CreateContext(ulong seed = 0, ILoggerFactory? loggerFactory = null, AlgorithmRegistry? algorithms = null) =>
+        new(StandardEnvironments.CreateCatalog(), algorithms, seed, loggerFactory);
+}
