@@ -117,7 +117,7 @@ public sealed class DqnEstimator : AgentEstimator<DqnAgent>
     }
 
     /// <summary>One Huber-loss regression step on a sampled batch; returns the loss and the mean Q(s, a).</summary>
-    private (double Loss, double MeanQ) GradientStep(QNetwork qNetwork, QNetwork targetNetwork, Adam optimizer, ReplayBuffer buffer,
+    internal (double Loss, double MeanQ) GradientStep(QNetwork qNetwork, QNetwork targetNetwork, Adam optimizer, ReplayBuffer buffer,
                                                      RandomGenerator rng, float[] targets, float[] tdErrors)
     {
         var o = Options;
