@@ -1,7 +1,5 @@
-using RLKit.Autograd;
 using RLKit.Spaces;
 using RLKit.Tensors;
-using RLKit.Training;
 using RLKit.Training.Checkpoints;
 
 namespace RLKit.Algorithms.ActorCritic;
@@ -10,11 +8,12 @@ namespace RLKit.Algorithms.ActorCritic;
 /// A policy trained by <see cref="Td3Estimator"/> (Twin Delayed DDPG): a deterministic tanh actor rescaled to the action box.
 /// Deterministic acting returns μ(s); stochastic acting adds Gaussian noise of the training exploration scale, clipped to the box.
 /// </summary>
-public sealed class Td3Agent : ICheckpointable
+public sealed class Td3Agent : DeterministicActorAgent<Td3Options>
 {
-    private readonly RandomGenerator _fallbackRng;
-
     static Td3Agent() => AgentFactories.Register("td3", FromCheckpoint);
+
+    internal Td3Agent(Space observationSpace, Box actionSpace, DeterministicNetworks networks, Td3Options options)
+        : base(observationSpace, actionSpace, networks, options, options.ExplorationNoiseStd, options.Seed) { }
 
     /// <summary>An untrained agent with fresh networks drawn from <paramref name="rng"/>.</summary>
     internal static Td3Agent Create(Space observationSpace, Box actionSpace, Td3Options options, RandomGenerator rng) =>
@@ -22,71 +21,10 @@ public sealed class Td3Agent : ICheckpointable
 
     /// <summary>Rebuilds an agent from a checkpoint's options and spaces, with its weights.</summary>
     /// <exception cref="ArgumentException">If the action space is not a Box or the weights do not fit.</exception>
-    public static Td3Agent FromCheckpoint(CheckpointData checkpoint)
-    {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        var options = checkpoint.GetOptions<Td3Options>().Validate();
-        var actionSpace = checkpoint.Metadata.ActionSpace.ToSpace() as Box
-            ?? throw new ArgumentException("td3: the checkpoint's action space is not a Box.", nameof(checkpoint));
-        var agent = Create(checkpoint.Metadata.ObservationSpace.ToSpace(), actionSpace, options, new RandomGenerator(options.Seed));
-        agent.LoadWeights(checkpoint.Weights);
-        return agent;
-    }
-
-    internal Td3Agent(Space observationSpace, Box actionSpace, DeterministicNetworks networks, Td3Options options)
-    {
-        ObservationSpace = observationSpace;
-        ActionSpace = actionSpace;
-        Networks = networks;
-        Options = options;
-        _fallbackRng = new RandomGenerator(options.Seed + 7919);
-    }
+    public static Td3Agent FromCheckpoint(CheckpointData checkpoint) =>
+        Restore(checkpoint, "td3", o => o.Validate(), (observationSpace, actionSpace, options) =>
+            Create(observationSpace, actionSpace, options, new RandomGenerator(options.Seed)));
 
     /// <inheritdoc/>
-    public string Algorithm => "td3";
-
-    /// <inheritdoc/>
-    public Space ObservationSpace { get; }
-
-    /// <inheritdoc/>
-    public Space ActionSpace { get; }
-
-    /// <summary>The options the agent was trained with.</summary>
-    public Td3Options Options { get; }
-
-    /// <inheritdoc/>
-    object ICheckpointable.Options => Options;
-
-    /// <inheritdoc/>
-    public IReadOnlyDictionary<string, Tensor> Weights => Networks.Q2 is null
-        ? AgentWeights.Collect([("actor", Networks.Actor), ("q1", Networks.Q1)])
-        : AgentWeights.Collect([("actor", Networks.Actor), ("q1", Networks.Q1), ("q2", Networks.Q2)]);
-
-    /// <inheritdoc/>
-    public void LoadWeights(IReadOnlyDictionary<string, Tensor> weights) => AgentWeights.Load(Weights, weights, Algorithm);
-
-    internal DeterministicNetworks Networks { get; }
-
-    /// <inheritdoc/>
-    public void Act(Tensor observations, Span<int> actions, bool deterministic, RandomGenerator? rng = null) =>
-        throw new NotSupportedException("td3 acts in a continuous (Box) action space; use the Span<float> overload.");
-
-    /// <inheritdoc/>
-    public void Act(Tensor observations, Span<float> actions, bool deterministic, RandomGenerator? rng = null)
-    {
-        int actionSize = ActionSpace.FlatSize;
-        AgentActing.CheckBatch(observations, ObservationSpace.FlatSize, actions.Length, actionSize, Algorithm);
-        using (TensorScope.Begin())
-        using (GradMode.NoGrad())
-            Networks.Actor.Forward(AgentActing.Flat(observations)).AsReadOnlySpan().CopyTo(actions);
-        if (deterministic) return;
-        var box = (Box)ActionSpace;
-        var random = rng ?? _fallbackRng;
-        var scale = Networks.Actor.Rescaler.Scale.AsReadOnlySpan();
-        for (int j = 0; j < actions.Length; j++)
-        {
-            int d = j % actionSize;
-            actions[j] = Math.Clamp(actions[j] + random.Normal(0f, Options.ExplorationNoiseStd) * scale[d], box.Low[d], box.High[d]);
-        }
-    }
+    public override string Algorithm => "td3";
 }
