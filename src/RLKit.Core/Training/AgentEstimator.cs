@@ -55,6 +55,23 @@ public abstract class AgentEstimator<TAgent> : IAgentEstimator<TAgent> where TAg
         return Fit(vector, budget, progress, cancellationToken, initialAgent);
     }
 
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentOutOfRangeException">If <paramref name="environmentsPerTask"/> is less than 1.</exception>
+    public TAgent Fit(ITaskSet taskSet, Budget budget, IProgress<TrainingUpdate>? progress = null,
+                      CancellationToken cancellationToken = default, TAgent? initialAgent = null, int environmentsPerTask = 1)
+    {
+        ArgumentNullException.ThrowIfNull(taskSet);
+        if (environmentsPerTask < 1)
+            throw new ArgumentOutOfRangeException(nameof(environmentsPerTask), environmentsPerTask, $"{Algorithm}: environmentsPerTask must be at least 1.");
+        var environments = new List<IEnvironment>(taskSet.TaskCount * environmentsPerTask);
+        for (int task = 0; task < taskSet.TaskCount; task++)
+            for (int copy = 0; copy < environmentsPerTask; copy++)
+                environments.Add(taskSet.CreateEnvironment(task));
+        // These environments are created here, so the vector environment owns and disposes them.
+        using var vector = new SyncVectorEnvironment(environments, AutoresetMode.SameStep);
+        return Fit(vector, budget, progress, cancellationToken, initialAgent);
+    }
+
     /// <summary>
     /// The algorithm: train on <paramref name="environment"/> (SameStep autoreset) while
     /// <see cref="TrainingMonitor.ShouldStop"/> is false, reporting through <paramref name="monitor"/>, and return the

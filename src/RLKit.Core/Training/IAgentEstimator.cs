@@ -20,4 +20,12 @@ public interface IAgentEstimator<TAgent> where TAgent : class, IAgent
     /// <summary>Trains on a single environment (wrapped as a one-env vector environment).</summary>
     TAgent Fit(IEnvironment environment, Budget budget, IProgress<TrainingUpdate>? progress = null,
                CancellationToken cancellationToken = default, TAgent? initialAgent = null);
+
+    /// <summary>
+    /// Trains one agent on every task of a task set at once: a vector environment with
+    /// <paramref name="environmentsPerTask"/> sub-environments per task (the multi-task "shared policy" baseline).
+    /// Multi-task algorithms (Distral, QMP) provide their own task-aware estimators.
+    /// </summary>
+    TAgent Fit(ITaskSet taskSet, Budget budget, IProgress<TrainingUpdate>? progress = null,
+               CancellationToken cancellationToken = default, TAgent? initialAgent = null, int environmentsPerTask = 1);
 }
