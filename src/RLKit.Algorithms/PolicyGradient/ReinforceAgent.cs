@@ -20,6 +20,8 @@ public sealed class ReinforceAgent : ICheckpointable
     private readonly Box? _actionBox;
     private readonly RandomGenerator _actingRng;
 
+    static ReinforceAgent() => AgentFactories.Register(AlgorithmName, FromCheckpoint);
+
     /// <summary>Builds an untrained agent for the given spaces.</summary>
     /// <param name="observationSpace">A Box of observations.</param>
     /// <param name="actionSpace">Discrete, or a one-dimensional Box.</param>
@@ -48,6 +50,23 @@ public sealed class ReinforceAgent : ICheckpointable
         _actingRng = rng.Split();
     }
 
+    /// <summary>
+    /// Rebuilds an agent from a checkpoint's options and spaces, with the checkpoint's weights loaded (used by
+    /// <see cref="Checkpoint.LoadAgent"/>, which registers it under "reinforce").
+    /// </summary>
+    /// <exception cref="ArgumentException">If the checkpoint's weights do not fit the rebuilt network.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">If a stored option is invalid.</exception>
+    /// <exception cref="NotSupportedException">If the stored action space is neither Discrete nor a one-dimensional Box.</exception>
+    public static ReinforceAgent FromCheckpoint(CheckpointData checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var options = checkpoint.GetOptions<ReinforceOptions>();
+        var agent = new ReinforceAgent(checkpoint.Metadata.ObservationSpace.ToSpace(), checkpoint.Metadata.ActionSpace.ToSpace(),
+                                       options, new RandomGenerator(options.Seed));
+        agent.LoadWeights(checkpoint.Weights);
+        return agent;
+    }
+
     /// <inheritdoc/>
     public string Algorithm => AlgorithmName;
 
@@ -69,7 +88,14 @@ public sealed class ReinforceAgent : ICheckpointable
     object ICheckpointable.Options => Options;
 
     /// <inheritdoc/>
-    public void LoadWeights(IReadOnlyDictionary<string, Tensor> weights) => Network.LoadStateDict(weights);
+    public void LoadWeights(IReadOnlyDictionary<string, Tensor> weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        var problems = Checkpoint.DescribeWeightMismatches(Network.StateDict(), weights);
+        if (problems.Count > 0)
+            throw new ArgumentException($"ReinforceAgent.LoadWeights: the weights do not fit this network: {string.Join("; ", problems)}.", nameof(weights));
+        Network.LoadStateDict(weights);
+    }
 
     internal int ObservationSize { get; }
 
