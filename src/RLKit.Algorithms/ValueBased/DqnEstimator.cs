@@ -59,7 +59,7 @@ public sealed class DqnEstimator : AgentEstimator<DqnAgent>
         var targetParameters = targetNetwork.Parameters().ToList();
         Polyak.HardUpdate(targetParameters, onlineParameters);
         var optimizer = new Adam(onlineParameters, o.LearningRate);
-        var agent = new DqnAgent(qNetwork, environment.SingleObservationSpace, environment.SingleActionSpace, o.ExplorationFinalEpsilon, o.Seed);
+        var agent = new DqnAgent(qNetwork, environment.SingleObservationSpace, environment.SingleActionSpace, o.ExplorationFinalEpsilon, o.Seed, o);
 
         var buffer = new ReplayBuffer(observationSize, ActionLayout.Discrete(actionCount), new ReplayBufferOptions
         {

@@ -50,7 +50,7 @@ public sealed class SoftQEstimator : AgentEstimator<SoftQAgent>
         var targetParameters = targetNetwork.Parameters().ToList();
         Polyak.HardUpdate(targetParameters, onlineParameters);
         var optimizer = new Adam(onlineParameters, o.LearningRate);
-        var agent = new SoftQAgent(qNetwork, environment.SingleObservationSpace, environment.SingleActionSpace, o.InverseTemperature, o.Seed);
+        var agent = new SoftQAgent(qNetwork, environment.SingleObservationSpace, environment.SingleActionSpace, o.InverseTemperature, o.Seed, o);
 
         var buffer = new ReplayBuffer(observationSize, ActionLayout.Discrete(actionCount), new ReplayBufferOptions
         {
