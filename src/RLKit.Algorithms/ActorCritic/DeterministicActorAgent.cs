@@ -12,7 +12,7 @@ namespace RLKit.Algorithms.ActorCritic;
 /// clipped to the box. The subclasses differ only in their name, options type and number of critics.
 /// </summary>
 /// <typeparam name="TOptions">The algorithm's options record.</typeparam>
-public abstract class DeterministicActorAgent<TOptions> : ICheckpointable where TOptions : class
+public abstract class DeterministicActorAgent<TOptions> : IResumableAgent where TOptions : class
 {
     private readonly RandomGenerator _fallbackRng;
     private readonly float _explorationNoiseStd;
@@ -57,6 +57,12 @@ public abstract class DeterministicActorAgent<TOptions> : ICheckpointable where 
 
     /// <inheritdoc/>
     object ICheckpointable.Options => Options;
+
+    /// <summary>
+    /// The state of the optimizers that trained this agent, stored by the estimator at the end of <c>Fit</c> and
+    /// restored by the next warm-started <c>Fit</c>; saved and loaded with the checkpoint. Null before training.
+    /// </summary>
+    public IReadOnlyDictionary<string, Tensor>? OptimizerState { get; set; }
 
     /// <inheritdoc/>
     public IReadOnlyDictionary<string, Tensor> Weights => Networks.Q2 is null

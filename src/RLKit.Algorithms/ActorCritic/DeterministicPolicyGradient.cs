@@ -6,6 +6,7 @@ using RLKit.Optim;
 using RLKit.Spaces;
 using RLKit.Tensors;
 using RLKit.Training;
+using RLKit.Training.Checkpoints;
 
 namespace RLKit.Algorithms.ActorCritic;
 
@@ -29,7 +30,7 @@ internal static class DeterministicPolicyGradient
     public static Tensor ClippedTargetNoise(RandomGenerator rng, int batchSize, ActionRescaler rescaler, float std, float clip) =>
         (Tensor.RandomNormal(rng, [batchSize, rescaler.Size], 0f, std).Clamp(-clip, clip)) * rescaler.Scale;
 
-    public static void Train(IVectorEnvironment environment, TrainingMonitor monitor, IAgent agent, DeterministicNetworks networks, Settings s)
+    public static void Train(IVectorEnvironment environment, TrainingMonitor monitor, IResumableAgent agent, DeterministicNetworks networks, Settings s)
     {
         var actionSpace = (Box)environment.SingleActionSpace;
         int envCount = environment.Count;
@@ -44,6 +45,10 @@ internal static class DeterministicPolicyGradient
         var q2Target = q2?.CloneAsTarget(rng);
         var criticOptimizer = new Adam(q2 is null ? q1.Parameters() : q1.Parameters().Concat(q2.Parameters()), s.LearningRate);
         var actorOptimizer = new Adam(actor.Parameters(), s.LearningRate);
+        // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent); the agent
+        // being trained drops the old state so a checkpoint taken mid-fit never pairs new weights with it.
+        OptimizerStates.Restore(agent.OptimizerState, ("actor", actorOptimizer), ("critic", criticOptimizer));
+        agent.OptimizerState = null;
         var noise = ActionNoise.Create(s.ExplorationNoise, envCount, actionSize, s.ExplorationNoiseStd, rng);
 
         var buffer = new ReplayBuffer(observationSize, ActionLayout.Continuous(actionSize),
@@ -127,6 +132,7 @@ internal static class DeterministicPolicyGradient
             monitor.Report(agent, losses, s.LearningRate);
         }
 
+        agent.OptimizerState = OptimizerStates.Capture(("actor", actorOptimizer), ("critic", criticOptimizer));
         monitor.Finish(agent, losses, s.LearningRate);
     }
 }

@@ -12,7 +12,7 @@ namespace RLKit.Algorithms.ActorCritic;
 /// A policy trained by <see cref="DiscreteSacEstimator"/>: a categorical policy over a <see cref="Discrete"/> space.
 /// Deterministic acting takes the most probable action; stochastic acting samples.
 /// </summary>
-public sealed class DiscreteSacAgent : ICheckpointable
+public sealed class DiscreteSacAgent : IResumableAgent
 {
     private readonly RandomGenerator _fallbackRng;
 
@@ -65,6 +65,12 @@ public sealed class DiscreteSacAgent : ICheckpointable
 
     /// <inheritdoc/>
     object ICheckpointable.Options => Options;
+
+    /// <summary>
+    /// The state of the optimizers that trained this agent, stored by the estimator at the end of <c>Fit</c> and
+    /// restored by the next warm-started <c>Fit</c>; saved and loaded with the checkpoint. Null before training.
+    /// </summary>
+    public IReadOnlyDictionary<string, Tensor>? OptimizerState { get; set; }
 
     /// <inheritdoc/>
     public IReadOnlyDictionary<string, Tensor> Weights =>

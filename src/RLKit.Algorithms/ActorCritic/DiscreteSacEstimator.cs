@@ -7,6 +7,7 @@ using RLKit.Optim;
 using RLKit.Spaces;
 using RLKit.Tensors;
 using RLKit.Training;
+using RLKit.Training.Checkpoints;
 
 namespace RLKit.Algorithms.ActorCritic;
 
@@ -57,6 +58,10 @@ public sealed class DiscreteSacEstimator : AgentEstimator<DiscreteSacAgent>
         var criticOptimizer = new Adam(q1.Parameters().Concat(q2.Parameters()), o.QLearningRate, epsilon: o.AdamEpsilon);
         var actorOptimizer = new Adam(actor.Parameters(), o.PolicyLearningRate, epsilon: o.AdamEpsilon);
         var alphaOptimizer = new Adam([logAlpha], o.QLearningRate, epsilon: o.AdamEpsilon);
+        // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent); the agent
+        // being trained drops the old state so a checkpoint taken mid-fit never pairs new weights with it.
+        OptimizerStates.Restore(initialAgent?.OptimizerState, ("actor", actorOptimizer), ("critic", criticOptimizer), ("alpha", alphaOptimizer));
+        agent.OptimizerState = null;
         float targetEntropy = TargetEntropy(actionCount, o.TargetEntropyScale);
 
         var buffer = new ReplayBuffer(observationSize, ActionLayout.Discrete(actionCount),
@@ -153,6 +158,7 @@ public sealed class DiscreteSacEstimator : AgentEstimator<DiscreteSacAgent>
             }
         }
 
+        agent.OptimizerState = OptimizerStates.Capture(("actor", actorOptimizer), ("critic", criticOptimizer), ("alpha", alphaOptimizer));
         monitor.Finish(agent, losses, o.PolicyLearningRate);
         return agent;
     }

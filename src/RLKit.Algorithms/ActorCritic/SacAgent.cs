@@ -10,7 +10,7 @@ namespace RLKit.Algorithms.ActorCritic;
 /// A policy trained by <see cref="SacEstimator"/>: a squashed Gaussian actor. Deterministic acting takes tanh(μ)
 /// rescaled to the action box; stochastic acting samples tanh(μ + σε).
 /// </summary>
-public sealed class SacAgent : ICheckpointable
+public sealed class SacAgent : IResumableAgent
 {
     private readonly RandomGenerator _fallbackRng;
 
@@ -67,6 +67,12 @@ public sealed class SacAgent : ICheckpointable
 
     /// <inheritdoc/>
     object ICheckpointable.Options => Options;
+
+    /// <summary>
+    /// The state of the optimizers that trained this agent, stored by the estimator at the end of <c>Fit</c> and
+    /// restored by the next warm-started <c>Fit</c>; saved and loaded with the checkpoint. Null before training.
+    /// </summary>
+    public IReadOnlyDictionary<string, Tensor>? OptimizerState { get; set; }
 
     /// <inheritdoc/>
     public IReadOnlyDictionary<string, Tensor> Weights =>

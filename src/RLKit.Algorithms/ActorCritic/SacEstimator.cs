@@ -6,6 +6,7 @@ using RLKit.Optim;
 using RLKit.Spaces;
 using RLKit.Tensors;
 using RLKit.Training;
+using RLKit.Training.Checkpoints;
 
 namespace RLKit.Algorithms.ActorCritic;
 
@@ -50,6 +51,10 @@ public sealed class SacEstimator : AgentEstimator<SacAgent>
         var criticOptimizer = new Adam(q1.Parameters().Concat(q2.Parameters()), o.QLearningRate);
         var actorOptimizer = new Adam(actor.Parameters(), o.PolicyLearningRate);
         var alphaOptimizer = new Adam([logAlpha], o.QLearningRate);
+        // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent); the agent
+        // being trained drops the old state so a checkpoint taken mid-fit never pairs new weights with it.
+        OptimizerStates.Restore(initialAgent?.OptimizerState, ("actor", actorOptimizer), ("critic", criticOptimizer), ("alpha", alphaOptimizer));
+        agent.OptimizerState = null;
         float targetEntropy = o.TargetEntropy ?? -actionSize;
 
         var buffer = new ReplayBuffer(observationSize, ActionLayout.Continuous(actionSize),
@@ -144,6 +149,7 @@ public sealed class SacEstimator : AgentEstimator<SacAgent>
             monitor.Report(agent, losses, o.PolicyLearningRate);
         }
 
+        agent.OptimizerState = OptimizerStates.Capture(("actor", actorOptimizer), ("critic", criticOptimizer), ("alpha", alphaOptimizer));
         monitor.Finish(agent, losses, o.PolicyLearningRate);
         return agent;
     }

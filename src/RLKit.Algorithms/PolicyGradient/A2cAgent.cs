@@ -13,7 +13,7 @@ namespace RLKit.Algorithms.PolicyGradient;
 /// A trained (or training) A2C agent: an <see cref="ActorCriticNetwork"/> network whose policy head is categorical for a
 /// Discrete action space and a diagonal Gaussian for a one-dimensional Box. Acting runs without gradients.
 /// </summary>
-public sealed class A2cAgent : ICheckpointable
+public sealed class A2cAgent : IResumableAgent
 {
     internal const string AlgorithmName = "a2c";
 
@@ -81,6 +81,12 @@ public sealed class A2cAgent : ICheckpointable
 
     /// <summary>The actor-critic network: policy head "policy", critic output "value", trunks "actor"/"critic" or a shared "trunk".</summary>
     public ActorCriticNetwork Network { get; }
+
+    /// <summary>
+    /// The state of the optimizers that trained this agent, stored by the estimator at the end of <c>Fit</c> and
+    /// restored by the next warm-started <c>Fit</c>; saved and loaded with the checkpoint. Null before training.
+    /// </summary>
+    public IReadOnlyDictionary<string, Tensor>? OptimizerState { get; set; }
 
     /// <inheritdoc/>
     public IReadOnlyDictionary<string, Tensor> Weights => Network.StateDict();

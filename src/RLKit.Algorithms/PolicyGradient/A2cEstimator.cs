@@ -6,6 +6,7 @@ using RLKit.Optim;
 using RLKit.Spaces;
 using RLKit.Tensors;
 using RLKit.Training;
+using RLKit.Training.Checkpoints;
 
 namespace RLKit.Algorithms.PolicyGradient;
 
@@ -58,6 +59,10 @@ public sealed class A2cEstimator : AgentEstimator<A2cAgent>
         var buffer = new RolloutBuffer(options.StepsPerUpdate, envCount, observationSize,
                                        discrete ? ActionLayout.Discrete(actionSize) : ActionLayout.Continuous(actionSize));
         var optimizer = CreateOptimizer(agent.Parameters, options);
+        // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent); the agent
+        // being trained drops the old state so a checkpoint taken mid-fit never pairs new weights with it.
+        OptimizerStates.Restore(initialAgent?.OptimizerState, ("network", optimizer));
+        agent.OptimizerState = null;
 
         // Per-step staging, allocated once: the observation before the step (the env overwrites its tensor), the
         // chosen actions, and the critic's outputs.
@@ -119,6 +124,7 @@ public sealed class A2cEstimator : AgentEstimator<A2cAgent>
             }
             monitor.Report(agent, losses, optimizer.LearningRate);
         }
+        agent.OptimizerState = OptimizerStates.Capture(("network", optimizer));
         monitor.Finish(agent, losses, optimizer.LearningRate);
         return agent;
     }

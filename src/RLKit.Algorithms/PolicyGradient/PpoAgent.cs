@@ -12,7 +12,7 @@ namespace RLKit.Algorithms.PolicyGradient;
 /// Discrete, masked categorical for ActionSet, diagonal Gaussian for Box). Acting runs the network under
 /// <see cref="GradMode.NoGrad"/>; continuous actions are clipped to the box, as SB3 does when stepping.
 /// </summary>
-public sealed class PpoAgent : ICheckpointable
+public sealed class PpoAgent : IResumableAgent
 {
     private readonly RandomGenerator _defaultRng;
 
@@ -65,6 +65,12 @@ public sealed class PpoAgent : ICheckpointable
 
     /// <summary>The actor-critic network (its <c>StateDict()</c> is the agent's weights).</summary>
     public ActorCriticNetwork Network { get; }
+
+    /// <summary>
+    /// The state of the optimizers that trained this agent, stored by the estimator at the end of <c>Fit</c> and
+    /// restored by the next warm-started <c>Fit</c>; saved and loaded with the checkpoint. Null before training.
+    /// </summary>
+    public IReadOnlyDictionary<string, Tensor>? OptimizerState { get; set; }
 
     /// <inheritdoc/>
     public IReadOnlyDictionary<string, Tensor> Weights => Network.StateDict();

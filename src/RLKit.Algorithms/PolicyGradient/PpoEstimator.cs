@@ -6,6 +6,7 @@ using RLKit.Optim;
 using RLKit.Spaces;
 using RLKit.Tensors;
 using RLKit.Training;
+using RLKit.Training.Checkpoints;
 
 namespace RLKit.Algorithms.PolicyGradient;
 
@@ -72,6 +73,10 @@ public sealed class PpoEstimator : AgentEstimator<PpoAgent>
         var minibatchMask = masked ? new bool[minibatchSize * actionSize] : [];
 
         var optimizer = new Adam(net.Parameters(), o.LearningRate, epsilon: 1e-5f);
+        // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent); the agent
+        // being trained drops the old state so a checkpoint taken mid-fit never pairs new weights with it.
+        OptimizerStates.Restore(initialAgent?.OptimizerState, ("network", optimizer));
+        agent.OptimizerState = null;
         var parameters = optimizer.Parameters;
         var losses = new Dictionary<string, double>();
         float learningRate = o.LearningRate;
@@ -194,6 +199,7 @@ public sealed class PpoEstimator : AgentEstimator<PpoAgent>
             };
             monitor.Report(agent, losses, learningRate);
         }
+        agent.OptimizerState = OptimizerStates.Capture(("network", optimizer));
         monitor.Finish(agent, losses, learningRate);
         return agent;
     }

@@ -13,7 +13,7 @@ namespace RLKit.Algorithms.PolicyGradient;
 /// trunks, whose policy head is categorical for a Discrete action space and a diagonal Gaussian for a one-dimensional
 /// Box. The critic output is the learned baseline V(s). Acting runs without gradients.
 /// </summary>
-public sealed class ReinforceAgent : ICheckpointable
+public sealed class ReinforceAgent : IResumableAgent
 {
     internal const string AlgorithmName = "reinforce";
 
@@ -81,6 +81,12 @@ public sealed class ReinforceAgent : ICheckpointable
 
     /// <summary>The network: trunks "actor" and "critic", policy head "policy", baseline output "value".</summary>
     public ActorCriticNetwork Network { get; }
+
+    /// <summary>
+    /// The state of the optimizers that trained this agent, stored by the estimator at the end of <c>Fit</c> and
+    /// restored by the next warm-started <c>Fit</c>; saved and loaded with the checkpoint. Null before training.
+    /// </summary>
+    public IReadOnlyDictionary<string, Tensor>? OptimizerState { get; set; }
 
     /// <inheritdoc/>
     public IReadOnlyDictionary<string, Tensor> Weights => Network.StateDict();

@@ -5,6 +5,7 @@ using RLKit.Nn;
 using RLKit.Optim;
 using RLKit.Tensors;
 using RLKit.Training;
+using RLKit.Training.Checkpoints;
 
 namespace RLKit.Algorithms.PolicyGradient;
 
@@ -53,6 +54,10 @@ public sealed class ReinforceEstimator : AgentEstimator<ReinforceAgent>
         agent.RequireCompatible(environment);
         var sampling = rng.Split();
         var optimizer = new Adam(agent.Parameters, options.LearningRate);
+        // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent); the agent
+        // being trained drops the old state so a checkpoint taken mid-fit never pairs new weights with it.
+        OptimizerStates.Restore(initialAgent?.OptimizerState, ("network", optimizer));
+        agent.OptimizerState = null;
 
         int envCount = environment.Count;
         int observationSize = agent.ObservationSize;
@@ -114,6 +119,7 @@ public sealed class ReinforceEstimator : AgentEstimator<ReinforceAgent>
                 monitor.Report(agent, losses, optimizer.LearningRate);
             }
         }
+        agent.OptimizerState = OptimizerStates.Capture(("network", optimizer));
         monitor.Finish(agent, losses, optimizer.LearningRate);
         return agent;
     }

@@ -11,7 +11,7 @@ namespace RLKit.Algorithms.ValueBased;
 /// deterministic acting takes argmax_a Q(s, a). Checkpointable: the weights are the soft Q-network's parameters under
 /// "q." (the target network is a training detail and is not saved).
 /// </summary>
-public sealed class SoftQAgent : ICheckpointable
+public sealed class SoftQAgent : IResumableAgent
 {
     /// <summary>The prefix of the Q-network's parameters in <see cref="Weights"/>.</summary>
     internal const string WeightPrefix = "q.";
@@ -84,6 +84,12 @@ public sealed class SoftQAgent : ICheckpointable
     public SoftQOptions Options { get; }
 
     object ICheckpointable.Options => Options;
+
+    /// <summary>
+    /// The state of the optimizers that trained this agent, stored by the estimator at the end of <c>Fit</c> and
+    /// restored by the next warm-started <c>Fit</c>; saved and loaded with the checkpoint. Null before training.
+    /// </summary>
+    public IReadOnlyDictionary<string, Tensor>? OptimizerState { get; set; }
 
     /// <inheritdoc/>
     public IReadOnlyDictionary<string, Tensor> Weights => QNetworkWeights.Prefixed(QNetwork, WeightPrefix);

@@ -5,6 +5,7 @@ using RLKit.Nn;
 using RLKit.Optim;
 using RLKit.Tensors;
 using RLKit.Training;
+using RLKit.Training.Checkpoints;
 
 namespace RLKit.Algorithms.ValueBased;
 
@@ -51,6 +52,10 @@ public sealed class SoftQEstimator : AgentEstimator<SoftQAgent>
         Polyak.HardUpdate(targetParameters, onlineParameters);
         var optimizer = new Adam(onlineParameters, o.LearningRate);
         var agent = new SoftQAgent(qNetwork, environment.SingleObservationSpace, environment.SingleActionSpace, o.InverseTemperature, o.Seed, o);
+        // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent); the agent
+        // being trained drops the old state so a checkpoint taken mid-fit never pairs new weights with it.
+        OptimizerStates.Restore(initialAgent?.OptimizerState, ("q", optimizer));
+        agent.OptimizerState = null;
 
         var buffer = new ReplayBuffer(observationSize, ActionLayout.Discrete(actionCount), new ReplayBufferOptions
         {
@@ -101,6 +106,7 @@ public sealed class SoftQEstimator : AgentEstimator<SoftQAgent>
                 stepsSinceTargetUpdate = 0;
             }
         }
+        agent.OptimizerState = OptimizerStates.Capture(("q", optimizer));
         monitor.Finish(agent, losses, o.LearningRate);
         return agent;
     }

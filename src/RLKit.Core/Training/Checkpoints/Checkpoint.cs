@@ -49,7 +49,11 @@ public static class Checkpoint
     /// <param name="agent">The agent to save.</param>
     /// <param name="path">The file; its directory must exist.</param>
     /// <param name="normalizers">Running normaliser statistics by role (e.g. "observation"), so a loaded policy sees observations scaled as in training.</param>
-    /// <param name="optimizerState">An optimizer's <c>StateDict()</c>, to resume training; prefix keys yourself when there are several optimizers.</param>
+    /// <param name="optimizerState">
+    /// Optimizer state to resume training from (an optimizer's <c>StateDict()</c>; prefix keys yourself when there are
+    /// several optimizers). When null, an <see cref="IResumableAgent"/>'s own <see cref="IResumableAgent.OptimizerState"/>
+    /// is written if it has one.
+    /// </param>
     /// <param name="notes">Free-form strings to keep with the model (environment id, steps trained, ...).</param>
     /// <exception cref="ArgumentException">If a weight name is empty or reserved, or the options cannot be serialised.</exception>
     /// <exception cref="DirectoryNotFoundException">If the directory does not exist.</exception>
@@ -71,6 +75,7 @@ public static class Checkpoint
             tensors.Add(name, tensor);
             weightNames.Add(name);
         }
+        optimizerState ??= (agent as IResumableAgent)?.OptimizerState;
         List<string>? optimizerNames = null;
         if (optimizerState is not null)
         {
@@ -166,6 +171,8 @@ public static class Checkpoint
     /// <summary>
     /// Loads the checkpoint at <paramref name="path"/> into <paramref name="agent"/> after checking that it was written
     /// by the same algorithm with the same spaces and weight names and shapes. Nothing is copied unless all match.
+    /// An <see cref="IResumableAgent"/> also gets the checkpoint's optimizer state (null if it holds none), so a warm-started
+    /// <c>Fit</c> resumes its optimizers.
     /// </summary>
     /// <returns>The checkpoint, for its normaliser statistics and optimizer state.</returns>
     /// <exception cref="CheckpointMismatchException">Naming the algorithm, space, key and shape mismatches (both shapes for each).</exception>
@@ -180,7 +187,8 @@ public static class Checkpoint
 
     /// <summary>
     /// Rebuilds the agent saved at <paramref name="path"/> with the factory its algorithm registered in
-    /// <see cref="AgentFactories"/>, then (for <see cref="ICheckpointable"/> agents) validates and loads the weights.
+    /// <see cref="AgentFactories"/>, then (for <see cref="ICheckpointable"/> agents) validates and loads the weights, and
+    /// (for <see cref="IResumableAgent"/> agents) sets the saved optimizer state, so a warm-started <c>Fit</c> resumes it.
     /// </summary>
     /// <exception cref="InvalidOperationException">If no factory is registered for the checkpoint's algorithm; the message lists the registered ones.</exception>
     /// <exception cref="CheckpointMismatchException">If the rebuilt agent's architecture does not match the weights.</exception>
@@ -216,6 +224,8 @@ public static class Checkpoint
             throw new CheckpointMismatchException(
                 $"Checkpoint.LoadInto: '{Path.GetFullPath(path)}' does not fit the {agent.Algorithm} agent: " + string.Join("; ", problems) + ".", problems);
         agent.LoadWeights(data.Weights);
+        // The agent now is the checkpoint, so it carries the checkpoint's optimizer state, or none.
+        if (agent is IResumableAgent resumable) resumable.OptimizerState = data.OptimizerState;
     }
 
     /// <summary>
