@@ -12,18 +12,16 @@ namespace RLKit.Algorithms.ActorCritic;
 /// clipped to the box. The subclasses differ only in their name, options type and number of critics.
 /// </summary>
 /// <typeparam name="TOptions">The algorithm's options record.</typeparam>
-public abstract class DeterministicActorAgent<TOptions> : IResumableAgent where TOptions : class
+public abstract class DeterministicActorAgent<TOptions> : Agent<TOptions> where TOptions : class
 {
     private readonly RandomGenerator _fallbackRng;
     private readonly float _explorationNoiseStd;
 
     private protected DeterministicActorAgent(Space observationSpace, Box actionSpace, DeterministicNetworks networks, TOptions options,
                                               float explorationNoiseStd, int seed)
+        : base(observationSpace, actionSpace, options)
     {
-        ObservationSpace = observationSpace;
-        ActionSpace = actionSpace;
         Networks = networks;
-        Options = options;
         _explorationNoiseStd = explorationNoiseStd;
         _fallbackRng = new RandomGenerator(seed + 7919);
     }
@@ -44,42 +42,23 @@ public abstract class DeterministicActorAgent<TOptions> : IResumableAgent where 
     }
 
     /// <inheritdoc/>
-    public abstract string Algorithm { get; }
 
     /// <inheritdoc/>
-    public Space ObservationSpace { get; }
-
-    /// <inheritdoc/>
-    public Space ActionSpace { get; }
-
-    /// <summary>The options the agent was trained with.</summary>
-    public TOptions Options { get; }
-
-    /// <inheritdoc/>
-    object ICheckpointable.Options => Options;
-
-    /// <summary>
-    /// The state of the optimizers that trained this agent, stored by the estimator at the end of <c>Fit</c> and
-    /// restored by the next warm-started <c>Fit</c>; saved and loaded with the checkpoint. Null before training.
-    /// </summary>
-    public IReadOnlyDictionary<string, Tensor>? OptimizerState { get; set; }
-
-    /// <inheritdoc/>
-    public IReadOnlyDictionary<string, Tensor> Weights => Networks.Q2 is null
+    public override IReadOnlyDictionary<string, Tensor> Weights => Networks.Q2 is null
         ? AgentWeights.Collect([("actor", Networks.Actor), ("q1", Networks.Q1)])
         : AgentWeights.Collect([("actor", Networks.Actor), ("q1", Networks.Q1), ("q2", Networks.Q2)]);
 
     /// <inheritdoc/>
-    public void LoadWeights(IReadOnlyDictionary<string, Tensor> weights) => AgentWeights.Load(Weights, weights, Algorithm);
+    public override void LoadWeights(IReadOnlyDictionary<string, Tensor> weights) => AgentWeights.Load(Weights, weights, Algorithm);
 
     internal DeterministicNetworks Networks { get; }
 
     /// <inheritdoc/>
-    public void Act(Tensor observations, Span<int> actions, bool deterministic, RandomGenerator? rng = null) =>
+    public override void Act(Tensor observations, Span<int> actions, bool deterministic, RandomGenerator? rng = null) =>
         throw new NotSupportedException($"{Algorithm} acts in a continuous (Box) action space; use the Span<float> overload.");
 
     /// <inheritdoc/>
-    public void Act(Tensor observations, Span<float> actions, bool deterministic, RandomGenerator? rng = null)
+    public override void Act(Tensor observations, Span<float> actions, bool deterministic, RandomGenerator? rng = null)
     {
         int actionSize = ActionSpace.FlatSize;
         AgentActing.CheckBatch(observations, ObservationSpace.FlatSize, actions.Length, actionSize, Algorithm);

@@ -12,7 +12,7 @@ namespace RLKit.Algorithms.ActorCritic;
 /// A policy trained by <see cref="DiscreteSacEstimator"/>: a categorical policy over a <see cref="Discrete"/> space.
 /// Deterministic acting takes the most probable action; stochastic acting samples.
 /// </summary>
-public sealed class DiscreteSacAgent : IResumableAgent
+public sealed class DiscreteSacAgent : Agent<DiscreteSacOptions>
 {
     private readonly RandomGenerator _fallbackRng;
 
@@ -40,44 +40,24 @@ public sealed class DiscreteSacAgent : IResumableAgent
     }
 
     internal DiscreteSacAgent(Space observationSpace, Discrete actionSpace, Mlp actor, Mlp q1, Mlp q2, Tensor logAlpha, DiscreteSacOptions options)
+        : base(observationSpace, actionSpace, options)
     {
-        ObservationSpace = observationSpace;
-        ActionSpace = actionSpace;
         Actor = actor;
         Q1 = q1;
         Q2 = q2;
         LogAlpha = logAlpha;
-        Options = options;
         _fallbackRng = new RandomGenerator(options.Seed + 7919);
     }
 
     /// <inheritdoc/>
-    public string Algorithm => "sac-discrete";
+    public override string Algorithm => "sac-discrete";
 
     /// <inheritdoc/>
-    public Space ObservationSpace { get; }
-
-    /// <inheritdoc/>
-    public Space ActionSpace { get; }
-
-    /// <summary>The options the agent was trained with.</summary>
-    public DiscreteSacOptions Options { get; }
-
-    /// <inheritdoc/>
-    object ICheckpointable.Options => Options;
-
-    /// <summary>
-    /// The state of the optimizers that trained this agent, stored by the estimator at the end of <c>Fit</c> and
-    /// restored by the next warm-started <c>Fit</c>; saved and loaded with the checkpoint. Null before training.
-    /// </summary>
-    public IReadOnlyDictionary<string, Tensor>? OptimizerState { get; set; }
-
-    /// <inheritdoc/>
-    public IReadOnlyDictionary<string, Tensor> Weights =>
+    public override IReadOnlyDictionary<string, Tensor> Weights =>
         AgentWeights.Collect([("actor", Actor), ("q1", Q1), ("q2", Q2)], ("log_alpha", LogAlpha));
 
     /// <inheritdoc/>
-    public void LoadWeights(IReadOnlyDictionary<string, Tensor> weights) => AgentWeights.Load(Weights, weights, Algorithm);
+    public override void LoadWeights(IReadOnlyDictionary<string, Tensor> weights) => AgentWeights.Load(Weights, weights, Algorithm);
 
     /// <summary>The current entropy temperature α.</summary>
     public float Alpha => MathF.Exp(LogAlpha.AsReadOnlySpan()[0]);
@@ -89,7 +69,7 @@ public sealed class DiscreteSacAgent : IResumableAgent
     internal Tensor LogAlpha { get; }
 
     /// <inheritdoc/>
-    public void Act(Tensor observations, Span<int> actions, bool deterministic, RandomGenerator? rng = null)
+    public override void Act(Tensor observations, Span<int> actions, bool deterministic, RandomGenerator? rng = null)
     {
         AgentActing.CheckBatch(observations, ObservationSpace.FlatSize, actions.Length, 1, Algorithm);
         int start = ((Discrete)ActionSpace).Start;
@@ -101,6 +81,6 @@ public sealed class DiscreteSacAgent : IResumableAgent
     }
 
     /// <inheritdoc/>
-    public void Act(Tensor observations, Span<float> actions, bool deterministic, RandomGenerator? rng = null) =>
+    public override void Act(Tensor observations, Span<float> actions, bool deterministic, RandomGenerator? rng = null) =>
         throw new NotSupportedException("sac-discrete acts in a Discrete action space; use the Span<int> overload.");
 }

@@ -10,7 +10,7 @@ namespace RLKit.Algorithms.ActorCritic;
 /// A policy trained by <see cref="SacEstimator"/>: a squashed Gaussian actor. Deterministic acting takes tanh(μ)
 /// rescaled to the action box; stochastic acting samples tanh(μ + σε).
 /// </summary>
-public sealed class SacAgent : IResumableAgent
+public sealed class SacAgent : Agent<SacOptions>
 {
     private readonly RandomGenerator _fallbackRng;
 
@@ -42,44 +42,24 @@ public sealed class SacAgent : IResumableAgent
 
     internal SacAgent(Space observationSpace, Box actionSpace, TanhGaussianActor actor, ContinuousQNetwork q1, ContinuousQNetwork q2,
                       Tensor logAlpha, SacOptions options)
+        : base(observationSpace, actionSpace, options)
     {
-        ObservationSpace = observationSpace;
-        ActionSpace = actionSpace;
         Actor = actor;
         Q1 = q1;
         Q2 = q2;
         LogAlpha = logAlpha;
-        Options = options;
         _fallbackRng = new RandomGenerator(options.Seed + 7919);
     }
 
     /// <inheritdoc/>
-    public string Algorithm => "sac";
+    public override string Algorithm => "sac";
 
     /// <inheritdoc/>
-    public Space ObservationSpace { get; }
-
-    /// <inheritdoc/>
-    public Space ActionSpace { get; }
-
-    /// <summary>The options the agent was trained with.</summary>
-    public SacOptions Options { get; }
-
-    /// <inheritdoc/>
-    object ICheckpointable.Options => Options;
-
-    /// <summary>
-    /// The state of the optimizers that trained this agent, stored by the estimator at the end of <c>Fit</c> and
-    /// restored by the next warm-started <c>Fit</c>; saved and loaded with the checkpoint. Null before training.
-    /// </summary>
-    public IReadOnlyDictionary<string, Tensor>? OptimizerState { get; set; }
-
-    /// <inheritdoc/>
-    public IReadOnlyDictionary<string, Tensor> Weights =>
+    public override IReadOnlyDictionary<string, Tensor> Weights =>
         AgentWeights.Collect([("actor", Actor), ("q1", Q1), ("q2", Q2)], ("log_alpha", LogAlpha));
 
     /// <inheritdoc/>
-    public void LoadWeights(IReadOnlyDictionary<string, Tensor> weights) => AgentWeights.Load(Weights, weights, Algorithm);
+    public override void LoadWeights(IReadOnlyDictionary<string, Tensor> weights) => AgentWeights.Load(Weights, weights, Algorithm);
 
     /// <summary>The current entropy temperature α.</summary>
     public float Alpha => MathF.Exp(LogAlpha.AsReadOnlySpan()[0]);
@@ -90,11 +70,11 @@ public sealed class SacAgent : IResumableAgent
     internal Tensor LogAlpha { get; }
 
     /// <inheritdoc/>
-    public void Act(Tensor observations, Span<int> actions, bool deterministic, RandomGenerator? rng = null) =>
+    public override void Act(Tensor observations, Span<int> actions, bool deterministic, RandomGenerator? rng = null) =>
         throw new NotSupportedException("sac acts in a continuous (Box) action space; use the Span<float> overload.");
 
     /// <inheritdoc/>
-    public void Act(Tensor observations, Span<float> actions, bool deterministic, RandomGenerator? rng = null)
+    public override void Act(Tensor observations, Span<float> actions, bool deterministic, RandomGenerator? rng = null)
     {
         int actionSize = ActionSpace.FlatSize;
         AgentActing.CheckBatch(observations, ObservationSpace.FlatSize, actions.Length, actionSize, Algorithm);

@@ -14,7 +14,7 @@ namespace RLKit.Algorithms.PolicyGradient;
 /// and resuming. The subclasses add the sampling their estimators need.
 /// </summary>
 /// <typeparam name="TOptions">The algorithm's options record.</typeparam>
-public abstract class OnPolicyAgent<TOptions> : IResumableAgent where TOptions : class
+public abstract class OnPolicyAgent<TOptions> : Agent<TOptions> where TOptions : class
 {
     private readonly Box? _actionBox;
     private readonly RandomGenerator _actingRng;
@@ -23,13 +23,9 @@ public abstract class OnPolicyAgent<TOptions> : IResumableAgent where TOptions :
 
     private protected OnPolicyAgent(Space observationSpace, Space actionSpace, TOptions options, RandomGenerator rng, string displayName,
                                     IReadOnlyList<int> hiddenSizes, bool sharedTrunk, Nn.Activation activation, float initialLogStd)
+        : base(observationSpace, actionSpace, options)
     {
-        ArgumentNullException.ThrowIfNull(observationSpace);
-        ArgumentNullException.ThrowIfNull(actionSpace);
         ArgumentNullException.ThrowIfNull(rng);
-        ObservationSpace = observationSpace;
-        ActionSpace = actionSpace;
-        Options = options;
         _displayName = displayName;
         _initialLogStd = initialLogStd;
         (IsDiscrete, ActionSize, _actionBox) = actionSpace switch
@@ -54,33 +50,15 @@ public abstract class OnPolicyAgent<TOptions> : IResumableAgent where TOptions :
     }
 
     /// <inheritdoc/>
-    public abstract string Algorithm { get; }
-
-    /// <inheritdoc/>
-    public Space ObservationSpace { get; }
-
-    /// <inheritdoc/>
-    public Space ActionSpace { get; }
-
-    /// <summary>The hyperparameters the agent was built with.</summary>
-    public TOptions Options { get; }
 
     /// <summary>The actor-critic network: policy head "policy", critic output "value", trunks "actor"/"critic" or a shared "trunk".</summary>
     public ActorCriticNetwork Network { get; }
 
-    /// <summary>
-    /// The state of the optimizers that trained this agent, stored by the estimator at the end of <c>Fit</c> and
-    /// restored by the next warm-started <c>Fit</c>; saved and loaded with the checkpoint. Null before training.
-    /// </summary>
-    public IReadOnlyDictionary<string, Tensor>? OptimizerState { get; set; }
+    /// <inheritdoc/>
+    public override IReadOnlyDictionary<string, Tensor> Weights => Network.StateDict();
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, Tensor> Weights => Network.StateDict();
-
-    object ICheckpointable.Options => Options;
-
-    /// <inheritdoc/>
-    public void LoadWeights(IReadOnlyDictionary<string, Tensor> weights)
+    public override void LoadWeights(IReadOnlyDictionary<string, Tensor> weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
         var problems = Checkpoint.DescribeWeightMismatches(Network.StateDict(), weights);
@@ -99,7 +77,7 @@ public abstract class OnPolicyAgent<TOptions> : IResumableAgent where TOptions :
     internal IEnumerable<Tensor> Parameters => Network.Parameters();
 
     /// <inheritdoc/>
-    public void Act(Tensor observations, Span<int> actions, bool deterministic, RandomGenerator? rng = null)
+    public override void Act(Tensor observations, Span<int> actions, bool deterministic, RandomGenerator? rng = null)
     {
         ArgumentNullException.ThrowIfNull(observations);
         if (!IsDiscrete) throw new NotSupportedException($"{_displayName} agent: the action space {ActionSpace} is continuous; pass a Span<float>.");
@@ -112,7 +90,7 @@ public abstract class OnPolicyAgent<TOptions> : IResumableAgent where TOptions :
 
     /// <inheritdoc/>
     /// <remarks>Actions are clipped to the action box, so they can be sent to the environment as they are.</remarks>
-    public void Act(Tensor observations, Span<float> actions, bool deterministic, RandomGenerator? rng = null)
+    public override void Act(Tensor observations, Span<float> actions, bool deterministic, RandomGenerator? rng = null)
     {
         ArgumentNullException.ThrowIfNull(observations);
         if (IsDiscrete) throw new NotSupportedException($"{_displayName} agent: the action space {ActionSpace} is discrete; pass a Span<int>.");

@@ -12,7 +12,7 @@ namespace RLKit.Algorithms.PolicyGradient;
 /// Discrete, masked categorical for ActionSet, diagonal Gaussian for Box). Acting runs the network under
 /// <see cref="GradMode.NoGrad"/>; continuous actions are clipped to the box, as SB3 does when stepping.
 /// </summary>
-public sealed class PpoAgent : IResumableAgent
+public sealed class PpoAgent : Agent<PpoOptions>
 {
     private readonly RandomGenerator _defaultRng;
 
@@ -22,15 +22,10 @@ public sealed class PpoAgent : IResumableAgent
     /// <exception cref="NotSupportedException">If the action space has no on-policy head (see <see cref="PolicyHeads.OnPolicy"/>).</exception>
     /// <exception cref="ArgumentOutOfRangeException">If an option is invalid.</exception>
     public PpoAgent(Space observationSpace, Space actionSpace, PpoOptions options, RandomGenerator rng)
+        : base(observationSpace, actionSpace, options)
     {
-        ArgumentNullException.ThrowIfNull(observationSpace);
-        ArgumentNullException.ThrowIfNull(actionSpace);
-        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(rng);
         options.Validate();
-        ObservationSpace = observationSpace;
-        ActionSpace = actionSpace;
-        Options = options;
         Network = new ActorCriticNetwork(observationSpace.FlatSize, (latent, r) => actionSpace is Box box && box.Shape.Length == 1
                 ? new DiagGaussianHead(latent, box.FlatSize, r, initialLogStd: options.InitialLogStd)
                 : PolicyHeads.OnPolicy(actionSpace, latent, r),
@@ -50,33 +45,16 @@ public sealed class PpoAgent : IResumableAgent
     }
 
     /// <inheritdoc/>
-    public string Algorithm => "ppo";
-
-    /// <inheritdoc/>
-    public Space ObservationSpace { get; }
-
-    /// <inheritdoc/>
-    public Space ActionSpace { get; }
-
-    /// <summary>The options the agent was built with.</summary>
-    public PpoOptions Options { get; }
-
-    object ICheckpointable.Options => Options;
+    public override string Algorithm => "ppo";
 
     /// <summary>The actor-critic network (its <c>StateDict()</c> is the agent's weights).</summary>
     public ActorCriticNetwork Network { get; }
 
-    /// <summary>
-    /// The state of the optimizers that trained this agent, stored by the estimator at the end of <c>Fit</c> and
-    /// restored by the next warm-started <c>Fit</c>; saved and loaded with the checkpoint. Null before training.
-    /// </summary>
-    public IReadOnlyDictionary<string, Tensor>? OptimizerState { get; set; }
+    /// <inheritdoc/>
+    public override IReadOnlyDictionary<string, Tensor> Weights => Network.StateDict();
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, Tensor> Weights => Network.StateDict();
-
-    /// <inheritdoc/>
-    public void LoadWeights(IReadOnlyDictionary<string, Tensor> weights)
+    public override void LoadWeights(IReadOnlyDictionary<string, Tensor> weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
         var problems = Checkpoint.DescribeWeightMismatches(Network.StateDict(), weights);
@@ -86,7 +64,7 @@ public sealed class PpoAgent : IResumableAgent
     }
 
     /// <inheritdoc/>
-    public void Act(Tensor observations, Span<int> actions, bool deterministic, RandomGenerator? rng = null)
+    public override void Act(Tensor observations, Span<int> actions, bool deterministic, RandomGenerator? rng = null)
     {
         if (!Network.Head.IsDiscrete)
             throw new NotSupportedException($"PpoAgent: the action space {ActionSpace} is continuous; call Act with a Span<float>.");
@@ -99,7 +77,7 @@ public sealed class PpoAgent : IResumableAgent
     }
 
     /// <inheritdoc/>
-    public void Act(Tensor observations, Span<float> actions, bool deterministic, RandomGenerator? rng = null)
+    public override void Act(Tensor observations, Span<float> actions, bool deterministic, RandomGenerator? rng = null)
     {
         if (Network.Head.IsDiscrete)
             throw new NotSupportedException($"PpoAgent: the action space {ActionSpace} is discrete; call Act with a Span<int>.");

@@ -11,7 +11,7 @@ namespace RLKit.Algorithms.ValueBased;
 /// exploration ε of training. Checkpointable: the weights are the Q-network's parameters under "q." (the target
 /// network is a training detail and is not saved).
 /// </summary>
-public sealed class DqnAgent : IResumableAgent
+public sealed class DqnAgent : Agent<DqnOptions>
 {
     /// <summary>The prefix of the Q-network's parameters in <see cref="Weights"/>.</summary>
     internal const string WeightPrefix = "q.";
@@ -30,20 +30,18 @@ public sealed class DqnAgent : IResumableAgent
     /// recovered from the network (hidden sizes, dueling) and the acting parameters, with defaults for the rest.
     /// </param>
     internal DqnAgent(QNetwork qNetwork, Space observationSpace, Space actionSpace, float epsilon, int seed, DqnOptions? options = null)
-    {
-        QNetwork = qNetwork;
-        ObservationSpace = observationSpace;
-        ActionSpace = actionSpace;
-        Epsilon = epsilon;
-        _fallbackRng = new RandomGenerator(seed);
         // Whatever the caller passed, the saved options must rebuild exactly this network and acting behaviour.
-        Options = (options ?? new DqnOptions()) with
+        : base(observationSpace, actionSpace, (options ?? new DqnOptions()) with
         {
             HiddenSizes = qNetwork.HiddenSizes.ToArray(),
             Dueling = qNetwork.IsDueling,
             ExplorationFinalEpsilon = epsilon,
             Seed = seed,
-        };
+        })
+    {
+        QNetwork = qNetwork;
+        Epsilon = epsilon;
+        _fallbackRng = new RandomGenerator(seed);
     }
 
     /// <summary>
@@ -67,13 +65,7 @@ public sealed class DqnAgent : IResumableAgent
     }
 
     /// <inheritdoc/>
-    public string Algorithm => DqnEstimator.Name;
-
-    /// <inheritdoc/>
-    public Space ObservationSpace { get; }
-
-    /// <inheritdoc/>
-    public Space ActionSpace { get; }
+    public override string Algorithm => DqnEstimator.Name;
 
     /// <summary>The Q-network, observations [N, obs] → Q-values [N, actions].</summary>
     public QNetwork QNetwork { get; }
@@ -81,32 +73,21 @@ public sealed class DqnAgent : IResumableAgent
     /// <summary>The ε of stochastic (ε-greedy) acting.</summary>
     public float Epsilon { get; }
 
-    /// <summary>The options the agent was trained with (architecture and ε always match the agent).</summary>
-    public DqnOptions Options { get; }
-
-    object ICheckpointable.Options => Options;
-
-    /// <summary>
-    /// The state of the optimizers that trained this agent, stored by the estimator at the end of <c>Fit</c> and
-    /// restored by the next warm-started <c>Fit</c>; saved and loaded with the checkpoint. Null before training.
-    /// </summary>
-    public IReadOnlyDictionary<string, Tensor>? OptimizerState { get; set; }
+    /// <inheritdoc/>
+    public override IReadOnlyDictionary<string, Tensor> Weights => QNetworkWeights.Prefixed(QNetwork, WeightPrefix);
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, Tensor> Weights => QNetworkWeights.Prefixed(QNetwork, WeightPrefix);
-
-    /// <inheritdoc/>
-    public void LoadWeights(IReadOnlyDictionary<string, Tensor> weights) =>
+    public override void LoadWeights(IReadOnlyDictionary<string, Tensor> weights) =>
         QNetworkWeights.Load(QNetwork, WeightPrefix, weights, nameof(DqnAgent));
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">If the observations are not [N, obs] or <paramref name="actions"/> is not N long.</exception>
-    public void Act(Tensor observations, Span<int> actions, bool deterministic, RandomGenerator? rng = null) =>
+    public override void Act(Tensor observations, Span<int> actions, bool deterministic, RandomGenerator? rng = null) =>
         ActEpsilonGreedy(observations, actions, deterministic ? 0f : Epsilon, rng ?? _fallbackRng);
 
     /// <inheritdoc/>
     /// <exception cref="NotSupportedException">Always: DQN acts in a discrete action space.</exception>
-    public void Act(Tensor observations, Span<float> actions, bool deterministic, RandomGenerator? rng = null) =>
+    public override void Act(Tensor observations, Span<float> actions, bool deterministic, RandomGenerator? rng = null) =>
         throw new NotSupportedException($"dqn acts in the discrete space {ActionSpace}; pass a Span<int> for the actions.");
 
     /// <summary>With probability ε a uniformly random action, else argmax_a Q(s, a), per row.</summary>

@@ -11,7 +11,7 @@ namespace RLKit.Algorithms.ValueBased;
 /// deterministic acting takes argmax_a Q(s, a). Checkpointable: the weights are the soft Q-network's parameters under
 /// "q." (the target network is a training detail and is not saved).
 /// </summary>
-public sealed class SoftQAgent : IResumableAgent
+public sealed class SoftQAgent : Agent<SoftQOptions>
 {
     /// <summary>The prefix of the Q-network's parameters in <see cref="Weights"/>.</summary>
     internal const string WeightPrefix = "q.";
@@ -30,19 +30,17 @@ public sealed class SoftQAgent : IResumableAgent
     /// recovered from the network (hidden sizes) and the acting parameters, with defaults for the rest.
     /// </param>
     internal SoftQAgent(QNetwork qNetwork, Space observationSpace, Space actionSpace, float inverseTemperature, int seed, SoftQOptions? options = null)
-    {
-        QNetwork = qNetwork;
-        ObservationSpace = observationSpace;
-        ActionSpace = actionSpace;
-        InverseTemperature = inverseTemperature;
-        _fallbackRng = new RandomGenerator(seed);
         // Whatever the caller passed, the saved options must rebuild exactly this network and acting behaviour.
-        Options = (options ?? new SoftQOptions()) with
+        : base(observationSpace, actionSpace, (options ?? new SoftQOptions()) with
         {
             HiddenSizes = qNetwork.HiddenSizes.ToArray(),
             InverseTemperature = inverseTemperature,
             Seed = seed,
-        };
+        })
+    {
+        QNetwork = qNetwork;
+        InverseTemperature = inverseTemperature;
+        _fallbackRng = new RandomGenerator(seed);
     }
 
     /// <summary>
@@ -66,13 +64,7 @@ public sealed class SoftQAgent : IResumableAgent
     }
 
     /// <inheritdoc/>
-    public string Algorithm => SoftQEstimator.Name;
-
-    /// <inheritdoc/>
-    public Space ObservationSpace { get; }
-
-    /// <inheritdoc/>
-    public Space ActionSpace { get; }
+    public override string Algorithm => SoftQEstimator.Name;
 
     /// <summary>The soft Q-network, observations [N, obs] → Q-values [N, actions].</summary>
     public QNetwork QNetwork { get; }
@@ -80,27 +72,16 @@ public sealed class SoftQAgent : IResumableAgent
     /// <summary>The inverse temperature β of the Boltzmann policy.</summary>
     public float InverseTemperature { get; }
 
-    /// <summary>The options the agent was trained with (architecture and β always match the agent).</summary>
-    public SoftQOptions Options { get; }
-
-    object ICheckpointable.Options => Options;
-
-    /// <summary>
-    /// The state of the optimizers that trained this agent, stored by the estimator at the end of <c>Fit</c> and
-    /// restored by the next warm-started <c>Fit</c>; saved and loaded with the checkpoint. Null before training.
-    /// </summary>
-    public IReadOnlyDictionary<string, Tensor>? OptimizerState { get; set; }
+    /// <inheritdoc/>
+    public override IReadOnlyDictionary<string, Tensor> Weights => QNetworkWeights.Prefixed(QNetwork, WeightPrefix);
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, Tensor> Weights => QNetworkWeights.Prefixed(QNetwork, WeightPrefix);
-
-    /// <inheritdoc/>
-    public void LoadWeights(IReadOnlyDictionary<string, Tensor> weights) =>
+    public override void LoadWeights(IReadOnlyDictionary<string, Tensor> weights) =>
         QNetworkWeights.Load(QNetwork, WeightPrefix, weights, nameof(SoftQAgent));
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">If the observations are not [N, obs] or <paramref name="actions"/> is not N long.</exception>
-    public void Act(Tensor observations, Span<int> actions, bool deterministic, RandomGenerator? rng = null)
+    public override void Act(Tensor observations, Span<int> actions, bool deterministic, RandomGenerator? rng = null)
     {
         int count = QAgentGuard.CheckBatch(observations, actions.Length, QNetwork.ObservationSize, Algorithm);
         int actionCount = QNetwork.ActionCount;
@@ -117,6 +98,6 @@ public sealed class SoftQAgent : IResumableAgent
 
     /// <inheritdoc/>
     /// <exception cref="NotSupportedException">Always: soft Q-learning acts in a discrete action space.</exception>
-    public void Act(Tensor observations, Span<float> actions, bool deterministic, RandomGenerator? rng = null) =>
+    public override void Act(Tensor observations, Span<float> actions, bool deterministic, RandomGenerator? rng = null) =>
         throw new NotSupportedException($"sql acts in the discrete space {ActionSpace}; pass a Span<int> for the actions.");
 }
