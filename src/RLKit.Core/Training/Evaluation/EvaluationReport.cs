@@ -1,7 +1,7 @@
 namespace RLKit.Training.Evaluation;
 
 /// <summary>
-/// The outcome of <see cref="Evaluator.Evaluate"/>: per-episode returns and lengths and their statistics, the
+/// The outcome of the <see cref="Evaluator"/>.Evaluate overloads: per-episode returns and lengths and their statistics, the
 /// success rate when the environment reports one, and whether a threshold was met.
 /// </summary>
 /// <param name="MeanReturn">The mean undiscounted episode return.</param>
