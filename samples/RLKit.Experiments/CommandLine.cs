@@ -1,0 +1,93 @@
+using System.Globalization;
+
+namespace RLKit.Experiments;
+
+/// <summary>
+/// Hand-rolled argument parsing (the repo takes no new package references, so no System.CommandLine):
+/// <c>&lt;experiment&gt; [--name value]…</c>, with usage on error.
+/// </summary>
+internal static class CommandLine
+{
+    private const string Usage = """
+        usage: RLKit.Experiments mixmask [options]
+
+          --seeds <n>            seeds 0..n-1 per variant (default 5)
+          --episodes <n>         training-episode budget per run (default 100)
+          --eval-episodes <n>    evaluation episodes per environment after each training episode (default 100)
+          --variants <a,b,...>   variants to run (default all): {0}
+          --out <dir>            output directory (default docs/results)
+          --temperature <t>      override the mix/mask penalty temperature (default: the options' 1e-4)
+          --solved <r>           CartPole mean evaluation return that stops a run (default 495)
+        """;
+
+    public static int Run(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help")
+        {
+            Console.Error.WriteLine(UsageText());
+            return args.Length == 0 ? 2 : 0;
+        }
+        try
+        {
+            return args[0] switch
+            {
+                "mixmask" => MixMaskExperiment.Run(ParseMixMask(args.AsSpan(1))),
+                _ => throw new UsageException($"unknown experiment '{args[0]}' (known: mixmask)"),
+            };
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine(UsageText());
+            return 2;
+        }
+    }
+
+    private static string UsageText() => string.Format(CultureInfo.InvariantCulture, Usage, string.Join(",", MixMaskVariants.Names));
+
+    private static MixMaskSettings ParseMixMask(ReadOnlySpan<string> args)
+    {
+        var settings = new MixMaskSettings();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string name = args[i];
+            if (name is "-h" or "--help") throw new UsageException("help requested");
+            if (i + 1 >= args.Length) throw new UsageException($"option '{name}' needs a value");
+            string value = args[++i];
+            settings = name switch
+            {
+                "--seeds" => settings with { Seeds = PositiveInt(name, value) },
+                "--episodes" => settings with { Episodes = PositiveInt(name, value) },
+                "--eval-episodes" => settings with { EvaluationEpisodes = PositiveInt(name, value) },
+                "--variants" => settings with { Variants = ParseVariants(value) },
+                "--out" => settings with { OutputDirectory = value },
+                "--temperature" => settings with { Temperature = NonNegativeFloat(name, value) },
+                "--solved" => settings with { SolvedThreshold = NonNegativeFloat(name, value) },
+                _ => throw new UsageException($"unknown option '{name}'"),
+            };
+        }
+        return settings;
+    }
+
+    private static IReadOnlyList<string> ParseVariants(string value)
+    {
+        var names = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (names.Length == 0) throw new UsageException("--variants needs at least one name");
+        foreach (var name in names)
+        {
+            if (!MixMaskVariants.Names.Contains(name))
+                throw new UsageException($"unknown variant '{name}'");
+        }
+        return names.Distinct().ToArray();
+    }
+
+    private static int PositiveInt(string option, string value) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= 1
+            ? n : throw new UsageException($"{option} must be an integer ≥ 1; got '{value}'");
+
+    private static float NonNegativeFloat(string option, string value) =>
+        float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float x) && float.IsFinite(x) && x >= 0
+            ? x : throw new UsageException($"{option} must be a finite number ≥ 0; got '{value}'");
+
+    private sealed class UsageException(string message) : Exception(message);
+}

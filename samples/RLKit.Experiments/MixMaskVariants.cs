@@ -1,0 +1,66 @@
+using RLKit.Algorithms.MixMask;
+
+namespace RLKit.Experiments;
+
+/// <summary>
+/// The networks compared in seed 000's figures, by name: the baselines (Fig. 4), the mix and mask representations
+/// (Fig. 5) and the ablations (Fig. 7). Each maps the paper's base <see cref="SharedFeatureOptions"/> to the variant's.
+/// </summary>
+internal static class MixMaskVariants
+{
+    private static readonly (string Name, string Figure, Func<SharedFeatureOptions, SharedFeatureOptions> Apply)[] All =
+    [
+        ("separated", "fig4", o => o with { SharedBackbone = false }),
+        ("shared", "fig4", o => o with { SharedBackbone = true }),
+        ("mix-mlp", "fig4", o => o with { Mix = Mix.Mlp() }),
+        ("mask-mlp", "fig4", o => o with { Mask = Mask.Mlp() }),
+        ("mixmask", "fig4", o => o with { Mix = Mix.Mlp(), Mask = Mask.Mlp() }),
+        ("mix-mixer", "fig5", o => o with { Mix = Mix.Mixer() }),
+        ("mix-conv", "fig5", o => o with { Mix = Mix.Conv() }),
+        ("mix-xattn", "fig5", o => o with { Mix = Mix.CrossAttention() }),
+        ("mask-sa", "fig5", o => o with { Mask = Mask.SelfAttention() }),
+        ("mask-lq", "fig5", o => o with { Mask = Mask.LatentQuery() }),
+        ("mask-shared", "fig5", o => o with { Mask = Mask.SharedAttention() }),
+        ("mix-dense", "fig7", o => o with { Mix = Mix.Mlp(skip: SkipConnection.Dense) }),
+        ("mix-residual", "fig7", o => o with { Mix = Mix.Mlp(skip: SkipConnection.Residual) }),
+        ("mask-dense", "fig7", o => o with { Mask = Mask.Mlp(skip: SkipConnection.Dense) }),
+        ("mask-residual", "fig7", o => o with { Mask = Mask.Mlp(skip: SkipConnection.Residual) }),
+        ("mix-aux", "fig7", o => o with { Mix = Mix.Mlp(auxiliary: true) }),
+        ("mask-aux", "fig7", o => o with { Mask = Mask.Mlp(auxiliary: true) }),
+        ("mix-contrastive", "fig7", o => o with { Mix = Mix.Mlp(), Contrastive = new ContrastiveOptions() }),
+        ("mask-contrastive", "fig7", o => o with { Mask = Mask.Mlp(), Contrastive = new ContrastiveOptions() }),
+        ("mix-scalar", "fig7", o => o with { Mix = Mix.Mlp(), Scalarization = new ScalarizationOptions() }),
+        ("mask-scalar", "fig7", o => o with { Mask = Mask.Mlp(), Scalarization = new ScalarizationOptions() }),
+        ("mix-pcgrad", "fig7", o => o with { Mix = Mix.Mlp(), PcGrad = true }),
+        ("mask-pcgrad", "fig7", o => o with { Mask = Mask.Mlp(), PcGrad = true }),
+        ("mix-diag", "fig7", o => o with { Mix = Mix.Mlp(distribution: FeatureDistribution.DiagonalGaussian) }),
+        ("mask-diag", "fig7", o => o with { Mask = Mask.Mlp(distribution: FeatureDistribution.DiagonalGaussian) }),
+        ("mix-chol", "fig7", o => o with { Mix = Mix.Mlp(distribution: FeatureDistribution.CholeskyGaussian) }),
+    ];
+
+    /// <summary>Every variant name, in the order they are run and reported.</summary>
+    public static IReadOnlyList<string> Names { get; } = All.Select(v => v.Name).ToArray();
+
+    /// <summary>The figure of seed 000 a variant belongs to ("fig4", "fig5" or "fig7").</summary>
+    public static string FigureOf(string name) => All.First(v => v.Name == name).Figure;
+
+    /// <summary>
+    /// The variant's shared-feature options built on <paramref name="paper"/> (the paper's widths, activation and
+    /// initialisation), with every mechanism's temperature replaced by <paramref name="temperature"/> when given.
+    /// </summary>
+    public static SharedFeatureOptions Build(string name, SharedFeatureOptions paper, float? temperature)
+    {
+        var baseline = paper with { SharedBackbone = false, Mix = null, Mask = null, Contrastive = null, Scalarization = null, PcGrad = false };
+        var options = All.First(v => v.Name == name).Apply(baseline);
+        if (temperature is { } t)
+        {
+            options = options with
+            {
+                Mix = options.Mix is null ? null : options.Mix with { Temperature = t },
+                Mask = options.Mask is null ? null : options.Mask with { Temperature = t },
+            };
+        }
+        options.Validate();
+        return options;
+    }
+}
