@@ -33,6 +33,22 @@ public static class Kl
         return ElementGaussian(p.Mean, p.LogStd, q.Mean, q.LogStd).Sum(-1);
     }
 
+    /// <summary>
+    /// KL(p ‖ q) = ½[tr(Σq⁻¹Σp) + Δᵀ Σq⁻¹ Δ − d + log det Σq − log det Σp] with Δ = μq − μp, per distribution
+    /// (the means' batch shape). Computed with triangular solves against q's scale, never an explicit inverse:
+    /// tr(Σq⁻¹Σp) = ‖Sq⁻¹Sp‖²_F and Δᵀ Σq⁻¹ Δ = ‖Sq⁻¹Δ‖².
+    /// </summary>
+    /// <exception cref="ArgumentException">If the means differ in shape.</exception>
+    public static Tensor Divergence(MultivariateGaussian p, MultivariateGaussian q)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        ArgumentNullException.ThrowIfNull(q);
+        RequireSameShape(p, q, nameof(Divergence));
+        var trace = q.WhitenColumns(p.TriangularScale).Square().Sum(-1).Sum(-1);
+        var mahalanobis = q.Whiten(q.Mean - p.Mean).Square().Sum(-1);
+        return (trace + mahalanobis - p.Dimension) * 0.5f + q.HalfLogDeterminant() - p.HalfLogDeterminant();
+    }
+
     /// <summary>Per-dimension Gaussian KL, [..., D].</summary>
     internal static Tensor ElementGaussian(Tensor meanP, Tensor logStdP, Tensor meanQ, Tensor logStdQ)
     {
@@ -46,5 +62,11 @@ public static class Kl
     {
         if (!p.Mean.Shape.SequenceEqual(q.Mean.Shape))
             throw new ArgumentException($"{op}: p has shape {Tensor.ShapeString(p.Mean.Shape)} but q has {Tensor.ShapeString(q.Mean.Shape)}; they must match.", nameof(q));
+    }
+
+    internal static void RequireSameShape(MultivariateGaussian p, MultivariateGaussian q, string op)
+    {
+        if (!p.Mean.Shape.SequenceEqual(q.Mean.Shape))
+            throw new ArgumentException($"{op}: p has mean shape {Tensor.ShapeString(p.Mean.Shape)} but q has {Tensor.ShapeString(q.Mean.Shape)}; they must match.", nameof(q));
     }
 }

@@ -61,6 +61,30 @@ public class DivergenceTests
     }
 
     [Test]
+    public void MomentMatchedArithmeticGeometricApproximatesTheExactDivergence()
+    {
+        // 1-D, nearby P and Q: exact AG = ½(K(M‖P) + K(M‖Q)) with M the true mixture, by quadrature in double,
+        // vs the closed form with M moment matched (diagonal and full-covariance overloads).
+        const double mp = 0.0, sp = 1.0, mq = 0.4, sq = 1.2;
+        double Density(double x, double m, double s) => Math.Exp(-0.5 * Math.Pow((x - m) / s, 2)) / (s * Math.Sqrt(2 * Math.PI));
+        double exact = 0, step = 1e-3;
+        for (double x = -12; x <= 12; x += step)
+        {
+            double p = Density(x, mp, sp), q = Density(x, mq, sq), m = 0.5 * (p + q);
+            exact += 0.5 * step * (m * Math.Log(m / p) + m * Math.Log(m / q));
+        }
+        var pd = Gaussian([(float)mp], [(float)Math.Log(sp)], 1);
+        var qd = Gaussian([(float)mq], [(float)Math.Log(sq)], 1);
+        double approx = Divergences.ArithmeticGeometric(pd, qd).Item();
+        Assert.That(approx, Is.EqualTo(exact).Within(0.1 * exact));
+
+        var pf = new MultivariateGaussian(Tensor.FromArray([(float)mp]), Tensor.FromArray([(float)sp], 1, 1));
+        var qf = new MultivariateGaussian(Tensor.FromArray([(float)mq]), Tensor.FromArray([(float)sq], 1, 1));
+        Assert.That((double)Divergences.ArithmeticGeometric(pf, qf).Item(), Is.EqualTo(exact).Within(0.1 * exact));
+        Assert.That((double)Divergences.InformationRadius(pf, qf).Item(), Is.EqualTo(Divergences.InformationRadius(pd, qd).Item()).Within(1e-5));
+    }
+
+    [Test]
     public void AverageOfVariablesMatchesTheReferenceCodeFormula()
     {
         // M = N((μp + μq)/2, (σp² + σq²)/4); IR = ½(KL(P‖M) + KL(Q‖M)), AG = ½(KL(M‖P) + KL(M‖Q)).
