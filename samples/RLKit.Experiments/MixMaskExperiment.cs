@@ -115,7 +115,7 @@ internal static class MixMaskExperiment
             CartPole.Add(cp.MeanReturn);
             NonStationary.Add(ncp.MeanReturn);
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"[{variant} seed {seed}] episode {update.Episodes,3}: train return {update.MeanReturn ?? double.NaN,6:0.0}  CP {cp.MeanReturn,6:0.0}  nCP {ncp.MeanReturn,6:0.0}  ({_watch.Elapsed.TotalSeconds:0.0} s)"));
+                $"[{variant} seed {seed}] episode {update.Episodes,3}: train return {update.MeanReturn ?? double.NaN,6:0.0}  CP {cp.MeanReturn,6:0.0}  nCP {ncp.MeanReturn,6:0.0}  ({_watch.Elapsed.TotalSeconds:0.0} s)  losses {string.Join(" ", update.Losses.Select(l => $"{l.Key}={l.Value:G4}"))}"));
             if (cp.MeanReturn >= settings.SolvedThreshold && SolvedAt is null)
             {
                 SolvedAt = CartPole.Count;
