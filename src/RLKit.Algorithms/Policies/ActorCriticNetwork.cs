@@ -9,7 +9,7 @@ namespace RLKit.Algorithms.Policies;
 /// weights with gain √2 in the hidden layers, 0.01 for the policy output (set by the head), 1 for the value output,
 /// zero biases.
 /// </summary>
-public sealed class ActorCriticNetwork : Module
+public sealed class ActorCriticNetwork : ActorCriticModel
 {
     private readonly Mlp _actorTrunk;
     private readonly Mlp? _criticTrunk;
@@ -51,8 +51,8 @@ public sealed class ActorCriticNetwork : Module
         _value = RegisterModule("value", new Linear(LatentSize, 1, rng, bias: true, Initializer.Orthogonal(1f), Initializer.Zeros));
     }
 
-    /// <summary>The flattened observation size the network reads.</summary>
-    public int ObservationSize { get; }
+    /// <inheritdoc/>
+    public override int ObservationSize { get; }
 
     /// <summary>The trunk's output width.</summary>
     public int LatentSize { get; }
@@ -60,22 +60,22 @@ public sealed class ActorCriticNetwork : Module
     /// <summary>Whether actor and critic share one trunk.</summary>
     public bool SharedTrunk { get; }
 
-    /// <summary>The policy head.</summary>
-    public PolicyHead Head { get; }
+    /// <inheritdoc/>
+    public override PolicyHead Head { get; }
 
-    /// <summary>The action distribution for observations [B, obs…].</summary>
-    public IActionDistribution Policy(Tensor observations, ReadOnlySpan<bool> actionMask = default) =>
+    /// <inheritdoc/>
+    public override IActionDistribution Policy(Tensor observations, ReadOnlySpan<bool> actionMask = default) =>
         Head.Distribution(_actorTrunk.Forward(Flat(observations)), actionMask);
 
-    /// <summary>State values [B] for observations [B, obs…].</summary>
-    public Tensor Value(Tensor observations)
+    /// <inheritdoc/>
+    public override Tensor Value(Tensor observations)
     {
         var x = Flat(observations);
         return _value.Forward((_criticTrunk ?? _actorTrunk).Forward(x)).Reshape(x.Dim(0));
     }
 
-    /// <summary>Both outputs, running a shared trunk once.</summary>
-    public (IActionDistribution Policy, Tensor Value) Forward(Tensor observations, ReadOnlySpan<bool> actionMask = default)
+    /// <inheritdoc/>
+    public override (IActionDistribution Policy, Tensor Value) Forward(Tensor observations, ReadOnlySpan<bool> actionMask = default)
     {
         var x = Flat(observations);
         var actorLatent = _actorTrunk.Forward(x);
@@ -83,14 +83,7 @@ public sealed class ActorCriticNetwork : Module
         return (Head.Distribution(actorLatent, actionMask), _value.Forward(criticLatent).Reshape(x.Dim(0)));
     }
 
-    private Tensor Flat(Tensor observations)
-    {
-        ArgumentNullException.ThrowIfNull(observations);
-        var x = observations.Rank == 2 ? observations : observations.Flatten(1);
-        if (x.Rank != 2 || x.Dim(1) != ObservationSize)
-            throw new ArgumentException($"ActorCritic: observations must be [batch, {ObservationSize}] (after flattening), got {Tensor.ShapeString(observations.Shape)}.", nameof(observations));
-        return x;
-    }
+    private Tensor Flat(Tensor observations) => Flat(observations, "ActorCritic");
 
     // Hidden layers only, each followed by the activation; CleanRL's layer_init(std=√2, bias 0).
     private static Mlp Trunk(int[] sizes, RandomGenerator rng, Activation activation) =>

@@ -7,8 +7,9 @@ using RLKit.Training.Checkpoints;
 namespace RLKit.Algorithms.PolicyGradient;
 
 /// <summary>
-/// A trained (or training) A2C agent: an <see cref="Policies.ActorCriticNetwork"/> network whose policy head is categorical for a
-/// Discrete action space and a diagonal Gaussian for a one-dimensional Box. Acting runs without gradients.
+/// A trained (or training) A2C agent: an <see cref="Policies.ActorCriticNetwork"/> network (or the Mix &amp; Mask
+/// <see cref="MixMask.SharedFeatureNetwork"/> when <see cref="A2cOptions.SharedFeatures"/> is set) whose policy head is
+/// categorical for a Discrete action space and a diagonal Gaussian for a one-dimensional Box. Acting runs without gradients.
 /// </summary>
 public sealed class A2cAgent : OnPolicyAgent<A2cOptions>
 {
@@ -25,7 +26,7 @@ public sealed class A2cAgent : OnPolicyAgent<A2cOptions>
     /// <exception cref="ArgumentOutOfRangeException">If an option is invalid (the message names it).</exception>
     public A2cAgent(Space observationSpace, Space actionSpace, A2cOptions options, RandomGenerator rng)
         : base(observationSpace, actionSpace, Validated(options), rng, "A2C",
-               options.HiddenSizes, options.SharedNetwork, options.HiddenActivation(), options.InitialLogStd) { }
+               options.HiddenSizes, options.SharedNetwork, options.HiddenActivation(), options.InitialLogStd, options.SharedFeatures) { }
 
     private static A2cOptions Validated(A2cOptions options)
     {
@@ -47,12 +48,19 @@ public sealed class A2cAgent : OnPolicyAgent<A2cOptions>
     /// <inheritdoc/>
     public override string Algorithm => AlgorithmName;
 
-    /// <summary>Samples discrete actions and records log π(a|s) and V(s), without gradients (rollout collection).</summary>
-    internal void SampleDiscrete(Tensor observations, Span<int> actions, Span<float> logProbs, Span<float> values, RandomGenerator rng)
+    /// <summary>
+    /// Samples discrete actions and records log π(a|s) and V(s), without gradients (rollout collection). With
+    /// probability <paramref name="epsilon"/> a row's action is replaced by a uniformly random one (ε-greedy); its
+    /// log-probability is still π's.
+    /// </summary>
+    internal void SampleDiscrete(Tensor observations, Span<int> actions, Span<float> logProbs, Span<float> values, RandomGenerator rng, float epsilon = 0f)
     {
         using var noGrad = GradMode.NoGrad();
         var (policy, value) = Network.Forward(observations);
         policy.Sample(rng, actions);
+        if (epsilon > 0)
+            for (int row = 0; row < actions.Length; row++)
+                if (rng.NextDouble() < epsilon) actions[row] = rng.NextInt(ActionSize);
         policy.LogProb(actions).AsReadOnlySpan().CopyTo(logProbs);
         value.AsReadOnlySpan().CopyTo(values);
     }

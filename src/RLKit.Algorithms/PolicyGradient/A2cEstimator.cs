@@ -1,3 +1,4 @@
+using RLKit.Algorithms.MixMask;
 using RLKit.Autograd;
 using RLKit.Data;
 using RLKit.Environments.Vector;
@@ -59,6 +60,8 @@ public sealed class A2cEstimator : AgentEstimator<A2cAgent>
         var buffer = new RolloutBuffer(options.StepsPerUpdate, envCount, observationSize,
                                        discrete ? ActionLayout.Discrete(actionSize) : ActionLayout.Continuous(actionSize));
         var optimizer = CreateOptimizer(agent.Parameters, options);
+        var objective = new SharedFeatureObjective(agent.Network);
+        float epsilon = options.ExplorationEpsilon;
         // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent); the agent
         // being trained drops the old state so a checkpoint taken mid-fit never pairs new weights with it.
         OptimizerStates.Restore(initialAgent?.OptimizerState, ("network", optimizer));
@@ -86,24 +89,28 @@ public sealed class A2cEstimator : AgentEstimator<A2cAgent>
                 using var scope = TensorScope.Begin();
                 var current = environment.Observations;
                 current.AsReadOnlySpan().CopyTo(observations);
+                VectorStepResult step;
                 if (discrete)
                 {
-                    agent.SampleDiscrete(current, discreteActions, logProbs, values, sampling);
-                    var step = environment.Step(discreteActions);
+                    agent.SampleDiscrete(current, discreteActions, logProbs, values, sampling, epsilon);
+                    step = environment.Step(discreteActions);
                     FinalValues(agent, step, finalValues);
                     buffer.Add(observations, discreteActions, logProbs, values, step.Rewards, step.Terminated, step.Truncated, finalValues);
-                    monitor.RecordStep(step.Rewards, step.Terminated, step.Truncated);
                 }
                 else
                 {
                     agent.SampleContinuous(current, continuousActions, logProbs, values, sampling);
                     continuousActions.CopyTo(clippedActions, 0);
                     agent.ClipToActionSpace(clippedActions);
-                    var step = environment.Step(clippedActions);
+                    step = environment.Step(clippedActions);
                     FinalValues(agent, step, finalValues);
                     buffer.Add(observations, continuousActions, logProbs, values, step.Rewards, step.Terminated, step.Truncated, finalValues);
-                    monitor.RecordStep(step.Rewards, step.Terminated, step.Truncated);
                 }
+                monitor.RecordStep(step.Rewards, step.Terminated, step.Truncated);
+                int finished = 0;
+                for (int e = 0; e < envCount; e++) if (step.Terminated[e] || step.Truncated[e]) finished++;
+                for (int i = 0; i < finished; i++) epsilon *= options.ExplorationEpsilonDecay;
+                if (finished > 0 && options.UpdateAtEpisodeEnd) break;
             }
             if (buffer.Position == 0) break;
 
@@ -120,8 +127,9 @@ public sealed class A2cEstimator : AgentEstimator<A2cAgent>
             using (var scope = TensorScope.Begin())
             {
                 foreach (var batch in buffer.Minibatches(buffer.Count, sampling, options.NormalizeAdvantages))
-                    Update(agent, optimizer, batch, options, losses);
+                    Update(agent, optimizer, objective, batch, options, losses);
             }
+            objective.AfterUpdate();
             monitor.Report(agent, losses, optimizer.LearningRate);
         }
         agent.OptimizerState = OptimizerStates.Capture(("network", optimizer));
@@ -130,21 +138,25 @@ public sealed class A2cEstimator : AgentEstimator<A2cAgent>
     }
 
     /// <summary>
-    /// The A2C loss on one batch and one optimizer step: policy −mean(A·log π(a|s)), value mean((V(s) − R)²),
-    /// entropy mean(H); total = policy + c_v·value − c_e·entropy. Writes the three parts into <paramref name="losses"/>.
+    /// The A2C loss on one batch and one optimizer step: policy −mean(A·log π(a|s)), value mean((V(s) − R)²) (or smooth
+    /// L1), entropy mean(H); total = policy + c_v·value − c_e·entropy, plus the Mix &amp; Mask terms when the network has
+    /// them (see <see cref="SharedFeatureObjective"/>). Writes the parts into <paramref name="losses"/>.
     /// </summary>
-    internal static void Update(A2cAgent agent, Optimizer optimizer, RolloutMinibatch batch, A2cOptions options, Dictionary<string, double> losses)
+    internal static void Update(A2cAgent agent, Optimizer optimizer, SharedFeatureObjective objective, RolloutMinibatch batch, A2cOptions options,
+                                Dictionary<string, double> losses)
     {
         var (logProb, entropy, value) = agent.Evaluate(batch);
         var policyLoss = -(batch.Advantages * logProb).Mean();
-        var valueLoss = Functional.MseLoss(value, batch.Returns);
+        var valueLoss = options.ValueLoss == ValueLossKind.SmoothL1
+            ? Functional.SmoothL1Loss(value, batch.Returns)
+            : Functional.MseLoss(value, batch.Returns);
         var entropyMean = entropy.Mean();
-        var total = policyLoss + valueLoss * options.ValueCoefficient - entropyMean * options.EntropyCoefficient;
 
         optimizer.ZeroGrad();
-        total.Backward();
+        objective.Backward(policyLoss, valueLoss * options.ValueCoefficient, entropyMean * -options.EntropyCoefficient, batch.Observations, losses);
         if (float.IsFinite(options.MaxGradNorm)) GradClip.ClipGradNorm(optimizer.Parameters, options.MaxGradNorm);
         optimizer.Step();
+        objective.AfterStep();
 
         losses["policy"] = policyLoss.Item();
         losses["value"] = valueLoss.Item();

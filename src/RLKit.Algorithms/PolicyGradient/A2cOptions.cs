@@ -1,3 +1,4 @@
+using RLKit.Algorithms.MixMask;
 using RLKit.Nn;
 
 namespace RLKit.Algorithms.PolicyGradient;
@@ -10,6 +11,16 @@ public enum A2cOptimizer
 
     /// <summary>Adam (β = 0.9, 0.999; ε = 1e-5), often steadier for small problems.</summary>
     Adam,
+}
+
+/// <summary>The critic's regression loss.</summary>
+public enum ValueLossKind
+{
+    /// <summary>Mean squared error (V − R)², as in SB3 and CleanRL.</summary>
+    SquaredError,
+
+    /// <summary>Smooth L1 (Huber with δ = 1), as in the Mix &amp; Mask reference code.</summary>
+    SmoothL1,
 }
 
 /// <summary>
@@ -82,6 +93,31 @@ public sealed record A2cOptions
     /// <summary>Initial log standard deviation of the Gaussian policy for continuous actions (SB3 default 0), in [−20, 2].</summary>
     public float InitialLogStd { get; init; }
 
+    /// <summary>
+    /// End a rollout as soon as any environment's episode ends, so that with one environment every update trains on
+    /// exactly one episode (the Mix &amp; Mask protocol; set <see cref="StepsPerUpdate"/> to the episode limit). Default false.
+    /// </summary>
+    public bool UpdateAtEpisodeEnd { get; init; }
+
+    /// <summary>
+    /// ε of ε-greedy exploration on discrete actions: with this probability a uniformly random action replaces the
+    /// policy's sample (default 0, off), in [0, 1]. The Mix &amp; Mask reference code starts at 1.
+    /// </summary>
+    public float ExplorationEpsilon { get; init; }
+
+    /// <summary>ε ← decay·ε after every finished episode (default 1; the Mix &amp; Mask code halves it), in [0, 1].</summary>
+    public float ExplorationEpsilonDecay { get; init; } = 1f;
+
+    /// <summary>The critic's loss (default squared error).</summary>
+    public ValueLossKind ValueLoss { get; init; } = ValueLossKind.SquaredError;
+
+    /// <summary>
+    /// Build the Mix &amp; Mask actor-critic network and objective (seed 000) instead of the default network; null
+    /// (default) keeps <see cref="HiddenSizes"/>, <see cref="Activation"/> and <see cref="SharedNetwork"/>, which are
+    /// ignored when this is set. See <see cref="MixMaskEstimatorExtensions"/> for the fluent form.
+    /// </summary>
+    public SharedFeatureOptions? SharedFeatures { get; init; }
+
     /// <summary>Seed of network initialisation, action sampling and the environments' first reset (default 0).</summary>
     public int Seed { get; init; }
 
@@ -106,18 +142,13 @@ public sealed record A2cOptions
         Require(HiddenSizes is { Count: > 0 } && HiddenSizes.All(w => w >= 1), nameof(HiddenSizes),
                 HiddenSizes is null ? "null" : $"[{string.Join(", ", HiddenSizes)}]", "a non-empty list of widths ≥ 1");
         Require(Enum.IsDefined(Activation), nameof(Activation), Activation, "a defined ActivationKind");
+        Require(ExplorationEpsilon >= 0 && ExplorationEpsilon <= 1, nameof(ExplorationEpsilon), ExplorationEpsilon, "in [0, 1]");
+        Require(ExplorationEpsilonDecay >= 0 && ExplorationEpsilonDecay <= 1, nameof(ExplorationEpsilonDecay), ExplorationEpsilonDecay, "in [0, 1]");
+        Require(Enum.IsDefined(ValueLoss), nameof(ValueLoss), ValueLoss, "SquaredError or SmoothL1");
+        SharedFeatures?.Validate();
         Require(InitialLogStd >= -20 && InitialLogStd <= 2, nameof(InitialLogStd), InitialLogStd, "in [−20, 2]");
     }
 
     /// <summary>The hidden activation as a network layer.</summary>
-    internal Nn.Activation HiddenActivation() => Activation switch
-    {
-        ActivationKind.Identity => Nn.Activation.Identity,
-        ActivationKind.ReLU => Nn.Activation.ReLU,
-        ActivationKind.LeakyReLU => Nn.Activation.LeakyReLU(),
-        ActivationKind.ELU => Nn.Activation.ELU(),
-        ActivationKind.GELU => Nn.Activation.GELU,
-        ActivationKind.Sigmoid => Nn.Activation.Sigmoid,
-        _ => Nn.Activation.Tanh,
-    };
+    internal Nn.Activation HiddenActivation() => Nn.Activation.FromKind(Activation);
 }

@@ -1,3 +1,4 @@
+using RLKit.Algorithms.MixMask;
 using RLKit.Algorithms.Policies;
 using RLKit.Autograd;
 using RLKit.Environments.Vector;
@@ -22,7 +23,8 @@ public abstract class OnPolicyAgent<TOptions> : Agent<TOptions> where TOptions :
     private readonly float _initialLogStd;
 
     private protected OnPolicyAgent(Space observationSpace, Space actionSpace, TOptions options, RandomGenerator rng, string displayName,
-                                    IReadOnlyList<int> hiddenSizes, bool sharedTrunk, Nn.Activation activation, float initialLogStd)
+                                    IReadOnlyList<int> hiddenSizes, bool sharedTrunk, Nn.Activation activation, float initialLogStd,
+                                    SharedFeatureOptions? sharedFeatures = null)
         : base(observationSpace, actionSpace, options)
     {
         ArgumentNullException.ThrowIfNull(rng);
@@ -35,7 +37,9 @@ public abstract class OnPolicyAgent<TOptions> : Agent<TOptions> where TOptions :
             _ => throw new NotSupportedException($"{displayName} acts in a Discrete or one-dimensional Box action space, not {actionSpace}."),
         };
         ObservationSize = observationSpace.FlatSize;
-        Network = new ActorCriticNetwork(ObservationSize, HeadFactory, rng, hiddenSizes, sharedTrunk, activation);
+        Network = sharedFeatures is null
+            ? new ActorCriticNetwork(ObservationSize, HeadFactory, rng, hiddenSizes, sharedTrunk, activation)
+            : new SharedFeatureNetwork(ObservationSize, HeadFactory, rng, sharedFeatures);
         _actingRng = rng.Split();
     }
 
@@ -49,10 +53,12 @@ public abstract class OnPolicyAgent<TOptions> : Agent<TOptions> where TOptions :
         return agent;
     }
 
-    /// <inheritdoc/>
-
-    /// <summary>The actor-critic network: policy head "policy", critic output "value", trunks "actor"/"critic" or a shared "trunk".</summary>
-    public ActorCriticNetwork Network { get; }
+    /// <summary>
+    /// The actor-critic network: an <see cref="ActorCriticNetwork"/> (policy head "policy", critic output "value",
+    /// trunks "actor"/"critic" or a shared "trunk"), or a <see cref="SharedFeatureNetwork"/> when the options ask for
+    /// the Mix &amp; Mask architecture.
+    /// </summary>
+    public ActorCriticModel Network { get; }
 
     /// <inheritdoc/>
     public override IReadOnlyDictionary<string, Tensor> Weights => Network.StateDict();
@@ -83,6 +89,7 @@ public abstract class OnPolicyAgent<TOptions> : Agent<TOptions> where TOptions :
         if (!IsDiscrete) throw new NotSupportedException($"{_displayName} agent: the action space {ActionSpace} is continuous; pass a Span<float>.");
         using var scope = TensorScope.Begin();
         using var noGrad = GradMode.NoGrad();
+        using var mode = Network.ActingMode(deterministic);
         var policy = Network.Policy(observations);
         if (deterministic) policy.Mode(actions);
         else policy.Sample(rng ?? _actingRng, actions);
@@ -96,6 +103,7 @@ public abstract class OnPolicyAgent<TOptions> : Agent<TOptions> where TOptions :
         if (IsDiscrete) throw new NotSupportedException($"{_displayName} agent: the action space {ActionSpace} is discrete; pass a Span<int>.");
         using var scope = TensorScope.Begin();
         using var noGrad = GradMode.NoGrad();
+        using var mode = Network.ActingMode(deterministic);
         var policy = Network.Policy(observations);
         if (deterministic) policy.Mode(actions);
         else policy.Sample(rng ?? _actingRng, actions);

@@ -1,3 +1,4 @@
+using RLKit.Algorithms.MixMask;
 using RLKit.Algorithms.Policies;
 using RLKit.Autograd;
 using RLKit.Spaces;
@@ -26,10 +27,12 @@ public sealed class PpoAgent : Agent<PpoOptions>
     {
         ArgumentNullException.ThrowIfNull(rng);
         options.Validate();
-        Network = new ActorCriticNetwork(observationSpace.FlatSize, (latent, r) => actionSpace is Box box && box.Shape.Length == 1
-                ? new DiagGaussianHead(latent, box.FlatSize, r, initialLogStd: options.InitialLogStd)
-                : PolicyHeads.OnPolicy(actionSpace, latent, r),
-            rng, options.HiddenSizes, options.SharedNetwork);
+        PolicyHead Head(int latent, RandomGenerator r) => actionSpace is Box box && box.Shape.Length == 1
+            ? new DiagGaussianHead(latent, box.FlatSize, r, initialLogStd: options.InitialLogStd)
+            : PolicyHeads.OnPolicy(actionSpace, latent, r);
+        Network = options.SharedFeatures is null
+            ? new ActorCriticNetwork(observationSpace.FlatSize, Head, rng, options.HiddenSizes, options.SharedNetwork)
+            : new SharedFeatureNetwork(observationSpace.FlatSize, Head, rng, options.SharedFeatures);
         _defaultRng = rng.Split();
     }
 
@@ -47,8 +50,11 @@ public sealed class PpoAgent : Agent<PpoOptions>
     /// <inheritdoc/>
     public override string Algorithm => "ppo";
 
-    /// <summary>The actor-critic network (its <c>StateDict()</c> is the agent's weights).</summary>
-    public ActorCriticNetwork Network { get; }
+    /// <summary>
+    /// The actor-critic network (its <c>StateDict()</c> is the agent's weights): an <see cref="ActorCriticNetwork"/>, or
+    /// the Mix &amp; Mask <see cref="SharedFeatureNetwork"/> when <see cref="PpoOptions.SharedFeatures"/> is set.
+    /// </summary>
+    public ActorCriticModel Network { get; }
 
     /// <inheritdoc/>
     public override IReadOnlyDictionary<string, Tensor> Weights => Network.StateDict();
@@ -70,6 +76,7 @@ public sealed class PpoAgent : Agent<PpoOptions>
             throw new NotSupportedException($"PpoAgent: the action space {ActionSpace} is continuous; call Act with a Span<float>.");
         CheckBatch(observations, actions.Length, 1);
         using var noGrad = GradMode.NoGrad();
+        using var mode = Network.ActingMode(deterministic);
         using var scope = TensorScope.Begin();
         var policy = Network.Policy(observations);
         if (deterministic) policy.Mode(actions);
@@ -83,6 +90,7 @@ public sealed class PpoAgent : Agent<PpoOptions>
             throw new NotSupportedException($"PpoAgent: the action space {ActionSpace} is discrete; call Act with a Span<int>.");
         CheckBatch(observations, actions.Length, Network.Head.ActionSize);
         using (GradMode.NoGrad())
+        using (Network.ActingMode(deterministic))
         using (TensorScope.Begin())
         {
             var policy = Network.Policy(observations);

@@ -1,3 +1,4 @@
+using RLKit.Algorithms.MixMask;
 using RLKit.Algorithms.Policies;
 using RLKit.Autograd;
 using RLKit.Data;
@@ -78,6 +79,7 @@ public sealed class PpoEstimator : AgentEstimator<PpoAgent>
         OptimizerStates.Restore(initialAgent?.OptimizerState, ("network", optimizer));
         agent.OptimizerState = null;
         var parameters = optimizer.Parameters;
+        var objective = new SharedFeatureObjective(net);
         var losses = new Dictionary<string, double>();
         float learningRate = o.LearningRate;
         environment.Reset((ulong)(uint)o.Seed);
@@ -170,13 +172,12 @@ public sealed class PpoEstimator : AgentEstimator<PpoAgent>
                     var policyLoss = PpoLoss.ClippedSurrogate(logRatio.Exp(), batch.Advantages, o.ClipRange);
                     var valueLoss = PpoLoss.Value(value, batch.Returns, batch.OldValues, o.ValueClipRange);
                     var entropy = policy.Entropy().Mean();
-                    var loss = policyLoss + valueLoss * o.ValueCoefficient;
-                    if (o.EntropyCoefficient > 0) loss -= entropy * o.EntropyCoefficient;
 
                     optimizer.ZeroGrad();
-                    loss.Backward();
+                    objective.Backward(policyLoss, valueLoss * o.ValueCoefficient, entropy * -o.EntropyCoefficient, batch.Observations, losses);
                     if (float.IsFinite(o.MaxGradNorm)) GradClip.ClipGradNorm(parameters, o.MaxGradNorm);
                     optimizer.Step();
+                    objective.AfterStep();
 
                     policySum += policyLoss.Item();
                     valueSum += valueLoss.Item();
@@ -187,16 +188,15 @@ public sealed class PpoEstimator : AgentEstimator<PpoAgent>
                 }
             }
 
-            // 5. Report.
+            objective.AfterUpdate();
+
+            // 5. Report (the Mix & Mask terms, when present, as of the last minibatch).
             int m = Math.Max(minibatches, 1);
-            losses = new Dictionary<string, double>
-            {
-                ["policy"] = policySum / m,
-                ["value"] = valueSum / m,
-                ["entropy"] = entropySum / m,
-                ["approx_kl"] = klSum / m,
-                ["clip_fraction"] = clipSum / m,
-            };
+            losses["policy"] = policySum / m;
+            losses["value"] = valueSum / m;
+            losses["entropy"] = entropySum / m;
+            losses["approx_kl"] = klSum / m;
+            losses["clip_fraction"] = clipSum / m;
             monitor.Report(agent, losses, learningRate);
         }
         agent.OptimizerState = OptimizerStates.Capture(("network", optimizer));

@@ -1,3 +1,4 @@
+using RLKit.Algorithms.MixMask;
 namespace RLKit.Algorithms.PolicyGradient;
 
 /// <summary>
@@ -72,6 +73,13 @@ public sealed record PpoOptions
     /// <summary>Initial log standard deviation of the Gaussian policy for continuous actions (default 0), in [−20, 2].</summary>
     public float InitialLogStd { get; init; }
 
+    /// <summary>
+    /// Build the Mix &amp; Mask actor-critic network and objective (seed 000) instead of the default network; null
+    /// (default) keeps <see cref="HiddenSizes"/> and <see cref="SharedNetwork"/>, which are ignored when this is set.
+    /// See <see cref="MixMaskEstimatorExtensions"/> for the fluent form.
+    /// </summary>
+    public SharedFeatureOptions? SharedFeatures { get; init; }
+
     /// <summary>Seed of network initialisation, action sampling, minibatch shuffling and the first environment reset (default 0).</summary>
     public int Seed { get; init; }
 
@@ -115,5 +123,6 @@ public sealed record PpoOptions
         Require(HiddenSizes is { Count: > 0 } && HiddenSizes.All(w => w >= 1), nameof(HiddenSizes),
                 HiddenSizes is null ? null : $"[{string.Join(", ", HiddenSizes)}]", "a non-empty list of widths ≥ 1");
         Require(InitialLogStd >= -20 && InitialLogStd <= 2, nameof(InitialLogStd), InitialLogStd, "in [−20, 2]");
+        SharedFeatures?.Validate();
     }
 }

@@ -74,14 +74,5 @@ public sealed record ReinforceOptions
     }
 
     /// <summary>The hidden activation as a network layer.</summary>
-    internal Nn.Activation HiddenActivation() => Activation switch
-    {
-        ActivationKind.Identity => Nn.Activation.Identity,
-        ActivationKind.ReLU => Nn.Activation.ReLU,
-        ActivationKind.LeakyReLU => Nn.Activation.LeakyReLU(),
-        ActivationKind.ELU => Nn.Activation.ELU(),
-        ActivationKind.GELU => Nn.Activation.GELU,
-        ActivationKind.Sigmoid => Nn.Activation.Sigmoid,
-        _ => Nn.Activation.Tanh,
-    };
+    internal Nn.Activation HiddenActivation() => Nn.Activation.FromKind(Activation);
 }

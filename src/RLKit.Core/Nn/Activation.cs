@@ -79,6 +79,20 @@ public readonly record struct Activation
         return new(ActivationKind.ELU, alpha);
     }
 
+    /// <summary>The nonlinearity of <paramref name="kind"/> with its default parameter (LeakyReLU slope 0.01, ELU α 1).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">If <paramref name="kind"/> is not a defined <see cref="ActivationKind"/>.</exception>
+    public static Activation FromKind(ActivationKind kind) => kind switch
+    {
+        ActivationKind.Identity => Identity,
+        ActivationKind.ReLU => ReLU,
+        ActivationKind.Tanh => Tanh,
+        ActivationKind.LeakyReLU => LeakyReLU(),
+        ActivationKind.ELU => ELU(),
+        ActivationKind.GELU => GELU,
+        ActivationKind.Sigmoid => Sigmoid,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Activation.FromKind: not a defined ActivationKind."),
+    };
+
     /// <summary>Applies the nonlinearity (recorded by autograd like any op).</summary>
     public Tensor Apply(Tensor x)
     {

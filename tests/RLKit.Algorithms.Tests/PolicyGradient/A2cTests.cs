@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using RLKit.Algorithms.MixMask;
 using RLKit.Algorithms.PolicyGradient;
 using RLKit.Autograd;
 using RLKit.Data;
@@ -78,7 +79,7 @@ public class A2cTests
         var optimizer = A2cEstimator.CreateOptimizer(agent.Parameters, options);
         using (var scope = TensorScope.Begin())
             foreach (var batch in buffer.Minibatches(1, new RandomGenerator(0)))
-                A2cEstimator.Update(agent, optimizer, batch, options, new Dictionary<string, double>());
+                A2cEstimator.Update(agent, optimizer, new SharedFeatureObjective(agent.Network), batch, options, new Dictionary<string, double>());
         Assert.That(ContinuousLogProb(agent, observation, 1.5f), Is.GreaterThan(before));
     }
 
@@ -205,7 +206,7 @@ public class A2cTests
         var optimizer = A2cEstimator.CreateOptimizer(agent.Parameters, options);
         using (var scope = TensorScope.Begin())
             foreach (var batch in buffer.Minibatches(1, new RandomGenerator(0)))
-                A2cEstimator.Update(agent, optimizer, batch, options, new Dictionary<string, double>());
+                A2cEstimator.Update(agent, optimizer, new SharedFeatureObjective(agent.Network), batch, options, new Dictionary<string, double>());
         return (before, DiscreteLogProb(agent, observation, action));
     }
 
