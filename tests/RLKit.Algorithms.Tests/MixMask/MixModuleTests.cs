@@ -78,6 +78,41 @@ public class MixModuleTests
     }
 
     [Test]
+    public void CrossAttentionOutputsAreConvexCombinationsOfTheirOwnSidesValues()
+    {
+        // x̂_π attends over W_v·x_π (query from x_v), x̂_v over W_v·x_v: each output feature lies between the
+        // smallest and largest projected value of its own side.
+        const int width = 6;
+        var rng = new RandomGenerator(11);
+        var module = Build(MixKind.CrossAttention, width, seed: 5);
+        foreach (var (_, parameter) in module.NamedParameters()) rng.FillNormal(parameter.AsSpan(), 0f, 1f);
+        var xPolicy = Tensor.RandomNormal(rng, [4, width]);
+        var xValue = Tensor.RandomNormal(rng, [4, width], 3f, 1f);
+        var (policy, value) = module.Forward(xPolicy, xValue);
+        AssertWithinOwnValues(module, "policy", xPolicy, policy);
+        AssertWithinOwnValues(module, "value", xValue, value);
+    }
+
+    private static void AssertWithinOwnValues(MixModule module, string side, Tensor ownLatent, Tensor output)
+    {
+        int width = ownLatent.Dim(1);
+        var projection = new Linear(width, width, new RandomGenerator(0));
+        projection.LoadStateDict(new Dictionary<string, Tensor>
+        {
+            ["weight"] = MixMaskTesting.Parameter(module, $"{side}.value.weight"),
+            ["bias"] = MixMaskTesting.Parameter(module, $"{side}.value.bias"),
+        });
+        var values = projection.Forward(ownLatent).ToArray();
+        var outputs = output.ToArray();
+        for (int b = 0; b < ownLatent.Dim(0); b++)
+        {
+            var row = values.Skip(b * width).Take(width).ToArray();
+            for (int i = 0; i < width; i++)
+                Assert.That(outputs[b * width + i], Is.InRange(row.Min() - 1e-4f, row.Max() + 1e-4f), $"{side} row {b} feature {i}");
+        }
+    }
+
+    [Test]
     public void ConvInEvaluationModeWorksRowByRow()
     {
         var rng = new RandomGenerator(7);
