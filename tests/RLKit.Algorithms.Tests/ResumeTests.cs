@@ -144,10 +144,4 @@ public class ResumeTests
         Assert.That(resumed.OptimizerState, Is.Not.SameAs(first));
         Assert.That(StepCount(resumed.OptimizerState!, "network.step"), Is.EqualTo(3 * StepCount(first, "network.step")));
     }
-
-    /// <summary>Calls back on the reporting thread (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class SynchronousProgress(Action<TrainingUpdate> report) : IProgress<TrainingUpdate>
-    {
-        public void Report(TrainingUpdate value) => report(value);
-    }
 }

@@ -229,11 +229,6 @@ public class A2cTests
         var catalog = StandardEnvironments.CreateCatalog();
         return new SyncVectorEnvironment(Enumerable.Range(0, count).Select(_ => catalog.Make(id)).ToList(), AutoresetMode.SameStep);
     }
-
-    private sealed class SynchronousProgress(Action<TrainingUpdate> report) : IProgress<TrainingUpdate>
-    {
-        public void Report(TrainingUpdate value) => report(value);
-    }
 }
 
 /// <summary>Greedy evaluation for the policy-gradient learning tests: N episodes with agent.Act on a fresh catalog env.</summary>

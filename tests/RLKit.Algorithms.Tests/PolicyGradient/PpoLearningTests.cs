@@ -127,10 +127,4 @@ public sealed class PpoLearningTests
         agent.Act(Tensor.Zeros(3, 4), actions, deterministic: true);
         Assert.That(actions, Has.All.InRange(0, 1));
     }
-
-    /// <summary>Progress&lt;T&gt; posts to the thread pool; tests want the callback inline.</summary>
-    private sealed class SynchronousProgress(Action<TrainingUpdate> onReport) : IProgress<TrainingUpdate>
-    {
-        public void Report(TrainingUpdate value) => onReport(value);
-    }
 }

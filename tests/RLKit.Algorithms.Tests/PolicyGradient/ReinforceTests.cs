@@ -130,9 +130,4 @@ public class ReinforceTests
         using var noGrad = GradMode.NoGrad();
         return agent.Network.Policy(Tensor.FromArray(observation, 1, observation.Length)).LogProb([action]).Item();
     }
-
-    private sealed class SynchronousProgress(Action<TrainingUpdate> report) : IProgress<TrainingUpdate>
-    {
-        public void Report(TrainingUpdate value) => report(value);
-    }
 }
