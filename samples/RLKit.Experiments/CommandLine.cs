@@ -10,6 +10,7 @@ internal static class CommandLine
 {
     private const string Usage = """
         usage: RLKit.Experiments mixmask [options]
+               RLKit.Experiments mixmask-report [options]   (table, RESULT lines and SVGs from the CSVs in --out)
 
           --seeds <n>            seeds 0..n-1 per variant (default 5)
           --episodes <n>         training-episode budget per run (default 100)
@@ -32,7 +33,8 @@ internal static class CommandLine
             return args[0] switch
             {
                 "mixmask" => MixMaskExperiment.Run(ParseMixMask(args.AsSpan(1))),
-                _ => throw new UsageException($"unknown experiment '{args[0]}' (known: mixmask)"),
+                "mixmask-report" => MixMaskExperiment.Report(ParseMixMask(args.AsSpan(1))),
+                _ => throw new UsageException($"unknown experiment '{args[0]}' (known: mixmask, mixmask-report)"),
             };
         }
         catch (UsageException e)

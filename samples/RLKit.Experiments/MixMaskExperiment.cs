@@ -68,6 +68,19 @@ internal static class MixMaskExperiment
         return 0;
     }
 
+    /// <summary>
+    /// The table, RESULT lines and charts of the runs recorded in --out's CSVs (e.g. of a stopped sweep); --variants,
+    /// when given, selects and orders the variants, --episodes must be the sweep's budget.
+    /// </summary>
+    public static int Report(MixMaskSettings settings)
+    {
+        var recorded = MixMaskReport.ReadCsv(settings.OutputDirectory);
+        var runs = settings.Variants.SelectMany(v => recorded.Where(r => r.Variant == v)).ToList();
+        MixMaskReport.Print(Console.Out, runs, settings);
+        MixMaskReport.WriteCharts(settings.OutputDirectory, runs, settings);
+        return 0;
+    }
+
     private static MixMaskRun RunOne(EnvironmentCatalog catalog, string variant, int seed, MixMaskSettings settings)
     {
         var paper = MixMaskA2c.PaperOptions(seed);

@@ -142,6 +142,52 @@ internal static class MixMaskReport
         return points;
     }
 
+    /// <summary>
+    /// Reads the runs back from mixmask-runs.csv and mixmask-curves.csv in <paramref name="directory"/>, in file order,
+    /// so the table and charts of a sweep that was stopped (or run in parts) can be produced afterwards.
+    /// </summary>
+    public static List<MixMaskRun> ReadCsv(string directory)
+    {
+        var curves = new Dictionary<(string, int), (List<double> Cp, List<double> Ncp)>();
+        foreach (var line in File.ReadLines(Path.Combine(directory, "mixmask-curves.csv")).Skip(1))
+        {
+            var cells = SplitCsv(line);
+            var key = (cells[0], int.Parse(cells[1], Invariant));
+            if (!curves.TryGetValue(key, out var curve)) curves[key] = curve = ([], []);
+            if (int.Parse(cells[2], Invariant) != curve.Cp.Count + 1)
+                throw new InvalidDataException($"mixmask-curves.csv: run {key} skips to episode {cells[2]}.");
+            curve.Cp.Add(double.Parse(cells[3], Invariant));
+            curve.Ncp.Add(double.Parse(cells[4], Invariant));
+        }
+        var runs = new List<MixMaskRun>();
+        foreach (var line in File.ReadLines(Path.Combine(directory, "mixmask-runs.csv")).Skip(1))
+        {
+            var cells = SplitCsv(line);
+            var key = (cells[0], int.Parse(cells[1], Invariant));
+            var curve = curves.TryGetValue(key, out var c) ? c : ([], []);
+            if (curve.Cp.Count != int.Parse(cells[3], Invariant))
+                throw new InvalidDataException($"mixmask-runs.csv: run {key} ran {cells[3]} episodes but mixmask-curves.csv has {curve.Cp.Count}.");
+            runs.Add(new MixMaskRun(key.Item1, key.Item2, cells[2], curve.Cp, curve.Ncp,
+                                    cells[5].Length == 0 ? null : int.Parse(cells[5], Invariant), double.Parse(cells[8], Invariant)));
+        }
+        return runs;
+    }
+
+    private static List<string> SplitCsv(string line)
+    {
+        var cells = new List<string>();
+        var cell = new StringBuilder();
+        bool quoted = false;
+        foreach (char ch in line)
+        {
+            if (ch == '"') quoted = !quoted;
+            else if (ch == ',' && !quoted) { cells.Add(cell.ToString()); cell.Clear(); }
+            else cell.Append(ch);
+        }
+        cells.Add(cell.ToString());
+        return cells;
+    }
+
     private static void WriteAtomically(string path, string text)
     {
         string temporary = path + ".tmp";
