@@ -49,6 +49,21 @@ public abstract record FeatureMechanismOptions
         Require(TemperatureDecay >= 0 && TemperatureDecay <= 1, owner, nameof(TemperatureDecay), TemperatureDecay, "in [0, 1]");
     }
 
+    /// <summary>
+    /// <paramref name="mechanism"/> with the factories' common arguments; a Gaussian mechanism's penalty defaults to the
+    /// information radius, a deterministic one's to the cosine.
+    /// </summary>
+    internal static T Configure<T>(T mechanism, SkipConnection skip, bool auxiliary, FeatureDistribution distribution, bool stateDependent)
+        where T : FeatureMechanismOptions =>
+        (T)(mechanism with
+        {
+            Skip = skip,
+            Auxiliary = auxiliary,
+            Distribution = distribution,
+            StateDependentCovariance = stateDependent,
+            Similarity = distribution == FeatureDistribution.Deterministic ? Similarity.Cosine : Similarity.InformationRadius,
+        });
+
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming <paramref name="owner"/>.<paramref name="name"/> unless <paramref name="ok"/>.</summary>
     private protected static void Require(bool ok, string owner, string name, object value, string range)
     {
@@ -113,15 +128,8 @@ public static class Mix
                                             FeatureDistribution distribution = FeatureDistribution.Deterministic, bool stateDependentCovariance = false) =>
         Create(MixKind.CrossAttention, skip, auxiliary, distribution, stateDependentCovariance);
 
-    private static MixOptions Create(MixKind kind, SkipConnection skip, bool auxiliary, FeatureDistribution distribution, bool stateDependent) => new()
-    {
-        Kind = kind,
-        Skip = skip,
-        Auxiliary = auxiliary,
-        Distribution = distribution,
-        StateDependentCovariance = stateDependent,
-        Similarity = distribution == FeatureDistribution.Deterministic ? Similarity.Cosine : Similarity.InformationRadius,
-    };
+    private static MixOptions Create(MixKind kind, SkipConnection skip, bool auxiliary, FeatureDistribution distribution, bool stateDependent) =>
+        FeatureMechanismOptions.Configure(new MixOptions { Kind = kind }, skip, auxiliary, distribution, stateDependent);
 }
 
 /// <summary>Factories for <see cref="MaskOptions"/>, one per representation of seed 000 §4.2.</summary>
@@ -147,13 +155,6 @@ public static class Mask
                                               FeatureDistribution distribution = FeatureDistribution.Deterministic, bool stateDependentCovariance = false) =>
         Create(MaskKind.SharedAttention, skip, auxiliary, distribution, stateDependentCovariance);
 
-    private static MaskOptions Create(MaskKind kind, SkipConnection skip, bool auxiliary, FeatureDistribution distribution, bool stateDependent) => new()
-    {
-        Kind = kind,
-        Skip = skip,
-        Auxiliary = auxiliary,
-        Distribution = distribution,
-        StateDependentCovariance = stateDependent,
-        Similarity = distribution == FeatureDistribution.Deterministic ? Similarity.Cosine : Similarity.InformationRadius,
-    };
+    private static MaskOptions Create(MaskKind kind, SkipConnection skip, bool auxiliary, FeatureDistribution distribution, bool stateDependent) =>
+        FeatureMechanismOptions.Configure(new MaskOptions { Kind = kind }, skip, auxiliary, distribution, stateDependent);
 }
