@@ -18,7 +18,7 @@ internal static class MixMaskReport
         output.WriteLine(string.Create(Invariant,
             $"Episodes to solve: mean ± std over all seeds, unsolved counted as {settings.Episodes}. Final CP / nCP: the evaluation after the last training episode, mean ± std over seeds."));
         output.WriteLine();
-        string[] header = ["variant", "solved", "episodes to solve", "final CP", "final nCP", "min/run"];
+        string[] header = ["variant", "solved", "episodes to solve", "final CP", "final nCP", "s/run"];
         var table = rows.Select(r => new[]
         {
             r.Variant,
@@ -26,7 +26,7 @@ internal static class MixMaskReport
             string.Create(Invariant, $"{r.EpisodesMean:0.0} ± {r.EpisodesStd:0.0}"),
             string.Create(Invariant, $"{r.CartPoleMean:0.0} ± {r.CartPoleStd:0.0}"),
             string.Create(Invariant, $"{r.NonStationaryMean:0.0} ± {r.NonStationaryStd:0.0}"),
-            string.Create(Invariant, $"{r.MinutesPerRun:0.0}"),
+            string.Create(Invariant, $"{r.SecondsPerRun:0}"),
         }).ToList();
         var widths = header.Select((h, c) => Math.Max(h.Length, table.Count == 0 ? 0 : table.Max(row => row[c].Length))).ToArray();
         output.WriteLine(FormatRow(header, widths));
@@ -44,7 +44,7 @@ internal static class MixMaskReport
         string.Join("  ", cells.Select((cell, c) => c == 0 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))).TrimEnd();
 
     private sealed record Summary(string Variant, int Seeds, int Solved, double EpisodesMean, double EpisodesStd,
-                                  double CartPoleMean, double CartPoleStd, double NonStationaryMean, double NonStationaryStd, double MinutesPerRun);
+                                  double CartPoleMean, double CartPoleStd, double NonStationaryMean, double NonStationaryStd, double SecondsPerRun);
 
     private static IEnumerable<Summary> Summarise(IReadOnlyList<MixMaskRun> runs, MixMaskSettings settings)
     {
@@ -56,7 +56,7 @@ internal static class MixMaskReport
             var ncp = list.Select(r => r.FinalNonStationary).ToList();
             yield return new Summary(group.Key, list.Count, list.Count(r => r.SolvedAt is not null),
                                      Mean(episodes), Std(episodes), Mean(cp), Std(cp), Mean(ncp), Std(ncp),
-                                     list.Average(r => r.Seconds) / 60);
+                                     list.Average(r => r.Seconds));
         }
     }
 
