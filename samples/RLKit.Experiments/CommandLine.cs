@@ -12,7 +12,8 @@ internal static class CommandLine
         usage: RLKit.Experiments mixmask [options]
                RLKit.Experiments mixmask-report [options]   (table, RESULT lines and SVGs from the CSVs in --out)
 
-          --seeds <n>            seeds 0..n-1 per variant (default 5)
+          --seeds <n>            seeds per variant (default 5): first-seed .. first-seed + n - 1
+          --first-seed <s>       the first seed (default 0), to run a sweep's seeds in parts
           --episodes <n>         training-episode budget per run (default 100)
           --eval-episodes <n>    evaluation episodes per environment after each training episode (default 100)
           --variants <a,b,...>   variants to run (default all): {0}
@@ -59,6 +60,7 @@ internal static class CommandLine
             settings = name switch
             {
                 "--seeds" => settings with { Seeds = PositiveInt(name, value) },
+                "--first-seed" => settings with { FirstSeed = NonNegativeInt(name, value) },
                 "--episodes" => settings with { Episodes = PositiveInt(name, value) },
                 "--eval-episodes" => settings with { EvaluationEpisodes = PositiveInt(name, value) },
                 "--variants" => settings with { Variants = ParseVariants(value) },
@@ -86,6 +88,10 @@ internal static class CommandLine
     private static int PositiveInt(string option, string value) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= 1
             ? n : throw new UsageException($"{option} must be an integer ≥ 1; got '{value}'");
+
+    private static int NonNegativeInt(string option, string value) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= 0
+            ? n : throw new UsageException($"{option} must be an integer ≥ 0; got '{value}'");
 
     private static float NonNegativeFloat(string option, string value) =>
         float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float x) && float.IsFinite(x) && x >= 0

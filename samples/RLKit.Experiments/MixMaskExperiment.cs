@@ -14,6 +14,7 @@ namespace RLKit.Experiments;
 internal sealed record MixMaskSettings
 {
     public int Seeds { get; init; } = 5;
+    public int FirstSeed { get; init; }
     public int Episodes { get; init; } = 100;
     public int EvaluationEpisodes { get; init; } = 100;
     public IReadOnlyList<string> Variants { get; init; } = MixMaskVariants.Names;
@@ -54,7 +55,7 @@ internal static class MixMaskExperiment
 
         foreach (var variant in settings.Variants)
         {
-            for (int seed = 0; seed < settings.Seeds; seed++)
+            for (int seed = settings.FirstSeed; seed < settings.FirstSeed + settings.Seeds; seed++)
             {
                 runs.Add(RunOne(catalog, variant, seed, settings));
                 // Written after every run so a long sweep that is stopped keeps what it finished.
