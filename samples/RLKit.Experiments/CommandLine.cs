@@ -19,6 +19,7 @@ internal static class CommandLine
           --variants <a,b,...>   variants to run (default all): {0}
           --out <dir>            output directory (default docs/results)
           --temperature <t>      override the mix/mask penalty temperature (default: the options' 1e-4)
+          --init <paper|orthogonal>  weight initialisation: the reference code's N(0, 0.1) / 0.1 (default) or orthogonal
           --solved <r>           CartPole mean evaluation return that stops a run (default 495)
         """;
 
@@ -66,6 +67,12 @@ internal static class CommandLine
                 "--variants" => settings with { Variants = ParseVariants(value) },
                 "--out" => settings with { OutputDirectory = value },
                 "--temperature" => settings with { Temperature = NonNegativeFloat(name, value) },
+                "--init" => settings with { OrthogonalInitialization = value switch
+                {
+                    "paper" => false,
+                    "orthogonal" => true,
+                    _ => throw new UsageException($"--init must be 'paper' or 'orthogonal'; got '{value}'"),
+                } },
                 "--solved" => settings with { SolvedThreshold = NonNegativeFloat(name, value) },
                 _ => throw new UsageException($"unknown option '{name}'"),
             };

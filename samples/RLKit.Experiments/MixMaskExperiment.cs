@@ -21,6 +21,8 @@ internal sealed record MixMaskSettings
     public string OutputDirectory { get; init; } = Path.Combine("docs", "results");
     public float? Temperature { get; init; }
     public float SolvedThreshold { get; init; } = 495;
+    /// <summary>Orthogonal weights and zero biases instead of the paper's N(0, 0.1) weights and 0.1 biases (a deviation, for diagnosis).</summary>
+    public bool OrthogonalInitialization { get; init; }
 }
 
 /// <summary>One training run: its evaluation after every training episode and when (if) it solved CartPole.</summary>
@@ -51,7 +53,7 @@ internal static class MixMaskExperiment
         var runs = new List<MixMaskRun>();
         var total = Stopwatch.StartNew();
         Console.Error.WriteLine(FormattableString.Invariant(
-            $"mixmask: {settings.Variants.Count} variant(s) × {settings.Seeds} seed(s), ≤ {settings.Episodes} episodes, {settings.EvaluationEpisodes} evaluation episodes per environment, solved at CP ≥ {settings.SolvedThreshold}"));
+            $"mixmask: {(settings.OrthogonalInitialization ? "orthogonal initialisation (not the paper's), " : "")}{settings.Variants.Count} variant(s) × {settings.Seeds} seed(s), ≤ {settings.Episodes} episodes, {settings.EvaluationEpisodes} evaluation episodes per environment, solved at CP ≥ {settings.SolvedThreshold}"));
 
         foreach (var variant in settings.Variants)
         {
@@ -85,6 +87,8 @@ internal static class MixMaskExperiment
     private static MixMaskRun RunOne(EnvironmentCatalog catalog, string variant, int seed, MixMaskSettings settings)
     {
         var paper = MixMaskA2c.PaperOptions(seed);
+        if (settings.OrthogonalInitialization)
+            paper = paper with { SharedFeatures = (paper.SharedFeatures ?? new SharedFeatureOptions()) with { PaperInitialization = false } };
         var options = paper with
         {
             Seed = seed,

@@ -14,7 +14,7 @@ internal static class MixMaskReport
     {
         var rows = Summarise(runs, settings).ToList();
         output.WriteLine(string.Create(Invariant,
-            $"Mix & Mask on CartPole-v1: A2C, paper options, ≤ {settings.Episodes} training episodes, greedy evaluation on {settings.EvaluationEpisodes} episodes after each, solved at CP mean ≥ {settings.SolvedThreshold}."));
+            $"Mix & Mask on CartPole-v1: A2C, paper options{(settings.OrthogonalInitialization ? " except orthogonal initialisation" : "")}, ≤ {settings.Episodes} training episodes, greedy evaluation on {settings.EvaluationEpisodes} episodes after each, solved at CP mean ≥ {settings.SolvedThreshold}."));
         output.WriteLine(string.Create(Invariant,
             $"Episodes to solve: mean ± std over all seeds, unsolved counted as {settings.Episodes}. Final CP / nCP: the evaluation after the last training episode, mean ± std over seeds."));
         output.WriteLine();
