@@ -107,7 +107,12 @@ internal static class MixMaskReport
     {
         "fig4" => "baselines vs mix/mask, cf. Fig. 4",
         "fig5" => "representations, cf. Fig. 5",
-        _ => "ablations, cf. Fig. 7",
+        "fig7-skip" => "skip connections, cf. Fig. 7",
+        "fig7-aux" => "auxiliary mechanisms, cf. Fig. 7",
+        "fig7-contrastive" => "contrastive learning, cf. Fig. 7",
+        "fig7-multiobjective" => "scalarisation and PCGrad, cf. Fig. 7",
+        "fig7-gaussian" => "Gaussian mechanisms",
+        _ => figure,
     };
 
     private static void WritePair(string directory, string stem, IReadOnlyList<string> variants, IReadOnlyList<MixMaskRun> runs,

@@ -21,27 +21,27 @@ internal static class MixMaskVariants
         ("mask-sa", "fig5", o => o with { Mask = Mask.SelfAttention() }),
         ("mask-lq", "fig5", o => o with { Mask = Mask.LatentQuery() }),
         ("mask-shared", "fig5", o => o with { Mask = Mask.SharedAttention() }),
-        ("mix-dense", "fig7", o => o with { Mix = Mix.Mlp(skip: SkipConnection.Dense) }),
-        ("mix-residual", "fig7", o => o with { Mix = Mix.Mlp(skip: SkipConnection.Residual) }),
-        ("mask-dense", "fig7", o => o with { Mask = Mask.Mlp(skip: SkipConnection.Dense) }),
-        ("mask-residual", "fig7", o => o with { Mask = Mask.Mlp(skip: SkipConnection.Residual) }),
-        ("mix-aux", "fig7", o => o with { Mix = Mix.Mlp(auxiliary: true) }),
-        ("mask-aux", "fig7", o => o with { Mask = Mask.Mlp(auxiliary: true) }),
-        ("mix-contrastive", "fig7", o => o with { Mix = Mix.Mlp(), Contrastive = new ContrastiveOptions() }),
-        ("mask-contrastive", "fig7", o => o with { Mask = Mask.Mlp(), Contrastive = new ContrastiveOptions() }),
-        ("mix-scalar", "fig7", o => o with { Mix = Mix.Mlp(), Scalarization = new ScalarizationOptions() }),
-        ("mask-scalar", "fig7", o => o with { Mask = Mask.Mlp(), Scalarization = new ScalarizationOptions() }),
-        ("mix-pcgrad", "fig7", o => o with { Mix = Mix.Mlp(), PcGrad = true }),
-        ("mask-pcgrad", "fig7", o => o with { Mask = Mask.Mlp(), PcGrad = true }),
-        ("mix-diag", "fig7", o => o with { Mix = Mix.Mlp(distribution: FeatureDistribution.DiagonalGaussian) }),
-        ("mask-diag", "fig7", o => o with { Mask = Mask.Mlp(distribution: FeatureDistribution.DiagonalGaussian) }),
-        ("mix-chol", "fig7", o => o with { Mix = Mix.Mlp(distribution: FeatureDistribution.CholeskyGaussian) }),
+        ("mix-dense", "fig7-skip", o => o with { Mix = Mix.Mlp(skip: SkipConnection.Dense) }),
+        ("mix-residual", "fig7-skip", o => o with { Mix = Mix.Mlp(skip: SkipConnection.Residual) }),
+        ("mask-dense", "fig7-skip", o => o with { Mask = Mask.Mlp(skip: SkipConnection.Dense) }),
+        ("mask-residual", "fig7-skip", o => o with { Mask = Mask.Mlp(skip: SkipConnection.Residual) }),
+        ("mix-aux", "fig7-aux", o => o with { Mix = Mix.Mlp(auxiliary: true) }),
+        ("mask-aux", "fig7-aux", o => o with { Mask = Mask.Mlp(auxiliary: true) }),
+        ("mix-contrastive", "fig7-contrastive", o => o with { Mix = Mix.Mlp(), Contrastive = new ContrastiveOptions() }),
+        ("mask-contrastive", "fig7-contrastive", o => o with { Mask = Mask.Mlp(), Contrastive = new ContrastiveOptions() }),
+        ("mix-scalar", "fig7-multiobjective", o => o with { Mix = Mix.Mlp(), Scalarization = new ScalarizationOptions() }),
+        ("mask-scalar", "fig7-multiobjective", o => o with { Mask = Mask.Mlp(), Scalarization = new ScalarizationOptions() }),
+        ("mix-pcgrad", "fig7-multiobjective", o => o with { Mix = Mix.Mlp(), PcGrad = true }),
+        ("mask-pcgrad", "fig7-multiobjective", o => o with { Mask = Mask.Mlp(), PcGrad = true }),
+        ("mix-diag", "fig7-gaussian", o => o with { Mix = Mix.Mlp(distribution: FeatureDistribution.DiagonalGaussian) }),
+        ("mask-diag", "fig7-gaussian", o => o with { Mask = Mask.Mlp(distribution: FeatureDistribution.DiagonalGaussian) }),
+        ("mix-chol", "fig7-gaussian", o => o with { Mix = Mix.Mlp(distribution: FeatureDistribution.CholeskyGaussian) }),
     ];
 
     /// <summary>Every variant name, in the order they are run and reported.</summary>
     public static IReadOnlyList<string> Names { get; } = All.Select(v => v.Name).ToArray();
 
-    /// <summary>The figure of seed 000 a variant belongs to ("fig4", "fig5" or "fig7").</summary>
+    /// <summary>The figure (panel) of seed 000 a variant belongs to: "fig4", "fig5" or "fig7-…" (skip, aux, contrastive, multiobjective, gaussian).</summary>
     public static string FigureOf(string name) => All.First(v => v.Name == name).Figure;
 
     /// <summary>
