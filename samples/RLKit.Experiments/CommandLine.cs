@@ -19,6 +19,7 @@ internal static class CommandLine
           --variants <a,b,...>   variants to run (default all): {0}
           --out <dir>            output directory (default docs/results)
           --temperature <t>      override the mix/mask penalty temperature (default: the options' 1e-4)
+          --learning-rate <lr>   Adam's learning rate, in (0, 1] (default: the paper's 1e-2)
           --init <paper|orthogonal>  weight initialisation: the reference code's N(0, 0.1) / 0.1 (default) or orthogonal
           --solved <r>           CartPole mean evaluation return that stops a run (default 495)
         """;
@@ -67,6 +68,7 @@ internal static class CommandLine
                 "--variants" => settings with { Variants = ParseVariants(value) },
                 "--out" => settings with { OutputDirectory = value },
                 "--temperature" => settings with { Temperature = NonNegativeFloat(name, value) },
+                "--learning-rate" => settings with { LearningRate = LearningRate(name, value) },
                 "--init" => settings with { OrthogonalInitialization = value switch
                 {
                     "paper" => false,
@@ -103,6 +105,10 @@ internal static class CommandLine
     private static float NonNegativeFloat(string option, string value) =>
         float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float x) && float.IsFinite(x) && x >= 0
             ? x : throw new UsageException($"{option} must be a finite number ≥ 0; got '{value}'");
+
+    private static float LearningRate(string option, string value) =>
+        float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float x) && x > 0 && x <= 1
+            ? x : throw new UsageException($"{option} must be a number in (0, 1]; got '{value}'");
 
     private sealed class UsageException(string message) : Exception(message);
 }

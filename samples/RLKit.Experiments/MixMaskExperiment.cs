@@ -20,6 +20,8 @@ internal sealed record MixMaskSettings
     public IReadOnlyList<string> Variants { get; init; } = MixMaskVariants.Names;
     public string OutputDirectory { get; init; } = Path.Combine("docs", "results");
     public float? Temperature { get; init; }
+    /// <summary>Adam's learning rate instead of the paper's 1e-2 (the paper tuned it per network, §5).</summary>
+    public float? LearningRate { get; init; }
     public float SolvedThreshold { get; init; } = 495;
     /// <summary>Orthogonal weights and zero biases instead of the paper's N(0, 0.1) weights and 0.1 biases (a deviation, for diagnosis).</summary>
     public bool OrthogonalInitialization { get; init; }
@@ -53,7 +55,7 @@ internal static class MixMaskExperiment
         var runs = new List<MixMaskRun>();
         var total = Stopwatch.StartNew();
         Console.Error.WriteLine(FormattableString.Invariant(
-            $"mixmask: {(settings.OrthogonalInitialization ? "orthogonal initialisation (not the paper's), " : "")}{settings.Variants.Count} variant(s) × {settings.Seeds} seed(s), ≤ {settings.Episodes} episodes, {settings.EvaluationEpisodes} evaluation episodes per environment, solved at CP ≥ {settings.SolvedThreshold}"));
+            $"mixmask: {(settings.OrthogonalInitialization ? "orthogonal initialisation (not the paper's), " : "")}{(settings.LearningRate is { } lr ? $"learning rate {lr} (not the paper's 1e-2), " : "")}{settings.Variants.Count} variant(s) × {settings.Seeds} seed(s), ≤ {settings.Episodes} episodes, {settings.EvaluationEpisodes} evaluation episodes per environment, solved at CP ≥ {settings.SolvedThreshold}"));
 
         foreach (var variant in settings.Variants)
         {
@@ -92,6 +94,7 @@ internal static class MixMaskExperiment
         var options = paper with
         {
             Seed = seed,
+            LearningRate = settings.LearningRate ?? paper.LearningRate,
             SharedFeatures = MixMaskVariants.Build(variant, paper.SharedFeatures ?? new SharedFeatureOptions(), settings.Temperature),
         };
         string network = options.SharedFeatures!.ToString();
