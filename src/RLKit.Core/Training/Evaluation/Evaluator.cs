@@ -37,19 +37,8 @@ public static class Evaluator
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(env);
-        if (episodes < 1)
-            throw new ArgumentOutOfRangeException(nameof(episodes), episodes, "Evaluate: episodes must be at least 1.");
-        if (solvedThreshold is { } t && double.IsNaN(t))
-            throw new ArgumentOutOfRangeException(nameof(solvedThreshold), t, "Evaluate: solvedThreshold must be a number (or null).");
+        var actionKind = CheckArguments(agent, env.ObservationSpace, env.ActionSpace, episodes, solvedThreshold, $"the environment '{env.Id}'", nameof(env));
         int observationSize = env.ObservationSpace.FlatSize;
-        if (agent.ObservationSpace.FlatSize != observationSize)
-            throw new ArgumentException(
-                $"Evaluate: the agent expects observations of size {agent.ObservationSpace.FlatSize} ({agent.ObservationSpace}), " +
-                $"but the environment '{env.Id}' produces size {observationSize} ({env.ObservationSpace}).", nameof(env));
-        var actionKind = KindOf(env.ActionSpace);
-        if (KindOf(agent.ActionSpace) != actionKind)
-            throw new ArgumentException(
-                $"Evaluate: the agent acts in {agent.ActionSpace} but the environment '{env.Id}' expects {env.ActionSpace}.", nameof(env));
 
         var returns = new double[episodes];
         var lengths = new int[episodes];
@@ -142,19 +131,9 @@ public static class Evaluator
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(environment);
-        if (episodes < 1)
-            throw new ArgumentOutOfRangeException(nameof(episodes), episodes, "Evaluate: episodes must be at least 1.");
-        if (solvedThreshold is { } t && double.IsNaN(t))
-            throw new ArgumentOutOfRangeException(nameof(solvedThreshold), t, "Evaluate: solvedThreshold must be a number (or null).");
+        var actionKind = CheckArguments(agent, environment.SingleObservationSpace, environment.SingleActionSpace, episodes, solvedThreshold,
+                                        "the vector environment", nameof(environment));
         int observationSize = environment.SingleObservationSpace.FlatSize;
-        if (agent.ObservationSpace.FlatSize != observationSize)
-            throw new ArgumentException(
-                $"Evaluate: the agent expects observations of size {agent.ObservationSpace.FlatSize} ({agent.ObservationSpace}), " +
-                $"but the vector environment produces size {observationSize} ({environment.SingleObservationSpace}).", nameof(environment));
-        var actionKind = KindOf(environment.SingleActionSpace);
-        if (KindOf(agent.ActionSpace) != actionKind)
-            throw new ArgumentException(
-                $"Evaluate: the agent acts in {agent.ActionSpace} but the vector environment expects {environment.SingleActionSpace}.", nameof(environment));
 
         int count = environment.Count;
         var quota = new int[count];
@@ -246,6 +225,24 @@ public static class Evaluator
     }
 
     private enum ActionKind { Discrete, MultiDiscrete, Box }
+
+    /// <summary>Validates what both overloads take and returns the action kind; <paramref name="environmentName"/> names the environment in messages.</summary>
+    private static ActionKind CheckArguments(IAgent agent, Space observationSpace, Space actionSpace, int episodes, double? solvedThreshold,
+                                             string environmentName, string parameterName)
+    {
+        if (episodes < 1)
+            throw new ArgumentOutOfRangeException(nameof(episodes), episodes, "Evaluate: episodes must be at least 1.");
+        if (solvedThreshold is { } t && double.IsNaN(t))
+            throw new ArgumentOutOfRangeException(nameof(solvedThreshold), t, "Evaluate: solvedThreshold must be a number (or null).");
+        if (agent.ObservationSpace.FlatSize != observationSpace.FlatSize)
+            throw new ArgumentException(
+                $"Evaluate: the agent expects observations of size {agent.ObservationSpace.FlatSize} ({agent.ObservationSpace}), " +
+                $"but {environmentName} produces size {observationSpace.FlatSize} ({observationSpace}).", parameterName);
+        var actionKind = KindOf(actionSpace);
+        if (KindOf(agent.ActionSpace) != actionKind)
+            throw new ArgumentException($"Evaluate: the agent acts in {agent.ActionSpace} but {environmentName} expects {actionSpace}.", parameterName);
+        return actionKind;
+    }
 
     private static ActionKind KindOf(Space space) => space switch
     {
