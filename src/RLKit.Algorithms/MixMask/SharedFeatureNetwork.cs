@@ -233,8 +233,10 @@ public sealed class SharedFeatureNetwork : ActorCriticModel
                 value = _activation.Apply(_criticBridge!.Forward(value));
             }
             // Each side's output keeps its own input's gradient and detaches the other's: φ_π and φ_v stay disjoint.
-            var fromPolicy = RunMix(_mix, policy, value.Detach()).Policy;
-            var fromValue = RunMix(_mix, policy.Detach(), value).Value;
+            // Without gradients (acting, evaluation) the detaching changes nothing, so one pass serves both sides.
+            var (fromPolicy, fromValue) = GradMode.IsEnabled
+                ? (RunMix(_mix, policy, value.Detach()).Policy, RunMix(_mix, policy.Detach(), value).Value)
+                : RunMix(_mix, policy, value);
             (policy, value) = Join(Options.Mix!, fromPolicy.Features, fromValue.Features, policy, value);
         }
         return (policy, value);

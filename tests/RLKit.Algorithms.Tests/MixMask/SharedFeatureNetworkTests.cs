@@ -134,6 +134,22 @@ public class SharedFeatureNetworkTests
         Assert.That(GradientNorm(network, "mix."), Is.GreaterThan(0), "the mix is shared: both losses train it");
     }
 
+    [Test]
+    public void ActingWithoutGradientsGivesTheSameOutputsAsTraining([Values(MixKind.Mlp, MixKind.Mixer, MixKind.Conv, MixKind.CrossAttention)] MixKind kind)
+    {
+        var network = Network(new SharedFeatureOptions { Mix = new MixOptions { Kind = kind }, Mask = Mask.Mlp() });
+        network.Eval(); // batch norms on running statistics, so both passes see the same normalisation
+        var observations = Observations(rows: 4);
+        var (trainingPolicy, trainingValue) = network.Forward(observations);
+        float[] expectedValue = trainingValue.ToArray(), expectedEntropy = trainingPolicy.Entropy().ToArray();
+        using (RLKit.Autograd.GradMode.NoGrad())
+        {
+            var (policy, value) = network.Forward(observations);
+            Assert.That(value.ToArray(), Is.EqualTo(expectedValue).Within(1e-6f));
+            Assert.That(policy.Entropy().ToArray(), Is.EqualTo(expectedEntropy).Within(1e-6f));
+        }
+    }
+
     private static double GradientNorm(Module network, string prefix) =>
         network.NamedParameters().Where(p => p.Key.StartsWith(prefix, StringComparison.Ordinal))
                .Sum(p => p.Value.Grad?.ToArray().Sum(g => (double)g * g) ?? 0);
