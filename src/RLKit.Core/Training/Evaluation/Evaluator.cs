@@ -89,18 +89,7 @@ public static class Evaluator
             lengths[episode] = length;
         }
 
-        double mean = returns.Average();
-        double variance = returns.Sum(r => (r - mean) * (r - mean)) / episodes;
-        return new EvaluationReport(
-            MeanReturn: mean,
-            StdReturn: Math.Sqrt(variance),
-            MinReturn: returns.Min(),
-            MaxReturn: returns.Max(),
-            MeanLength: lengths.Average(),
-            Lengths: Array.AsReadOnly(lengths),
-            Returns: Array.AsReadOnly(returns),
-            SuccessRate: successReported ? successes / (double)episodes : null,
-            Solved: solvedThreshold is { } threshold ? mean >= threshold : null);
+        return Report(returns, lengths, successReported ? successes : null, solvedThreshold);
     }
 
     /// <summary>
@@ -202,8 +191,14 @@ public static class Evaluator
             observations = step.Observations;
         }
 
+        return Report(returns, lengths, successReported ? successes : null, solvedThreshold);
+    }
+
+    /// <summary>The statistics of finished episodes; <paramref name="successes"/> is null when no episode reported success.</summary>
+    private static EvaluationReport Report(double[] returns, int[] lengths, int? successes, double? solvedThreshold)
+    {
         double mean = returns.Average();
-        double variance = returns.Sum(r => (r - mean) * (r - mean)) / episodes;
+        double variance = returns.Sum(r => (r - mean) * (r - mean)) / returns.Length;
         return new EvaluationReport(
             MeanReturn: mean,
             StdReturn: Math.Sqrt(variance),
@@ -212,7 +207,7 @@ public static class Evaluator
             MeanLength: lengths.Average(),
             Lengths: Array.AsReadOnly(lengths),
             Returns: Array.AsReadOnly(returns),
-            SuccessRate: successReported ? successes / (double)episodes : null,
+            SuccessRate: successes is { } count ? count / (double)returns.Length : null,
             Solved: solvedThreshold is { } threshold ? mean >= threshold : null);
     }
 
