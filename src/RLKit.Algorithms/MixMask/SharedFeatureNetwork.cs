@@ -187,11 +187,7 @@ public sealed class SharedFeatureNetwork : ActorCriticModel
         }
         if (_mix is not null)
         {
-            if (_actorBridge is not null)
-            {
-                policy = _activation.Apply(_actorBridge.Forward(policy));
-                value = _activation.Apply(_criticBridge!.Forward(value));
-            }
+            (policy, value) = Bridge(policy, value);
             if (!Options.Mix!.Auxiliary) (policy, value) = (policy.Detach(), value.Detach());
             var (mixPolicy, mixValue) = RunMix(_mix, policy, value);
             mixTerm = Options.Contrastive is null
@@ -227,11 +223,7 @@ public sealed class SharedFeatureNetwork : ActorCriticModel
         }
         if (_mix is not null)
         {
-            if (_actorBridge is not null)
-            {
-                policy = _activation.Apply(_actorBridge.Forward(policy));
-                value = _activation.Apply(_criticBridge!.Forward(value));
-            }
+            (policy, value) = Bridge(policy, value);
             // Each side's output keeps its own input's gradient and detaches the other's: φ_π and φ_v stay disjoint.
             // Without gradients (acting, evaluation) the detaching changes nothing, so one pass serves both sides.
             var (fromPolicy, fromValue) = GradMode.IsEnabled
@@ -251,6 +243,11 @@ public sealed class SharedFeatureNetwork : ActorCriticModel
         }
         return (_actorTrunk!.Forward(x), _criticTrunk!.Forward(x));
     }
+
+    // Mix-and-mask: each side's layer between the mask and the mix; the identity in the other layouts.
+    private (Tensor Policy, Tensor Value) Bridge(Tensor policy, Tensor value) => _actorBridge is null
+        ? (policy, value)
+        : (_activation.Apply(_actorBridge.Forward(policy)), _activation.Apply(_criticBridge!.Forward(value)));
 
     private (MechanismOutput Policy, MechanismOutput Value) RunMask(MaskModule mask, Tensor shared)
     {

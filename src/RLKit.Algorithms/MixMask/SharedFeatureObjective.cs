@@ -145,7 +145,8 @@ internal sealed class DistributionalScalarizer
             Mean = value - _options.ZScore * StandardDeviation;
             IsFitted = true;
         }
-        _window.Add(value);
+        // Only a non-stationary model reads the interval's objectives; a stationary one must not keep them all.
+        if (_options.RefitInterval > 0) _window.Add(value);
         return (objective - (float)Mean) * (float)(1 / StandardDeviation);
     }
 

@@ -68,8 +68,8 @@ public sealed record SharedFeatureOptions
             throw new ArgumentException("SharedFeatureOptions: a mix needs separate actor and critic latents; with SharedBackbone = true add a Mask (mix-and-mask) or drop the Mix.", nameof(SharedBackbone));
         if (Contrastive is not null && Mix is null && Mask is null)
             throw new ArgumentException("SharedFeatureOptions.Contrastive trains a mix or mask mechanism; set Mix or Mask too.", nameof(Contrastive));
-        if (Contrastive is not null && (Mix?.Distribution ?? FeatureDistribution.Deterministic) != FeatureDistribution.Deterministic
-                                    || Contrastive is not null && (Mask?.Distribution ?? FeatureDistribution.Deterministic) != FeatureDistribution.Deterministic)
+        bool gaussian = Mix is { Distribution: not FeatureDistribution.Deterministic } || Mask is { Distribution: not FeatureDistribution.Deterministic };
+        if (Contrastive is not null && gaussian)
             throw new ArgumentException("SharedFeatureOptions.Contrastive compares deterministic features; use FeatureDistribution.Deterministic mechanisms with it.", nameof(Contrastive));
     }
 

@@ -47,7 +47,7 @@ public static class Divergences
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(q);
-        Kl.RequireSameShape(p, q, nameof(InformationRadius));
+        Kl.RequireSameShape(p.Mean, q.Mean, nameof(InformationRadius));
         var (meanM, logStdM) = Mixture(p, q, mixture);
         var toMixture = Kl.ElementGaussian(p.Mean, p.LogStd, meanM, logStdM) + Kl.ElementGaussian(q.Mean, q.LogStd, meanM, logStdM);
         return (toMixture * 0.5f).Sum(-1);
@@ -59,7 +59,7 @@ public static class Divergences
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(q);
-        Kl.RequireSameShape(p, q, nameof(JDivergence));
+        Kl.RequireSameShape(p.Mean, q.Mean, nameof(JDivergence));
         var twiceLogRatio = (p.LogStd - q.LogStd) * 2f;  // log σp²/σq²
         var ratio = twiceLogRatio.Exp();
         var inverseRatio = (-twiceLogRatio).Exp();
@@ -74,7 +74,7 @@ public static class Divergences
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(q);
-        Kl.RequireSameShape(p, q, nameof(ArithmeticGeometric));
+        Kl.RequireSameShape(p.Mean, q.Mean, nameof(ArithmeticGeometric));
         var (meanM, logStdM) = Mixture(p, q, mixture);
         var fromMixture = Kl.ElementGaussian(meanM, logStdM, p.Mean, p.LogStd) + Kl.ElementGaussian(meanM, logStdM, q.Mean, q.LogStd);
         return (fromMixture * 0.5f).Sum(-1);
@@ -94,7 +94,7 @@ public static class Divergences
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(q);
-        Kl.RequireSameShape(p, q, nameof(InformationRadius));
+        Kl.RequireSameShape(p.Mean, q.Mean, nameof(InformationRadius));
         var m = Mixture(p, q, mixture);
         return (Kl.Divergence(p, m) + Kl.Divergence(q, m)) * 0.5f;
     }
@@ -105,7 +105,7 @@ public static class Divergences
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(q);
-        Kl.RequireSameShape(p, q, nameof(JDivergence));
+        Kl.RequireSameShape(p.Mean, q.Mean, nameof(JDivergence));
         return (Kl.Divergence(p, q) + Kl.Divergence(q, p)) * 0.5f;
     }
 
@@ -118,7 +118,7 @@ public static class Divergences
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(q);
-        Kl.RequireSameShape(p, q, nameof(ArithmeticGeometric));
+        Kl.RequireSameShape(p.Mean, q.Mean, nameof(ArithmeticGeometric));
         var m = Mixture(p, q, mixture);
         return (Kl.Divergence(m, p) + Kl.Divergence(m, q)) * 0.5f;
     }

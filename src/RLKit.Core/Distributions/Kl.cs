@@ -29,7 +29,7 @@ public static class Kl
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(q);
-        RequireSameShape(p, q, nameof(Divergence));
+        RequireSameShape(p.Mean, q.Mean, nameof(Divergence));
         return ElementGaussian(p.Mean, p.LogStd, q.Mean, q.LogStd).Sum(-1);
     }
 
@@ -43,7 +43,7 @@ public static class Kl
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(q);
-        RequireSameShape(p, q, nameof(Divergence));
+        RequireSameShape(p.Mean, q.Mean, nameof(Divergence));
         var trace = q.WhitenColumns(p.TriangularScale).Square().Sum(-1).Sum(-1);
         var mahalanobis = q.Whiten(q.Mean - p.Mean).Square().Sum(-1);
         return (trace + mahalanobis - p.Dimension) * 0.5f + q.HalfLogDeterminant() - p.HalfLogDeterminant();
@@ -58,15 +58,10 @@ public static class Kl
         return (varianceRatio + scaledGap.Square() - 1f) * 0.5f - logRatio;
     }
 
-    internal static void RequireSameShape(DiagGaussian p, DiagGaussian q, string op)
+    /// <summary>Throws unless the two distributions' means (hence their batch and event shapes) have the same shape.</summary>
+    internal static void RequireSameShape(Tensor meanP, Tensor meanQ, string op)
     {
-        if (!p.Mean.Shape.SequenceEqual(q.Mean.Shape))
-            throw new ArgumentException($"{op}: p has shape {Tensor.ShapeString(p.Mean.Shape)} but q has {Tensor.ShapeString(q.Mean.Shape)}; they must match.", nameof(q));
-    }
-
-    internal static void RequireSameShape(MultivariateGaussian p, MultivariateGaussian q, string op)
-    {
-        if (!p.Mean.Shape.SequenceEqual(q.Mean.Shape))
-            throw new ArgumentException($"{op}: p has mean shape {Tensor.ShapeString(p.Mean.Shape)} but q has {Tensor.ShapeString(q.Mean.Shape)}; they must match.", nameof(q));
+        if (!meanP.Shape.SequenceEqual(meanQ.Shape))
+            throw new ArgumentException($"{op}: p has shape {Tensor.ShapeString(meanP.Shape)} but q has {Tensor.ShapeString(meanQ.Shape)}; they must match.", "q");
     }
 }
