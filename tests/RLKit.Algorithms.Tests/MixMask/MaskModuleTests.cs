@@ -53,7 +53,7 @@ public class MaskModuleTests
     [Test]
     public void GradientsWithRespectToTheInputMatchFiniteDifferences([ValueSource(nameof(Kinds))] MaskKind kind)
     {
-        var rng = MixMaskTesting.FreshRng();
+        var rng = MixMaskTesting.TestRng();
         var module = Build(kind, 4, seed: rng.NextInt(1000), Activation.Tanh);
         MixMaskTesting.CheckGradients(x =>
         {
@@ -66,7 +66,7 @@ public class MaskModuleTests
     public void TheSharedAttentionValueWeightsAreTheInvertedRenormalisedPolicyWeights()
     {
         const int width = 5;
-        var rng = MixMaskTesting.FreshRng();
+        var rng = MixMaskTesting.TestRng();
         var module = (SharedAttentionMask)Build(MaskKind.SharedAttention, width, seed: rng.NextInt(1000));
         // Larger weights than the paper init make the attention peaked, so 1 − a is far from uniform.
         foreach (var (_, parameter) in module.NamedParameters())

@@ -66,7 +66,7 @@ public class MixModuleTests
     [Test]
     public void GradientsWithRespectToTheInputsMatchFiniteDifferences([ValueSource(nameof(Kinds))] MixKind kind)
     {
-        var rng = MixMaskTesting.FreshRng();
+        var rng = MixMaskTesting.TestRng();
         // Tanh keeps the optional activation smooth; the Mixer's fixed ReLUs get a small step instead.
         var module = Build(kind, 4, seed: rng.NextInt(1000), Activation.Tanh, blocks: 2);
         var inputs = new[] { MixMaskTesting.Input(rng, [2, 4]), MixMaskTesting.Input(rng, [2, 4]) };
@@ -223,7 +223,7 @@ internal static class MixMaskTesting
     }
 
     /// <summary>A generator with a fresh seed per run, printed so a failure can be replayed.</summary>
-    public static RandomGenerator FreshRng()
+    public static RandomGenerator TestRng()
     {
         ulong seed = (ulong)Environment.TickCount64 ^ (ulong)TestContext.CurrentContext.Test.FullName.GetHashCode();
         TestContext.Out.WriteLine($"seed: {seed}");

@@ -80,7 +80,7 @@ public class CategoricalTests
     [Test]
     public void GradientsOfLogProbEntropyAndKl([Values(1, 3)] int batch, [Values(1, 2, 5)] int actions)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var actionIndex = new int[batch];
         for (int b = 0; b < batch; b++) actionIndex[b] = rng.NextInt(actions);
         var mask = new bool[batch * actions];

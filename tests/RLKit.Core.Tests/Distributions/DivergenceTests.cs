@@ -12,7 +12,7 @@ public class DivergenceTests
     [Test]
     public void JDivergenceIsHalfTheSymmetrisedKl()
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var p = new DiagGaussian(Tensor.RandomNormal(rng, [3, 4]), Tensor.RandomUniform(rng, [3, 4], -1f, 1f));
         var q = new DiagGaussian(Tensor.RandomNormal(rng, [3, 4]), Tensor.RandomUniform(rng, [3, 4], -1f, 1f));
         var j = Divergences.JDivergence(p, q).ToArray();
@@ -107,7 +107,7 @@ public class DivergenceTests
     [Test]
     public void DivergenceGradients([Values(new[] { 1, 1 }, new[] { 2, 3 })] int[] shape)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         Tensor[] Inputs() => [GradCheck.Input(rng, shape), GradCheck.Input(rng, shape, -0.5f, 0.5f), GradCheck.Input(rng, shape), GradCheck.Input(rng, shape, -0.5f, 0.5f)];
         GradCheck.Check(x => Divergences.JDivergence(new DiagGaussian(x[0], x[1]), new DiagGaussian(x[2], x[3])), Inputs());
         foreach (MixtureApproximation m in Enum.GetValues<MixtureApproximation>())

@@ -49,7 +49,7 @@ public class GaussianTests
     [Test]
     public void DiagGaussianGradients([Values(new[] { 1, 1 }, new[] { 3, 2 }, new[] { 2, 1, 3 })] int[] shape)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         int d = shape[^1];
         GradCheck.Check(x => new DiagGaussian(x[0], x[1]).LogProb(x[2]),
             [GradCheck.Input(rng, shape), GradCheck.Input(rng, shape, -0.5f, 0.5f), GradCheck.Input(rng, shape)]);
@@ -132,7 +132,7 @@ public class GaussianTests
     [Test]
     public void TanhGaussianGradients([Values(new[] { 1, 1 }, new[] { 2, 3 })] int[] shape)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         GradCheck.Check(x => new TanhGaussian(x[0], x[1]).LogProbFromPreTanh(x[2]),
             [GradCheck.Input(rng, shape), GradCheck.Input(rng, shape, -0.5f, 0.5f), GradCheck.Input(rng, shape, -2f, 2f)]);
         var noise = Tensor.RandomNormal(rng, shape);

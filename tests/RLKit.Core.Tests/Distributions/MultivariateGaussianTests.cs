@@ -45,7 +45,7 @@ public class MultivariateGaussianTests
     [Test]
     public void DiagonalScaleGivesTheDiagonalGaussian([Values(false, true)] bool upper)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var mean = Tensor.RandomNormal(rng, [3, 4]);
         var logStd = Tensor.RandomUniform(rng, [3, 4], -1f, 1f);
         var value = Tensor.RandomNormal(rng, [3, 4]);
@@ -74,7 +74,7 @@ public class MultivariateGaussianTests
     public void UpperScaleIsTheTransposeOfTheLowerFactor()
     {
         // Σ = Lᵀ·L with L lower, used directly as S = Lᵀ (upper), is the distribution FromCovariance(LᵀL) gives.
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         const int d = 3;
         var l = RandomScale(rng, [d, d], requiresGrad: false) * LowerMask(d);
         var mean = Tensor.RandomNormal(rng, [2, d]);
@@ -117,7 +117,7 @@ public class MultivariateGaussianTests
     [Test]
     public void SamplesHaveTheCovariance()
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         const int n = 20000;
         var p = MultivariateGaussian.FromCovariance(Tensor.Zeros(n, 2), Matrix(CorrelatedCovariance, 2));
         var s = p.Sample(rng).ToArray();
@@ -134,7 +134,7 @@ public class MultivariateGaussianTests
     [Test]
     public void KlMatchesTheDiagonalKlForDiagonalScales()
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var meanP = Tensor.RandomNormal(rng, [3, 4]);
         var meanQ = Tensor.RandomNormal(rng, [3, 4]);
         var logStdP = Tensor.RandomUniform(rng, [3, 4], -1f, 1f);
@@ -147,7 +147,7 @@ public class MultivariateGaussianTests
     [Test]
     public void KlVanishesForEqualDistributionsAndMatchesAHandComputedCorrelatedCase()
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var p = new MultivariateGaussian(Tensor.RandomNormal(rng, [2, 3]), RandomScale(rng, [2, 3, 3], requiresGrad: false));
         Assert.That(Kl.Divergence(p, p).ToArray(), Is.EqualTo(new[] { 0f, 0f }).Within(1e-5));
 
@@ -162,7 +162,7 @@ public class MultivariateGaussianTests
     public void KlBroadcastsASharedScale()
     {
         // One [d, d] scale shared by a batch of means equals the same scale repeated per row.
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var meanP = Tensor.RandomNormal(rng, [3, 2]);
         var meanQ = Tensor.RandomNormal(rng, [3, 2]);
         var scaleP = RandomScale(rng, [2, 2], requiresGrad: false);
@@ -179,7 +179,7 @@ public class MultivariateGaussianTests
     [Test]
     public void JDivergenceIsHalfTheSymmetrisedKl()
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var p = new MultivariateGaussian(Tensor.RandomNormal(rng, [3, 4]), RandomScale(rng, [3, 4, 4], requiresGrad: false));
         var q = new MultivariateGaussian(Tensor.RandomNormal(rng, [3, 4]), RandomScale(rng, [4, 4], requiresGrad: false), upperScale: true);
         var j = Divergences.JDivergence(p, q).ToArray();
@@ -195,7 +195,7 @@ public class MultivariateGaussianTests
     [Test]
     public void RadiusAndArithmeticGeometricMatchTheDiagonalVersionsForDiagonalScales()
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var meanP = Tensor.RandomNormal(rng, [3, 4]);
         var meanQ = Tensor.RandomNormal(rng, [3, 4]);
         var logStdP = Tensor.RandomUniform(rng, [3, 4], -0.5f, 0.5f);
@@ -220,7 +220,7 @@ public class MultivariateGaussianTests
     [Test]
     public void DivergencesVanishForEqualDistributionsAndAreSymmetric()
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var p = new MultivariateGaussian(Tensor.RandomNormal(rng, [2, 3]), RandomScale(rng, [2, 3, 3], requiresGrad: false));
         var q = new MultivariateGaussian(Tensor.RandomNormal(rng, [2, 3]), RandomScale(rng, [3, 3], requiresGrad: false));
         Assert.That(Divergences.InformationRadius(p, p).ToArray(), Is.EqualTo(new[] { 0f, 0f }).Within(1e-5));
@@ -239,7 +239,7 @@ public class MultivariateGaussianTests
     public void PaperConstructionGivesAPositiveDefiniteCovariance([Values(1, 4, 16)] int d)
     {
         // Seed 000 §4.1: L = (cᵀc) ⊙ L_I + I with L_I the lower-triangular ones, Σ = Lᵀ·L.
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         for (int trial = 0; trial < 5; trial++)
         {
             var c = Tensor.RandomUniform(rng, [1, d], -2f, 2f);
@@ -284,7 +284,7 @@ public class MultivariateGaussianTests
     [TestCaseSource(nameof(GradientCases))]
     public void LogProbEntropyAndSampleGradients(int[] batch, int d, bool sharedScale)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         int[] scaleShape = sharedScale ? [d, d] : [.. batch, d, d];
         var value = Tensor.RandomNormal(rng, [.. batch, d]);
         var noise = Tensor.RandomNormal(rng, [.. batch, d]);
@@ -300,7 +300,7 @@ public class MultivariateGaussianTests
     [TestCaseSource(nameof(GradientCases))]
     public void DivergenceGradients(int[] batch, int d, bool sharedScale)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         int[] scaleShape = sharedScale ? [d, d] : [.. batch, d, d];
         Tensor[] Inputs() => [GradCheck.Input(rng, [.. batch, d]), RandomScale(rng, scaleShape), GradCheck.Input(rng, [.. batch, d]), RandomScale(rng, [.. batch, d, d])];
         MultivariateGaussian P(Tensor[] x) => new(x[0], x[1]);
@@ -318,7 +318,7 @@ public class MultivariateGaussianTests
     public void GradientThroughThePaperConstruction()
     {
         // c → L = (cᵀc) ⊙ L_I + I → S = Lᵀ (upper) → J-divergence against a fixed Gaussian.
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         const int d = 3;
         var identity = Tensor.Zeros(d, d);
         for (int i = 0; i < d; i++) identity[i, i] = 1f;

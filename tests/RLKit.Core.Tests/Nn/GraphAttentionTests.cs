@@ -66,7 +66,7 @@ public class GraphAttentionTests
     [Test]
     public void WithoutAdjacencyTheGraphIsCompleteAndRowsSumToOne()
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var gat = new GraphAttention(3, 2, rng, heads: 2);
         var y = gat.Forward(Tensor.RandomNormal(rng, [2, 4, 3]));
         Assert.That(y.ShapeArray(), Is.EqualTo(new[] { 2, 4, 4 }));
@@ -79,7 +79,7 @@ public class GraphAttentionTests
     [Test]
     public void BatchedAdjacencyMasksPerGraphAndUnbatchedInputWorks()
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var gat = new GraphAttention(2, 3, rng, heads: 3, concatHeads: false);
         var adjacency = Tensor.FromArray([1, 0, 1, 1, /**/ 1, 1, 0, 1], 2, 2, 2);
         var y = gat.Forward(Tensor.RandomNormal(rng, [2, 2, 2]), adjacency);
@@ -102,7 +102,7 @@ public class GraphAttentionTests
     [TestCase(1, 1, 1, true)]
     public void GradCheckWrtNodesAndParameters(int batch, int n, int heads, bool concat)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var adjacency = Tensor.Zeros(batch, n, n);
         for (int i = 0; i < adjacency.Size; i++) adjacency.AsSpan()[i] = rng.NextDouble() < 0.6 ? 1f : 0f;
         for (int b = 0; b < batch; b++) for (int i = 0; i < n; i++) adjacency[b, i, i] = 1f;

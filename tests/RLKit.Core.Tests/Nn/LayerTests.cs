@@ -14,7 +14,7 @@ public class LayerTests
     [TestCase(new[] { 7 }, 7, 2)]
     public void LinearGradCheck(int[] inputShape, int inFeatures, int outFeatures)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var linear = new Linear(inFeatures, outFeatures, rng);
         GradCheck.Check(t => linear.Forward(t[0]), With(GradCheck.Input(rng, inputShape), linear));
     }
@@ -34,7 +34,7 @@ public class LayerTests
     [Test]
     public void LinearDefaultInitIsUniformWithinOneOverSqrtFanIn()
     {
-        var linear = new Linear(16, 64, GradCheck.FreshRng());
+        var linear = new Linear(16, 64, GradCheck.TestRng());
         Assert.That(linear.Weight.ToArray().Max(MathF.Abs), Is.LessThanOrEqualTo(0.25f).And.GreaterThan(0.2f));
         Assert.That(linear.Bias!.ToArray().Max(MathF.Abs), Is.LessThanOrEqualTo(0.25f));
         var custom = new Linear(16, 4, new RandomGenerator(1), weightInit: Initializer.Constant(0.5f), biasInit: Initializer.Constant(0.1f));
@@ -47,11 +47,13 @@ public class LayerTests
     {
         // Only activations with a continuous derivative: the kinks of (leaky) ReLU and of ELU with α ≠ 1 make finite
         // differences unreliable, and those ops have their own checks.
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         foreach (var activation in new[] { Activation.Tanh, Activation.ELU(), Activation.GELU, Activation.Sigmoid, Activation.Identity })
         {
             var mlp = new Mlp([3, 5, 4, 2], rng, activation, Activation.Tanh, layerNorm: activation.Kind == ActivationKind.Tanh);
-            GradCheck.Check(t => mlp.Forward(t[0]), With(GradCheck.Input(rng, [2, 3]), mlp));
+            // h = 3e-3: layer norm over 5 features can be sharply curved, and the default step's truncation error
+            // then exceeds the tolerance (seen at seed 233899035) although the analytic gradient is right.
+            GradCheck.Check(t => mlp.Forward(t[0]), With(GradCheck.Input(rng, [2, 3]), mlp), h: 3e-3);
         }
     }
 
@@ -91,7 +93,7 @@ public class LayerTests
     [TestCase(new[] { 1, 3 })]
     public void LayerNormGradCheckAndNormalises(int[] shape)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var norm = new LayerNorm(shape[^1]);
         Init.Normal(norm.Weight!, rng, 1f, 0.3f);
         Init.Normal(norm.Bias!, rng, 0f, 0.3f);
@@ -106,7 +108,7 @@ public class LayerTests
     [Test]
     public void BatchNorm1dGradCheckTrainingAndEvaluation()
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         foreach (var shape in new[] { new[] { 4, 3 }, new[] { 2, 2, 5 } })
         {
             var bn = new BatchNorm1d(shape[1]);
@@ -159,7 +161,7 @@ public class LayerTests
     [Test]
     public void EmbeddingLooksUpRowsAndRoutesGradients()
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var embedding = new Embedding(5, 3, rng);
         var y = embedding.Forward([4, 0, 4], 1, 3);
         Assert.That(y.ShapeArray(), Is.EqualTo(new[] { 1, 3, 3 }));
@@ -176,7 +178,7 @@ public class LayerTests
     [TestCase(2, 2, 3, 2, 6, 2, 1)]
     public void Conv1dGradCheck(int batch, int inChannels, int outChannels, int kernel, int length, int stride, int padding)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var conv = new Conv1d(inChannels, outChannels, kernel, rng, stride, padding);
         var y = conv.Forward(Tensor.Zeros(batch, inChannels, length));
         Assert.That(y.ShapeArray(), Is.EqualTo(new[] { batch, outChannels, (length + 2 * padding - kernel) / stride + 1 }));
@@ -186,7 +188,7 @@ public class LayerTests
     [Test]
     public void FiLMScalesAndShiftsAndGradChecks()
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var film = new FiLM(3, 2, rng);
         var linear = (Linear)film.Children().Single();
         linear.Weight.AsSpan().Clear();
@@ -202,7 +204,7 @@ public class LayerTests
     [Test]
     public void BilinearMatchesTheFormulaAndGradChecks()
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var bilinear = new Bilinear(2, 3, 2, rng);
         var x1 = GradCheck.Input(rng, [3, 2]);
         var x2 = GradCheck.Input(rng, [3, 3]);

@@ -8,7 +8,7 @@ public class MultiHeadAttentionTests
     [Test]
     public void MaskedPositionsGetExactlyZeroWeightAndRowsSumToOne()
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var mha = new MultiHeadAttention(4, 2, rng);
         int batch = 2, tq = 3, tk = 5;
         var mask = Tensor.Zeros(batch, tq, tk);
@@ -49,7 +49,7 @@ public class MultiHeadAttentionTests
     [Test]
     public void SingleHeadWeightsEqualScaledDotProductSoftmax()
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var mha = new MultiHeadAttention(3, 1, rng, bias: false);
         var x = Tensor.RandomNormal(rng, [1, 4, 3]);
         var projections = mha.NamedChildren().ToDictionary(kv => kv.Key, kv => (Linear)kv.Value);
@@ -69,7 +69,7 @@ public class MultiHeadAttentionTests
     [TestCase(1, 2, 3, 6, 3, 1, 4)]
     public void GradCheckWrtQueryKeyValueAndParameters(int batch, int tq, int tk, int dim, int heads, int keyDim, int valueDim)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var mha = new MultiHeadAttention(dim, heads, rng, keyDim, valueDim);
         var mask = Tensor.Ones(1, tq, tk);
         if (tk > 1) mask[0, 0, tk - 1] = 0f;

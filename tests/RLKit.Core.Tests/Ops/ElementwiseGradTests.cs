@@ -24,7 +24,7 @@ public class ElementwiseGradTests
     [TestCaseSource(nameof(BinaryCases))]
     public void BinaryOpsWithBroadcasting(string op, int[] shapeA, int[] shapeB)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         // Positive, well-separated operands keep div, pow and min/max away from their kinks.
         var a = GradCheck.Input(rng, shapeA, 0.5f, 1.5f);
         var b = GradCheck.Input(rng, shapeB, 0.5f, 1.5f);
@@ -61,7 +61,7 @@ public class ElementwiseGradTests
     [TestCaseSource(nameof(UnaryCases))]
     public void UnaryOps(string op, int[] shape)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         bool positive = op is "log" or "sqrt" or "pow_half";
         // Kinked ops get inputs at least 0.1 from the kink, wider than the finite-difference step.
         var x = positive ? GradCheck.Input(rng, shape, 0.5f, 2f) : GradCheck.AwayFromZero(rng, shape, 0.1f);
@@ -104,7 +104,7 @@ public class ElementwiseGradTests
     [TestCaseSource(nameof(AxisCases))]
     public void ReductionsAndSoftmax(int[] shape, int axis, bool keepDim)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var x = GradCheck.Input(rng, shape, -2f, 2f);
         GradCheck.Check(v => v[0].Sum(axis, keepDim), [x]);
         GradCheck.Check(v => v[0].Mean(axis, keepDim), [x]);
@@ -129,7 +129,7 @@ public class ElementwiseGradTests
     [Test]
     public void WholeTensorReductions()
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var x = GradCheck.Input(rng, [3, 4, 2]);
         GradCheck.Check(v => v[0].Sum(), [x]);
         GradCheck.Check(v => v[0].Mean(), [x]);
@@ -140,7 +140,7 @@ public class ElementwiseGradTests
     [Test]
     public void ShapeOps()
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var x = GradCheck.Input(rng, [2, 3, 4]);
         // A non-uniform follow-up op makes a wrong index mapping visible to the check.
         GradCheck.Check(v => v[0].Reshape(4, -1).Exp(), [x]);
@@ -165,7 +165,7 @@ public class ElementwiseGradTests
     [TestCaseSource(nameof(MatMulCases))]
     public void MatMulAllVariants(int m, int k, int n, bool transposeA, bool transposeB, string batch)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         int[] aCore = transposeA ? [k, m] : [m, k];
         int[] bCore = transposeB ? [n, k] : [k, n];
         int[] lead = [2];
@@ -180,7 +180,7 @@ public class ElementwiseGradTests
     [TestCase(new[] { 3 }, 5, true)]
     public void FusedLinear(int[] inputShape, int outFeatures, bool withBias)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var x = GradCheck.Input(rng, inputShape);
         var w = GradCheck.Input(rng, [outFeatures, inputShape[^1]]);
         var b = GradCheck.Input(rng, [outFeatures]);
@@ -192,7 +192,7 @@ public class ElementwiseGradTests
     [Test]
     public void MatMulWithTwoBatchDimensions()
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var a = GradCheck.Input(rng, [2, 3, 4, 5]);
         var b = GradCheck.Input(rng, [2, 3, 5, 2]);
         GradCheck.Check(v => Tensor.MatMul(v[0], v[1]), [a, b]);
@@ -201,7 +201,7 @@ public class ElementwiseGradTests
     [Test]
     public void GradientAccumulatesAcrossUsesOfOneInput()
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var x = GradCheck.Input(rng, [3, 3]);
         GradCheck.Check(v => v[0] * v[0].Tanh() + Tensor.MatMul(v[0], v[0]), [x]);
     }

@@ -14,7 +14,7 @@ public class FunctionalTests
     [Test]
     public void LayerNormOutputHasMeanZeroAndVarianceOne()
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var x = Tensor.RandomNormal(rng, [4, 7], mean: 3f, std: 2f);
         var y = Functional.LayerNorm(x, 7, null, null).ToArray();
         for (int row = 0; row < 4; row++)
@@ -41,7 +41,7 @@ public class FunctionalTests
     [TestCase(new[] { 6 })]
     public void LayerNormGradient(int[] shape)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         int n = shape[^1];
         GradCheck.Check(t => Functional.LayerNorm(t[0], n, t[1], t[2]),
             [GradCheck.Input(rng, shape, -2f, 2f), GradCheck.Input(rng, [n], 0.5f, 1.5f), GradCheck.Input(rng, [n])]);
@@ -93,7 +93,7 @@ public class FunctionalTests
     [TestCase(new[] { 5, 1 }, false)]
     public void BatchNormGradient(int[] shape, bool training)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         int channels = shape[1];
         var runningMean = Tensor.RandomUniform(rng, [channels], -0.5f, 0.5f);
         var runningVar = Tensor.RandomUniform(rng, [channels], 0.5f, 1.5f);
@@ -135,7 +135,7 @@ public class FunctionalTests
     [Test]
     public void DropoutGradient()
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         // A fresh generator with one seed per call keeps the mask fixed across the finite differences.
         GradCheck.Check(t => Functional.Dropout(t[0], 0.4f, training: true, new RandomGenerator(99)), [GradCheck.Input(rng, [3, 5])]);
     }
@@ -167,7 +167,7 @@ public class FunctionalTests
     [TestCase(new[] { 2, 3, 5 })]
     public void MseLossGradient(int[] shape)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         GradCheck.Check(t => AsVector(Functional.MseLoss(t[0], t[1])), [GradCheck.Input(rng, shape), GradCheck.Input(rng, shape)]);
         GradCheck.Check(t => Functional.MseLoss(t[0], t[1], Reduction.None), [GradCheck.Input(rng, shape), GradCheck.Input(rng, shape)]);
     }
@@ -204,7 +204,7 @@ public class FunctionalTests
     [TestCase(2.5f)]
     public void HuberLossGradient(float delta)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         GradCheck.Check(t => AsVector(Functional.HuberLoss(t[0], t[1], delta, Reduction.Sum)),
             [GradCheck.Input(rng, [3, 4], -3f, 3f), GradCheck.Input(rng, [3, 4], -3f, 3f)]);
     }
@@ -223,7 +223,7 @@ public class FunctionalTests
     [Test]
     public void SmoothL1EqualsHuberOverBeta()
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var pred = Tensor.RandomUniform(rng, [10], -3f, 3f);
         var target = Tensor.RandomUniform(rng, [10], -3f, 3f);
         var smooth = Functional.SmoothL1Loss(pred, target, 1.5f, Reduction.None).ToArray();
@@ -235,7 +235,7 @@ public class FunctionalTests
     [TestCase(0.4f)]
     public void SmoothL1LossGradient(float beta)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         GradCheck.Check(t => AsVector(Functional.SmoothL1Loss(t[0], t[1], beta)),
             [GradCheck.Input(rng, [2, 5], -2f, 2f), GradCheck.Input(rng, [2, 5], -2f, 2f)]);
     }
@@ -256,7 +256,7 @@ public class FunctionalTests
     [TestCase(4, 7)]
     public void CrossEntropyOfUniformLogitsIsLogC(int batch, int classes)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var logits = Tensor.Full(rng.Uniform(-3f, 3f), batch, classes);
         var targets = Enumerable.Range(0, batch).Select(_ => rng.NextInt(classes)).ToArray();
         Assert.That(Functional.CrossEntropy(logits, targets).Item(), Is.EqualTo(MathF.Log(classes)).Within(1e-5f));
@@ -279,7 +279,7 @@ public class FunctionalTests
     [TestCase(3, 1)]
     public void CrossEntropyGradient(int batch, int classes)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var targets = Enumerable.Range(0, batch).Select(_ => rng.NextInt(classes)).ToArray();
         GradCheck.Check(t => AsVector(Functional.CrossEntropy(t[0], targets)), [GradCheck.Input(rng, [batch, classes], -2f, 2f)]);
     }
@@ -313,8 +313,10 @@ public class FunctionalTests
     [TestCase(new[] { 2, 1, 3 }, new[] { 2, 4, 3 }, 2)]
     public void CosineSimilarityGradient(int[] aShape, int[] bShape, int axis)
     {
-        var rng = GradCheck.FreshRng();
-        GradCheck.Check(t => Functional.CosineSimilarity(t[0], t[1], axis), [GradCheck.Input(rng, aShape), GradCheck.Input(rng, bShape)]);
+        var rng = GradCheck.TestRng();
+        // h = 3e-3: cosine curves like 1/|a|² for short rows, where the default step's truncation error exceeds the
+        // tolerance although the analytic gradient is right.
+        GradCheck.Check(t => Functional.CosineSimilarity(t[0], t[1], axis), [GradCheck.Input(rng, aShape), GradCheck.Input(rng, bShape)], h: 3e-3);
     }
 
     [Test]
@@ -329,7 +331,7 @@ public class FunctionalTests
     [Test]
     public void L2NormalizeGivesUnitNorms()
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var y = Functional.L2Normalize(Tensor.RandomNormal(rng, [3, 6]), axis: 1).ToArray();
         for (int row = 0; row < 3; row++)
             Assert.That(Math.Sqrt(y.AsSpan(row * 6, 6).ToArray().Sum(v => v * v)), Is.EqualTo(1).Within(1e-5));
@@ -342,7 +344,7 @@ public class FunctionalTests
     [TestCase(new[] { 2, 3, 1 }, 1)]
     public void L2NormalizeGradient(int[] shape, int axis)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         GradCheck.Check(t => Functional.L2Normalize(t[0], axis), [GradCheck.AwayFromZero(rng, shape, 0.2f)]);
     }
 
@@ -351,7 +353,7 @@ public class FunctionalTests
     [Test]
     public void BilinearMatchesTheDefinition()
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var x1 = Tensor.RandomUniform(rng, [3, 2], -1f, 1f);
         var x2 = Tensor.RandomUniform(rng, [3, 4], -1f, 1f);
         var weight = Tensor.RandomUniform(rng, [5, 2, 4], -1f, 1f);
@@ -374,7 +376,7 @@ public class FunctionalTests
     [TestCase(2, 3, 1, 2)]
     public void BilinearGradient(int batch, int in1, int in2, int outputs)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         GradCheck.Check(t => Functional.Bilinear(t[0], t[1], t[2], t[3]),
             [GradCheck.Input(rng, [batch, in1]), GradCheck.Input(rng, [batch, in2]), GradCheck.Input(rng, [outputs, in1, in2]), GradCheck.Input(rng, [outputs])]);
         GradCheck.Check(t => Functional.Bilinear(t[0], t[1], t[2]),

@@ -21,7 +21,7 @@ public class IndexingJoinTests
     [TestCase(new[] { 3, 1, 5 }, 2, 4, 1)]
     public void NarrowGradient(int[] shape, int axis, int start, int length)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         GradCheck.Check(x => x[0].Narrow(axis, start, length), [GradCheck.Input(rng, shape)]);
     }
 
@@ -57,7 +57,7 @@ public class IndexingJoinTests
     [Test]
     public void SliceGradient()
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         GradCheck.Check(x => x[0].Slice(1, -3, -1), [GradCheck.Input(rng, [2, 5, 3])]);
     }
 
@@ -83,7 +83,7 @@ public class IndexingJoinTests
     [TestCase(new[] { 3, 1, 2 }, -1, new[] { 1 })]
     public void IndexSelectGradientWithRepeatedIndices(int[] shape, int axis, int[] indices)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         GradCheck.Check(x => x[0].IndexSelect(axis, indices), [GradCheck.Input(rng, shape)]);
     }
 
@@ -138,7 +138,7 @@ public class IndexingJoinTests
     [TestCase(new[] { 1, 1 }, -1, 2)]
     public void GatherGradientWithRepeats(int[] shape, int axis, int count)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var x = GradCheck.Input(rng, shape);
         int a = axis < 0 ? axis + shape.Length : axis;
         int others = x.Size / shape[a];
@@ -175,7 +175,7 @@ public class IndexingJoinTests
     [TestCase(new[] { 1 }, 0, 3)]
     public void ScatterAddGradientInBothInputs(int[] shape, int axis, int count)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var x = GradCheck.Input(rng, shape);
         var sourceShape = (int[])shape.Clone();
         sourceShape[axis] = count;
@@ -216,7 +216,7 @@ public class IndexingJoinTests
     [TestCase(new[] { 5 }, new[] { 1 }, new[] { 2, 5 })]
     public void WhereGradientWithBroadcasting(int[] conditionShape, int[] aShape, int[] bShape)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var condition = RandomMask(rng, conditionShape);
         GradCheck.Check(t => Tensor.Where(condition, t[0], t[1]), [GradCheck.Input(rng, aShape), GradCheck.Input(rng, bShape)]);
     }
@@ -246,7 +246,7 @@ public class IndexingJoinTests
         var y = x.MaskedFill(Tensor.FromArray([0f, 1f]), float.NegativeInfinity);
         Assert.That(y.ToArray(), Is.EqualTo(new[] { 1f, float.NegativeInfinity, 3f, float.NegativeInfinity }));
 
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var mask = RandomMask(rng, 3, 1);
         GradCheck.Check(t => t[0].MaskedFill(mask, 0.5f), [GradCheck.Input(rng, [3, 4])]);
     }
@@ -275,14 +275,14 @@ public class IndexingJoinTests
     [TestCase(1, new[] { 3, 2, 2 }, new[] { 3, 5, 2 }, new[] { 3, 1, 2 })]
     public void ConcatGradient(int axis, int[] s0, int[] s1, int[] s2)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         GradCheck.Check(t => Tensor.Concat(t, axis), [GradCheck.Input(rng, s0), GradCheck.Input(rng, s1), GradCheck.Input(rng, s2)]);
     }
 
     [Test]
     public void ConcatOfTheSameTensorTwiceAccumulates()
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         GradCheck.Check(t => Tensor.Concat([t[0], t[1], t[0]], 0).Square(), [GradCheck.Input(rng, [2, 3]), GradCheck.Input(rng, [1, 3])]);
     }
 
@@ -300,7 +300,7 @@ public class IndexingJoinTests
     [TestCase(-1, new[] { 2, 4, 3 })]
     public void StackShapeAndGradient(int axis, int[] expected)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var inputs = new[] { GradCheck.Input(rng, [2, 4]), GradCheck.Input(rng, [2, 4]), GradCheck.Input(rng, [2, 4]) };
         var y = Tensor.Stack(inputs, axis);
         Assert.That(y.ShapeArray(), Is.EqualTo(expected));
@@ -318,7 +318,7 @@ public class IndexingJoinTests
     [Test]
     public void SplitPiecesAndGradient()
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var x = GradCheck.Input(rng, [3, 7]);
         var pieces = x.Split([2, 0, 5], 1);
         Assert.That(pieces.Select(p => p.Dim(1)), Is.EqualTo(new[] { 2, 0, 5 }));
@@ -347,7 +347,7 @@ public class IndexingJoinTests
     [Test]
     public void ChunkGradient()
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         GradCheck.Check(t => Tensor.Concat(t[0].Chunk(3, 0).Select((p, i) => p * (i - 1.5f)).ToArray(), 0), [GradCheck.Input(rng, [5, 2])]);
         Assert.Throws<ArgumentOutOfRangeException>(() => Tensor.Zeros(3).Chunk(0, 0));
     }

@@ -47,7 +47,7 @@ public class LinalgTests
     [Test]
     public void CholeskyReconstructsBatchedMatrices([Values(1, 3, 7)] int d)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var a = RandomSpd(rng, [2, 3], d);
         var l = Tensor.Cholesky(a);
         Assert.That(l.Shape.ToArray(), Is.EqualTo(new[] { 2, 3, d, d }));
@@ -98,7 +98,7 @@ public class LinalgTests
     [TestCaseSource(nameof(BatchCases))]
     public void SolveTriangularSatisfiesTheSystemForEveryVariant(int[] batchT, int[] batchB)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         const int d = 4, k = 3;
         foreach (bool upper in new[] { false, true })
             foreach (bool transpose in new[] { false, true })
@@ -165,7 +165,7 @@ public class LinalgTests
     [Test]
     public void CholeskyGradient([Values(1, 2, 3, 5)] int d, [Values(0, 2)] int batchDims)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         int[] batch = batchDims == 0 ? [] : [2, 1];
         var identity = Tensor.Zeros(d, d);
         for (int i = 0; i < d; i++) identity[i, i] = d;
@@ -177,7 +177,7 @@ public class LinalgTests
     public void CholeskyGradientThroughALogDeterminant()
     {
         // d/dA log det A = A⁻¹ for symmetric A; log det A = 2 Σ log L_ii. Cross-checks the rule on a scalar loss.
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var a = RandomSpd(rng, [], 3);
         a.RequiresGrad = true;
         var l = Tensor.Cholesky(a);
@@ -199,7 +199,7 @@ public class LinalgTests
     [TestCaseSource(nameof(SolveGradientCases))]
     public void SolveTriangularGradient(int d, int k, int[] batchT, int[] batchB)
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         foreach (bool upper in new[] { false, true })
             foreach (bool transpose in new[] { false, true })
                 GradCheck.Check(x => Tensor.SolveTriangular(x[0], x[1], upper, transpose),

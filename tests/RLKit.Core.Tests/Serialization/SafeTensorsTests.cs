@@ -64,7 +64,7 @@ public sealed class SafeTensorsTests
     [Test]
     public void SaveThenLoad_RoundTripsTensorsAndMetadataBitExactly()
     {
-        var tensors = SampleTensors(GradCheck.FreshRng());
+        var tensors = SampleTensors(GradCheck.TestRng());
         var metadata = new Dictionary<string, string> { ["format"] = "pt", ["step"] = "12345", ["note"] = "quote \" and \\ and\nnewline" };
         string path = Path.Combine(_directory, "model.safetensors");
 
@@ -81,7 +81,7 @@ public sealed class SafeTensorsTests
     [Test]
     public void LoadedTensors_AreInHeaderOrder_WhichIsSortedByName()
     {
-        var tensors = SampleTensors(GradCheck.FreshRng());
+        var tensors = SampleTensors(GradCheck.TestRng());
         string path = Path.Combine(_directory, "model.safetensors");
         SafeTensors.Save(path, tensors);
 
@@ -94,7 +94,7 @@ public sealed class SafeTensorsTests
     [Test]
     public void StreamRoundTrip_WorksForSeekableAndNonSeekableStreams_WithoutMetadata()
     {
-        var tensors = SampleTensors(GradCheck.FreshRng());
+        var tensors = SampleTensors(GradCheck.TestRng());
         var buffer = new MemoryStream();
         SafeTensors.Write(buffer, tensors);
         byte[] bytes = buffer.ToArray();
@@ -124,7 +124,7 @@ public sealed class SafeTensorsTests
     [Test]
     public void Write_IsDeterministic_RegardlessOfDictionaryOrder()
     {
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var a = Tensor.RandomNormal(rng, [2, 3]);
         var b = Tensor.RandomNormal(rng, [4]);
         var first = new Dictionary<string, Tensor> { ["a"] = a, ["b"] = b };
@@ -253,7 +253,7 @@ public sealed class SafeTensorsTests
     {
         // More elements than one 64 KiB conversion chunk holds, so the chunk loop is exercised.
         const int count = 70_001;
-        var rng = GradCheck.FreshRng();
+        var rng = GradCheck.TestRng();
         var halves = new Half[count];
         var bytes = new byte[count * 2];
         for (int i = 0; i < count; i++)
