@@ -1,4 +1,5 @@
 using System.Globalization;
+using RLKit.Algorithms.MixMask;
 
 namespace RLKit.Experiments;
 
@@ -19,6 +20,8 @@ internal static class CommandLine
           --variants <a,b,...>   variants to run (default all): {0}
           --out <dir>            output directory (default docs/results)
           --temperature <t>      override the mix/mask penalty temperature (default: the options' 1e-4)
+          --temperature-decay <τ>  α ← τ·α after every update, in [0, 1] (default 1: fixed, as in the paper's main results)
+          --divergence <ir|j|ag> the Gaussian mechanisms' penalty: information radius (default), J- or AG-divergence
           --learning-rate <lr>   Adam's learning rate, in (0, 1] (default: the paper's 1e-2)
           --init <paper|orthogonal>  weight initialisation: the reference code's N(0, 0.1) / 0.1 (default) or orthogonal
           --solved <r>           CartPole mean evaluation return that stops a run (default 495)
@@ -67,7 +70,15 @@ internal static class CommandLine
                 "--eval-episodes" => settings with { EvaluationEpisodes = PositiveInt(name, value) },
                 "--variants" => settings with { Variants = ParseVariants(value) },
                 "--out" => settings with { OutputDirectory = value },
-                "--temperature" => settings with { Temperature = NonNegativeFloat(name, value) },
+                "--temperature" => settings with { Mechanisms = settings.Mechanisms with { Temperature = NonNegativeFloat(name, value) } },
+                "--temperature-decay" => settings with { Mechanisms = settings.Mechanisms with { TemperatureDecay = UnitInterval(name, value) } },
+                "--divergence" => settings with { Mechanisms = settings.Mechanisms with { GaussianSimilarity = value switch
+                {
+                    "ir" => Similarity.InformationRadius,
+                    "j" => Similarity.JDivergence,
+                    "ag" => Similarity.ArithmeticGeometric,
+                    _ => throw new UsageException($"--divergence must be 'ir', 'j' or 'ag'; got '{value}'"),
+                } } },
                 "--learning-rate" => settings with { LearningRate = LearningRate(name, value) },
                 "--init" => settings with { OrthogonalInitialization = value switch
                 {
@@ -105,6 +116,10 @@ internal static class CommandLine
     private static float NonNegativeFloat(string option, string value) =>
         float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float x) && float.IsFinite(x) && x >= 0
             ? x : throw new UsageException($"{option} must be a finite number ≥ 0; got '{value}'");
+
+    private static float UnitInterval(string option, string value) =>
+        float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float x) && x >= 0 && x <= 1
+            ? x : throw new UsageException($"{option} must be a number in [0, 1]; got '{value}'");
 
     private static float LearningRate(string option, string value) =>
         float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float x) && x > 0 && x <= 1

@@ -19,7 +19,8 @@ internal sealed record MixMaskSettings
     public int EvaluationEpisodes { get; init; } = 100;
     public IReadOnlyList<string> Variants { get; init; } = MixMaskVariants.Names;
     public string OutputDirectory { get; init; } = Path.Combine("docs", "results");
-    public float? Temperature { get; init; }
+    /// <summary>Temperature α, its decay τ and the Gaussian mechanisms' divergence, when the command line sets them.</summary>
+    public MechanismOverrides Mechanisms { get; init; } = new();
     /// <summary>Adam's learning rate instead of the paper's 1e-2 (the paper tuned it per network, §5).</summary>
     public float? LearningRate { get; init; }
     public float SolvedThreshold { get; init; } = 495;
@@ -95,7 +96,7 @@ internal static class MixMaskExperiment
         {
             Seed = seed,
             LearningRate = settings.LearningRate ?? paper.LearningRate,
-            SharedFeatures = MixMaskVariants.Build(variant, paper.SharedFeatures ?? new SharedFeatureOptions(), settings.Temperature),
+            SharedFeatures = MixMaskVariants.Build(variant, paper.SharedFeatures ?? new SharedFeatureOptions(), settings.Mechanisms),
         };
         string network = options.SharedFeatures!.ToString();
         using var training = new SyncVectorEnvironment([catalog.Make(CartPoleId)], AutoresetMode.SameStep);

@@ -46,21 +46,33 @@ internal static class MixMaskVariants
 
     /// <summary>
     /// The variant's shared-feature options built on <paramref name="paper"/> (the paper's widths, activation and
-    /// initialisation), with every mechanism's temperature replaced by <paramref name="temperature"/> when given.
+    /// initialisation), with the command line's <paramref name="overrides"/> applied to every mechanism.
     /// </summary>
-    public static SharedFeatureOptions Build(string name, SharedFeatureOptions paper, float? temperature)
+    public static SharedFeatureOptions Build(string name, SharedFeatureOptions paper, MechanismOverrides overrides)
     {
         var baseline = paper with { SharedBackbone = false, Mix = null, Mask = null, Contrastive = null, Scalarization = null, PcGrad = false };
         var options = All.First(v => v.Name == name).Apply(baseline);
-        if (temperature is { } t)
+        options = options with
         {
-            options = options with
-            {
-                Mix = options.Mix is null ? null : options.Mix with { Temperature = t },
-                Mask = options.Mask is null ? null : options.Mask with { Temperature = t },
-            };
-        }
+            Mix = options.Mix is null ? null : (MixOptions)overrides.Apply(options.Mix),
+            Mask = options.Mask is null ? null : (MaskOptions)overrides.Apply(options.Mask),
+        };
         options.Validate();
         return options;
     }
+}
+
+/// <summary>
+/// Command-line changes to every mechanism of a variant: the penalty temperature α, its decay τ, and the divergence
+/// of Gaussian mechanisms (deterministic ones keep the cosine). A null field keeps the variant's own value.
+/// </summary>
+internal sealed record MechanismOverrides(float? Temperature = null, float? TemperatureDecay = null, Similarity? GaussianSimilarity = null)
+{
+    public FeatureMechanismOptions Apply(FeatureMechanismOptions mechanism) => mechanism with
+    {
+        Temperature = Temperature ?? mechanism.Temperature,
+        TemperatureDecay = TemperatureDecay ?? mechanism.TemperatureDecay,
+        Similarity = GaussianSimilarity is { } similarity && mechanism.Distribution != FeatureDistribution.Deterministic
+            ? similarity : mechanism.Similarity,
+    };
 }
