@@ -3,6 +3,21 @@ using RLKit.Algorithms.PolicyGradient;
 namespace RLKit.Algorithms.MixMask;
 
 /// <summary>
+/// An estimator whose actor-critic can be built from Mix &amp; Mask shared features (A2C and PPO). The fluent methods
+/// of <see cref="MixMaskEstimatorExtensions"/> work on any of them.
+/// </summary>
+/// <typeparam name="TSelf">The estimator's own type, which the fluent methods return.</typeparam>
+public interface ISharedFeatureEstimator<TSelf> where TSelf : ISharedFeatureEstimator<TSelf>
+{
+    /// <summary>The shared-feature options, or null for the estimator's plain actor-critic.</summary>
+    SharedFeatureOptions? SharedFeatures { get; }
+
+    /// <summary>A copy of the estimator, callbacks kept, whose options use <paramref name="sharedFeatures"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">If the resulting options are invalid (the message names the option).</exception>
+    TSelf WithSharedFeatures(SharedFeatureOptions sharedFeatures);
+}
+
+/// <summary>
 /// The fluent form of <see cref="SharedFeatureOptions"/> on the A2C and PPO estimators, e.g.
 /// <c>rl.Agents.A2c(MixMaskA2c.PaperOptions()).WithMix(Mix.CrossAttention(), Similarity.Cosine, temperature: 1e-4f).WithPcGrad()</c>.
 /// Each call returns a new estimator (callbacks kept) whose options have the Mix &amp; Mask part changed; the first call
@@ -12,62 +27,39 @@ public static class MixMaskEstimatorExtensions
 {
     /// <summary>Adds (or replaces) the mix mechanism; the optional arguments override the penalty settings of <paramref name="mix"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">If the resulting options are invalid (the message names the option).</exception>
-    public static A2cEstimator WithMix(this A2cEstimator estimator, MixOptions mix, Similarity? similarity = null, float? temperature = null, float? decay = null) =>
+    public static TEstimator WithMix<TEstimator>(this TEstimator estimator, MixOptions mix, Similarity? similarity = null, float? temperature = null, float? decay = null)
+        where TEstimator : ISharedFeatureEstimator<TEstimator> =>
         With(estimator, f => f with { Mix = Penalty(mix, similarity, temperature, decay) });
 
     /// <summary>Adds (or replaces) the mask mechanism; the optional arguments override the penalty settings of <paramref name="mask"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">If the resulting options are invalid (the message names the option).</exception>
-    public static A2cEstimator WithMask(this A2cEstimator estimator, MaskOptions mask, Similarity? divergence = null, float? temperature = null, float? decay = null) =>
+    public static TEstimator WithMask<TEstimator>(this TEstimator estimator, MaskOptions mask, Similarity? divergence = null, float? temperature = null, float? decay = null)
+        where TEstimator : ISharedFeatureEstimator<TEstimator> =>
         With(estimator, f => f with { Mask = Penalty(mask, divergence, temperature, decay) });
 
     /// <summary>Uses the shared-backbone baseline (two heads on one backbone) when there is no mix or mask.</summary>
-    public static A2cEstimator WithSharedBackbone(this A2cEstimator estimator) => With(estimator, f => f with { SharedBackbone = true });
+    public static TEstimator WithSharedBackbone<TEstimator>(this TEstimator estimator) where TEstimator : ISharedFeatureEstimator<TEstimator> =>
+        With(estimator, f => f with { SharedBackbone = true });
 
     /// <summary>Standardises the policy and value objectives (distributional scalarisation; default z = 2.326, stationary).</summary>
-    public static A2cEstimator WithScalarization(this A2cEstimator estimator, ScalarizationOptions? scalarization = null) =>
+    public static TEstimator WithScalarization<TEstimator>(this TEstimator estimator, ScalarizationOptions? scalarization = null)
+        where TEstimator : ISharedFeatureEstimator<TEstimator> =>
         With(estimator, f => f with { Scalarization = scalarization ?? new ScalarizationOptions() });
 
     /// <summary>Projects conflicting gradients on the shared-feature parameters (PCGrad, eq. 14).</summary>
-    public static A2cEstimator WithPcGrad(this A2cEstimator estimator) => With(estimator, f => f with { PcGrad = true });
+    public static TEstimator WithPcGrad<TEstimator>(this TEstimator estimator) where TEstimator : ISharedFeatureEstimator<TEstimator> =>
+        With(estimator, f => f with { PcGrad = true });
 
     /// <summary>Trains the mechanisms with the contrastive loss instead of their penalties (eq. 13).</summary>
-    public static A2cEstimator WithContrastive(this A2cEstimator estimator, ContrastiveOptions? contrastive = null) =>
+    public static TEstimator WithContrastive<TEstimator>(this TEstimator estimator, ContrastiveOptions? contrastive = null)
+        where TEstimator : ISharedFeatureEstimator<TEstimator> =>
         With(estimator, f => f with { Contrastive = contrastive ?? new ContrastiveOptions() });
 
-    /// <summary>Adds (or replaces) the mix mechanism; the optional arguments override the penalty settings of <paramref name="mix"/>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">If the resulting options are invalid (the message names the option).</exception>
-    public static PpoEstimator WithMix(this PpoEstimator estimator, MixOptions mix, Similarity? similarity = null, float? temperature = null, float? decay = null) =>
-        With(estimator, f => f with { Mix = Penalty(mix, similarity, temperature, decay) });
-
-    /// <summary>Adds (or replaces) the mask mechanism; the optional arguments override the penalty settings of <paramref name="mask"/>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">If the resulting options are invalid (the message names the option).</exception>
-    public static PpoEstimator WithMask(this PpoEstimator estimator, MaskOptions mask, Similarity? divergence = null, float? temperature = null, float? decay = null) =>
-        With(estimator, f => f with { Mask = Penalty(mask, divergence, temperature, decay) });
-
-    /// <summary>Uses the shared-backbone baseline (two heads on one backbone) when there is no mix or mask.</summary>
-    public static PpoEstimator WithSharedBackbone(this PpoEstimator estimator) => With(estimator, f => f with { SharedBackbone = true });
-
-    /// <summary>Standardises the policy and value objectives (distributional scalarisation; default z = 2.326, stationary).</summary>
-    public static PpoEstimator WithScalarization(this PpoEstimator estimator, ScalarizationOptions? scalarization = null) =>
-        With(estimator, f => f with { Scalarization = scalarization ?? new ScalarizationOptions() });
-
-    /// <summary>Projects conflicting gradients on the shared-feature parameters (PCGrad, eq. 14).</summary>
-    public static PpoEstimator WithPcGrad(this PpoEstimator estimator) => With(estimator, f => f with { PcGrad = true });
-
-    /// <summary>Trains the mechanisms with the contrastive loss instead of their penalties (eq. 13).</summary>
-    public static PpoEstimator WithContrastive(this PpoEstimator estimator, ContrastiveOptions? contrastive = null) =>
-        With(estimator, f => f with { Contrastive = contrastive ?? new ContrastiveOptions() });
-
-    private static A2cEstimator With(A2cEstimator estimator, Func<SharedFeatureOptions, SharedFeatureOptions> change)
+    private static TEstimator With<TEstimator>(TEstimator estimator, Func<SharedFeatureOptions, SharedFeatureOptions> change)
+        where TEstimator : ISharedFeatureEstimator<TEstimator>
     {
         ArgumentNullException.ThrowIfNull(estimator);
-        return new A2cEstimator(estimator.Options with { SharedFeatures = change(estimator.Options.SharedFeatures ?? new SharedFeatureOptions()) }, estimator.Callbacks);
-    }
-
-    private static PpoEstimator With(PpoEstimator estimator, Func<SharedFeatureOptions, SharedFeatureOptions> change)
-    {
-        ArgumentNullException.ThrowIfNull(estimator);
-        return new PpoEstimator(estimator.Options with { SharedFeatures = change(estimator.Options.SharedFeatures ?? new SharedFeatureOptions()) }, estimator.Callbacks);
+        return estimator.WithSharedFeatures(change(estimator.SharedFeatures ?? new SharedFeatureOptions()));
     }
 
     private static T Penalty<T>(T mechanism, Similarity? similarity, float? temperature, float? decay) where T : FeatureMechanismOptions

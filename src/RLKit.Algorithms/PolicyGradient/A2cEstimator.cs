@@ -23,7 +23,7 @@ namespace RLKit.Algorithms.PolicyGradient;
 /// diagonal Gaussian, stored unclipped (so their log-probability is exact) and clipped to the action box only when
 /// sent to the environment.
 /// </remarks>
-public sealed class A2cEstimator : AgentEstimator<A2cAgent>
+public sealed class A2cEstimator : AgentEstimator<A2cAgent>, ISharedFeatureEstimator<A2cEstimator>
 {
     /// <summary>Creates an A2C estimator.</summary>
     /// <param name="options">Hyperparameters; null for the defaults.</param>
@@ -40,6 +40,13 @@ public sealed class A2cEstimator : AgentEstimator<A2cAgent>
 
     /// <inheritdoc/>
     public override string Algorithm => A2cAgent.AlgorithmName;
+
+    /// <inheritdoc/>
+    SharedFeatureOptions? ISharedFeatureEstimator<A2cEstimator>.SharedFeatures => Options.SharedFeatures;
+
+    /// <inheritdoc/>
+    A2cEstimator ISharedFeatureEstimator<A2cEstimator>.WithSharedFeatures(SharedFeatureOptions sharedFeatures) =>
+        new(Options with { SharedFeatures = sharedFeatures }, Callbacks);
 
     /// <inheritdoc/>
     protected override AgentEstimator<A2cAgent> WithCallbacksCore(IReadOnlyList<ITrainingCallback> callbacks) => new A2cEstimator(Options, callbacks);

@@ -22,7 +22,7 @@ namespace RLKit.Algorithms.PolicyGradient;
 /// Each update reports the losses "policy", "value", "entropy", "approx_kl" and "clip_fraction" (means over the
 /// minibatches run) and the learning rate. A rollout cut short by the budget or cancellation is not trained on.
 /// </remarks>
-public sealed class PpoEstimator : AgentEstimator<PpoAgent>
+public sealed class PpoEstimator : AgentEstimator<PpoAgent>, ISharedFeatureEstimator<PpoEstimator>
 {
     /// <summary>Creates the estimator; the options are validated here.</summary>
     /// <exception cref="ArgumentOutOfRangeException">If an option is invalid (the message names it and its range).</exception>
@@ -37,6 +37,13 @@ public sealed class PpoEstimator : AgentEstimator<PpoAgent>
 
     /// <inheritdoc/>
     public override string Algorithm => "ppo";
+
+    /// <inheritdoc/>
+    SharedFeatureOptions? ISharedFeatureEstimator<PpoEstimator>.SharedFeatures => Options.SharedFeatures;
+
+    /// <inheritdoc/>
+    PpoEstimator ISharedFeatureEstimator<PpoEstimator>.WithSharedFeatures(SharedFeatureOptions sharedFeatures) =>
+        new(Options with { SharedFeatures = sharedFeatures }, Callbacks);
 
     /// <inheritdoc/>
     protected override AgentEstimator<PpoAgent> WithCallbacksCore(IReadOnlyList<ITrainingCallback> callbacks) => new PpoEstimator(Options, callbacks);
