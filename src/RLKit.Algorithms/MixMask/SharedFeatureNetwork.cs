@@ -43,6 +43,8 @@ public sealed class SharedFeatureNetwork : ActorCriticModel
     private readonly Tensor? _contrastiveWeight;
     private readonly MixModule? _mixMomentum;
     private readonly MaskModule? _maskMomentum;
+    // (momentum copy, mechanism) parameter pairs in matching order, for the soft update after every step.
+    private readonly (Tensor[] Copy, Tensor[] Source)[] _momentumPairs = [];
     private readonly RandomGenerator _noiseRng;
 
     /// <summary>Builds the network for <paramref name="observationSize"/> inputs.</summary>
@@ -119,6 +121,10 @@ public sealed class SharedFeatureNetwork : ActorCriticModel
             // Momentum copies are training state, not part of the model: they stay outside the parameter tree.
             if (options.Mix is { } mixCopy) { _mixMomentum = MixModules.Create(mixCopy, width, rng, _activation, init); _mixMomentum.CopyFrom(_mix!); }
             if (options.Mask is { } maskCopy) { _maskMomentum = MaskModules.Create(maskCopy, width, rng, _activation, init); _maskMomentum.CopyFrom(_mask!); }
+            _momentumPairs = new (Module? Copy, Module? Source)[] { (_mixMomentum, _mix), (_maskMomentum, _mask) }
+                .Where(pair => pair.Copy is not null)
+                .Select(pair => (pair.Copy!.Parameters().ToArray(), pair.Source!.Parameters().ToArray()))
+                .ToArray();
         }
         _noiseRng = rng.Split();
     }
@@ -201,8 +207,7 @@ public sealed class SharedFeatureNetwork : ActorCriticModel
     internal void UpdateMomentumCopies()
     {
         if (Options.Contrastive is not { } contrastive) return;
-        if (_mixMomentum is not null) Polyak.SoftUpdate(_mixMomentum.Parameters().ToArray(), _mix!.Parameters().ToArray(), contrastive.Momentum);
-        if (_maskMomentum is not null) Polyak.SoftUpdate(_maskMomentum.Parameters().ToArray(), _mask!.Parameters().ToArray(), contrastive.Momentum);
+        foreach (var (copy, source) in _momentumPairs) Polyak.SoftUpdate(copy, source, contrastive.Momentum);
     }
 
     /// <summary>Resets the momentum copies to the mechanisms (after loading weights, before training resumes).</summary>
