@@ -67,7 +67,7 @@ public class GaussianFeaturesTests
     public void TheCholeskyScaleIsUpperTriangularAndItsCovarianceIsLTransposeL([Values] bool stateDependent)
     {
         const int width = 6;
-        var rng = MixMaskTesting.TestRng();
+        var rng = GradCheck.TestRng();
         var features = Build(FeatureDistribution.CholeskyGaussian, stateDependent, width, seed: rng.NextInt(1000));
         // Large random parameters: c·cᵀ dominates I, the hard case for conditioning.
         foreach (var (_, parameter) in features.NamedParameters()) rng.FillNormal(parameter.AsSpan(), 0f, 1.5f);
@@ -152,11 +152,11 @@ public class GaussianFeaturesTests
     public void GradientsWithRespectToMeansAndInputsMatchFiniteDifferences(
         [ValueSource(nameof(Kinds))] FeatureDistribution kind, [Values] bool stateDependent, [ValueSource(nameof(Measures))] Similarity measure)
     {
-        var rng = MixMaskTesting.TestRng();
+        var rng = GradCheck.TestRng();
         var features = Build(kind, stateDependent, 4, seed: rng.NextInt(1000));
         // Means of P and Q, then (state-dependent only) the mechanism inputs of P and Q.
-        var inputs = Enumerable.Range(0, stateDependent ? 4 : 2).Select(_ => MixMaskTesting.Input(rng, [2, 4])).ToArray();
-        MixMaskTesting.CheckGradients(x =>
+        var inputs = Enumerable.Range(0, stateDependent ? 4 : 2).Select(_ => GradCheck.Input(rng, [2, 4])).ToArray();
+        GradCheck.Check(x =>
         {
             var p = features.Forward(x[0], stateDependent ? x[2] : null);
             var q = features.Forward(x[1], stateDependent ? x[3] : null);

@@ -53,20 +53,20 @@ public class MaskModuleTests
     [Test]
     public void GradientsWithRespectToTheInputMatchFiniteDifferences([ValueSource(nameof(Kinds))] MaskKind kind)
     {
-        var rng = MixMaskTesting.TestRng();
+        var rng = GradCheck.TestRng();
         var module = Build(kind, 4, seed: rng.NextInt(1000), Activation.Tanh);
-        MixMaskTesting.CheckGradients(x =>
+        GradCheck.Check(x =>
         {
             var (p, v) = module.Forward(x[0]);
             return Tensor.Concat([p, v], 1);
-        }, [MixMaskTesting.Input(rng, [2, 4])]);
+        }, [GradCheck.Input(rng, [2, 4])]);
     }
 
     [Test]
     public void TheSharedAttentionValueWeightsAreTheInvertedRenormalisedPolicyWeights()
     {
         const int width = 5;
-        var rng = MixMaskTesting.TestRng();
+        var rng = GradCheck.TestRng();
         var module = (SharedAttentionMask)Build(MaskKind.SharedAttention, width, seed: rng.NextInt(1000));
         // Larger weights than the paper init make the attention peaked, so 1 − a is far from uniform.
         foreach (var (_, parameter) in module.NamedParameters())

@@ -66,11 +66,11 @@ public class MixModuleTests
     [Test]
     public void GradientsWithRespectToTheInputsMatchFiniteDifferences([ValueSource(nameof(Kinds))] MixKind kind)
     {
-        var rng = MixMaskTesting.TestRng();
+        var rng = GradCheck.TestRng();
         // Tanh keeps the optional activation smooth; the Mixer's fixed ReLUs get a small step instead.
         var module = Build(kind, 4, seed: rng.NextInt(1000), Activation.Tanh, blocks: 2);
-        var inputs = new[] { MixMaskTesting.Input(rng, [2, 4]), MixMaskTesting.Input(rng, [2, 4]) };
-        MixMaskTesting.CheckGradients(x =>
+        var inputs = new[] { GradCheck.Input(rng, [2, 4]), GradCheck.Input(rng, [2, 4]) };
+        GradCheck.Check(x =>
         {
             var (p, v) = module.Forward(x[0], x[1]);
             return Tensor.Concat([p, v], 1);
@@ -156,51 +156,9 @@ public class MixModuleTests
     internal static float MaxAbsDifference(Tensor a, Tensor b) => a.ToArray().Zip(b.ToArray(), (x, y) => MathF.Abs(x - y)).Max();
 }
 
-/// <summary>Shared helpers of the mix/mask tests: a finite-difference gradient check and a parameter-gradient check.</summary>
+/// <summary>Shared helper of the mix/mask tests: a parameter-gradient check (finite differences use <see cref="GradCheck"/>).</summary>
 internal static class MixMaskTesting
 {
-    /// <summary>
-    /// Central finite differences of L = Σ w ⊙ f(x) (w fixed random) against Backward, for every input:
-    /// |analytic − numeric| ≤ atol + rtol·max(|analytic|, |numeric|).
-    /// </summary>
-    public static void CheckGradients(Func<Tensor[], Tensor> f, Tensor[] inputs, double h = 1e-2, double rtol = 2e-2, double atol = 2e-3)
-    {
-        foreach (var x in inputs) Assert.That(x.Grad, Is.Null, "inputs must be fresh leaves");
-        var output = f(inputs);
-        var weightRng = new RandomGenerator(12345);
-        var w = new float[output.Size];
-        for (int i = 0; i < w.Length; i++) w[i] = (float)(weightRng.NextDouble() * 2 - 1);
-        output.Backward(Tensor.FromArray(w).Reshape(output.ShapeArray()));
-        for (int k = 0; k < inputs.Length; k++)
-        {
-            var x = inputs[k];
-            Assert.That(x.Grad, Is.Not.Null, $"input {k} received no gradient");
-            var analytic = x.Grad!.ToArray();
-            for (int i = 0; i < x.Size; i++)
-            {
-                float original = x.AsSpan()[i];
-                x.AsSpan()[i] = (float)(original + h);
-                double plus = Project(f, inputs, w);
-                x.AsSpan()[i] = (float)(original - h);
-                double minus = Project(f, inputs, w);
-                x.AsSpan()[i] = original;
-                double numeric = (plus - minus) / (2 * h);
-                double bound = atol + rtol * Math.Max(Math.Abs(analytic[i]), Math.Abs(numeric));
-                if (Math.Abs(analytic[i] - numeric) > bound)
-                    Assert.Fail($"gradient mismatch for input {k} {Tensor.ShapeString(x.Shape)} at flat index {i}: analytic {analytic[i]:G6}, numeric {numeric:G6}");
-            }
-        }
-    }
-
-    private static double Project(Func<Tensor[], Tensor> f, Tensor[] inputs, float[] w)
-    {
-        using var noGrad = GradMode.NoGrad();
-        var y = f(inputs).ToArray();
-        double sum = 0;
-        for (int i = 0; i < y.Length; i++) sum += (double)w[i] * y[i];
-        return sum;
-    }
-
     /// <summary>
     /// Backward of a random-weighted sum of <paramref name="outputs"/> (a plain sum would hide the layers before a
     /// LayerNorm or BatchNorm, whose outputs sum to a constant) reaches every parameter with a non-zero gradient.
@@ -222,21 +180,6 @@ internal static class MixMaskTesting
         }
     }
 
-    /// <summary>A generator with a fresh seed per run, printed so a failure can be replayed.</summary>
-    public static RandomGenerator TestRng()
-    {
-        ulong seed = (ulong)Environment.TickCount64 ^ (ulong)TestContext.CurrentContext.Test.FullName.GetHashCode();
-        TestContext.Out.WriteLine($"seed: {seed}");
-        return new RandomGenerator(seed);
-    }
-
-    /// <summary>A uniform random leaf that requires gradients.</summary>
-    public static Tensor Input(RandomGenerator rng, int[] shape, float low = -1f, float high = 1f)
-    {
-        var t = Tensor.RandomUniform(rng, shape, low, high);
-        t.RequiresGrad = true;
-        return t;
-    }
 
     /// <summary>The registered parameter called <paramref name="name"/> (full dotted name).</summary>
     public static Tensor Parameter(Module module, string name) => module.NamedParameters().Single(p => p.Key == name).Value;
