@@ -16,7 +16,7 @@ internal static class GradCheck
     /// </summary>
     public static void Check(Func<Tensor[], Tensor> f, Tensor[] inputs, double h = 1e-2, double rtol = 2e-2, double atol = 2e-3, int seed = 12345)
     {
-        foreach (var x in inputs) x.ZeroGrad();  // backward accumulates: start every check from zero
+        foreach (var x in inputs) x.Grad = null;
         var output = f(inputs);
         var rng = new RandomGenerator(seed);
         var w = new float[output.Size];

@@ -180,7 +180,6 @@ internal static class MixMaskTesting
         }
     }
 
-
     /// <summary>The registered parameter called <paramref name="name"/> (full dotted name).</summary>
     public static Tensor Parameter(Module module, string name) => module.NamedParameters().Single(p => p.Key == name).Value;
 }
