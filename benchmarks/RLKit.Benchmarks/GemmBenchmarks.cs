@@ -1,3 +1,4 @@
+using RLKit.Tensors.Gemm;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
@@ -61,7 +62,7 @@ public class GemmBenchmarks
     /// <summary>C = A·B.</summary>
     [Benchmark]
     public void Multiply()
-        => Gemm.Multiply(false, false, this.M, this.N, this.K, this.a, this.K, this.b, this.N, this.c, this.N, accumulate: false);
+        => GemmDriver.Multiply(false, false, this.M, this.N, this.K, this.a, this.K, this.b, this.N, this.c, this.N, accumulate: false);
 }
 
 /// <summary>Adds the GFLOPS column and the shape filter to whatever the command line asks for.</summary>

@@ -1,9 +1,10 @@
+using RLKit.Tensors.Gemm;
 using RLKit.Tensors;
 
 namespace RLKit.Core.Tests;
 
 /// <summary>
-/// Checks <see cref="Gemm"/> against a naive double-precision reference on every path (unpacked skinny kernels,
+/// Checks <see cref="GemmDriver"/> against a naive double-precision reference on every path (unpacked skinny kernels,
 /// packed kernel, transposed staging), every transpose variant, accumulate on/off, padded leading dimensions,
 /// batched broadcasting, every kernel family this machine can run (including the portable fallback), and
 /// bit-identical results across thread counts.
@@ -106,11 +107,11 @@ public class GemmTests
             int lda = transA ? m : k;
             int ldb = transB ? k : n;
             float[] single = (float[])c0.Clone();
-            Gemm.Multiply(transA, transB, m, n, k, a, lda, b, ldb, single, n, true, 1, kind);
+            GemmDriver.Multiply(transA, transB, m, n, k, a, lda, b, ldb, single, n, true, 1, kind);
             foreach (int threads in new[] { 2, 3 })
             {
                 float[] parallel = (float[])c0.Clone();
-                Gemm.Multiply(transA, transB, m, n, k, a, lda, b, ldb, parallel, n, true, threads, kind);
+                GemmDriver.Multiply(transA, transB, m, n, k, a, lda, b, ldb, parallel, n, true, threads, kind);
                 AssertBitIdentical(single, parallel, $"{m}x{n}x{k} transA={transA} transB={transB} threads={threads}");
             }
         }
@@ -141,11 +142,11 @@ public class GemmTests
             float[] c0 = RandomArray(random, (strideC * (batch - 1)) + cSize);
 
             float[] expectedSerial = (float[])c0.Clone();
-            Gemm.MultiplyBatched(batch, transA, transB, m, n, k, a, lda, strideA, b, ldb, strideB, expectedSerial, ldc, strideC, true, 1, kind);
+            GemmDriver.MultiplyBatched(batch, transA, transB, m, n, k, a, lda, strideA, b, ldb, strideB, expectedSerial, ldc, strideC, true, 1, kind);
             for (int threads = 2; threads <= 3; threads++)
             {
                 float[] parallel = (float[])c0.Clone();
-                Gemm.MultiplyBatched(batch, transA, transB, m, n, k, a, lda, strideA, b, ldb, strideB, parallel, ldc, strideC, true, threads, kind);
+                GemmDriver.MultiplyBatched(batch, transA, transB, m, n, k, a, lda, strideA, b, ldb, strideB, parallel, ldc, strideC, true, threads, kind);
                 AssertBitIdentical(expectedSerial, parallel, $"batched {batch}x{m}x{n}x{k} threads={threads}");
             }
 
@@ -176,7 +177,7 @@ public class GemmTests
         float[] c = [1, 2, 3, 4, 5, 6, 7];
 
         // The stored operands are empty (0 × something); their leading dimensions are then unconstrained.
-        Gemm.Multiply(transA, transB, 2, 3, 0, ReadOnlySpan<float>.Empty, 0, ReadOnlySpan<float>.Empty, 0, c, 4, accumulate, 1);
+        GemmDriver.Multiply(transA, transB, 2, 3, 0, ReadOnlySpan<float>.Empty, 0, ReadOnlySpan<float>.Empty, 0, c, 4, accumulate, 1);
         float[] expected = accumulate ? [1, 2, 3, 4, 5, 6, 7] : [0, 0, 0, 4, 0, 0, 0];
         Assert.That(c, Is.EqualTo(expected));
     }
@@ -185,9 +186,9 @@ public class GemmTests
     public void EmptyOutputs_AreNoOps()
     {
         float[] c = [42];
-        Gemm.Multiply(false, false, 0, 5, 5, ReadOnlySpan<float>.Empty, 5, new float[25], 5, Span<float>.Empty, 5, false);
-        Gemm.Multiply(false, false, 1, 0, 5, new float[5], 5, ReadOnlySpan<float>.Empty, 0, c, 0, false);
-        Gemm.MultiplyBatched(0, false, false, 2, 2, 2, ReadOnlySpan<float>.Empty, 2, 4, ReadOnlySpan<float>.Empty, 2, 4, Span<float>.Empty, 2, 4, false);
+        GemmDriver.Multiply(false, false, 0, 5, 5, ReadOnlySpan<float>.Empty, 5, new float[25], 5, Span<float>.Empty, 5, false);
+        GemmDriver.Multiply(false, false, 1, 0, 5, new float[5], 5, ReadOnlySpan<float>.Empty, 0, c, 0, false);
+        GemmDriver.MultiplyBatched(0, false, false, 2, 2, 2, ReadOnlySpan<float>.Empty, 2, 4, ReadOnlySpan<float>.Empty, 2, 4, Span<float>.Empty, 2, 4, false);
         Assert.That(c[0], Is.EqualTo(42f));
     }
 
@@ -197,12 +198,12 @@ public class GemmTests
         var a = new float[m * 64];
         var b = new float[64 * 64];
         var c = new float[m * 64];
-        Gemm.Multiply(false, true, m, 64, 64, a, 64, b, 64, c, 64, false, 1);
+        GemmDriver.Multiply(false, true, m, 64, 64, a, 64, b, 64, c, 64, false, 1);
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 10; i++)
         {
-            Gemm.Multiply(false, true, m, 64, 64, a, 64, b, 64, c, 64, false, 1);
-            Gemm.Multiply(true, false, m, 64, 64, a, m, b, 64, c, 64, true, 1);
+            GemmDriver.Multiply(false, true, m, 64, 64, a, 64, b, 64, c, 64, false, 1);
+            GemmDriver.Multiply(true, false, m, 64, 64, a, m, b, 64, c, 64, true, 1);
         }
 
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
@@ -216,21 +217,21 @@ public class GemmTests
         var c = new float[9];
         Assert.Multiple(() =>
         {
-            Assert.That(() => Gemm.Multiply(false, false, -1, 3, 4, a, 4, b, 3, c, 3, false), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("m"));
-            Assert.That(() => Gemm.Multiply(false, false, 3, -3, 4, a, 4, b, 3, c, 3, false), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("n"));
-            Assert.That(() => Gemm.Multiply(false, false, 3, 3, -4, a, 4, b, 3, c, 3, false), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("k"));
-            Assert.That(() => Gemm.Multiply(false, false, 3, 3, 4, a, 3, b, 3, c, 3, false), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("lda"));
-            Assert.That(() => Gemm.Multiply(false, true, 3, 3, 4, a, 4, b, 3, c, 3, false), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("ldb"));
-            Assert.That(() => Gemm.Multiply(false, false, 3, 3, 4, a, 4, b, 3, c, 2, false), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("ldc"));
-            Assert.That(() => Gemm.Multiply(false, false, 3, 3, 4, a.AsSpan(1), 4, b, 3, c, 3, false), Throws.ArgumentException.With.Property("ParamName").EqualTo("a"));
-            Assert.That(() => Gemm.Multiply(false, false, 3, 3, 4, a, 4, b.AsSpan(1), 3, c, 3, false), Throws.ArgumentException.With.Property("ParamName").EqualTo("b"));
-            Assert.That(() => Gemm.Multiply(false, false, 3, 3, 4, a, 4, b, 3, c, 4, false), Throws.ArgumentException.With.Property("ParamName").EqualTo("c"));
-            Assert.That(() => Gemm.Multiply(false, false, 3, 3, 4, a, 4, b, 3, c, 3, false, -1), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("maxDegreeOfParallelism"));
-            Assert.That(() => Gemm.MultiplyBatched(-1, false, false, 1, 1, 1, a, 1, 1, b, 1, 1, c, 1, 1, false), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("batch"));
-            Assert.That(() => Gemm.MultiplyBatched(2, false, false, 1, 1, 1, a, 1, -1, b, 1, 1, c, 1, 1, false), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("strideA"));
-            Assert.That(() => Gemm.MultiplyBatched(2, false, false, 2, 2, 2, a, 2, 4, b, 2, 4, c, 2, 3, false), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("strideC"));
-            Assert.That(() => Gemm.MultiplyBatched(4, false, false, 2, 2, 2, a, 2, 4, b, 2, 0, c, 2, 4, false), Throws.ArgumentException.With.Property("ParamName").EqualTo("a"));
-            Assert.That(() => Gemm.MultiplyBatched(3, false, false, 2, 2, 2, a, 2, 0, b, 2, 0, c, 2, 4, false), Throws.ArgumentException.With.Property("ParamName").EqualTo("c"));
+            Assert.That(() => GemmDriver.Multiply(false, false, -1, 3, 4, a, 4, b, 3, c, 3, false), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("m"));
+            Assert.That(() => GemmDriver.Multiply(false, false, 3, -3, 4, a, 4, b, 3, c, 3, false), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("n"));
+            Assert.That(() => GemmDriver.Multiply(false, false, 3, 3, -4, a, 4, b, 3, c, 3, false), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("k"));
+            Assert.That(() => GemmDriver.Multiply(false, false, 3, 3, 4, a, 3, b, 3, c, 3, false), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("lda"));
+            Assert.That(() => GemmDriver.Multiply(false, true, 3, 3, 4, a, 4, b, 3, c, 3, false), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("ldb"));
+            Assert.That(() => GemmDriver.Multiply(false, false, 3, 3, 4, a, 4, b, 3, c, 2, false), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("ldc"));
+            Assert.That(() => GemmDriver.Multiply(false, false, 3, 3, 4, a.AsSpan(1), 4, b, 3, c, 3, false), Throws.ArgumentException.With.Property("ParamName").EqualTo("a"));
+            Assert.That(() => GemmDriver.Multiply(false, false, 3, 3, 4, a, 4, b.AsSpan(1), 3, c, 3, false), Throws.ArgumentException.With.Property("ParamName").EqualTo("b"));
+            Assert.That(() => GemmDriver.Multiply(false, false, 3, 3, 4, a, 4, b, 3, c, 4, false), Throws.ArgumentException.With.Property("ParamName").EqualTo("c"));
+            Assert.That(() => GemmDriver.Multiply(false, false, 3, 3, 4, a, 4, b, 3, c, 3, false, -1), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("maxDegreeOfParallelism"));
+            Assert.That(() => GemmDriver.MultiplyBatched(-1, false, false, 1, 1, 1, a, 1, 1, b, 1, 1, c, 1, 1, false), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("batch"));
+            Assert.That(() => GemmDriver.MultiplyBatched(2, false, false, 1, 1, 1, a, 1, -1, b, 1, 1, c, 1, 1, false), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("strideA"));
+            Assert.That(() => GemmDriver.MultiplyBatched(2, false, false, 2, 2, 2, a, 2, 4, b, 2, 4, c, 2, 3, false), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("strideC"));
+            Assert.That(() => GemmDriver.MultiplyBatched(4, false, false, 2, 2, 2, a, 2, 4, b, 2, 0, c, 2, 4, false), Throws.ArgumentException.With.Property("ParamName").EqualTo("a"));
+            Assert.That(() => GemmDriver.MultiplyBatched(3, false, false, 2, 2, 2, a, 2, 0, b, 2, 0, c, 2, 4, false), Throws.ArgumentException.With.Property("ParamName").EqualTo("c"));
         });
     }
 
@@ -250,7 +251,7 @@ public class GemmTests
         var kind = Enum.Parse<GemmKernelKind>(kernel);
         try
         {
-            return Gemm.ResolveKernel(kind);
+            return GemmDriver.ResolveKernel(kind);
         }
         catch (NotSupportedException e)
         {
@@ -279,7 +280,7 @@ public class GemmTests
         }
 
         float[] c = (float[])c0.Clone();
-        Gemm.Multiply(s.TransA, s.TransB, s.M, s.N, s.K, a, lda, b, ldb, c, ldc, s.Accumulate, threads, kind);
+        GemmDriver.Multiply(s.TransA, s.TransB, s.M, s.N, s.K, a, lda, b, ldb, c, ldc, s.Accumulate, threads, kind);
         AssertMatchesReference(s.TransA, s.TransB, s.M, s.N, s.K, a, lda, b, ldb, c0, c, ldc, s.Accumulate, $"{s} kernel={kind} threads={threads}");
     }
 

@@ -5,7 +5,7 @@ public sealed class EnvironmentCheckException : Exception
 {
     /// <summary>Creates the exception for environment <paramref name="environmentId"/> with its failures.</summary>
     public EnvironmentCheckException(string environmentId, IReadOnlyList<string> failures)
-        : base($"{environmentId} broke {failures.Count} environment contract rule(s):{System.Environment.NewLine} - {string.Join(System.Environment.NewLine + " - ", failures)}")
+        : base($"{environmentId} broke {failures.Count} environment contract rule(s):{Environment.NewLine} - {string.Join(Environment.NewLine + " - ", failures)}")
     {
         EnvironmentId = environmentId;
         Failures = failures;

@@ -74,7 +74,7 @@ public sealed class GraphAttention : Module
 
     /// <summary>
     /// The attention weights α [B, heads, N, N] of the last forward pass (row i = how node i weighs each node j;
-    /// detached). Released with the <see cref="Autograd.TensorScope"/> that computed it, if any.
+    /// detached). Released with the <see cref="Tensors.TensorScope"/> that computed it, if any.
     /// </summary>
     public Tensor? LastAttentionWeights { get; private set; }
 

@@ -58,7 +58,7 @@ public sealed class MultiHeadAttention : Module
 
     /// <summary>
     /// The attention weights [B, heads, Tq, Tk] of the last forward pass (detached; each row sums to 1), for
-    /// inspection. Like any tensor computed inside a <see cref="Autograd.TensorScope"/>, it is released with the scope.
+    /// inspection. Like any tensor computed inside a <see cref="Tensors.TensorScope"/>, it is released with the scope.
     /// </summary>
     public Tensor? LastAttentionWeights { get; private set; }
 

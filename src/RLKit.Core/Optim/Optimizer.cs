@@ -8,7 +8,7 @@ namespace RLKit.Optim;
 /// </summary>
 /// <remarks>
 /// <para>
-/// All state is allocated once, outside any <see cref="RLKit.Autograd.TensorScope"/>, when the optimizer is
+/// All state is allocated once, outside any <see cref="RLKit.Tensors.TensorScope"/>, when the optimizer is
 /// built; a steady-state <see cref="Step"/> allocates nothing. Updates are applied outside autograd, in place.
 /// </para>
 /// <para>

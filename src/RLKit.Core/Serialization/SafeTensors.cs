@@ -217,7 +217,7 @@ public static class SafeTensors
     /// <summary>
     /// Reads the safetensors file at <paramref name="path"/>. Tensors stored as <c>F16</c>, <c>BF16</c>
     /// or <c>F64</c> are converted to float32. The returned tensors are persistent: no
-    /// <see cref="Autograd.TensorScope"/> releases them.
+    /// <see cref="Tensors.TensorScope"/> releases them.
     /// </summary>
     /// <exception cref="SafeTensorsFormatException">If the file is truncated, corrupt or holds an unsupported dtype; the message names the file and the problem.</exception>
     /// <exception cref="FileNotFoundException">If the file does not exist.</exception>

@@ -13,7 +13,7 @@ public sealed class SafeTensorsFile
 
     /// <summary>
     /// The tensors by name, enumerated in the order of the file's header. Every tensor is float32,
-    /// persistent (not owned by any <see cref="Autograd.TensorScope"/>) and does not require gradients.
+    /// persistent (not owned by any <see cref="Tensors.TensorScope"/>) and does not require gradients.
     /// </summary>
     public IReadOnlyDictionary<string, Tensor> Tensors { get; }
 

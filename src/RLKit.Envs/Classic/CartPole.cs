@@ -15,7 +15,7 @@ namespace RLKit.Envs.Classic;
 /// <para>Reset draws each state variable from U(−0.05, 0.05) with the environment's random stream. Reset options are
 /// ignored. Step allocates nothing.</para>
 /// </remarks>
-public class CartPole : RLKit.Environments.Environment
+public class CartPole : EnvironmentBase
 {
     private readonly double _forceMagnitude;
     private readonly double? _failureReward;

@@ -18,7 +18,7 @@ namespace RLKit.Envs.Classic;
 /// left) with <see cref="InvalidActionEffect.MinusOne"/>, or 0 (no force) with <see cref="InvalidActionEffect.Zero"/>.
 /// Step info holds "action_valid" (bool) when restricted, and is empty otherwise.</para>
 /// </remarks>
-public sealed class CartPoleContinuous : RLKit.Environments.Environment, IRestrictedActionEnvironment
+public sealed class CartPoleContinuous : EnvironmentBase, IRestrictedActionEnvironment
 {
     private readonly CartPoleSimulation _simulation;
     private readonly double _forceMagnitude;

@@ -21,7 +21,7 @@ namespace RLKit.Envs.Classic;
 /// <para>Arithmetic is in double throughout, as the published equations. (Under NumPy 2's scalar promotion, Gymnasium
 /// evaluates the torque terms in float32, so it can differ from RLKit by float32 rounding, ~1e-7 relative.)</para>
 /// </remarks>
-public sealed class Pendulum : RLKit.Environments.Environment, IRestrictedActionEnvironment
+public sealed class Pendulum : EnvironmentBase, IRestrictedActionEnvironment
 {
     private readonly double _gravity, _mass, _length, _maxSpeed, _dt;
     private readonly float _maxTorque;

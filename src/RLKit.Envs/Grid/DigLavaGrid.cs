@@ -1,3 +1,4 @@
+using RLKit.Environments;
 using RLKit.Spaces;
 
 namespace RLKit.Envs.Grid;
@@ -28,7 +29,7 @@ namespace RLKit.Envs.Grid;
 /// 10–11 the elemental skill (turn-left (−1, 1), turn-right (1, −1), forward (1, 1)).</para>
 /// <para>50 steps end the episode by truncation through the catalog's <c>TimeLimit</c>.</para>
 /// </remarks>
-public sealed class DigLavaGrid : RLKit.Environments.Environment
+public sealed class DigLavaGrid : EnvironmentBase
 {
     /// <summary>The grid's side length.</summary>
     public const int Size = 11;

@@ -25,7 +25,7 @@ namespace RLKit.Envs.Grid;
 /// <see cref="DistralGridOptions.MaxEpisodeSteps"/> (a step limit is truncation, as in Gymnasium). Reset is
 /// deterministic (fixed start), so the seed only matters to agents that sample from the env's spaces.</para>
 /// </remarks>
-public sealed class DistralGrid : RLKit.Environments.Environment
+public sealed class DistralGrid : EnvironmentBase
 {
     /// <summary>Grid rows.</summary>
     public const int Rows = 9;

@@ -1,3 +1,4 @@
+using RLKit.Environments;
 using RLKit.Spaces;
 
 namespace RLKit.Envs.Grid;
@@ -25,7 +26,7 @@ namespace RLKit.Envs.Grid;
 /// distinct uniform cells (not start or goal) from the env's random stream. Every mine type has a breaking
 /// pick-axe, so every layout is solvable.</para>
 /// </remarks>
-public sealed class MiningGrid : RLKit.Environments.Environment
+public sealed class MiningGrid : EnvironmentBase
 {
     /// <summary>R_Goal.</summary>
     public const double GoalReward = 10;

@@ -1,3 +1,4 @@
+using RLKit.Environments;
 using RLKit.Spaces;
 using RLKit.Tensors;
 
@@ -25,7 +26,7 @@ namespace RLKit.Envs.Grid;
 /// <para><b>Reset</b>: unless <see cref="SkillGridOptions.Lava"/> fixes it, the river's orientation, index
 /// (3 … 5) and gap (1 … 7) are drawn uniformly from the env's random stream, then the episode's skills.</para>
 /// </remarks>
-public sealed class SkillGrid : RLKit.Environments.Environment
+public sealed class SkillGrid : EnvironmentBase
 {
     /// <summary>The grid's side length.</summary>
     public const int Size = 9;

@@ -27,7 +27,7 @@ namespace RLKit.Envs.Navigation;
 /// At wall corners the square is slightly more conservative than the disc.
 /// </para>
 /// </remarks>
-public sealed class PointMaze : RLKit.Environments.Environment
+public sealed class PointMaze : EnvironmentBase
 {
     /// <summary>The particle's mass (kg): MuJoCo's default density 1000 times the volume of a sphere of radius 0.1.</summary>
     public const double Mass = 4.0 / 3.0 * Math.PI * 0.001 * 1000.0;

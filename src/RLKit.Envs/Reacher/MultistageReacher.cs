@@ -32,7 +32,7 @@ namespace RLKit.Envs.Reacher;
 /// one subgoal is reached per step. Info: "success" (bool) and "stage" (int, subgoals reached).
 /// </para>
 /// </remarks>
-public sealed class MultistageReacher : RLKit.Environments.Environment
+public sealed class MultistageReacher : EnvironmentBase
 {
     /// <summary>Seconds per step (decision).</summary>
     public const double Timestep = 0.05;

@@ -25,7 +25,7 @@ namespace RLKit.Envs.Recommender;
 /// it in a 20-step <see cref="RLKit.Environments.Wrappers.TimeLimit"/> (SAVO's RecSim episode horizon).</para>
 /// <para>Step allocates nothing. Reset allocates nothing either, apart from re-marking the available items.</para>
 /// </remarks>
-public sealed class RecSimSingleItem : RLKit.Environments.Environment
+public sealed class RecSimSingleItem : EnvironmentBase
 {
     private readonly UserPreference _user;
     private readonly float _preferenceWeight;

@@ -30,7 +30,7 @@ namespace RLKit.Envs.Recommender;
 /// <para><b>Episode.</b> The environment never ends an episode itself; the catalog id "RecSim-Slate-v0" wraps it in a
 /// 15-step <see cref="RLKit.Environments.Wrappers.TimeLimit"/>. Step allocates nothing.</para>
 /// </remarks>
-public sealed class RecSimSlate : RLKit.Environments.Environment
+public sealed class RecSimSlate : EnvironmentBase
 {
     private readonly UserPreference _user;
     private readonly int[] _candidates;

@@ -8,7 +8,7 @@ namespace RLKit.Envs.Tests.Contract;
 /// <c>terminateAfter</c> steps. Reset info is {"phase": "reset"}, the terminal step's info {"phase": "final"}.
 /// </summary>
 internal sealed class CounterEnv(int terminateAfter = int.MaxValue, string id = "Counter-v0")
-    : RLKit.Environments.Environment(new Box(0, 1e6f, 2), new Discrete(2))
+    : EnvironmentBase(new Box(0, 1e6f, 2), new Discrete(2))
 {
     public static readonly IReadOnlyDictionary<string, object> ResetInfo = new Dictionary<string, object> { ["phase"] = "reset" };
     public static readonly IReadOnlyDictionary<string, object> FinalInfo = new Dictionary<string, object> { ["phase"] = "final" };
@@ -38,7 +38,7 @@ internal sealed class CounterEnv(int terminateAfter = int.MaxValue, string id = 
 
 /// <summary>A seeded random walk: noisy observations and rewards, random episode lengths, optional Box actions.</summary>
 internal sealed class RandomWalkEnv(bool continuous = false)
-    : RLKit.Environments.Environment(new Box(-1e6f, 1e6f, 3), continuous ? new Box(-1, 1, 2) : new Discrete(3))
+    : EnvironmentBase(new Box(-1e6f, 1e6f, 3), continuous ? new Box(-1, 1, 2) : new Discrete(3))
 {
     private double _position;
 
@@ -71,7 +71,7 @@ internal sealed class RandomWalkEnv(bool continuous = false)
 }
 
 /// <summary>Box action [−2, 2]²; the observation echoes the action the environment received.</summary>
-internal sealed class EchoActionEnv() : RLKit.Environments.Environment(new Box(-10, 10, 2), new Box(-2, 2, 2))
+internal sealed class EchoActionEnv() : EnvironmentBase(new Box(-10, 10, 2), new Box(-2, 2, 2))
 {
     public override string Id => "EchoAction-v0";
 
@@ -90,7 +90,7 @@ internal sealed class EchoActionEnv() : RLKit.Environments.Environment(new Box(-
 
 /// <summary>Replays scripted observations (first one at reset) and rewards; ends after the last reward, terminated.</summary>
 internal sealed class ScriptedEnv(float[][] observations, double[] rewards, int observationSize)
-    : RLKit.Environments.Environment(new Box(-1e6f, 1e6f, observationSize), new Discrete(1))
+    : EnvironmentBase(new Box(-1e6f, 1e6f, observationSize), new Discrete(1))
 {
     private int _t;
 
@@ -112,7 +112,7 @@ internal sealed class ScriptedEnv(float[][] observations, double[] rewards, int 
 }
 
 /// <summary>Four actions with 1-D representations; each reset makes one random action unavailable and observes its id.</summary>
-internal sealed class RotatingActionSetEnv() : RLKit.Environments.Environment(new Box(0, 3, 1), new ActionSet(4, 1, [0f, 1f, 2f, 3f]))
+internal sealed class RotatingActionSetEnv() : EnvironmentBase(new Box(0, 3, 1), new ActionSet(4, 1, [0f, 1f, 2f, 3f]))
 {
     private int _unavailable;
 
@@ -198,7 +198,7 @@ internal sealed class RawEnv : IEnvironment
 
 /// <summary>MultiDiscrete(3, 3) actions whose two components must differ (like slate slots); episodes last 4 steps.</summary>
 internal sealed class DistinctPairEnv(bool rejectEverything = false)
-    : RLKit.Environments.Environment(new Box(0, 2, 2), new MultiDiscrete(3, 3))
+    : EnvironmentBase(new Box(0, 2, 2), new MultiDiscrete(3, 3))
 {
     private int _t;
 

@@ -61,7 +61,7 @@ public class TimeLimitTests
         Assert.That(inner.DisposeCount, Is.EqualTo(1));
     }
 
-    private sealed class DisposalProbe() : RLKit.Environments.Environment(new Box(0, 1, 1), new Discrete(2))
+    private sealed class DisposalProbe() : EnvironmentBase(new Box(0, 1, 1), new Discrete(2))
     {
         public int DisposeCount { get; private set; }
         public override string Id => "Probe-v0";

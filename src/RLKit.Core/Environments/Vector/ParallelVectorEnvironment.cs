@@ -35,7 +35,7 @@ public sealed class ParallelVectorEnvironment : VectorEnvironment
         if (workerCount < 0)
             throw new ArgumentOutOfRangeException(nameof(workerCount), workerCount, "ParallelVectorEnvironment: workerCount must be ≥ 0 (0 = automatic).");
         int n = Core.Count;
-        int workers = Math.Clamp(workerCount == 0 ? System.Environment.ProcessorCount : workerCount, 1, n);
+        int workers = Math.Clamp(workerCount == 0 ? Environment.ProcessorCount : workerCount, 1, n);
         _chunks = new (int, int)[workers];
         for (int w = 0; w < workers; w++) _chunks[w] = (w * n / workers, (w + 1) * n / workers);
         _failures = new Exception?[workers];

@@ -6,7 +6,7 @@ namespace RLKit.Environments.Wrappers;
 /// throws <see cref="InvalidOperationException"/>. Messages name the environment, what was non-finite and where.
 /// </summary>
 /// <remarks>
-/// Environments built on <see cref="Environment"/> already check their own outputs; this wrapper is for
+/// Environments built on <see cref="EnvironmentBase"/> already check their own outputs; this wrapper is for
 /// environments that do not, and to catch a policy's NaN actions at their source.
 /// </remarks>
 public sealed class NanInfChecker : Wrapper

@@ -1,4 +1,4 @@
-namespace RLKit.Autograd;
+namespace RLKit.Tensors;
 
 /// <summary>
 /// A per-thread pool of float arrays bucketed by exact length. RL training repeats the same shapes every

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace RLKit.Tensors;
+namespace RLKit.Tensors.Gemm;
 
 /// <summary>
 /// The packed, cache-blocked GEMM path (the BLIS loop nest) for one block of C on the calling thread.

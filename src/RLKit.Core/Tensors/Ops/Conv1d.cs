@@ -1,3 +1,4 @@
+using RLKit.Tensors.Gemm;
 using RLKit.Autograd;
 
 namespace RLKit.Tensors;
@@ -33,7 +34,7 @@ public sealed partial class Tensor
             {
                 p.Im2Col(x.AsSpan(b * p.InChannels * p.Length, p.InChannels * p.Length), columns);
                 var yb = yd.AsSpan(b * outBlock, outBlock);
-                Gemm.Multiply(false, false, p.OutChannels, p.OutLength, p.Patch, w, p.Patch, columns, p.OutLength, yb, p.OutLength, false);
+                GemmDriver.Multiply(false, false, p.OutChannels, p.OutLength, p.Patch, w, p.Patch, columns, p.OutLength, yb, p.OutLength, false);
                 if (bias is not null)
                     for (int c = 0; c < p.OutChannels; c++)
                     {
@@ -166,13 +167,13 @@ public sealed partial class Tensor
                     {
                         // dW [outC, patch] += G_b [outC, outLength] · columns_bᵀ.
                         p.Im2Col(x.AsSpan(b * inBlock, inBlock), columns);
-                        Gemm.Multiply(false, true, p.OutChannels, p.Patch, p.OutLength, gb, p.OutLength, columns, p.OutLength,
+                        GemmDriver.Multiply(false, true, p.OutChannels, p.Patch, p.OutLength, gb, p.OutLength, columns, p.OutLength,
                                       dWeight.AsSpan(), p.Patch, !overwriteWeight || b > 0);
                     }
                     if (dInput is not null)
                     {
                         // dColumns [patch, outLength] = Wᵀ · G_b, folded back onto the input.
-                        Gemm.Multiply(true, false, p.Patch, p.OutLength, p.OutChannels, w, p.Patch, gb, p.OutLength,
+                        GemmDriver.Multiply(true, false, p.Patch, p.OutLength, p.OutChannels, w, p.Patch, gb, p.OutLength,
                                       columns, p.OutLength, false);
                         p.Col2ImAdd(columns.AsSpan(0, p.ColumnsSize), dInput.AsSpan().Slice(b * inBlock, inBlock));
                     }

@@ -8,14 +8,14 @@ namespace RLKit.Environments;
 /// step, action validation with clear errors, and finite observations and rewards. Subclasses implement
 /// <see cref="ResetCore"/> and one of the <c>StepCore</c> overloads matching their action space.
 /// </summary>
-public abstract class Environment : IEnvironment
+public abstract class EnvironmentBase : IEnvironment
 {
     private readonly float[] _observation;
     private RandomGenerator? _random;
     private bool _needsReset = true;
 
     /// <summary>Creates an environment with the given spaces.</summary>
-    protected Environment(Space observationSpace, Space actionSpace)
+    protected EnvironmentBase(Space observationSpace, Space actionSpace)
     {
         ObservationSpace = observationSpace ?? throw new ArgumentNullException(nameof(observationSpace));
         ActionSpace = actionSpace ?? throw new ArgumentNullException(nameof(actionSpace));
@@ -35,7 +35,7 @@ public abstract class Environment : IEnvironment
     /// The environment's random stream (Gymnasium's <c>np_random</c>): restarted by <c>Reset(seed)</c>; seeded from
     /// the clock on the first unseeded reset.
     /// </summary>
-    protected RandomGenerator Random => _random ??= new RandomGenerator((ulong)System.Environment.TickCount64 ^ (ulong)Guid.NewGuid().GetHashCode());
+    protected RandomGenerator Random => _random ??= new RandomGenerator((ulong)Environment.TickCount64 ^ (ulong)Guid.NewGuid().GetHashCode());
 
     /// <summary>True before the first reset and after an episode ends.</summary>
     public bool NeedsReset => _needsReset;

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace RLKit.Tensors;
+namespace RLKit.Tensors.Gemm;
 
 /// <summary>
 /// Unpacked kernels for products where packing would cost about as much as the arithmetic (few rows of C, few

@@ -1,3 +1,4 @@
+using RLKit.Tensors.Gemm;
 using RLKit.Autograd;
 
 namespace RLKit.Tensors;
@@ -68,10 +69,10 @@ public sealed partial class Tensor
             int lda = transA ? m : k, ldb = transB ? k : n;
             if (Batch == 1 || (aBatched && !bBatched && !transA))
             {
-                Gemm.Multiply(transA, transB, Batch * m, n, k, a, lda, b, ldb, c, n, accumulate);
+                GemmDriver.Multiply(transA, transB, Batch * m, n, k, a, lda, b, ldb, c, n, accumulate);
                 return;
             }
-            Gemm.MultiplyBatched(Batch, transA, transB, m, n, k,
+            GemmDriver.MultiplyBatched(Batch, transA, transB, m, n, k,
                 a, lda, aBatched ? m * k : 0, b, ldb, bBatched ? k * n : 0, c, n, m * n, accumulate);
         }
 
@@ -81,7 +82,7 @@ public sealed partial class Tensor
         {
             int lda = transA ? m : k, ldb = transB ? k : n;
             for (int i = 0; i < Batch; i++)
-                Gemm.Multiply(transA, transB, m, n, k, a.Slice(i * strideA), lda, b.Slice(i * strideB), ldb, c, n, accumulate || i > 0);
+                GemmDriver.Multiply(transA, transB, m, n, k, a.Slice(i * strideA), lda, b.Slice(i * strideB), ldb, c, n, accumulate || i > 0);
         }
     }
 
@@ -116,7 +117,7 @@ public sealed partial class Tensor
                 if (shared && p.BatchA && !transA && !transB)
                 {
                     // A's batch folds into its rows, so B's gradient is a single GEMM: Aᵀ (k × B·m) · G (B·m × n).
-                    Gemm.Multiply(true, false, k, n, p.Batch * m, a.Data, k, g, n, db.AsSpan(), n, !overwriteB);
+                    GemmDriver.Multiply(true, false, k, n, p.Batch * m, a.Data, k, g, n, db.AsSpan(), n, !overwriteB);
                 }
                 else if (shared)
                 {
@@ -157,7 +158,7 @@ public sealed partial class Tensor
         var y = Allocate(shape, clear: bias is null);
         if (bias is not null)
             for (int r = 0; r < rows; r++) bias.Data.AsSpan().CopyTo(y.Data.AsSpan(r * outFeatures, outFeatures));
-        Gemm.Multiply(false, true, rows, outFeatures, inFeatures, input.Data, inFeatures, weight.Data, inFeatures, y.Data, outFeatures, accumulate: true);
+        GemmDriver.Multiply(false, true, rows, outFeatures, inFeatures, input.Data, inFeatures, weight.Data, inFeatures, y.Data, outFeatures, accumulate: true);
         bool record = bias is null ? ShouldRecord(input, weight) : ShouldRecord([input, weight, bias]);
         return y.Finish("linear", record ? new LinearNode(input, weight, bias, rows) : null);
     }
@@ -175,9 +176,9 @@ public sealed partial class Tensor
             int outFeatures = w.ShapeRef[0], inFeatures = w.ShapeRef[1];
             var g = outputGrad.AsReadOnlySpan();
             if (GradBuffer(x, out bool overwriteX) is { } dx)   // dX = G·W
-                Gemm.Multiply(false, false, _rows, inFeatures, outFeatures, g, outFeatures, w.Data, inFeatures, dx.AsSpan(), inFeatures, !overwriteX);
+                GemmDriver.Multiply(false, false, _rows, inFeatures, outFeatures, g, outFeatures, w.Data, inFeatures, dx.AsSpan(), inFeatures, !overwriteX);
             if (GradBuffer(w, out bool overwriteW) is { } dw)   // dW = Gᵀ·X
-                Gemm.Multiply(true, false, outFeatures, inFeatures, _rows, g, outFeatures, x.Data, inFeatures, dw.AsSpan(), inFeatures, !overwriteW);
+                GemmDriver.Multiply(true, false, outFeatures, inFeatures, _rows, g, outFeatures, x.Data, inFeatures, dw.AsSpan(), inFeatures, !overwriteW);
             if (Inputs.Length == 3 && GradBuffer(Inputs[2], out bool overwriteB) is { } db)
             {
                 var dbSpan = db.AsSpan();

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace RLKit.Tensors;
+namespace RLKit.Tensors.Gemm;
 
 /// <summary>
 /// Per-thread scratch memory of the GEMM kernels: pinned, 64-byte aligned, grown on demand and then reused,

@@ -1,10 +1,10 @@
-namespace RLKit.Tensors;
+namespace RLKit.Tensors.Gemm;
 
 /// <summary>
 /// One product C (m × n) = (accumulate ? C : 0) + op(A) · op(B) over pinned memory, with m, n, k ≥ 1.
 /// </summary>
 /// <remarks>
-/// Storage conventions match Gemm.Multiply: op(A) is A (stored m × k) or Aᵀ (A stored k × m),
+/// Storage conventions match GemmDriver.Multiply: op(A) is A (stored m × k) or Aᵀ (A stored k × m),
 /// op(B) is B (stored k × n) or Bᵀ (B stored n × k), all row-major with the given leading dimensions.
 /// </remarks>
 internal readonly unsafe struct GemmProblem

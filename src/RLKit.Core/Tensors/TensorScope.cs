@@ -1,6 +1,6 @@
 using RLKit.Tensors;
 
-namespace RLKit.Autograd;
+namespace RLKit.Tensors;
 
 /// <summary>
 /// Releases the tensors created on this thread while it is active, returning their storage to a per-thread

@@ -3,7 +3,7 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
-namespace RLKit.Tensors;
+namespace RLKit.Tensors.Gemm;
 
 /// <summary>
 /// The handful of vector operations the GEMM kernels need, as static abstract members so that a kernel

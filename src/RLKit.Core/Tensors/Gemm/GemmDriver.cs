@@ -1,7 +1,7 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace RLKit.Tensors;
+namespace RLKit.Tensors.Gemm;
 
 /// <summary>Which micro-kernel family a GEMM call runs on.</summary>
 internal enum GemmKernelKind
@@ -39,7 +39,7 @@ internal enum GemmKernelKind
 /// else a portable 128-bit fallback (x64 without AVX2, Arm64). Multi-threading starts at 2^21 multiply-adds, with
 /// C statically split into blocks of whole register tiles, one per thread.</para>
 /// </remarks>
-internal static unsafe class Gemm
+internal static unsafe class GemmDriver
 {
     /// <summary>Products with at most this many rows use the unpacked kernels.</summary>
     internal const int SmallRows = 8;

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace RLKit.Tensors;
+namespace RLKit.Tensors.Gemm;
 
 /// <summary>
 /// Copies blocks of op(A) and op(B) into the contiguous, k-major micro-panel layout the micro-kernel streams.
