@@ -1,7 +1,8 @@
 using BenchmarkDotNet.Attributes;
-using RLKit.Algorithms.ActorCritic;
-using RLKit.Algorithms.PolicyGradient;
-using RLKit.Algorithms.ValueBased;
+using RLKit.Algorithms.Common;
+using RLKit.Algorithms.Dqn;
+using RLKit.Algorithms.Ppo;
+using RLKit.Algorithms.Sac;
 using RLKit.Autograd;
 using RLKit.Data;
 using RLKit.Environments.Vector;

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using RLKit.Algorithms.A2c;
+using RLKit.Algorithms.Common;
 using RLKit.Algorithms.MixMask;
-using RLKit.Algorithms.PolicyGradient;
 using RLKit.Environments;
 using RLKit.Environments.Vector;
 using RLKit.Envs;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using RLKit.Algorithms.MixMask;
 using RLKit.Training.Metrics;
 
 namespace RLKit.Experiments;

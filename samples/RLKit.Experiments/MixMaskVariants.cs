@@ -1,5 +1,8 @@
 using RLKit.Algorithms.MixMask;
 
+
+
+
 namespace RLKit.Experiments;
 
 /// <summary>

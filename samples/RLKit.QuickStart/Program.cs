@@ -6,7 +6,7 @@
 //   RESULT algo=ppo env=CartPole-v1 steps=100000 mean_return=<x> std=<y> train_seconds=<t>
 using System.Diagnostics;
 using System.Globalization;
-using RLKit.Algorithms.PolicyGradient;
+using RLKit.Algorithms.Ppo;
 using RLKit.Environments.Vector;
 using RLKit.Envs;
 using RLKit.Training;

@@ -1,6 +1,9 @@
+using RLKit.Algorithms.A2c;
+using RLKit.Algorithms.Common;
+using RLKit.Algorithms.Dqn;
 using RLKit.Algorithms.Hosting;
-using RLKit.Algorithms.PolicyGradient;
-using RLKit.Algorithms.ValueBased;
+using RLKit.Algorithms.Reinforce;
+using RLKit.Algorithms.SoftQ;
 using RLKit.Envs;
 using RLKit.Tensors;
 using RLKit.Training;

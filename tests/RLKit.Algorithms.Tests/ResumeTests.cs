@@ -1,6 +1,11 @@
-using RLKit.Algorithms.ActorCritic;
-using RLKit.Algorithms.PolicyGradient;
-using RLKit.Algorithms.ValueBased;
+using RLKit.Algorithms.A2c;
+using RLKit.Algorithms.Ddpg;
+using RLKit.Algorithms.Dqn;
+using RLKit.Algorithms.Ppo;
+using RLKit.Algorithms.Reinforce;
+using RLKit.Algorithms.Sac;
+using RLKit.Algorithms.SoftQ;
+using RLKit.Algorithms.Td3;
 using RLKit.Envs;
 using RLKit.Tensors;
 using RLKit.Training;

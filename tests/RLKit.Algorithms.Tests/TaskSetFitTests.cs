@@ -1,4 +1,4 @@
-using RLKit.Algorithms.PolicyGradient;
+using RLKit.Algorithms.Ppo;
 using RLKit.Environments;
 using RLKit.Envs;
 using RLKit.Envs.Classic;

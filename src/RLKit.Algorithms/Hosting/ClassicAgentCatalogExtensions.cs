@@ -1,7 +1,16 @@
-using RLKit.Algorithms.ActorCritic;
+using RLKit.Algorithms.A2c;
+using RLKit.Algorithms.Common;
+using RLKit.Algorithms.Ddpg;
+using RLKit.Algorithms.Dqn;
 using RLKit.Algorithms.Hosting;
-using RLKit.Algorithms.PolicyGradient;
-using RLKit.Algorithms.ValueBased;
+using RLKit.Algorithms.Ppo;
+using RLKit.Algorithms.Reinforce;
+using RLKit.Algorithms.Sac;
+using RLKit.Algorithms.SoftQ;
+using RLKit.Algorithms.Td3;
+
+
+
 
 namespace RLKit.Hosting;
 

@@ -1,7 +1,13 @@
 using System.Runtime.CompilerServices;
-using RLKit.Algorithms.ActorCritic;
-using RLKit.Algorithms.PolicyGradient;
-using RLKit.Algorithms.ValueBased;
+using RLKit.Algorithms.A2c;
+using RLKit.Algorithms.Common;
+using RLKit.Algorithms.Ddpg;
+using RLKit.Algorithms.Dqn;
+using RLKit.Algorithms.Ppo;
+using RLKit.Algorithms.Reinforce;
+using RLKit.Algorithms.Sac;
+using RLKit.Algorithms.SoftQ;
+using RLKit.Algorithms.Td3;
 using RLKit.Hosting;
 
 namespace RLKit.Algorithms.Hosting;

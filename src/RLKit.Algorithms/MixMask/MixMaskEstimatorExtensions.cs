@@ -1,4 +1,7 @@
-using RLKit.Algorithms.PolicyGradient;
+using RLKit.Algorithms.A2c;
+
+
+
 
 namespace RLKit.Algorithms.MixMask;
 

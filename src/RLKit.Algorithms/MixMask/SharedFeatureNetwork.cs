@@ -1,4 +1,4 @@
-using RLKit.Algorithms.Policies;
+using RLKit.Algorithms.Common;
 using RLKit.Autograd;
 using RLKit.Nn;
 using RLKit.Optim;

@@ -1,3 +1,4 @@
+using RLKit.Algorithms.Common;
 using RLKit.Optim;
 using RLKit.Tensors;
 
@@ -20,7 +21,7 @@ internal sealed class SharedFeatureObjective
     private float _maskTemperature;
 
     /// <summary>The objective for <paramref name="network"/>: the plain sum unless it is a <see cref="SharedFeatureNetwork"/>.</summary>
-    public SharedFeatureObjective(Policies.ActorCriticModel network)
+    public SharedFeatureObjective(Common.ActorCriticModel network)
     {
         ArgumentNullException.ThrowIfNull(network);
         if (network is not SharedFeatureNetwork shared) return;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using RLKit.Algorithms.A2c;
 using RLKit.Algorithms.MixMask;
-using RLKit.Algorithms.PolicyGradient;
+using RLKit.Algorithms.Ppo;
 using RLKit.Training;
 
 namespace RLKit.Algorithms.Tests.MixMask;
@@ -32,12 +33,12 @@ public class MixMaskLearningTests
 
     private static void AssertLearns<TAgent>(AgentEstimator<TAgent> estimator, Func<TAgent, object> network, string name) where TAgent : class, IAgent
     {
-        using var env = PolicyGradient.A2cTests.MakeVector("CartPole-v1", count: 8);
+        using var env = LearningEvaluation.MakeVector("CartPole-v1", count: 8);
         var clock = Stopwatch.StartNew();
         TrainingUpdate? final = null;
         var agent = estimator.Fit(env, Budget.Steps(200_000).UntilMeanReturn(400, window: 20), new SynchronousProgress(u => final = u));
         clock.Stop();
-        double mean = PolicyGradient.PolicyGradientEvaluation.GreedyMeanReturn(agent, "CartPole-v1", episodes: 10);
+        double mean = LearningEvaluation.GreedyMeanReturn(agent, "CartPole-v1", episodes: 10);
         TestContext.Out.WriteLine($"{name} CartPole: greedy mean {mean:0.#} after {final!.Steps} steps, {final.Episodes} episodes, {clock.Elapsed.TotalSeconds:0.0} s");
         Assert.That(network(agent), Is.InstanceOf<SharedFeatureNetwork>());
         Assert.That(mean, Is.GreaterThanOrEqualTo(195));

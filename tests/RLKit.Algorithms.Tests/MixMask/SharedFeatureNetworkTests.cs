@@ -1,6 +1,7 @@
+using RLKit.Algorithms.A2c;
+using RLKit.Algorithms.Common;
 using RLKit.Algorithms.MixMask;
-using RLKit.Algorithms.Policies;
-using RLKit.Algorithms.PolicyGradient;
+using RLKit.Algorithms.Ppo;
 using RLKit.Environments.Vector;
 using RLKit.Nn;
 using RLKit.Optim;
@@ -315,7 +316,7 @@ public class SharedFeatureNetworkTests
     [Test]
     public void OneEpisodePerUpdateWithEpsilonGreedyExploration()
     {
-        using var env = PolicyGradient.A2cTests.MakeVector("CartPole-v1", count: 1);
+        using var env = LearningEvaluation.MakeVector("CartPole-v1", count: 1);
         var updates = new List<TrainingUpdate>();
         new A2cEstimator(MixMaskA2c.PaperOptions(seed: 2)).Fit(env, Budget.Episodes(6), new SynchronousProgress(updates.Add));
         Assert.That(updates.Select(u => u.Episodes).Distinct(), Is.EqualTo(new long[] { 1, 2, 3, 4, 5, 6 }), "every update trains on exactly one episode");
@@ -324,7 +325,7 @@ public class SharedFeatureNetworkTests
     [Test]
     public void AMixMaskAgentRoundTripsThroughACheckpoint()
     {
-        using var env = PolicyGradient.A2cTests.MakeVector("CartPole-v1", count: 1);
+        using var env = LearningEvaluation.MakeVector("CartPole-v1", count: 1);
         var options = MixMaskA2c.PaperOptions(seed: 5) with
         {
             SharedFeatures = new SharedFeatureOptions { HiddenSize = 8, Mix = Mix.Conv(), Mask = Mask.SelfAttention(), Contrastive = new ContrastiveOptions() },
@@ -353,7 +354,7 @@ public class SharedFeatureNetworkTests
     [Test]
     public void PpoTrainsTheSameParts()
     {
-        using var env = PolicyGradient.A2cTests.MakeVector("CartPole-v1", count: 2);
+        using var env = LearningEvaluation.MakeVector("CartPole-v1", count: 2);
         var updates = new List<TrainingUpdate>();
         var estimator = new PpoEstimator(new PpoOptions { StepsPerEnvironment = 32, MinibatchSize = 32, Epochs = 2, Seed = 1 })
             .WithMix(Mix.Mlp(), temperature: 1e-2f, decay: 0.5f).WithMask(Mask.Mlp()).WithPcGrad();

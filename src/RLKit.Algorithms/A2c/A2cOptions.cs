@@ -1,0 +1,154 @@
+using RLKit.Algorithms.MixMask;
+using RLKit.Nn;
+
+namespace RLKit.Algorithms.A2c;
+
+/// <summary>The optimizer an <see cref="A2cEstimator"/> trains with.</summary>
+public enum A2cOptimizer
+{
+    /// <summary>RMSprop, as in the A3C/A2C papers and Stable-Baselines3 (α = <see cref="A2cOptions.RmsPropAlpha"/>, ε = <see cref="A2cOptions.RmsPropEpsilon"/>).</summary>
+    RmsProp,
+
+    /// <summary>Adam (β = 0.9, 0.999; ε = 1e-5), often steadier for small problems.</summary>
+    Adam,
+}
+
+/// <summary>The critic's regression loss.</summary>
+public enum ValueLossKind
+{
+    /// <summary>Mean squared error (V − R)², as in SB3 and CleanRL.</summary>
+    SquaredError,
+
+    /// <summary>Smooth L1 (Huber with δ = 1), as in the Mix &amp; Mask reference code.</summary>
+    SmoothL1,
+}
+
+/// <summary>
+/// Hyperparameters of synchronous advantage actor-critic (A2C; Mnih et al. 2016, in its synchronous form). Defaults
+/// are Stable-Baselines3's: 5 steps per environment per update, γ 0.99, λ 1 (plain n-step returns), value
+/// coefficient 0.5, no entropy bonus, RMSprop (lr 7e-4, α 0.99, ε 1e-5), gradient norm clipped at 0.5, separate
+/// 64-64 tanh actor and critic networks with orthogonal initialisation.
+/// </summary>
+/// <remarks>
+/// <para>Options are validated once, when an <see cref="A2cEstimator"/> is created; an invalid value throws an
+/// <see cref="ArgumentOutOfRangeException"/> naming the option and its allowed range.</para>
+/// </remarks>
+public sealed record A2cOptions
+{
+    /// <summary>Learning rate (SB3 default 7e-4), in (0, 1].</summary>
+    public float LearningRate { get; init; } = 7e-4f;
+
+    /// <summary>Decay the learning rate linearly to 0 over the budget (SB3's <c>linear_schedule</c>); off by default.</summary>
+    public bool LinearLearningRateDecay { get; init; }
+
+    /// <summary>Steps each environment takes between updates, the "n" of n-step returns (SB3 default 5), ≥ 1.</summary>
+    public int StepsPerUpdate { get; init; } = 5;
+
+    /// <summary>Discount γ (default 0.99), in [0, 1].</summary>
+    public float Gamma { get; init; } = 0.99f;
+
+    /// <summary>
+    /// GAE λ, in [0, 1]. The default 1 gives the original A2C's n-step returns: each step's target sums the rewards
+    /// up to the end of the rollout and bootstraps from the critic there (or at an episode's truncation). Below 1,
+    /// advantages are generalised advantage estimates (Schulman et al. 2016).
+    /// </summary>
+    public float GaeLambda { get; init; } = 1f;
+
+    /// <summary>Weight of the critic's squared-error loss in the total loss (default 0.5), ≥ 0.</summary>
+    public float ValueCoefficient { get; init; } = 0.5f;
+
+    /// <summary>Weight of the entropy bonus (default 0, as in SB3; the A3C paper used 0.01), ≥ 0.</summary>
+    public float EntropyCoefficient { get; init; }
+
+    /// <summary>Clip the global gradient norm to this value (default 0.5), &gt; 0; <see cref="float.PositiveInfinity"/> disables clipping.</summary>
+    public float MaxGradNorm { get; init; } = 0.5f;
+
+    /// <summary>Standardise the advantages of each update (SB3 default off).</summary>
+    public bool NormalizeAdvantages { get; init; }
+
+    /// <summary>The optimizer (default RMSprop, as in the paper and SB3).</summary>
+    public A2cOptimizer Optimizer { get; init; } = A2cOptimizer.RmsProp;
+
+    /// <summary>RMSprop smoothing constant α (SB3 default 0.99), in [0, 1).</summary>
+    public float RmsPropAlpha { get; init; } = 0.99f;
+
+    /// <summary>RMSprop ε (SB3 default 1e-5, larger than PyTorch's 1e-8 for stability), &gt; 0.</summary>
+    public float RmsPropEpsilon { get; init; } = 1e-5f;
+
+    /// <summary>
+    /// Share the hidden layers between actor and critic (the A3C paper's network) instead of two separate networks
+    /// (SB3's default since 1.8). Default false.
+    /// </summary>
+    public bool SharedNetwork { get; init; }
+
+    /// <summary>Hidden layer widths of the actor and of the critic (default [64, 64]); each ≥ 1, at least one layer.</summary>
+    public IReadOnlyList<int> HiddenSizes { get; init; } = [64, 64];
+
+    /// <summary>
+    /// Hidden activation (default tanh, as in SB3's on-policy MlpPolicy). A kind rather than an <see cref="Nn.Activation"/>
+    /// so that the options round-trip through JSON in checkpoints; LeakyReLU and ELU use their default parameters.
+    /// </summary>
+    public ActivationKind Activation { get; init; } = ActivationKind.Tanh;
+
+    /// <summary>Initial log standard deviation of the Gaussian policy for continuous actions (SB3 default 0), in [−20, 2].</summary>
+    public float InitialLogStd { get; init; }
+
+    /// <summary>
+    /// End a rollout as soon as any environment's episode ends, so that with one environment every update trains on
+    /// exactly one episode (the Mix &amp; Mask protocol; set <see cref="StepsPerUpdate"/> to the episode limit). Default false.
+    /// </summary>
+    public bool UpdateAtEpisodeEnd { get; init; }
+
+    /// <summary>
+    /// ε of ε-greedy exploration on discrete actions: with this probability a uniformly random action replaces the
+    /// policy's sample (default 0, off), in [0, 1]. The Mix &amp; Mask reference code starts at 1.
+    /// </summary>
+    public float ExplorationEpsilon { get; init; }
+
+    /// <summary>ε ← decay·ε after every finished episode (default 1; the Mix &amp; Mask code halves it), in [0, 1].</summary>
+    public float ExplorationEpsilonDecay { get; init; } = 1f;
+
+    /// <summary>The critic's loss (default squared error).</summary>
+    public ValueLossKind ValueLoss { get; init; } = ValueLossKind.SquaredError;
+
+    /// <summary>
+    /// Build the Mix &amp; Mask actor-critic network and objective (seed 000) instead of the default network; null
+    /// (default) keeps <see cref="HiddenSizes"/>, <see cref="Activation"/> and <see cref="SharedNetwork"/>, which are
+    /// ignored when this is set. See <see cref="MixMaskEstimatorExtensions"/> for the fluent form.
+    /// </summary>
+    public SharedFeatureOptions? SharedFeatures { get; init; }
+
+    /// <summary>Seed of network initialisation, action sampling and the environments' first reset (default 0).</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
+    public void Validate()
+    {
+        static void Require(bool ok, string name, object value, string range)
+        {
+            if (!ok) throw new ArgumentOutOfRangeException(name, value, $"A2cOptions.{name} must be {range}; got {value}.");
+        }
+        Require(LearningRate > 0 && LearningRate <= 1, nameof(LearningRate), LearningRate, "in (0, 1]");
+        Require(StepsPerUpdate >= 1, nameof(StepsPerUpdate), StepsPerUpdate, "at least 1");
+        Require(Gamma >= 0 && Gamma <= 1, nameof(Gamma), Gamma, "in [0, 1]");
+        Require(GaeLambda >= 0 && GaeLambda <= 1, nameof(GaeLambda), GaeLambda, "in [0, 1]");
+        Require(ValueCoefficient >= 0 && float.IsFinite(ValueCoefficient), nameof(ValueCoefficient), ValueCoefficient, "finite and ≥ 0");
+        Require(EntropyCoefficient >= 0 && float.IsFinite(EntropyCoefficient), nameof(EntropyCoefficient), EntropyCoefficient, "finite and ≥ 0");
+        Require(MaxGradNorm > 0, nameof(MaxGradNorm), MaxGradNorm, "> 0 (or +∞ to disable clipping)");
+        Require(Enum.IsDefined(Optimizer), nameof(Optimizer), Optimizer, "RmsProp or Adam");
+        Require(RmsPropAlpha >= 0 && RmsPropAlpha < 1, nameof(RmsPropAlpha), RmsPropAlpha, "in [0, 1)");
+        Require(RmsPropEpsilon > 0 && float.IsFinite(RmsPropEpsilon), nameof(RmsPropEpsilon), RmsPropEpsilon, "finite and > 0");
+        Require(HiddenSizes is { Count: > 0 } && HiddenSizes.All(w => w >= 1), nameof(HiddenSizes),
+                HiddenSizes is null ? "null" : $"[{string.Join(", ", HiddenSizes)}]", "a non-empty list of widths ≥ 1");
+        Require(Enum.IsDefined(Activation), nameof(Activation), Activation, "a defined ActivationKind");
+        Require(ExplorationEpsilon >= 0 && ExplorationEpsilon <= 1, nameof(ExplorationEpsilon), ExplorationEpsilon, "in [0, 1]");
+        Require(ExplorationEpsilonDecay >= 0 && ExplorationEpsilonDecay <= 1, nameof(ExplorationEpsilonDecay), ExplorationEpsilonDecay, "in [0, 1]");
+        Require(Enum.IsDefined(ValueLoss), nameof(ValueLoss), ValueLoss, "SquaredError or SmoothL1");
+        SharedFeatures?.Validate();
+        Require(InitialLogStd >= -20 && InitialLogStd <= 2, nameof(InitialLogStd), InitialLogStd, "in [−20, 2]");
+    }
+
+    /// <summary>The hidden activation as a network layer.</summary>
+    internal Nn.Activation HiddenActivation() => Nn.Activation.FromKind(Activation);
+}

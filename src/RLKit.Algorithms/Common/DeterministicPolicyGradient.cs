@@ -1,0 +1,140 @@
+using RLKit.Algorithms.Ddpg;
+using RLKit.Algorithms.Td3;
+using RLKit.Autograd;
+using RLKit.Data;
+using RLKit.Environments.Vector;
+using RLKit.Nn;
+using RLKit.Optim;
+using RLKit.Spaces;
+using RLKit.Tensors;
+using RLKit.Training;
+using RLKit.Training.Checkpoints;
+
+namespace RLKit.Algorithms.Common;
+
+/// <summary>
+/// The training loop TD3 and DDPG share (CleanRL's td3/ddpg_continuous_action.py): act with μ(s) plus exploration
+/// noise, store transitions, regress the critic(s) on r + γ(1 − terminated)·min Q′(s′, μ′(s′) [+ clipped noise]),
+/// and every <see cref="Settings.PolicyDelay"/> critic steps ascend Q1(s, μ(s)) and Polyak-average all targets.
+/// DDPG is the special case of one critic and no target smoothing.
+/// </summary>
+internal static class DeterministicPolicyGradient
+{
+    /// <summary>Everything the loop needs from <see cref="Td3Options"/> or <see cref="DdpgOptions"/>.</summary>
+    internal sealed record Settings(
+        string Algorithm, float Gamma, float Tau, float LearningRate, int BufferSize, int BatchSize, int LearningStarts, int PolicyDelay,
+        ExplorationNoiseKind ExplorationNoise, float ExplorationNoiseStd, bool TwinCritics, bool TargetPolicySmoothing,
+        float TargetNoiseStd, float TargetNoiseClip, IReadOnlyList<int> HiddenSizes, int Seed);
+
+    /// <summary>
+    /// TD3's target policy smoothing noise clip(N(0, σ²), −c, c)·scale, [B, act] (CleanRL scales by the action half-range).
+    /// </summary>
+    public static Tensor ClippedTargetNoise(RandomGenerator rng, int batchSize, ActionRescaler rescaler, float std, float clip) =>
+        (Tensor.RandomNormal(rng, [batchSize, rescaler.Size], 0f, std).Clamp(-clip, clip)) * rescaler.Scale;
+
+    public static void Train(IVectorEnvironment environment, TrainingMonitor monitor, IResumableAgent agent, DeterministicNetworks networks, Settings s)
+    {
+        var actionSpace = (Box)environment.SingleActionSpace;
+        int envCount = environment.Count;
+        int observationSize = environment.SingleObservationSpace.FlatSize;
+        int actionSize = actionSpace.FlatSize;
+        var rng = new RandomGenerator(s.Seed + 1);
+
+        var (actor, q1, q2) = (networks.Actor, networks.Q1, networks.Q2);
+        var rescaler = actor.Rescaler;
+        var actorTarget = actor.CloneAsTarget(rng);
+        var q1Target = q1.CloneAsTarget(rng);
+        var q2Target = q2?.CloneAsTarget(rng);
+        var criticOptimizer = new Adam(q2 is null ? q1.Parameters() : q1.Parameters().Concat(q2.Parameters()), s.LearningRate);
+        var actorOptimizer = new Adam(actor.Parameters(), s.LearningRate);
+        // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent); the agent
+        // being trained drops the old state so a checkpoint taken mid-fit never pairs new weights with it.
+        OptimizerStates.Restore(agent.OptimizerState, ("actor", actorOptimizer), ("critic", criticOptimizer));
+        agent.OptimizerState = null;
+        var noise = ActionNoise.Create(s.ExplorationNoise, envCount, actionSize, s.ExplorationNoiseStd, rng);
+
+        var buffer = new ReplayBuffer(observationSize, ActionLayout.Continuous(actionSize),
+            new ReplayBufferOptions { Capacity = s.BufferSize, EnvCount = envCount, Gamma = s.Gamma });
+
+        environment.Reset((ulong)s.Seed);
+        var observations = environment.Observations.ToArray();
+        var nextObservations = new float[observations.Length];
+        var actions = new float[envCount * actionSize];
+        var noiseValues = new float[envCount * actionSize];
+        IReadOnlyDictionary<string, double> losses = new Dictionary<string, double>();
+        double actorLoss = double.NaN;
+        long updates = 0;
+
+        while (!monitor.ShouldStop)
+        {
+            // Act: uniform random until learning starts, then μ(s) + noise·scale, clipped to the box.
+            if (monitor.Steps < s.LearningStarts)
+            {
+                for (int i = 0; i < envCount; i++) actionSpace.Sample(rng, actions.AsSpan(i * actionSize, actionSize));
+            }
+            else
+            {
+                using var actScope = TensorScope.Begin();
+                using var noGrad = GradMode.NoGrad();
+                actor.Forward(Tensor.FromSpan(observations, envCount, observationSize)).AsReadOnlySpan().CopyTo(actions);
+                noise.Sample(noiseValues);
+                var scale = rescaler.Scale.AsReadOnlySpan();
+                for (int j = 0; j < actions.Length; j++)
+                    actions[j] = Math.Clamp(actions[j] + noiseValues[j] * scale[j % actionSize], actionSpace.Low[j % actionSize], actionSpace.High[j % actionSize]);
+            }
+
+            var step = environment.Step(actions);
+            OffPolicyHelpers.ComposeNextObservations(step, nextObservations);
+            buffer.Add(observations, actions, step.Rewards, nextObservations, step.Terminated, step.Truncated);
+            monitor.RecordStep(step.Rewards, step.Terminated, step.Truncated);
+            step.Observations.AsReadOnlySpan().CopyTo(observations);
+            for (int i = 0; i < envCount; i++)
+                if (step.Done(i)) noise.Reset(i);
+
+            if (monitor.Steps <= s.LearningStarts) continue;
+
+            // Critic step(s).
+            updates++;
+            using var scope = TensorScope.Begin();
+            var batch = buffer.Sample(s.BatchSize, rng);
+            Tensor target;
+            using (GradMode.NoGrad())
+            {
+                var nextActions = actorTarget.Forward(batch.NextObservations);
+                if (s.TargetPolicySmoothing)
+                {
+                    nextActions = Tensor.Minimum(Tensor.Maximum(
+                        nextActions + ClippedTargetNoise(rng, batch.Size, rescaler, s.TargetNoiseStd, s.TargetNoiseClip), rescaler.Low), rescaler.High);
+                }
+                var nextQ = q1Target.Forward(batch.NextObservations, nextActions);
+                if (q2Target is not null) nextQ = Tensor.Minimum(nextQ, q2Target.Forward(batch.NextObservations, nextActions));
+                target = batch.Rewards + batch.Discounts * (1f - batch.Dones) * nextQ;
+            }
+            var criticLoss = Functional.MseLoss(q1.Forward(batch.Observations, batch.Actions), target);
+            if (q2 is not null) criticLoss += Functional.MseLoss(q2.Forward(batch.Observations, batch.Actions), target);
+            criticOptimizer.ZeroGrad();
+            criticLoss.Backward();
+            criticOptimizer.Step();
+
+            // Delayed actor step and target updates.
+            if (updates % s.PolicyDelay == 0)
+            {
+                var policyLoss = -q1.Forward(batch.Observations, actor.Forward(batch.Observations)).Mean();
+                actorOptimizer.ZeroGrad();
+                policyLoss.Backward();
+                actorOptimizer.Step();
+                actorLoss = policyLoss.Item();
+
+                OffPolicyHelpers.SoftUpdate(actorTarget, actor, s.Tau);
+                OffPolicyHelpers.SoftUpdate(q1Target, q1, s.Tau);
+                if (q2Target is not null) OffPolicyHelpers.SoftUpdate(q2Target, q2!, s.Tau);
+            }
+
+            losses = new Dictionary<string, double> { ["critic"] = criticLoss.Item(), ["actor"] = actorLoss };
+            monitor.Report(agent, losses, s.LearningRate);
+        }
+
+        agent.OptimizerState = OptimizerStates.Capture(("actor", actorOptimizer), ("critic", criticOptimizer));
+        monitor.Finish(agent, losses, s.LearningRate);
+    }
+}

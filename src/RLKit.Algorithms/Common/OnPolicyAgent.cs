@@ -1,0 +1,139 @@
+using RLKit.Algorithms.MixMask;
+using RLKit.Autograd;
+using RLKit.Environments.Vector;
+using RLKit.Spaces;
+using RLKit.Tensors;
+using RLKit.Training;
+using RLKit.Training.Checkpoints;
+
+namespace RLKit.Algorithms.Common;
+
+/// <summary>
+/// What the A2C and REINFORCE agents share: an <see cref="ActorCriticNetwork"/> whose policy head is categorical for a
+/// Discrete action space and a diagonal Gaussian for a one-dimensional Box, acting without gradients, checkpointing
+/// and resuming. The subclasses add the sampling their estimators need.
+/// </summary>
+/// <typeparam name="TOptions">The algorithm's options record.</typeparam>
+public abstract class OnPolicyAgent<TOptions> : Agent<TOptions> where TOptions : class
+{
+    private readonly Box? _actionBox;
+    private readonly RandomGenerator _actingRng;
+    private readonly string _displayName;
+    private readonly float _initialLogStd;
+
+    private protected OnPolicyAgent(Space observationSpace, Space actionSpace, TOptions options, RandomGenerator rng, string displayName,
+                                    IReadOnlyList<int> hiddenSizes, bool sharedTrunk, Nn.Activation activation, float initialLogStd,
+                                    SharedFeatureOptions? sharedFeatures = null)
+        : base(observationSpace, actionSpace, options)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        _displayName = displayName;
+        _initialLogStd = initialLogStd;
+        (IsDiscrete, ActionSize, _actionBox) = actionSpace switch
+        {
+            Discrete d => (true, d.N, (Box?)null),
+            Box b when b.Shape.Length == 1 => (false, b.FlatSize, b),
+            _ => throw new NotSupportedException($"{displayName} acts in a Discrete or one-dimensional Box action space, not {actionSpace}."),
+        };
+        ObservationSize = observationSpace.FlatSize;
+        Network = sharedFeatures is null
+            ? new ActorCriticNetwork(ObservationSize, HeadFactory, rng, hiddenSizes, sharedTrunk, activation)
+            : new SharedFeatureNetwork(ObservationSize, HeadFactory, rng, sharedFeatures);
+        _actingRng = rng.Split();
+    }
+
+    /// <summary>Rebuilds an agent with <paramref name="create"/> from a checkpoint's options and spaces, then loads its weights.</summary>
+    private protected static TAgent Restore<TAgent>(CheckpointData checkpoint, Func<Space, Space, TOptions, TAgent> create)
+        where TAgent : OnPolicyAgent<TOptions>
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var agent = create(checkpoint.Metadata.ObservationSpace.ToSpace(), checkpoint.Metadata.ActionSpace.ToSpace(), checkpoint.GetOptions<TOptions>());
+        agent.LoadWeights(checkpoint.Weights);
+        return agent;
+    }
+
+    /// <summary>
+    /// The actor-critic network: an <see cref="ActorCriticNetwork"/> (policy head "policy", critic output "value",
+    /// trunks "actor"/"critic" or a shared "trunk"), or a <see cref="SharedFeatureNetwork"/> when the options ask for
+    /// the Mix &amp; Mask architecture.
+    /// </summary>
+    public ActorCriticModel Network { get; }
+
+    /// <inheritdoc/>
+    public override IReadOnlyDictionary<string, Tensor> Weights => Network.StateDict();
+
+    /// <inheritdoc/>
+    public override void LoadWeights(IReadOnlyDictionary<string, Tensor> weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        var problems = Checkpoint.DescribeWeightMismatches(Network.StateDict(), weights);
+        if (problems.Count > 0)
+            throw new ArgumentException($"{GetType().Name}.LoadWeights: the weights do not fit this network: {string.Join("; ", problems)}.", nameof(weights));
+        Network.LoadStateDict(weights);
+    }
+
+    internal int ObservationSize { get; }
+
+    internal bool IsDiscrete { get; }
+
+    /// <summary>The number of discrete actions, or the continuous action dimension.</summary>
+    internal int ActionSize { get; }
+
+    internal IEnumerable<Tensor> Parameters => Network.Parameters();
+
+    /// <inheritdoc/>
+    public override void Act(Tensor observations, Span<int> actions, bool deterministic, RandomGenerator? rng = null)
+    {
+        ArgumentNullException.ThrowIfNull(observations);
+        if (!IsDiscrete) throw new NotSupportedException($"{_displayName} agent: the action space {ActionSpace} is continuous; pass a Span<float>.");
+        using var scope = TensorScope.Begin();
+        using var noGrad = GradMode.NoGrad();
+        using var mode = Network.ActingMode(deterministic);
+        var policy = Network.Policy(observations);
+        if (deterministic) policy.Mode(actions);
+        else policy.Sample(rng ?? _actingRng, actions);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Actions are clipped to the action box, so they can be sent to the environment as they are.</remarks>
+    public override void Act(Tensor observations, Span<float> actions, bool deterministic, RandomGenerator? rng = null)
+    {
+        ArgumentNullException.ThrowIfNull(observations);
+        if (IsDiscrete) throw new NotSupportedException($"{_displayName} agent: the action space {ActionSpace} is discrete; pass a Span<int>.");
+        using var scope = TensorScope.Begin();
+        using var noGrad = GradMode.NoGrad();
+        using var mode = Network.ActingMode(deterministic);
+        var policy = Network.Policy(observations);
+        if (deterministic) policy.Mode(actions);
+        else policy.Sample(rng ?? _actingRng, actions);
+        ClipToActionSpace(actions);
+    }
+
+    /// <summary>Throws unless the environment's spaces match the agent's (a warm start on another task).</summary>
+    internal void RequireCompatible(IVectorEnvironment environment)
+    {
+        if (environment.SingleObservationSpace.FlatSize != ObservationSize)
+            throw new ArgumentException($"{_displayName}: the agent reads observations of size {ObservationSize} but the environment's are {environment.SingleObservationSpace}.", nameof(environment));
+        if (environment.SingleActionSpace.Description != ActionSpace.Description)
+            throw new ArgumentException($"{_displayName}: the agent acts in {ActionSpace} but the environment's action space is {environment.SingleActionSpace}.", nameof(environment));
+    }
+
+    /// <summary>Writes V(s) of each row into <paramref name="values"/>, without gradients.</summary>
+    internal void Values(Tensor observations, Span<float> values)
+    {
+        using var noGrad = GradMode.NoGrad();
+        Network.Value(observations).AsReadOnlySpan().CopyTo(values);
+    }
+
+    /// <summary>Clips rows of continuous actions into the action box (no-op for discrete agents).</summary>
+    internal void ClipToActionSpace(Span<float> actions)
+    {
+        if (_actionBox is null) return;
+        for (int row = 0; row + ActionSize <= actions.Length; row += ActionSize)
+            _actionBox.Clip(actions.Slice(row, ActionSize));
+    }
+
+    private PolicyHead HeadFactory(int latentSize, RandomGenerator rng) => ActionSpace is Box box
+        ? new DiagGaussianHead(latentSize, box.FlatSize, rng, gain: 0.01f, initialLogStd: _initialLogStd)
+        : PolicyHeads.OnPolicy(ActionSpace, latentSize, rng);
+}

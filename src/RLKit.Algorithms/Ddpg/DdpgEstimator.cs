@@ -1,0 +1,39 @@
+using RLKit.Algorithms.Common;
+using RLKit.Environments.Vector;
+using RLKit.Spaces;
+using RLKit.Tensors;
+using RLKit.Training;
+
+namespace RLKit.Algorithms.Ddpg;
+
+/// <summary>
+/// DDPG for Box actions (see <see cref="DdpgOptions"/>); the loop lives in <see cref="DeterministicPolicyGradient"/>.
+/// Losses reported per update: "critic" and "actor" (the latest actor loss; NaN before the first delayed actor step).
+/// </summary>
+public sealed class DdpgEstimator : AgentEstimator<DdpgAgent>
+{
+    /// <summary>Creates the estimator; the options are validated here.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">If an option is outside its range (the message names it).</exception>
+    public DdpgEstimator(DdpgOptions? options = null, IReadOnlyList<ITrainingCallback>? callbacks = null) : base(callbacks) =>
+        Options = (options ?? new DdpgOptions()).Validate();
+
+    /// <summary>The options.</summary>
+    public DdpgOptions Options { get; }
+
+    /// <inheritdoc/>
+    public override string Algorithm => "ddpg";
+
+    /// <inheritdoc/>
+    protected override AgentEstimator<DdpgAgent> WithCallbacksCore(IReadOnlyList<ITrainingCallback> callbacks) => new DdpgEstimator(Options, callbacks);
+
+    /// <inheritdoc/>
+    protected override DdpgAgent FitCore(IVectorEnvironment environment, TrainingMonitor monitor, DdpgAgent? initialAgent)
+    {
+        var actionSpace = environment.SingleActionSpace as Box
+            ?? throw new ArgumentException($"ddpg needs a Box action space, got {environment.SingleActionSpace.Description}.", nameof(environment));
+        var settings = Options.ToSettings();
+        var agent = initialAgent ?? DdpgAgent.Create(environment.SingleObservationSpace, actionSpace, Options, new RandomGenerator(Options.Seed));
+        DeterministicPolicyGradient.Train(environment, monitor, agent, agent.Networks, settings);
+        return agent;
+    }
+}

@@ -1,0 +1,101 @@
+using RLKit.Algorithms.Common;
+using RLKit.Data;
+
+namespace RLKit.Algorithms.Dqn;
+
+/// <summary>
+/// Hyperparameters of <see cref="DqnEstimator"/> (Mnih et al. 2015, with the double, dueling, n-step and prioritized
+/// extensions as switches). Defaults are RL-Zoo's tuned CartPole-v1 values for Stable-Baselines3's DQN, except a lower
+/// learning rate and SB3's smaller default network, which solve CartPole-v1 (greedy mean 500 on every seed tried) in
+/// 5·10⁴ steps; where SB3's general default differs it is named in the property's docs.
+/// Validated once, when the estimator is created.
+/// </summary>
+public sealed record DqnOptions
+{
+    /// <summary>
+    /// Adam learning rate. Default 1e-3 (RL-Zoo's CartPole value, 2.3e-3, often forgets late in training here; SB3's
+    /// general default is 1e-4). Must be finite and &gt; 0.
+    /// </summary>
+    public float LearningRate { get; init; } = 1e-3f;
+
+    /// <summary>Replay buffer capacity in transitions. Default 100 000 (SB3: 1 000 000). Must be ≥ 1.</summary>
+    public int BufferSize { get; init; } = 100_000;
+
+    /// <summary>Environment steps of pure exploration before the first update. Default 1000 (SB3: 100). Must be ≥ 0.</summary>
+    public int LearningStarts { get; init; } = 1000;
+
+    /// <summary>Transitions per gradient step. Default 64 (SB3: 32). Must be ≥ 1.</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Discount γ. Default 0.99. Must be in [0, 1].</summary>
+    public float Gamma { get; init; } = 0.99f;
+
+    /// <summary>
+    /// Environment steps (summed over sub-environments) between target-network updates. Default 10 (SB3: 10 000); with
+    /// <see cref="TrainFrequency"/> 256 it syncs the target once per training round. Must be ≥ 1.
+    /// </summary>
+    public int TargetUpdateInterval { get; init; } = 10;
+
+    /// <summary>Target update coefficient: 1 copies the online network (hard update), τ &lt; 1 is Polyak averaging θ′ ← (1 − τ)θ′ + τθ. Default 1. Must be in (0, 1].</summary>
+    public float Tau { get; init; } = 1f;
+
+    /// <summary>Vector steps between training rounds. Default 256 (SB3: 4). Must be ≥ 1.</summary>
+    public int TrainFrequency { get; init; } = 256;
+
+    /// <summary>Gradient steps per training round. Default 128 (SB3: 1). Must be ≥ 1.</summary>
+    public int GradientSteps { get; init; } = 128;
+
+    /// <summary>ε at the start of training. Default 1. Must be in [0, 1].</summary>
+    public float ExplorationInitialEpsilon { get; init; } = 1f;
+
+    /// <summary>ε after annealing; also the ε of the trained agent's stochastic acting. Default 0.04 (SB3: 0.05). Must be in [0, 1].</summary>
+    public float ExplorationFinalEpsilon { get; init; } = 0.04f;
+
+    /// <summary>Fraction of the budget over which ε falls linearly from the initial to the final value. Default 0.16 (SB3: 0.1). Must be in (0, 1].</summary>
+    public float ExplorationFraction { get; init; } = 0.16f;
+
+    /// <summary>Gradients are clipped to this global L2 norm. Default 10 (SB3's value). Must be finite and &gt; 0.</summary>
+    public float MaxGradNorm { get; init; } = 10f;
+
+    /// <summary>Hidden layer widths of the Q-network (ReLU). Default [64, 64] (SB3's default; RL-Zoo's CartPole: [256, 256]). Each must be ≥ 1; at least one for dueling.</summary>
+    public IReadOnlyList<int> HiddenSizes { get; init; } = [64, 64];
+
+    /// <summary>Use a dueling Q-network (Q = V + A − mean A). Default false.</summary>
+    public bool Dueling { get; init; }
+
+    /// <summary>Use double-DQN targets (online argmax, target evaluation). Default false.</summary>
+    public bool DoubleDqn { get; init; }
+
+    /// <summary>The n of n-step returns (1 = one-step DQN). Default 1. Must be in [1, 1000].</summary>
+    public int NStep { get; init; } = 1;
+
+    /// <summary>Prioritized replay options (Schaul et al. 2016), or null (default) for uniform replay.</summary>
+    public PrioritizedReplayOptions? Prioritized { get; init; }
+
+    /// <summary>Seeds network initialisation, exploration, replay sampling and the environment reset. Default 0.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Throws if a value is out of range.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Naming the option and its allowed range.</exception>
+    public void Validate()
+    {
+        OptionGuard.Positive(LearningRate, nameof(LearningRate), "DqnOptions");
+        OptionGuard.AtLeast(BufferSize, 1, nameof(BufferSize), "DqnOptions");
+        OptionGuard.AtLeast(LearningStarts, 0, nameof(LearningStarts), "DqnOptions");
+        OptionGuard.AtLeast(BatchSize, 1, nameof(BatchSize), "DqnOptions");
+        OptionGuard.Unit(Gamma, nameof(Gamma), "DqnOptions");
+        OptionGuard.AtLeast(TargetUpdateInterval, 1, nameof(TargetUpdateInterval), "DqnOptions");
+        OptionGuard.HalfOpenUnit(Tau, nameof(Tau), "DqnOptions");
+        OptionGuard.AtLeast(TrainFrequency, 1, nameof(TrainFrequency), "DqnOptions");
+        OptionGuard.AtLeast(GradientSteps, 1, nameof(GradientSteps), "DqnOptions");
+        OptionGuard.Unit(ExplorationInitialEpsilon, nameof(ExplorationInitialEpsilon), "DqnOptions");
+        OptionGuard.Unit(ExplorationFinalEpsilon, nameof(ExplorationFinalEpsilon), "DqnOptions");
+        OptionGuard.HalfOpenUnit(ExplorationFraction, nameof(ExplorationFraction), "DqnOptions");
+        OptionGuard.Positive(MaxGradNorm, nameof(MaxGradNorm), "DqnOptions");
+        OptionGuard.HiddenSizes(HiddenSizes, Dueling, nameof(HiddenSizes), "DqnOptions");
+        if (NStep is < 1 or > 1000)
+            throw new ArgumentOutOfRangeException(nameof(NStep), NStep, "DqnOptions.NStep must be in [1, 1000].");
+        if (Prioritized is { } prioritized)
+            _ = new ReplayBuffer(1, ActionLayout.Discrete(), new ReplayBufferOptions { Capacity = 1, Prioritized = prioritized }); // validates α, β, ε
+    }
+}

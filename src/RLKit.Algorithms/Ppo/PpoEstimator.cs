@@ -1,0 +1,223 @@
+using RLKit.Algorithms.MixMask;
+using RLKit.Autograd;
+using RLKit.Data;
+using RLKit.Environments.Vector;
+using RLKit.Optim;
+using RLKit.Spaces;
+using RLKit.Tensors;
+using RLKit.Training;
+using RLKit.Training.Checkpoints;
+
+namespace RLKit.Algorithms.Ppo;
+
+/// <summary>
+/// Proximal policy optimisation (PPO-Clip; Schulman et al. 2017), read top to bottom like CleanRL's <c>ppo.py</c>:
+/// collect a rollout of <see cref="PpoOptions.StepsPerEnvironment"/> steps from every environment, compute GAE
+/// advantages (truncated episodes bootstrap from the value of their final observation), then run
+/// <see cref="PpoOptions.Epochs"/> epochs of shuffled minibatches on the clipped surrogate, value and entropy losses.
+/// Works with Discrete, ActionSet (masked by the environment's <c>ActionMasks</c>) and one-dimensional Box actions.
+/// </summary>
+/// <remarks>
+/// Each update reports the losses "policy", "value", "entropy", "approx_kl" and "clip_fraction" (means over the
+/// minibatches run) and the learning rate. A rollout cut short by the budget or cancellation is not trained on.
+/// </remarks>
+public sealed class PpoEstimator : AgentEstimator<PpoAgent>, ISharedFeatureEstimator<PpoEstimator>
+{
+    /// <summary>Creates the estimator; the options are validated here.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">If an option is invalid (the message names it and its range).</exception>
+    public PpoEstimator(PpoOptions? options = null, IReadOnlyList<ITrainingCallback>? callbacks = null) : base(callbacks)
+    {
+        Options = options ?? new PpoOptions();
+        Options.Validate();
+    }
+
+    /// <summary>The hyperparameters.</summary>
+    public PpoOptions Options { get; }
+
+    /// <inheritdoc/>
+    public override string Algorithm => "ppo";
+
+    /// <inheritdoc/>
+    SharedFeatureOptions? ISharedFeatureEstimator<PpoEstimator>.SharedFeatures => Options.SharedFeatures;
+
+    /// <inheritdoc/>
+    PpoEstimator ISharedFeatureEstimator<PpoEstimator>.WithSharedFeatures(SharedFeatureOptions sharedFeatures) =>
+        new(Options with { SharedFeatures = sharedFeatures }, Callbacks);
+
+    /// <inheritdoc/>
+    protected override AgentEstimator<PpoAgent> WithCallbacksCore(IReadOnlyList<ITrainingCallback> callbacks) => new PpoEstimator(Options, callbacks);
+
+    /// <inheritdoc/>
+    protected override PpoAgent FitCore(IVectorEnvironment environment, TrainingMonitor monitor, PpoAgent? initialAgent)
+    {
+        var o = Options;
+        var rng = new RandomGenerator(o.Seed);
+        var agent = initialAgent ?? new PpoAgent(environment.SingleObservationSpace, environment.SingleActionSpace, o, rng.Split());
+        CheckSpaces(agent, environment);
+        var net = agent.Network;
+        var sampling = rng.Split();
+        var shuffling = rng.Split();
+
+        // Sizes and storage, allocated once: the collection loop below allocates nothing but scoped tensors.
+        int envs = environment.Count;
+        int steps = o.StepsPerEnvironment;
+        int observationSize = environment.SingleObservationSpace.FlatSize;
+        bool discrete = net.Head.IsDiscrete;
+        int actionSize = net.Head.ActionSize;
+        bool masked = environment.SingleActionSpace is ActionSet;
+        var buffer = new RolloutBuffer(steps, envs, observationSize,
+                                       discrete ? ActionLayout.Discrete(actionSize) : ActionLayout.Continuous(actionSize));
+        int minibatchSize = Math.Min(o.MinibatchSize, steps * envs);
+        var observations = new float[envs * observationSize];
+        var discreteActions = discrete ? new int[envs] : [];
+        var continuousActions = discrete ? [] : new float[envs * actionSize];
+        var clippedActions = discrete ? [] : new float[envs * actionSize];
+        var logProbs = new float[envs];
+        var values = new float[envs];
+        var finalValues = new float[envs];
+        // The buffer stores no masks, so keep each step's rows here and gather them per minibatch by flat index.
+        var rolloutMasks = masked ? new bool[steps * envs * actionSize] : [];
+        var minibatchMask = masked ? new bool[minibatchSize * actionSize] : [];
+
+        var optimizer = new Adam(net.Parameters(), o.LearningRate, epsilon: 1e-5f);
+        // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent); the agent
+        // being trained drops the old state so a checkpoint taken mid-fit never pairs new weights with it.
+        OptimizerStates.Restore(initialAgent?.OptimizerState, ("network", optimizer));
+        agent.OptimizerState = null;
+        var parameters = optimizer.Parameters;
+        var objective = new SharedFeatureObjective(net);
+        var losses = new Dictionary<string, double>();
+        float learningRate = o.LearningRate;
+        environment.Reset((ulong)(uint)o.Seed);
+
+        while (!monitor.ShouldStop)
+        {
+            // 1. Anneal the learning rate linearly over the budget.
+            learningRate = o.LinearLearningRateDecay ? (float)(o.LearningRate * (1 - monitor.Progress)) : o.LearningRate;
+            optimizer.LearningRate = Math.Max(learningRate, 0f);
+
+            // 2. Collect a rollout with the current policy.
+            buffer.Reset();
+            using (GradMode.NoGrad())
+            {
+                for (int t = 0; t < steps && !monitor.ShouldStop; t++)
+                {
+                    using var scope = TensorScope.Begin();
+                    var current = environment.Observations;
+                    // The environment rewrites its observation tensor in place when stepping: keep s_t first.
+                    current.AsSpan().CopyTo(observations);
+                    var mask = masked ? environment.ActionMasks : default;
+                    if (masked) mask.CopyTo(rolloutMasks.AsSpan(t * envs * actionSize, envs * actionSize));
+                    var (policy, value) = net.Forward(current, mask);
+                    value.AsSpan().CopyTo(values);
+
+                    VectorStepResult step;
+                    if (discrete)
+                    {
+                        policy.Sample(sampling, discreteActions);
+                        policy.LogProb(discreteActions).AsSpan().CopyTo(logProbs);
+                        step = environment.Step(discreteActions);
+                    }
+                    else
+                    {
+                        policy.Sample(sampling, continuousActions);
+                        policy.LogProb(Tensor.FromSpan(continuousActions, envs, actionSize)).AsSpan().CopyTo(logProbs);
+                        // Step with actions clipped to the box but learn from the sampled ones (SB3).
+                        continuousActions.CopyTo(clippedActions, 0);
+                        agent.ClipToBox(clippedActions);
+                        step = environment.Step(clippedActions);
+                    }
+                    monitor.RecordStep(step.Rewards, step.Terminated, step.Truncated);
+
+                    // Truncation is not failure: bootstrap from V(final observation) where an episode was cut short.
+                    bool anyTruncated = false;
+                    for (int e = 0; e < envs; e++) anyTruncated |= step.Truncated[e] && !step.Terminated[e];
+                    if (anyTruncated) net.Value(step.FinalObservations!).AsSpan().CopyTo(finalValues);
+
+                    if (discrete)
+                        buffer.Add(observations, discreteActions, logProbs, values, step.Rewards, step.Terminated, step.Truncated,
+                                   anyTruncated ? finalValues : default);
+                    else
+                        buffer.Add(observations, continuousActions, logProbs, values, step.Rewards, step.Terminated, step.Truncated,
+                                   anyTruncated ? finalValues : default);
+                }
+                if (!buffer.IsFull) break; // the budget ran out or training was cancelled mid-rollout
+
+                // 3. Generalised advantage estimation, bootstrapping from V(s_T).
+                using var lastScope = TensorScope.Begin();
+                buffer.ComputeReturnsAndAdvantages(net.Value(environment.Observations).AsSpan(), o.Gamma, o.GaeLambda);
+            }
+
+            // 4. Optimise the clipped surrogate for some epochs of shuffled minibatches.
+            double policySum = 0, valueSum = 0, entropySum = 0, klSum = 0, clipSum = 0;
+            int minibatches = 0;
+            bool klStop = false;
+            for (int epoch = 0; epoch < o.Epochs && !klStop; epoch++)
+            {
+                foreach (var batch in buffer.Minibatches(minibatchSize, shuffling, o.NormalizeAdvantages))
+                {
+                    using var scope = TensorScope.Begin();
+                    ReadOnlySpan<bool> batchMask = default;
+                    if (masked)
+                    {
+                        var indices = batch.Indices;
+                        for (int i = 0; i < indices.Length; i++)
+                            rolloutMasks.AsSpan(indices[i] * actionSize, actionSize).CopyTo(minibatchMask.AsSpan(i * actionSize));
+                        batchMask = minibatchMask.AsSpan(0, batch.Size * actionSize);
+                    }
+                    var (policy, value) = net.Forward(batch.Observations, batchMask);
+                    var newLogProbs = discrete ? policy.LogProb(batch.ActionIndices) : policy.LogProb(batch.Actions);
+                    var logRatio = newLogProbs - batch.OldLogProbs;
+                    var (approxKl, clipFraction) = PpoLoss.Diagnostics(logRatio.AsSpan(), o.ClipRange);
+                    if (o.TargetKl is { } targetKl && approxKl > 1.5 * targetKl)
+                    {
+                        klStop = true; // SB3: stop before a step that would move the policy too far
+                        break;
+                    }
+
+                    var policyLoss = PpoLoss.ClippedSurrogate(logRatio.Exp(), batch.Advantages, o.ClipRange);
+                    var valueLoss = PpoLoss.Value(value, batch.Returns, batch.OldValues, o.ValueClipRange);
+                    var entropy = policy.Entropy().Mean();
+
+                    optimizer.ZeroGrad();
+                    objective.Backward(policyLoss, valueLoss * o.ValueCoefficient, entropy * -o.EntropyCoefficient, batch.Observations, losses);
+                    if (float.IsFinite(o.MaxGradNorm)) GradClip.ClipGradNorm(parameters, o.MaxGradNorm);
+                    optimizer.Step();
+                    objective.AfterStep();
+
+                    policySum += policyLoss.Item();
+                    valueSum += valueLoss.Item();
+                    entropySum += entropy.Item();
+                    klSum += approxKl;
+                    clipSum += clipFraction;
+                    minibatches++;
+                }
+            }
+
+            objective.AfterUpdate();
+
+            // 5. Report (the Mix & Mask terms, when present, as of the last minibatch).
+            int m = Math.Max(minibatches, 1);
+            losses["policy"] = policySum / m;
+            losses["value"] = valueSum / m;
+            losses["entropy"] = entropySum / m;
+            losses["approx_kl"] = klSum / m;
+            losses["clip_fraction"] = clipSum / m;
+            monitor.Report(agent, losses, learningRate);
+        }
+        agent.OptimizerState = OptimizerStates.Capture(("network", optimizer));
+        monitor.Finish(agent, losses, learningRate);
+        return agent;
+    }
+
+    private static void CheckSpaces(PpoAgent agent, IVectorEnvironment environment)
+    {
+        if (agent.ObservationSpace.FlatSize != environment.SingleObservationSpace.FlatSize
+            || agent.ActionSpace.FlatSize != environment.SingleActionSpace.FlatSize
+            || agent.ActionSpace.GetType() != environment.SingleActionSpace.GetType()
+            || (agent.ActionSpace is Discrete a && environment.SingleActionSpace is Discrete b && a.N != b.N))
+            throw new ArgumentException(
+                $"PPO: the initial agent was built for observations {agent.ObservationSpace} and actions {agent.ActionSpace}, but the environment has {environment.SingleObservationSpace} and {environment.SingleActionSpace}.",
+                nameof(environment));
+    }
+}

@@ -1,0 +1,131 @@
+using RLKit.Algorithms.MixMask;
+
+
+
+namespace RLKit.Algorithms.Ppo;
+
+/// <summary>
+/// Hyperparameters of proximal policy optimisation (PPO-Clip; Schulman et al. 2017). Defaults are Stable-Baselines3's
+/// <c>PPO</c> defaults: 2048 steps per environment per rollout, minibatches of 64, 10 epochs, learning rate 3e-4
+/// (constant), γ 0.99, GAE λ 0.95, clip 0.2, no value clipping, no entropy bonus, value coefficient 0.5, gradient norm
+/// clipped at 0.5, advantages normalised per minibatch, no target KL; separate 64-64 tanh actor and critic with
+/// CleanRL's orthogonal initialisation; Adam with ε 1e-5 (CleanRL, SB3).
+/// </summary>
+/// <remarks>
+/// <para>For CartPole-v1 the RL-Zoo tuned set (<see cref="CartPole"/>) learns in 1e5 steps with 8 environments.</para>
+/// <para>Options are validated once, when a <see cref="PpoEstimator"/> is created; an invalid value throws an
+/// <see cref="ArgumentOutOfRangeException"/> naming the option and its allowed range.</para>
+/// </remarks>
+public sealed record PpoOptions
+{
+    /// <summary>Adam learning rate (SB3 default 3e-4), in (0, 1].</summary>
+    public float LearningRate { get; init; } = 3e-4f;
+
+    /// <summary>Decay the learning rate linearly to 0 over the budget (CleanRL's <c>anneal_lr</c>, RL-Zoo's <c>lin_</c>); default off (SB3).</summary>
+    public bool LinearLearningRateDecay { get; init; }
+
+    /// <summary>Steps each environment takes per rollout (SB3 <c>n_steps</c>, default 2048), ≥ 1. A rollout holds this × environment count transitions.</summary>
+    public int StepsPerEnvironment { get; init; } = 2048;
+
+    /// <summary>Rows per minibatch (SB3 <c>batch_size</c>, default 64), ≥ 1; capped at the rollout size.</summary>
+    public int MinibatchSize { get; init; } = 64;
+
+    /// <summary>Passes over each rollout (SB3 <c>n_epochs</c>, default 10), ≥ 1.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Discount γ (default 0.99), in [0, 1].</summary>
+    public float Gamma { get; init; } = 0.99f;
+
+    /// <summary>GAE λ (default 0.95), in [0, 1].</summary>
+    public float GaeLambda { get; init; } = 0.95f;
+
+    /// <summary>The policy ratio is clipped to [1 − ε, 1 + ε] (default ε = 0.2), in (0, 1).</summary>
+    public float ClipRange { get; init; } = 0.2f;
+
+    /// <summary>
+    /// Clip the new value to within this distance of the value at collection and take the larger of the clipped and
+    /// unclipped squared errors (SB3 <c>clip_range_vf</c>, CleanRL's <c>clip_vloss</c> with the policy's ε). Null (the
+    /// default, as SB3) disables value clipping; otherwise &gt; 0.
+    /// </summary>
+    public float? ValueClipRange { get; init; }
+
+    /// <summary>Weight of the entropy bonus (SB3 default 0), ≥ 0.</summary>
+    public float EntropyCoefficient { get; init; }
+
+    /// <summary>Weight of the value loss (default 0.5), ≥ 0.</summary>
+    public float ValueCoefficient { get; init; } = 0.5f;
+
+    /// <summary>Clip the global gradient norm to this (default 0.5), &gt; 0; <see cref="float.PositiveInfinity"/> disables clipping.</summary>
+    public float MaxGradNorm { get; init; } = 0.5f;
+
+    /// <summary>Standardise advantages within each minibatch (default true).</summary>
+    public bool NormalizeAdvantages { get; init; } = true;
+
+    /// <summary>
+    /// Stop the epochs of an update early once a minibatch's approximate KL divergence (Schulman's
+    /// E[(r − 1) − log r]) exceeds 1.5 × this (SB3's rule, checked before the step). Null (default) never stops; otherwise &gt; 0.
+    /// </summary>
+    public float? TargetKl { get; init; }
+
+    /// <summary>Hidden widths of the actor and of the critic trunks (default [64, 64]); at least one, each ≥ 1.</summary>
+    public IReadOnlyList<int> HiddenSizes { get; init; } = [64, 64];
+
+    /// <summary>Share one trunk between actor and critic instead of two networks (default false, as SB3 and CleanRL).</summary>
+    public bool SharedNetwork { get; init; }
+
+    /// <summary>Initial log standard deviation of the Gaussian policy for continuous actions (default 0), in [−20, 2].</summary>
+    public float InitialLogStd { get; init; }
+
+    /// <summary>
+    /// Build the Mix &amp; Mask actor-critic network and objective (seed 000) instead of the default network; null
+    /// (default) keeps <see cref="HiddenSizes"/> and <see cref="SharedNetwork"/>, which are ignored when this is set.
+    /// See <see cref="MixMaskEstimatorExtensions"/> for the fluent form.
+    /// </summary>
+    public SharedFeatureOptions? SharedFeatures { get; init; }
+
+    /// <summary>Seed of network initialisation, action sampling, minibatch shuffling and the first environment reset (default 0).</summary>
+    public int Seed { get; init; }
+
+    /// <summary>
+    /// RL-Baselines3-Zoo's tuned CartPole-v1 hyperparameters (with 8 environments): 32 steps per environment, minibatches
+    /// of 256, 20 epochs, γ 0.98, λ 0.8, learning rate 1e-3 decayed linearly, clip 0.2, no entropy bonus.
+    /// </summary>
+    public static PpoOptions CartPole { get; } = new()
+    {
+        StepsPerEnvironment = 32,
+        MinibatchSize = 256,
+        Epochs = 20,
+        Gamma = 0.98f,
+        GaeLambda = 0.8f,
+        LearningRate = 1e-3f,
+        LinearLearningRateDecay = true,
+        ClipRange = 0.2f,
+        EntropyCoefficient = 0f,
+    };
+
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
+    public void Validate()
+    {
+        static void Require(bool ok, string name, object? value, string range)
+        {
+            if (!ok) throw new ArgumentOutOfRangeException(name, value, $"PpoOptions.{name} must be {range}; got {value ?? "null"}.");
+        }
+        Require(LearningRate > 0 && LearningRate <= 1, nameof(LearningRate), LearningRate, "in (0, 1]");
+        Require(StepsPerEnvironment >= 1, nameof(StepsPerEnvironment), StepsPerEnvironment, "at least 1");
+        Require(MinibatchSize >= 1, nameof(MinibatchSize), MinibatchSize, "at least 1");
+        Require(Epochs >= 1, nameof(Epochs), Epochs, "at least 1");
+        Require(Gamma >= 0 && Gamma <= 1, nameof(Gamma), Gamma, "in [0, 1]");
+        Require(GaeLambda >= 0 && GaeLambda <= 1, nameof(GaeLambda), GaeLambda, "in [0, 1]");
+        Require(ClipRange > 0 && ClipRange < 1, nameof(ClipRange), ClipRange, "in (0, 1)");
+        Require(ValueClipRange is null || (ValueClipRange > 0 && float.IsFinite(ValueClipRange.Value)), nameof(ValueClipRange), ValueClipRange, "null or finite and > 0");
+        Require(EntropyCoefficient >= 0 && float.IsFinite(EntropyCoefficient), nameof(EntropyCoefficient), EntropyCoefficient, "finite and ≥ 0");
+        Require(ValueCoefficient >= 0 && float.IsFinite(ValueCoefficient), nameof(ValueCoefficient), ValueCoefficient, "finite and ≥ 0");
+        Require(MaxGradNorm > 0, nameof(MaxGradNorm), MaxGradNorm, "> 0 (or +∞ to disable clipping)");
+        Require(TargetKl is null || (TargetKl > 0 && float.IsFinite(TargetKl.Value)), nameof(TargetKl), TargetKl, "null or finite and > 0");
+        Require(HiddenSizes is { Count: > 0 } && HiddenSizes.All(w => w >= 1), nameof(HiddenSizes),
+                HiddenSizes is null ? null : $"[{string.Join(", ", HiddenSizes)}]", "a non-empty list of widths ≥ 1");
+        Require(InitialLogStd >= -20 && InitialLogStd <= 2, nameof(InitialLogStd), InitialLogStd, "in [−20, 2]");
+        SharedFeatures?.Validate();
+    }
+}

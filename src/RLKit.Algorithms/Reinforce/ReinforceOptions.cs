@@ -1,0 +1,78 @@
+using RLKit.Nn;
+
+namespace RLKit.Algorithms.Reinforce;
+
+/// <summary>
+/// Hyperparameters of REINFORCE with a learned value baseline (Williams 1992; Sutton &amp; Barto 2018, §13.4).
+/// Defaults: γ 0.99, an update after every 4 completed episodes, Adam at 1e-3 for actor and baseline, baseline
+/// coefficient 0.5, no entropy bonus, advantages standardised per update, gradient norm clipped at 0.5, separate
+/// 64-64 tanh actor and critic networks with orthogonal initialisation.
+/// </summary>
+/// <remarks>
+/// Options are validated once, when a <see cref="ReinforceEstimator"/> is created; an invalid value throws an
+/// <see cref="ArgumentOutOfRangeException"/> naming the option and its allowed range.
+/// </remarks>
+public sealed record ReinforceOptions
+{
+    /// <summary>Adam learning rate of actor and baseline (default 1e-3), in (0, 1].</summary>
+    public float LearningRate { get; init; } = 1e-3f;
+
+    /// <summary>Discount γ of the Monte-Carlo returns (default 0.99), in [0, 1].</summary>
+    public float Gamma { get; init; } = 0.99f;
+
+    /// <summary>Completed episodes (over all sub-environments) per gradient step (default 4), ≥ 1.</summary>
+    public int EpisodesPerUpdate { get; init; } = 4;
+
+    /// <summary>Weight of the baseline's squared-error loss in the total loss (default 0.5), ≥ 0.</summary>
+    public float ValueCoefficient { get; init; } = 0.5f;
+
+    /// <summary>Weight of the entropy bonus (default 0), ≥ 0.</summary>
+    public float EntropyCoefficient { get; init; }
+
+    /// <summary>
+    /// Standardise the advantages G − V(s) of each update (default true): it keeps the step size independent of the
+    /// return's scale, which grows with episode length on tasks such as CartPole.
+    /// </summary>
+    public bool NormalizeAdvantages { get; init; } = true;
+
+    /// <summary>Clip the global gradient norm to this value (default 0.5), &gt; 0; <see cref="float.PositiveInfinity"/> disables clipping.</summary>
+    public float MaxGradNorm { get; init; } = 0.5f;
+
+    /// <summary>Hidden layer widths of the actor and of the baseline (default [64, 64]); each ≥ 1, at least one layer.</summary>
+    public IReadOnlyList<int> HiddenSizes { get; init; } = [64, 64];
+
+    /// <summary>
+    /// Hidden activation (default tanh, as in SB3's on-policy MlpPolicy). A kind rather than an <see cref="Nn.Activation"/>
+    /// so that the options round-trip through JSON in checkpoints; LeakyReLU and ELU use their default parameters.
+    /// </summary>
+    public ActivationKind Activation { get; init; } = ActivationKind.Tanh;
+
+    /// <summary>Initial log standard deviation of the Gaussian policy for continuous actions (default 0), in [−20, 2].</summary>
+    public float InitialLogStd { get; init; }
+
+    /// <summary>Seed of network initialisation, action sampling and the environments' first reset (default 0).</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
+    public void Validate()
+    {
+        static void Require(bool ok, string name, object value, string range)
+        {
+            if (!ok) throw new ArgumentOutOfRangeException(name, value, $"ReinforceOptions.{name} must be {range}; got {value}.");
+        }
+        Require(LearningRate > 0 && LearningRate <= 1, nameof(LearningRate), LearningRate, "in (0, 1]");
+        Require(Gamma >= 0 && Gamma <= 1, nameof(Gamma), Gamma, "in [0, 1]");
+        Require(EpisodesPerUpdate >= 1, nameof(EpisodesPerUpdate), EpisodesPerUpdate, "at least 1");
+        Require(ValueCoefficient >= 0 && float.IsFinite(ValueCoefficient), nameof(ValueCoefficient), ValueCoefficient, "finite and ≥ 0");
+        Require(EntropyCoefficient >= 0 && float.IsFinite(EntropyCoefficient), nameof(EntropyCoefficient), EntropyCoefficient, "finite and ≥ 0");
+        Require(MaxGradNorm > 0, nameof(MaxGradNorm), MaxGradNorm, "> 0 (or +∞ to disable clipping)");
+        Require(HiddenSizes is { Count: > 0 } && HiddenSizes.All(w => w >= 1), nameof(HiddenSizes),
+                HiddenSizes is null ? "null" : $"[{string.Join(", ", HiddenSizes)}]", "a non-empty list of widths ≥ 1");
+        Require(Enum.IsDefined(Activation), nameof(Activation), Activation, "a defined ActivationKind");
+        Require(InitialLogStd >= -20 && InitialLogStd <= 2, nameof(InitialLogStd), InitialLogStd, "in [−20, 2]");
+    }
+
+    /// <summary>The hidden activation as a network layer.</summary>
+    internal Nn.Activation HiddenActivation() => Nn.Activation.FromKind(Activation);
+}
