@@ -26,38 +26,26 @@ internal static class AlgorithmBenchmarkSetup
     }
 
     /// <summary>
-    /// Fills <paramref name="buffer"/> with <paramref name="vectorSteps"/> steps of uniformly random actions, so a sampled
-    /// batch holds real transitions (including terminal and truncated ones) rather than synthetic numbers.
+    /// Fills the collector's replay buffer with <paramref name="vectorSteps"/> steps of uniformly random actions, so a
+    /// sampled batch holds real transitions (including terminal and truncated ones) rather than synthetic numbers.
     /// </summary>
-    public static void FillWithRandomPolicy(ReplayBuffer buffer, IVectorEnvironment environment, int vectorSteps, RandomGenerator rng)
+    public static void FillWithRandomPolicy(TransitionCollector collector, IVectorEnvironment environment, int vectorSteps, RandomGenerator rng)
     {
-        int count = environment.Count;
-        var observations = environment.Reset(1).Observations.ToArray();
-        var nextObservations = new float[observations.Length];
+        environment.Reset(1);
         var actionSpace = environment.SingleActionSpace;
-        var discreteActions = new int[count];
-        var continuousActions = new float[count * actionSpace.FlatSize];
+        int size = actionSpace.FlatSize;
         for (int t = 0; t < vectorSteps; t++)
         {
             if (actionSpace is Discrete discrete)
-            {
-                for (int i = 0; i < count; i++) discreteActions[i] = rng.NextInt(discrete.N);
-                var step = environment.Step(discreteActions);
-                OffPolicyHelpers.ComposeNextObservations(step, nextObservations);
-                buffer.Add(observations, discreteActions, step.Rewards, nextObservations, step.Terminated, step.Truncated);
-                step.Observations.AsReadOnlySpan().CopyTo(observations);
-            }
+                for (int i = 0; i < environment.Count; i++) collector.DiscreteActions[i] = rng.NextInt(discrete.N);
             else
-            {
-                var box = (Box)actionSpace;
-                for (int i = 0; i < count; i++) box.Sample(rng, continuousActions.AsSpan(i * actionSpace.FlatSize, actionSpace.FlatSize));
-                var step = environment.Step(continuousActions);
-                OffPolicyHelpers.ComposeNextObservations(step, nextObservations);
-                buffer.Add(observations, continuousActions, step.Rewards, nextObservations, step.Terminated, step.Truncated);
-                step.Observations.AsReadOnlySpan().CopyTo(observations);
-            }
+                for (int i = 0; i < environment.Count; i++) ((Box)actionSpace).Sample(rng, collector.ContinuousActions.AsSpan(i * size, size));
+            collector.Step();
         }
     }
+
+    /// <summary>A monitor that never stops, for driving the training code's pieces outside <c>Fit</c>.</summary>
+    public static TrainingMonitor UnboundedMonitor(string algorithm, int envCount) => new(algorithm, Budget.Steps(long.MaxValue), envCount);
 }
 
 /// <summary>
@@ -97,45 +85,36 @@ public class PpoIterationBenchmarks
 /// <summary>
 /// One DQN gradient step with the default options (batch 64, a 4→64→64→2 ReLU Q-network, Huber loss, grad-norm clip 10,
 /// Adam): sample a batch from a replay buffer pre-filled with 10 000 random-policy CartPole-v1 transitions, compute
-/// the max_a′ Q_target(s′, a′) targets under NoGrad, regress Q(s, a) onto them and step. It calls the
-/// estimator's own (internal) gradient step, so the benchmark cannot drift from the training code.
+/// the max_a′ Q_target(s′, a′) targets under NoGrad, regress Q(s, a) onto them and step. It calls the training code's
+/// own (internal) <see cref="QLearning"/> gradient step with DQN's target, so the benchmark cannot drift from it.
 /// </summary>
 [MemoryDiagnoser]
 public class DqnStepBenchmarks
 {
     private readonly DqnOptions _options = new() { Seed = 1 };
-    private QNetwork _qNetwork = null!;
-    private QNetwork _targetNetwork = null!;
-    private Adam _optimizer = null!;
-    private ReplayBuffer _buffer = null!;
-    private RandomGenerator _rng = null!;
-    private float[] _targets = null!;
-    private float[] _tdErrors = null!;
-    private DqnEstimator _estimator = null!;
+    private SyncVectorEnvironment _environment = null!;
+    private QLearning _learning = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         var o = _options;
-        _estimator = new DqnEstimator(o);
-        _rng = new RandomGenerator(1);
-        using var environment = AlgorithmBenchmarkSetup.MakeVector("CartPole-v1", 8);
-        int observationSize = environment.SingleObservationSpace.FlatSize;
-        int actionCount = ((Discrete)environment.SingleActionSpace).N;
-        _qNetwork = new QNetwork(observationSize, actionCount, o.HiddenSizes, o.Dueling, _rng);
-        _targetNetwork = new QNetwork(observationSize, actionCount, o.HiddenSizes, o.Dueling, _rng);
-        Polyak.HardUpdate(_targetNetwork.Parameters().ToList(), _qNetwork.Parameters().ToList());
-        _optimizer = new Adam(_qNetwork.Parameters(), o.LearningRate);
-        _buffer = new ReplayBuffer(observationSize, ActionLayout.Discrete(actionCount),
-                                   new ReplayBufferOptions { Capacity = 10_000, EnvCount = environment.Count, Gamma = o.Gamma });
-        AlgorithmBenchmarkSetup.FillWithRandomPolicy(_buffer, environment, 10_000 / environment.Count, _rng);
-        _targets = new float[o.BatchSize];
-        _tdErrors = new float[o.BatchSize];
+        var rng = new RandomGenerator(1);
+        _environment = AlgorithmBenchmarkSetup.MakeVector("CartPole-v1", 8);
+        int observationSize = _environment.SingleObservationSpace.FlatSize;
+        int actionCount = ((Discrete)_environment.SingleActionSpace).N;
+        var qNetwork = new QNetwork(observationSize, actionCount, o.HiddenSizes, o.Dueling, rng);
+        var monitor = AlgorithmBenchmarkSetup.UnboundedMonitor(DqnEstimator.Name, _environment.Count);
+        _learning = new QLearning(_environment, monitor, DqnEstimator.Settings(o), qNetwork, rng);
+        AlgorithmBenchmarkSetup.FillWithRandomPolicy(_learning.Collector, _environment, 10_000 / _environment.Count, rng);
     }
 
-    /// <summary>Sample 64, targets, Huber loss, backward, clip, Adam step: the estimator's own gradient step.</summary>
+    [GlobalCleanup]
+    public void Cleanup() => _environment.Dispose();
+
+    /// <summary>Sample 64, targets, Huber loss, backward, clip, Adam step: the training code's own gradient step.</summary>
     [Benchmark]
-    public double GradientStep() => _estimator.GradientStep(_qNetwork, _targetNetwork, _optimizer, _buffer, _rng, _targets, _tdErrors).Loss;
+    public double GradientStep() => _learning.GradientStep(DqnEstimator.DqnTarget).Loss;
 }
 
 /// <summary>
@@ -178,7 +157,8 @@ public class SacStepBenchmarks
         _targetEntropy = o.TargetEntropy ?? -_actionSize;
         _buffer = new ReplayBuffer(observationSize, ActionLayout.Continuous(_actionSize),
                                    new ReplayBufferOptions { Capacity = 10_000, EnvCount = 1, Gamma = o.Gamma });
-        AlgorithmBenchmarkSetup.FillWithRandomPolicy(_buffer, environment, 10_000, _rng);
+        var collector = new TransitionCollector(environment, _buffer, AlgorithmBenchmarkSetup.UnboundedMonitor("sac", environment.Count));
+        AlgorithmBenchmarkSetup.FillWithRandomPolicy(collector, environment, 10_000, _rng);
     }
 
     /// <summary>Sample 256, soft target, critic step, actor step, α step, Polyak update of both target critics.</summary>

@@ -15,10 +15,6 @@ namespace RLKit.Algorithms.A2c;
 /// </summary>
 public sealed class A2cAgent : OnPolicyAgent<A2cOptions>
 {
-    internal const string AlgorithmName = "a2c";
-
-    static A2cAgent() => AgentFactories.Register(AlgorithmName, FromCheckpoint);
-
     /// <summary>Builds an untrained agent for the given spaces.</summary>
     /// <param name="observationSpace">A Box of observations.</param>
     /// <param name="actionSpace">Discrete, or a one-dimensional Box.</param>
@@ -48,40 +44,12 @@ public sealed class A2cAgent : OnPolicyAgent<A2cOptions>
         Restore(checkpoint, (observationSpace, actionSpace, options) => new A2cAgent(observationSpace, actionSpace, options, new RandomGenerator(options.Seed)));
 
     /// <inheritdoc/>
-    public override string Algorithm => AlgorithmName;
-
-    /// <summary>
-    /// Samples discrete actions and records log π(a|s) and V(s), without gradients (rollout collection). With
-    /// probability <paramref name="epsilon"/> a row's action is replaced by a uniformly random one (ε-greedy); its
-    /// log-probability is still π's.
-    /// </summary>
-    internal void SampleDiscrete(Tensor observations, Span<int> actions, Span<float> logProbs, Span<float> values, RandomGenerator rng, float epsilon = 0f)
-    {
-        using var noGrad = GradMode.NoGrad();
-        var (policy, value) = Network.Forward(observations);
-        policy.Sample(rng, actions);
-        if (epsilon > 0)
-            for (int row = 0; row < actions.Length; row++)
-                if (rng.NextDouble() < epsilon) actions[row] = rng.NextInt(ActionSize);
-        policy.LogProb(actions).AsReadOnlySpan().CopyTo(logProbs);
-        value.AsReadOnlySpan().CopyTo(values);
-    }
-
-    /// <summary>Samples unclipped continuous actions and records log π(a|s) and V(s), without gradients.</summary>
-    internal void SampleContinuous(Tensor observations, Span<float> actions, Span<float> logProbs, Span<float> values, RandomGenerator rng)
-    {
-        using var noGrad = GradMode.NoGrad();
-        var (policy, value) = Network.Forward(observations);
-        policy.Sample(rng, actions);
-        var actionTensor = Tensor.FromSpan(actions, observations.Dim(0), ActionSize);
-        policy.LogProb(actionTensor).AsReadOnlySpan().CopyTo(logProbs);
-        value.AsReadOnlySpan().CopyTo(values);
-    }
+    public override string Algorithm => A2cEstimator.Name;
 
     /// <summary>Differentiable log π(a|s), entropy and V(s) of a stored batch, for the loss.</summary>
     internal (Tensor LogProb, Tensor Entropy, Tensor Value) Evaluate(RolloutMinibatch batch)
     {
-        var (policy, value) = Network.Forward(batch.Observations);
+        var (policy, value) = Network.Forward(batch.Observations, batch.ActionMasks);
         var logProb = IsDiscrete ? policy.LogProb(batch.ActionIndices) : policy.LogProb(batch.Actions);
         return (logProb, policy.Entropy(), value);
     }

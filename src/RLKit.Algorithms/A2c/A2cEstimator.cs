@@ -1,3 +1,4 @@
+using RLKit.Algorithms.Common;
 using RLKit.Algorithms.MixMask;
 using RLKit.Autograd;
 using RLKit.Data;
@@ -38,8 +39,11 @@ public sealed class A2cEstimator : AgentEstimator<A2cAgent>, ISharedFeatureEstim
     /// <summary>The hyperparameters.</summary>
     public A2cOptions Options { get; }
 
+    /// <summary>The algorithm's name in registries, checkpoints and configuration files: "a2c".</summary>
+    public const string Name = "a2c";
+
     /// <inheritdoc/>
-    public override string Algorithm => A2cAgent.AlgorithmName;
+    public override string Algorithm => Name;
 
     /// <inheritdoc/>
     SharedFeatureOptions? ISharedFeatureEstimator<A2cEstimator>.SharedFeatures => Options.SharedFeatures;
@@ -60,63 +64,28 @@ public sealed class A2cEstimator : AgentEstimator<A2cAgent>, ISharedFeatureEstim
         agent.RequireCompatible(environment);
         var sampling = rng.Split();
 
-        int envCount = environment.Count;
-        int observationSize = agent.ObservationSize;
-        bool discrete = agent.IsDiscrete;
-        int actionSize = agent.ActionSize;
-        var buffer = new RolloutBuffer(options.StepsPerUpdate, envCount, observationSize,
-                                       discrete ? ActionLayout.Discrete(actionSize) : ActionLayout.Continuous(actionSize));
+        var collector = new RolloutCollector(environment, agent.Network, monitor, sampling) { Epsilon = options.ExplorationEpsilon };
+        var buffer = collector.CreateBuffer(options.StepsPerUpdate);
         var optimizer = CreateOptimizer(agent.Parameters, options);
         var objective = new SharedFeatureObjective(agent.Network);
-        float epsilon = options.ExplorationEpsilon;
         // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent); the agent
         // being trained drops the old state so a checkpoint taken mid-fit never pairs new weights with it.
         OptimizerStates.Restore(initialAgent?.OptimizerState, ("network", optimizer));
         agent.OptimizerState = null;
-
-        // Per-step staging, allocated once: the observation before the step (the env overwrites its tensor), the
-        // chosen actions, and the critic's outputs.
-        var observations = new float[envCount * observationSize];
-        var discreteActions = discrete ? new int[envCount] : [];
-        var continuousActions = discrete ? [] : new float[envCount * actionSize];
-        var clippedActions = discrete ? [] : new float[envCount * actionSize];
-        var logProbs = new float[envCount];
-        var values = new float[envCount];
-        var finalValues = new float[envCount];
-        var lastValues = new float[envCount];
+        var lastValues = new float[environment.Count];
         var losses = new Dictionary<string, double> { ["policy"] = 0, ["value"] = 0, ["entropy"] = 0 };
 
-        environment.Reset((ulong)(uint)options.Seed);
+        environment.Reset((ulong)options.Seed); // SEEDFIX
         while (!monitor.ShouldStop)
         {
-            // 1. Collect StepsPerUpdate steps of every environment with the current policy.
+            // 1. Collect StepsPerUpdate steps of every environment with the current policy (or up to an episode end).
             buffer.Reset();
             while (!buffer.IsFull && !monitor.ShouldStop)
             {
-                using var scope = TensorScope.Begin();
-                var current = environment.Observations;
-                current.AsReadOnlySpan().CopyTo(observations);
-                VectorStepResult step;
-                if (discrete)
-                {
-                    agent.SampleDiscrete(current, discreteActions, logProbs, values, sampling, epsilon);
-                    step = environment.Step(discreteActions);
-                    FinalValues(agent, step, finalValues);
-                    buffer.Add(observations, discreteActions, logProbs, values, step.Rewards, step.Terminated, step.Truncated, finalValues);
-                }
-                else
-                {
-                    agent.SampleContinuous(current, continuousActions, logProbs, values, sampling);
-                    continuousActions.CopyTo(clippedActions, 0);
-                    agent.ClipToActionSpace(clippedActions);
-                    step = environment.Step(clippedActions);
-                    FinalValues(agent, step, finalValues);
-                    buffer.Add(observations, continuousActions, logProbs, values, step.Rewards, step.Terminated, step.Truncated, finalValues);
-                }
-                monitor.RecordStep(step.Rewards, step.Terminated, step.Truncated);
+                var step = collector.Step(buffer);
                 int finished = 0;
-                for (int e = 0; e < envCount; e++) if (step.Terminated[e] || step.Truncated[e]) finished++;
-                for (int i = 0; i < finished; i++) epsilon *= options.ExplorationEpsilonDecay;
+                for (int e = 0; e < step.Rewards.Length; e++) if (step.Done(e)) finished++;
+                for (int i = 0; i < finished; i++) collector.Epsilon *= options.ExplorationEpsilonDecay;
                 if (finished > 0 && options.UpdateAtEpisodeEnd) break;
             }
             if (buffer.Position == 0) break;
@@ -176,15 +145,4 @@ public sealed class A2cEstimator : AgentEstimator<A2cAgent>, ISharedFeatureEstim
         A2cOptimizer.Adam => new Adam(parameters, options.LearningRate, epsilon: 1e-5f),
         _ => new RmsProp(parameters, options.LearningRate, alpha: options.RmsPropAlpha, epsilon: options.RmsPropEpsilon),
     };
-
-    /// <summary>V(final observation) of every environment whose episode was truncated in this step (0 elsewhere).</summary>
-    internal static void FinalValues(A2cAgent agent, VectorStepResult step, Span<float> finalValues)
-    {
-        finalValues.Clear();
-        bool anyTruncated = false;
-        for (int e = 0; e < finalValues.Length; e++) anyTruncated |= step.Truncated[e] && !step.Terminated[e];
-        if (!anyTruncated) return;
-        // Rows of environments that did not end hold stale observations; their values are computed but never read.
-        agent.Values(step.FinalObservations!, finalValues);
-    }
 }

@@ -56,10 +56,9 @@ internal static class DeterministicPolicyGradient
         var buffer = new ReplayBuffer(observationSize, ActionLayout.Continuous(actionSize),
             new ReplayBufferOptions { Capacity = s.BufferSize, EnvCount = envCount, Gamma = s.Gamma });
 
-        environment.Reset((ulong)s.Seed);
-        var observations = environment.Observations.ToArray();
-        var nextObservations = new float[observations.Length];
-        var actions = new float[envCount * actionSize];
+        var collector = new TransitionCollector(environment, buffer, monitor);
+        var actions = collector.ContinuousActions;
+        environment.Reset((ulong)s.Seed); // SEEDFIX
         var noiseValues = new float[envCount * actionSize];
         IReadOnlyDictionary<string, double> losses = new Dictionary<string, double>();
         double actorLoss = double.NaN;
@@ -76,18 +75,14 @@ internal static class DeterministicPolicyGradient
             {
                 using var actScope = TensorScope.Begin();
                 using var noGrad = GradMode.NoGrad();
-                actor.Forward(Tensor.FromSpan(observations, envCount, observationSize)).AsReadOnlySpan().CopyTo(actions);
+                actor.Forward(AgentActing.Flat(environment.Observations)).AsReadOnlySpan().CopyTo(actions);
                 noise.Sample(noiseValues);
                 var scale = rescaler.Scale.AsReadOnlySpan();
                 for (int j = 0; j < actions.Length; j++)
                     actions[j] = Math.Clamp(actions[j] + noiseValues[j] * scale[j % actionSize], actionSpace.Low[j % actionSize], actionSpace.High[j % actionSize]);
             }
 
-            var step = environment.Step(actions);
-            OffPolicyHelpers.ComposeNextObservations(step, nextObservations);
-            buffer.Add(observations, actions, step.Rewards, nextObservations, step.Terminated, step.Truncated);
-            monitor.RecordStep(step.Rewards, step.Terminated, step.Truncated);
-            step.Observations.AsReadOnlySpan().CopyTo(observations);
+            var step = collector.Step();
             for (int i = 0; i < envCount; i++)
                 if (step.Done(i)) noise.Reset(i);
 

@@ -1,4 +1,3 @@
-using RLKit.Environments.Vector;
 using RLKit.Nn;
 using RLKit.Optim;
 using RLKit.Tensors;
@@ -8,22 +7,6 @@ namespace RLKit.Algorithms.Common;
 /// <summary>Pieces every off-policy actor-critic loop here shares.</summary>
 internal static class OffPolicyHelpers
 {
-    /// <summary>
-    /// The observations to store as s′: the step's observations, except where a sub-environment's episode ended,
-    /// whose true final observation (SameStep autoreset) replaces the reset one, so truncated steps bootstrap correctly.
-    /// </summary>
-    public static void ComposeNextObservations(in VectorStepResult step, Span<float> next)
-    {
-        var current = step.Observations.AsReadOnlySpan();
-        current.CopyTo(next);
-        if (step.FinalObservations is not { } final) return;
-        int count = step.Rewards.Length;
-        int size = current.Length / count;
-        var finalData = final.AsReadOnlySpan();
-        for (int i = 0; i < count; i++)
-            if (step.Done(i)) finalData.Slice(i * size, size).CopyTo(next.Slice(i * size, size));
-    }
-
     /// <summary>target ← (1 − τ)·target + τ·source over the two modules' parameters (Polyak averaging).</summary>
     public static void SoftUpdate(Module target, Module source, float tau) =>
         Polyak.SoftUpdate(target.Parameters().ToList(), source.Parameters().ToList(), tau);

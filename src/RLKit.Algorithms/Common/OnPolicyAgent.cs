@@ -9,9 +9,10 @@ using RLKit.Training.Checkpoints;
 namespace RLKit.Algorithms.Common;
 
 /// <summary>
-/// What the A2C and REINFORCE agents share: an <see cref="ActorCriticNetwork"/> whose policy head is categorical for a
-/// Discrete action space and a diagonal Gaussian for a one-dimensional Box, acting without gradients, checkpointing
-/// and resuming. The subclasses add the sampling their estimators need.
+/// What the PPO, A2C and REINFORCE agents share: an <see cref="ActorCriticNetwork"/> (or the Mix &amp; Mask
+/// <see cref="SharedFeatureNetwork"/>) whose policy head is categorical for a Discrete action space, masked categorical
+/// for an ActionSet and a diagonal Gaussian for a one-dimensional Box; acting without gradients (continuous actions
+/// clipped to the box), checkpointing and resuming. Collection is the estimators' <see cref="RolloutCollector"/>.
 /// </summary>
 /// <typeparam name="TOptions">The algorithm's options record.</typeparam>
 public abstract class OnPolicyAgent<TOptions> : Agent<TOptions> where TOptions : class
@@ -32,8 +33,9 @@ public abstract class OnPolicyAgent<TOptions> : Agent<TOptions> where TOptions :
         (IsDiscrete, ActionSize, _actionBox) = actionSpace switch
         {
             Discrete d => (true, d.N, (Box?)null),
+            ActionSet set => (true, set.Count, null),
             Box b when b.Shape.Length == 1 => (false, b.FlatSize, b),
-            _ => throw new NotSupportedException($"{displayName} acts in a Discrete or one-dimensional Box action space, not {actionSpace}."),
+            _ => throw new NotSupportedException($"{displayName} acts in a Discrete, ActionSet or one-dimensional Box action space, not {actionSpace}."),
         };
         ObservationSize = observationSpace.FlatSize;
         Network = sharedFeatures is null
@@ -84,8 +86,8 @@ public abstract class OnPolicyAgent<TOptions> : Agent<TOptions> where TOptions :
     /// <inheritdoc/>
     public override void Act(Tensor observations, Span<int> actions, bool deterministic, RandomGenerator? rng = null)
     {
-        ArgumentNullException.ThrowIfNull(observations);
         if (!IsDiscrete) throw new NotSupportedException($"{_displayName} agent: the action space {ActionSpace} is continuous; pass a Span<float>.");
+        AgentActing.CheckBatch(observations, ObservationSize, actions.Length, perRow: 1, _displayName);
         using var scope = TensorScope.Begin();
         using var noGrad = GradMode.NoGrad();
         using var mode = Network.ActingMode(deterministic);
@@ -98,8 +100,8 @@ public abstract class OnPolicyAgent<TOptions> : Agent<TOptions> where TOptions :
     /// <remarks>Actions are clipped to the action box, so they can be sent to the environment as they are.</remarks>
     public override void Act(Tensor observations, Span<float> actions, bool deterministic, RandomGenerator? rng = null)
     {
-        ArgumentNullException.ThrowIfNull(observations);
         if (IsDiscrete) throw new NotSupportedException($"{_displayName} agent: the action space {ActionSpace} is discrete; pass a Span<int>.");
+        AgentActing.CheckBatch(observations, ObservationSize, actions.Length, ActionSize, _displayName);
         using var scope = TensorScope.Begin();
         using var noGrad = GradMode.NoGrad();
         using var mode = Network.ActingMode(deterministic);

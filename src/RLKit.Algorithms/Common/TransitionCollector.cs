@@ -1,56 +1,64 @@
 using RLKit.Data;
 using RLKit.Environments.Vector;
+using RLKit.Spaces;
 using RLKit.Training;
 
 namespace RLKit.Algorithms.Common;
 
 /// <summary>
-/// The collection half of an off-policy loop over a SameStep vector environment: step with <see cref="Actions"/>,
-/// count the step, and store each transition with its true next observation (the final observation where an episode
-/// ended, so truncated transitions bootstrap from it). All buffers are allocated once.
+/// The collection half of every off-policy loop (DQN, soft Q-learning, SAC, discrete SAC, TD3, DDPG): step the
+/// environment with the actions the algorithm wrote into <see cref="DiscreteActions"/> or
+/// <see cref="ContinuousActions"/>, count the step, and store each transition (s, a, r, s′, terminated, truncated):
+/// s straight from the environment before the step, s′ from the step's
+/// <see cref="VectorStepResult.NextObservations"/> (the final observation where an episode ended, so truncated
+/// transitions bootstrap from it). Discrete actions are stored as indices from 0 and sent to the environment shifted
+/// by the space's <see cref="Discrete.Start"/>. All buffers are allocated once.
 /// </summary>
 internal sealed class TransitionCollector
 {
     private readonly IVectorEnvironment _environment;
-    private readonly int _observationSize;
-    private readonly float[] _observations;
-    private readonly float[] _nextObservations;
+    private readonly ReplayBuffer _buffer;
+    private readonly TrainingMonitor _monitor;
+    private readonly int _actionStart;
+    private readonly int[] _environmentActions;
 
-    public TransitionCollector(IVectorEnvironment environment, int observationSize)
+    public TransitionCollector(IVectorEnvironment environment, ReplayBuffer buffer, TrainingMonitor monitor)
     {
         _environment = environment;
-        _observationSize = observationSize;
-        _observations = new float[environment.Count * observationSize];
-        _nextObservations = new float[environment.Count * observationSize];
-        Actions = new int[environment.Count];
+        _buffer = buffer;
+        _monitor = monitor;
+        int envs = environment.Count;
+        bool discrete = buffer.Actions.IsDiscrete;
+        _actionStart = environment.SingleActionSpace is Discrete d ? d.Start : 0;
+        DiscreteActions = discrete ? new int[envs] : [];
+        _environmentActions = discrete && _actionStart != 0 ? new int[envs] : DiscreteActions;
+        ContinuousActions = discrete ? [] : new float[envs * buffer.Actions.Size];
     }
 
-    /// <summary>The actions of the next <see cref="Step"/>, one per sub-environment; the algorithm writes them.</summary>
-    public int[] Actions { get; }
+    /// <summary>The discrete actions (indices from 0) of the next <see cref="Step"/>, one per sub-environment; the algorithm writes them.</summary>
+    public int[] DiscreteActions { get; }
 
-    /// <summary>Resets the environment (sub-environment i gets seed + i) and remembers the first observations.</summary>
-    public void Reset(ulong seed)
-    {
-        var reset = _environment.Reset(seed);
-        reset.Observations.AsReadOnlySpan().CopyTo(_observations);
-    }
+    /// <summary>The continuous actions of the next <see cref="Step"/>, [envs × action size]; the algorithm writes them.</summary>
+    public float[] ContinuousActions { get; }
 
-    /// <summary>Steps the environment with <see cref="Actions"/>, records the step and adds the transitions to <paramref name="buffer"/>.</summary>
-    public void Step(ReplayBuffer buffer, TrainingMonitor monitor)
+    /// <summary>Steps the environment with the written actions and stores the transitions.</summary>
+    public VectorStepResult Step()
     {
-        var result = _environment.Step(Actions);
-        monitor.RecordStep(result.Rewards, result.Terminated, result.Truncated);
-        var observations = result.Observations.AsReadOnlySpan();
-        observations.CopyTo(_nextObservations);
-        if (result.FinalObservations is { } finals)
+        _buffer.AddObservations(_environment.Observations.AsReadOnlySpan());
+        VectorStepResult step;
+        if (_buffer.Actions.IsDiscrete)
         {
-            // Under SameStep the observation of a finished episode is already the reset one; s′ is the final one.
-            var finalSpan = finals.AsReadOnlySpan();
-            for (int i = 0; i < Actions.Length; i++)
-                if (result.Done(i))
-                    finalSpan.Slice(i * _observationSize, _observationSize).CopyTo(_nextObservations.AsSpan(i * _observationSize, _observationSize));
+            if (_actionStart != 0)
+                for (int e = 0; e < DiscreteActions.Length; e++) _environmentActions[e] = DiscreteActions[e] + _actionStart;
+            step = _environment.Step(_environmentActions);
+            _buffer.CompleteStep(DiscreteActions, step.Rewards, step.NextObservations.AsReadOnlySpan(), step.Terminated, step.Truncated);
         }
-        buffer.Add(_observations, Actions, result.Rewards, _nextObservations, result.Terminated, result.Truncated);
-        observations.CopyTo(_observations);
+        else
+        {
+            step = _environment.Step(ContinuousActions);
+            _buffer.CompleteStep(ContinuousActions, step.Rewards, step.NextObservations.AsReadOnlySpan(), step.Terminated, step.Truncated);
+        }
+        _monitor.RecordStep(step.Rewards, step.Terminated, step.Truncated);
+        return step;
     }
 }

@@ -11,8 +11,6 @@ namespace RLKit.Algorithms.Ddpg;
 /// </summary>
 public sealed class DdpgAgent : DeterministicActorAgent<DdpgOptions>
 {
-    static DdpgAgent() => AgentFactories.Register("ddpg", FromCheckpoint);
-
     internal DdpgAgent(Space observationSpace, Box actionSpace, DeterministicNetworks networks, DdpgOptions options)
         : base(observationSpace, actionSpace, networks, options, options.ExplorationNoiseStd, options.Seed) { }
 
@@ -23,9 +21,9 @@ public sealed class DdpgAgent : DeterministicActorAgent<DdpgOptions>
     /// <summary>Rebuilds an agent from a checkpoint's options and spaces, with its weights.</summary>
     /// <exception cref="ArgumentException">If the action space is not a Box or the weights do not fit.</exception>
     public static DdpgAgent FromCheckpoint(CheckpointData checkpoint) =>
-        Restore(checkpoint, "ddpg", o => o.Validate(), (observationSpace, actionSpace, options) =>
+        Restore(checkpoint, DdpgEstimator.Name, o => o.Validate(), (observationSpace, actionSpace, options) =>
             Create(observationSpace, actionSpace, options, new RandomGenerator(options.Seed)));
 
     /// <inheritdoc/>
-    public override string Algorithm => "ddpg";
+    public override string Algorithm => DdpgEstimator.Name;
 }

@@ -20,8 +20,11 @@ public sealed class DdpgEstimator : AgentEstimator<DdpgAgent>
     /// <summary>The options.</summary>
     public DdpgOptions Options { get; }
 
+    /// <summary>The algorithm's name in registries, checkpoints and configuration files: "ddpg".</summary>
+    public const string Name = "ddpg";
+
     /// <inheritdoc/>
-    public override string Algorithm => "ddpg";
+    public override string Algorithm => Name;
 
     /// <inheritdoc/>
     protected override AgentEstimator<DdpgAgent> WithCallbacksCore(IReadOnlyList<ITrainingCallback> callbacks) => new DdpgEstimator(Options, callbacks);

@@ -62,6 +62,6 @@ public sealed record DdpgOptions
     }
 
     internal DeterministicPolicyGradient.Settings ToSettings() => new(
-        "ddpg", Gamma, Tau, LearningRate, BufferSize, BatchSize, LearningStarts, PolicyFrequency, ExplorationNoise, ExplorationNoiseStd,
+        DdpgEstimator.Name, Gamma, Tau, LearningRate, BufferSize, BatchSize, LearningStarts, PolicyFrequency, ExplorationNoise, ExplorationNoiseStd,
         TwinCritics: false, TargetPolicySmoothing: false, 0f, 0f, HiddenSizes, Seed);
 }

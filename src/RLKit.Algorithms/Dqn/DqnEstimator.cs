@@ -18,7 +18,8 @@ namespace RLKit.Algorithms.Dqn;
 /// </summary>
 public sealed class DqnEstimator : AgentEstimator<DqnAgent>
 {
-    internal const string Name = "dqn";
+    /// <summary>The algorithm's name in registries, checkpoints and configuration files: "dqn".</summary>
+    public const string Name = "dqn";
 
     /// <summary>Creates the estimator; <paramref name="options"/> are validated here.</summary>
     /// <exception cref="ArgumentOutOfRangeException">If an option is out of range (the message names it).</exception>
@@ -48,119 +49,52 @@ public sealed class DqnEstimator : AgentEstimator<DqnAgent>
     protected override DqnAgent FitCore(IVectorEnvironment environment, TrainingMonitor monitor, DqnAgent? initialAgent)
     {
         var o = Options;
-        int actionCount = QAgentGuard.DiscreteActionCount(environment, Name);
-        int observationSize = environment.SingleObservationSpace.FlatSize;
+        int actionCount = QLearning.DiscreteActionCount(environment, Name);
         var rng = new RandomGenerator(o.Seed);
 
-        // Networks: the online Q-network, and a target network that lags behind it so the regression target does not
-        // chase its own updates.
-        var qNetwork = new QNetwork(observationSize, actionCount, o.HiddenSizes, o.Dueling, rng);
+        // Networks, replay and schedule; a warm start continues from the initial agent's Q-network and optimizer.
+        var qNetwork = new QNetwork(environment.SingleObservationSpace.FlatSize, actionCount, o.HiddenSizes, o.Dueling, rng);
         if (initialAgent is not null) qNetwork.LoadStateDict(initialAgent.QNetwork.StateDict());
-        var targetNetwork = qNetwork.CloneArchitecture(rng);
-        var onlineParameters = qNetwork.Parameters().ToList();
-        var targetParameters = targetNetwork.Parameters().ToList();
-        Polyak.HardUpdate(targetParameters, onlineParameters);
-        var optimizer = new Adam(onlineParameters, o.LearningRate);
+        var learning = new QLearning(environment, monitor, Settings(o), qNetwork, rng);
         var agent = new DqnAgent(qNetwork, environment.SingleObservationSpace, environment.SingleActionSpace, o.ExplorationFinalEpsilon, o.Seed, o);
         // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent); the agent
         // being trained drops the old state so a checkpoint taken mid-fit never pairs new weights with it.
-        OptimizerStates.Restore(initialAgent?.OptimizerState, ("q", optimizer));
+        OptimizerStates.Restore(initialAgent?.OptimizerState, ("q", learning.Optimizer));
         agent.OptimizerState = null;
+        BellmanTarget target = o.DoubleDqn ? DoubleDqnTarget : DqnTarget;
 
-        var buffer = new ReplayBuffer(observationSize, ActionLayout.Discrete(actionCount), new ReplayBufferOptions
-        {
-            Capacity = Math.Max(o.BufferSize, environment.Count),
-            EnvCount = environment.Count,
-            NStep = o.NStep,
-            Gamma = o.Gamma,
-            Prioritized = o.Prioritized,
-        });
-        var targets = new float[o.BatchSize];
-        var tdErrors = new float[o.BatchSize];
-        var collector = new TransitionCollector(environment, observationSize);
-        collector.Reset((ulong)o.Seed);
-
-        long vectorSteps = 0;
-        long stepsSinceTargetUpdate = 0;
+        environment.Reset((ulong)o.Seed); // SEEDFIX
         var losses = new Dictionary<string, double>();
         while (!monitor.ShouldStop)
         {
-            // Act: ε-greedy on the online network.
+            // Act: ε-greedy on the online network, then store the transitions.
             float epsilon = Epsilon(o, monitor.Progress);
-            agent.ActEpsilonGreedy(environment.Observations, collector.Actions, epsilon, rng);
-            collector.Step(buffer, monitor);
-            vectorSteps++;
-            stepsSinceTargetUpdate += environment.Count;
+            agent.ActEpsilonGreedy(environment.Observations, learning.Collector.DiscreteActions, epsilon, rng);
+            learning.Collector.Step();
 
-            if (monitor.Steps > o.LearningStarts && vectorSteps % o.TrainFrequency == 0)
+            // Learn: Huber regressions onto r + γ^m (1 − terminated) max_a′ Q_target(s′, a′) when the schedule says so.
+            if (learning.Learn(target) is { } result)
             {
-                double lossSum = 0, meanQSum = 0;
-                for (int g = 0; g < o.GradientSteps; g++)
-                {
-                    var (loss, meanQ) = GradientStep(qNetwork, targetNetwork, optimizer, buffer, rng, targets, tdErrors);
-                    lossSum += loss;
-                    meanQSum += meanQ;
-                    if (o.Tau < 1f) Polyak.SoftUpdate(targetParameters, onlineParameters, o.Tau);
-                }
-                losses = new Dictionary<string, double>
-                {
-                    ["q"] = lossSum / o.GradientSteps,
-                    ["epsilon"] = epsilon,
-                    ["mean_q"] = meanQSum / o.GradientSteps,
-                };
+                losses = new Dictionary<string, double> { ["q"] = result.Loss, ["epsilon"] = epsilon, ["mean_q"] = result.MeanQ };
                 monitor.Report(agent, losses, o.LearningRate);
             }
-
-            // Hard target sync every TargetUpdateInterval environment steps (Polyak averaging happens per gradient step).
-            if (o.Tau >= 1f && stepsSinceTargetUpdate >= o.TargetUpdateInterval && monitor.Steps > o.LearningStarts)
-            {
-                Polyak.HardUpdate(targetParameters, onlineParameters);
-                stepsSinceTargetUpdate = 0;
-            }
         }
-        agent.OptimizerState = OptimizerStates.Capture(("q", optimizer));
+        agent.OptimizerState = OptimizerStates.Capture(("q", learning.Optimizer));
         monitor.Finish(agent, losses, o.LearningRate);
         return agent;
     }
 
-    /// <summary>One Huber-loss regression step on a sampled batch; returns the loss and the mean Q(s, a).</summary>
-    internal (double Loss, double MeanQ) GradientStep(QNetwork qNetwork, QNetwork targetNetwork, Adam optimizer, ReplayBuffer buffer,
-                                                     RandomGenerator rng, float[] targets, float[] tdErrors)
-    {
-        var o = Options;
-        var batch = buffer.Sample(o.BatchSize, rng);
-        int actionCount = qNetwork.ActionCount;
-        using var scope = TensorScope.Begin();
+    /// <summary>y = r + γ^m (1 − terminated) max_a′ Q_target(s′, a′).</summary>
+    internal static void DqnTarget(ReplayBatch batch, QNetwork online, QNetwork target, Span<float> targets) =>
+        ValueTargets.Dqn(target.Forward(batch.NextObservations).AsReadOnlySpan(), default, target.ActionCount,
+                         batch.Rewards.AsReadOnlySpan(), batch.Discounts.AsReadOnlySpan(), batch.Dones.AsReadOnlySpan(), targets);
 
-        // Targets y = r + γ^m (1 − terminated) V_target(s′), outside autograd.
-        using (GradMode.NoGrad())
-        {
-            var nextTargetQ = targetNetwork.Forward(batch.NextObservations).AsReadOnlySpan();
-            var nextOnlineQ = o.DoubleDqn ? qNetwork.Forward(batch.NextObservations).AsReadOnlySpan() : default;
-            ValueTargets.Dqn(nextTargetQ, nextOnlineQ, actionCount, batch.Rewards.AsReadOnlySpan(), batch.Discounts.AsReadOnlySpan(),
-                             batch.Dones.AsReadOnlySpan(), targets);
-        }
+    /// <summary>Double DQN: the online network picks a′ = argmax Q(s′, ·), the target network evaluates it.</summary>
+    private static void DoubleDqnTarget(ReplayBatch batch, QNetwork online, QNetwork target, Span<float> targets) =>
+        ValueTargets.Dqn(target.Forward(batch.NextObservations).AsReadOnlySpan(), online.Forward(batch.NextObservations).AsReadOnlySpan(),
+                         target.ActionCount, batch.Rewards.AsReadOnlySpan(), batch.Discounts.AsReadOnlySpan(), batch.Dones.AsReadOnlySpan(), targets);
 
-        var q = qNetwork.Forward(batch.Observations).Gather(1, batch.ActionIndices).Reshape(o.BatchSize);
-        var target = Tensor.FromSpan(targets, o.BatchSize);
-        Tensor loss;
-        if (buffer.IsPrioritized)
-        {
-            // Importance weights undo the bias of sampling by priority; new priorities are the fresh TD errors.
-            loss = (Functional.SmoothL1Loss(q, target, reduction: Reduction.None) * batch.Weights).Mean();
-            var qSpan = q.AsReadOnlySpan();
-            for (int b = 0; b < tdErrors.Length; b++) tdErrors[b] = targets[b] - qSpan[b];
-            buffer.UpdatePriorities(batch.Indices, tdErrors);
-        }
-        else
-        {
-            loss = Functional.SmoothL1Loss(q, target);
-        }
-
-        optimizer.ZeroGrad();
-        loss.Backward();
-        GradClip.ClipGradNorm(optimizer.Parameters, o.MaxGradNorm);
-        optimizer.Step();
-        return (loss.Item(), TensorPrimitives.Sum(q.AsReadOnlySpan()) / o.BatchSize);
-    }
+    internal static QLearningSettings Settings(DqnOptions o) => new(
+        o.LearningRate, o.BufferSize, o.LearningStarts, o.BatchSize, o.Gamma, o.TargetUpdateInterval, o.Tau,
+        o.TrainFrequency, o.GradientSteps, o.MaxGradNorm, o.NStep, o.Prioritized);
 }

@@ -20,17 +20,17 @@ public static class ClassicAlgorithms
 {
     /// <summary>PPO (Schulman et al. 2017), "ppo".</summary>
     public static AgentEstimatorFactory<PpoOptions, PpoAgent> Ppo { get; } = new(
-        "ppo", "Proximal policy optimisation: clipped surrogate, GAE, minibatch epochs (discrete and continuous actions).",
+        PpoEstimator.Name, "Proximal policy optimisation: clipped surrogate, GAE, minibatch epochs (discrete and continuous actions).",
         typeof(PpoEstimator), static () => new PpoOptions(), static (o, seed) => o with { Seed = seed }, static o => new PpoEstimator(o));
 
     /// <summary>A2C (Mnih et al. 2016), "a2c".</summary>
     public static AgentEstimatorFactory<A2cOptions, A2cAgent> A2c { get; } = new(
-        A2cAgent.AlgorithmName, "Advantage actor-critic: synchronous n-step or GAE returns, shared or separate networks.",
+        A2cEstimator.Name, "Advantage actor-critic: synchronous n-step or GAE returns, shared or separate networks.",
         typeof(A2cEstimator), static () => new A2cOptions(), static (o, seed) => o with { Seed = seed }, static o => new A2cEstimator(o));
 
     /// <summary>REINFORCE with a learned baseline (Williams 1992), "reinforce".</summary>
     public static AgentEstimatorFactory<ReinforceOptions, ReinforceAgent> Reinforce { get; } = new(
-        ReinforceAgent.AlgorithmName, "REINFORCE: Monte-Carlo policy gradient with a learned value baseline.",
+        ReinforceEstimator.Name, "REINFORCE: Monte-Carlo policy gradient with a learned value baseline.",
         typeof(ReinforceEstimator), static () => new ReinforceOptions(), static (o, seed) => o with { Seed = seed }, static o => new ReinforceEstimator(o));
 
     /// <summary>DQN (Mnih et al. 2015) with double, dueling, n-step and prioritized options, "dqn".</summary>
@@ -45,22 +45,22 @@ public static class ClassicAlgorithms
 
     /// <summary>SAC (Haarnoja et al. 2018), "sac".</summary>
     public static AgentEstimatorFactory<SacOptions, SacAgent> Sac { get; } = new(
-        "sac", "Soft actor-critic: tanh-Gaussian actor, twin Q critics, automatic entropy tuning (continuous actions).",
+        SacEstimator.Name, "Soft actor-critic: tanh-Gaussian actor, twin Q critics, automatic entropy tuning (continuous actions).",
         typeof(SacEstimator), static () => new SacOptions(), static (o, seed) => o with { Seed = seed }, static o => new SacEstimator(o));
 
     /// <summary>Discrete-action SAC (Christodoulou 2019), "sac-discrete".</summary>
     public static AgentEstimatorFactory<DiscreteSacOptions, DiscreteSacAgent> DiscreteSac { get; } = new(
-        "sac-discrete", "Soft actor-critic for discrete actions: categorical actor, twin Q critics, automatic entropy tuning.",
+        DiscreteSacEstimator.Name, "Soft actor-critic for discrete actions: categorical actor, twin Q critics, automatic entropy tuning.",
         typeof(DiscreteSacEstimator), static () => new DiscreteSacOptions(), static (o, seed) => o with { Seed = seed }, static o => new DiscreteSacEstimator(o));
 
     /// <summary>TD3 (Fujimoto et al. 2018), "td3".</summary>
     public static AgentEstimatorFactory<Td3Options, Td3Agent> Td3 { get; } = new(
-        "td3", "Twin delayed DDPG: twin critics, delayed actor, target policy smoothing (continuous actions).",
+        Td3Estimator.Name, "Twin delayed DDPG: twin critics, delayed actor, target policy smoothing (continuous actions).",
         typeof(Td3Estimator), static () => new Td3Options(), static (o, seed) => o with { Seed = seed }, static o => new Td3Estimator(o));
 
     /// <summary>DDPG (Lillicrap et al. 2016), "ddpg".</summary>
     public static AgentEstimatorFactory<DdpgOptions, DdpgAgent> Ddpg { get; } = new(
-        "ddpg", "Deep deterministic policy gradient: deterministic actor, one critic, exploration noise (continuous actions).",
+        DdpgEstimator.Name, "Deep deterministic policy gradient: deterministic actor, one critic, exploration noise (continuous actions).",
         typeof(DdpgEstimator), static () => new DdpgOptions(), static (o, seed) => o with { Seed = seed }, static o => new DdpgEstimator(o));
 
     /// <summary>Every classic algorithm, in the order above.</summary>

@@ -1,3 +1,4 @@
+using RLKit.Algorithms.Common;
 using RLKit.Algorithms.MixMask;
 using RLKit.Autograd;
 using RLKit.Data;
@@ -34,8 +35,11 @@ public sealed class PpoEstimator : AgentEstimator<PpoAgent>, ISharedFeatureEstim
     /// <summary>The hyperparameters.</summary>
     public PpoOptions Options { get; }
 
+    /// <summary>The algorithm's name in registries, checkpoints and configuration files: "ppo".</summary>
+    public const string Name = "ppo";
+
     /// <inheritdoc/>
-    public override string Algorithm => "ppo";
+    public override string Algorithm => Name;
 
     /// <inheritdoc/>
     SharedFeatureOptions? ISharedFeatureEstimator<PpoEstimator>.SharedFeatures => Options.SharedFeatures;
@@ -53,31 +57,12 @@ public sealed class PpoEstimator : AgentEstimator<PpoAgent>, ISharedFeatureEstim
         var o = Options;
         var rng = new RandomGenerator(o.Seed);
         var agent = initialAgent ?? new PpoAgent(environment.SingleObservationSpace, environment.SingleActionSpace, o, rng.Split());
-        CheckSpaces(agent, environment);
+        agent.RequireCompatible(environment);
         var net = agent.Network;
-        var sampling = rng.Split();
+        var collector = new RolloutCollector(environment, net, monitor, sampling: rng.Split());
         var shuffling = rng.Split();
-
-        // Sizes and storage, allocated once: the collection loop below allocates nothing but scoped tensors.
-        int envs = environment.Count;
-        int steps = o.StepsPerEnvironment;
-        int observationSize = environment.SingleObservationSpace.FlatSize;
-        bool discrete = net.Head.IsDiscrete;
-        int actionSize = net.Head.ActionSize;
-        bool masked = environment.SingleActionSpace is ActionSet;
-        var buffer = new RolloutBuffer(steps, envs, observationSize,
-                                       discrete ? ActionLayout.Discrete(actionSize) : ActionLayout.Continuous(actionSize));
-        int minibatchSize = Math.Min(o.MinibatchSize, steps * envs);
-        var observations = new float[envs * observationSize];
-        var discreteActions = discrete ? new int[envs] : [];
-        var continuousActions = discrete ? [] : new float[envs * actionSize];
-        var clippedActions = discrete ? [] : new float[envs * actionSize];
-        var logProbs = new float[envs];
-        var values = new float[envs];
-        var finalValues = new float[envs];
-        // The buffer stores no masks, so keep each step's rows here and gather them per minibatch by flat index.
-        var rolloutMasks = masked ? new bool[steps * envs * actionSize] : [];
-        var minibatchMask = masked ? new bool[minibatchSize * actionSize] : [];
+        var buffer = collector.CreateBuffer(o.StepsPerEnvironment);
+        int minibatchSize = Math.Min(o.MinibatchSize, buffer.StepCount * buffer.EnvCount);
 
         var optimizer = new Adam(net.Parameters(), o.LearningRate, epsilon: 1e-5f);
         // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent); the agent
@@ -88,7 +73,7 @@ public sealed class PpoEstimator : AgentEstimator<PpoAgent>, ISharedFeatureEstim
         var objective = new SharedFeatureObjective(net);
         var losses = new Dictionary<string, double>();
         float learningRate = o.LearningRate;
-        environment.Reset((ulong)(uint)o.Seed);
+        environment.Reset((ulong)o.Seed); // SEEDFIX
 
         while (!monitor.ShouldStop)
         {
@@ -98,55 +83,13 @@ public sealed class PpoEstimator : AgentEstimator<PpoAgent>, ISharedFeatureEstim
 
             // 2. Collect a rollout with the current policy.
             buffer.Reset();
+            while (!buffer.IsFull && !monitor.ShouldStop) collector.Step(buffer);
+            if (!buffer.IsFull) break; // the budget ran out or training was cancelled mid-rollout
+
+            // 3. Generalised advantage estimation, bootstrapping from V(s_T).
+            using (TensorScope.Begin())
             using (GradMode.NoGrad())
-            {
-                for (int t = 0; t < steps && !monitor.ShouldStop; t++)
-                {
-                    using var scope = TensorScope.Begin();
-                    var current = environment.Observations;
-                    // The environment rewrites its observation tensor in place when stepping: keep s_t first.
-                    current.AsSpan().CopyTo(observations);
-                    var mask = masked ? environment.ActionMasks : default;
-                    if (masked) mask.CopyTo(rolloutMasks.AsSpan(t * envs * actionSize, envs * actionSize));
-                    var (policy, value) = net.Forward(current, mask);
-                    value.AsSpan().CopyTo(values);
-
-                    VectorStepResult step;
-                    if (discrete)
-                    {
-                        policy.Sample(sampling, discreteActions);
-                        policy.LogProb(discreteActions).AsSpan().CopyTo(logProbs);
-                        step = environment.Step(discreteActions);
-                    }
-                    else
-                    {
-                        policy.Sample(sampling, continuousActions);
-                        policy.LogProb(Tensor.FromSpan(continuousActions, envs, actionSize)).AsSpan().CopyTo(logProbs);
-                        // Step with actions clipped to the box but learn from the sampled ones (SB3).
-                        continuousActions.CopyTo(clippedActions, 0);
-                        agent.ClipToBox(clippedActions);
-                        step = environment.Step(clippedActions);
-                    }
-                    monitor.RecordStep(step.Rewards, step.Terminated, step.Truncated);
-
-                    // Truncation is not failure: bootstrap from V(final observation) where an episode was cut short.
-                    bool anyTruncated = false;
-                    for (int e = 0; e < envs; e++) anyTruncated |= step.Truncated[e] && !step.Terminated[e];
-                    if (anyTruncated) net.Value(step.FinalObservations!).AsSpan().CopyTo(finalValues);
-
-                    if (discrete)
-                        buffer.Add(observations, discreteActions, logProbs, values, step.Rewards, step.Terminated, step.Truncated,
-                                   anyTruncated ? finalValues : default);
-                    else
-                        buffer.Add(observations, continuousActions, logProbs, values, step.Rewards, step.Terminated, step.Truncated,
-                                   anyTruncated ? finalValues : default);
-                }
-                if (!buffer.IsFull) break; // the budget ran out or training was cancelled mid-rollout
-
-                // 3. Generalised advantage estimation, bootstrapping from V(s_T).
-                using var lastScope = TensorScope.Begin();
                 buffer.ComputeReturnsAndAdvantages(net.Value(environment.Observations).AsSpan(), o.Gamma, o.GaeLambda);
-            }
 
             // 4. Optimise the clipped surrogate for some epochs of shuffled minibatches.
             double policySum = 0, valueSum = 0, entropySum = 0, klSum = 0, clipSum = 0;
@@ -157,16 +100,8 @@ public sealed class PpoEstimator : AgentEstimator<PpoAgent>, ISharedFeatureEstim
                 foreach (var batch in buffer.Minibatches(minibatchSize, shuffling, o.NormalizeAdvantages))
                 {
                     using var scope = TensorScope.Begin();
-                    ReadOnlySpan<bool> batchMask = default;
-                    if (masked)
-                    {
-                        var indices = batch.Indices;
-                        for (int i = 0; i < indices.Length; i++)
-                            rolloutMasks.AsSpan(indices[i] * actionSize, actionSize).CopyTo(minibatchMask.AsSpan(i * actionSize));
-                        batchMask = minibatchMask.AsSpan(0, batch.Size * actionSize);
-                    }
-                    var (policy, value) = net.Forward(batch.Observations, batchMask);
-                    var newLogProbs = discrete ? policy.LogProb(batch.ActionIndices) : policy.LogProb(batch.Actions);
+                    var (policy, value) = net.Forward(batch.Observations, batch.ActionMasks);
+                    var newLogProbs = collector.Layout.IsDiscrete ? policy.LogProb(batch.ActionIndices) : policy.LogProb(batch.Actions);
                     var logRatio = newLogProbs - batch.OldLogProbs;
                     var (approxKl, clipFraction) = PpoLoss.Diagnostics(logRatio.AsSpan(), o.ClipRange);
                     if (o.TargetKl is { } targetKl && approxKl > 1.5 * targetKl)
@@ -208,16 +143,5 @@ public sealed class PpoEstimator : AgentEstimator<PpoAgent>, ISharedFeatureEstim
         agent.OptimizerState = OptimizerStates.Capture(("network", optimizer));
         monitor.Finish(agent, losses, learningRate);
         return agent;
-    }
-
-    private static void CheckSpaces(PpoAgent agent, IVectorEnvironment environment)
-    {
-        if (agent.ObservationSpace.FlatSize != environment.SingleObservationSpace.FlatSize
-            || agent.ActionSpace.FlatSize != environment.SingleActionSpace.FlatSize
-            || agent.ActionSpace.GetType() != environment.SingleActionSpace.GetType()
-            || (agent.ActionSpace is Discrete a && environment.SingleActionSpace is Discrete b && a.N != b.N))
-            throw new ArgumentException(
-                $"PPO: the initial agent was built for observations {agent.ObservationSpace} and actions {agent.ActionSpace}, but the environment has {environment.SingleObservationSpace} and {environment.SingleActionSpace}.",
-                nameof(environment));
     }
 }

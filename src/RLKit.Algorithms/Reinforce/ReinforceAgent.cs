@@ -13,10 +13,6 @@ namespace RLKit.Algorithms.Reinforce;
 /// </summary>
 public sealed class ReinforceAgent : OnPolicyAgent<ReinforceOptions>
 {
-    internal const string AlgorithmName = "reinforce";
-
-    static ReinforceAgent() => AgentFactories.Register(AlgorithmName, FromCheckpoint);
-
     /// <summary>Builds an untrained agent for the given spaces.</summary>
     /// <param name="observationSpace">A Box of observations.</param>
     /// <param name="actionSpace">Discrete, or a one-dimensional Box.</param>
@@ -46,14 +42,7 @@ public sealed class ReinforceAgent : OnPolicyAgent<ReinforceOptions>
         Restore(checkpoint, (observationSpace, actionSpace, options) => new ReinforceAgent(observationSpace, actionSpace, options, new RandomGenerator(options.Seed)));
 
     /// <inheritdoc/>
-    public override string Algorithm => AlgorithmName;
-
-    /// <summary>Samples continuous actions without clipping them (their log-probability stays exact), without gradients.</summary>
-    internal void SampleUnclipped(Tensor observations, Span<float> actions, RandomGenerator rng)
-    {
-        using var noGrad = GradMode.NoGrad();
-        Network.Policy(observations).Sample(rng, actions);
-    }
+    public override string Algorithm => ReinforceEstimator.Name;
 
     /// <summary>Differentiable log π(a|s), entropy and baseline V(s) of a batch of observations [T, obs] and the actions taken.</summary>
     internal (Tensor LogProb, Tensor Entropy, Tensor Value) Evaluate(Tensor observations, ReadOnlySpan<int> discreteActions, Tensor? continuousActions)

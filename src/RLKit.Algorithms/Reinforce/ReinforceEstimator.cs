@@ -1,3 +1,4 @@
+using RLKit.Algorithms.Common;
 using System.Runtime.InteropServices;
 using RLKit.Autograd;
 using RLKit.Environments.Vector;
@@ -39,8 +40,11 @@ public sealed class ReinforceEstimator : AgentEstimator<ReinforceAgent>
     /// <summary>The hyperparameters.</summary>
     public ReinforceOptions Options { get; }
 
+    /// <summary>The algorithm's name in registries, checkpoints and configuration files: "reinforce".</summary>
+    public const string Name = "reinforce";
+
     /// <inheritdoc/>
-    public override string Algorithm => ReinforceAgent.AlgorithmName;
+    public override string Algorithm => Name;
 
     /// <inheritdoc/>
     protected override AgentEstimator<ReinforceAgent> WithCallbacksCore(IReadOnlyList<ITrainingCallback> callbacks) => new ReinforceEstimator(Options, callbacks);
@@ -59,55 +63,34 @@ public sealed class ReinforceEstimator : AgentEstimator<ReinforceAgent>
         OptimizerStates.Restore(initialAgent?.OptimizerState, ("network", optimizer));
         agent.OptimizerState = null;
 
+        var collector = new RolloutCollector(environment, agent.Network, monitor, sampling);
         int envCount = environment.Count;
         int observationSize = agent.ObservationSize;
         int actionWidth = agent.IsDiscrete ? 1 : agent.ActionSize;
         var running = Enumerable.Range(0, envCount).Select(_ => new EpisodeTrace()).ToArray();
         var batch = new EpisodeBatch();
-        var discreteActions = agent.IsDiscrete ? new int[envCount] : [];
-        var continuousActions = agent.IsDiscrete ? [] : new float[envCount * actionWidth];
-        var clippedActions = agent.IsDiscrete ? [] : new float[envCount * actionWidth];
-        var finalValues = new float[envCount];
         var losses = new Dictionary<string, double> { ["policy"] = 0, ["value"] = 0, ["entropy"] = 0 };
 
-        environment.Reset((ulong)(uint)options.Seed);
+        environment.Reset((ulong)options.Seed); // SEEDFIX
         while (!monitor.ShouldStop)
         {
             // 1. One vector step; each environment's step joins its running episode.
-            using (var scope = TensorScope.Begin())
+            var observations = environment.Observations.AsReadOnlySpan();
+            for (int e = 0; e < envCount; e++) running[e].Observations.AddRange(observations.Slice(e * observationSize, observationSize));
+            var step = collector.Step();
+            for (int e = 0; e < envCount; e++)
             {
-                var observations = environment.Observations;
-                for (int e = 0; e < envCount; e++)
-                    running[e].Observations.AddRange(observations.AsReadOnlySpan().Slice(e * observationSize, observationSize));
-                VectorStepResult step;
-                if (agent.IsDiscrete)
-                {
-                    agent.Act(observations, discreteActions, deterministic: false, sampling);
-                    for (int e = 0; e < envCount; e++) running[e].DiscreteActions.Add(discreteActions[e]);
-                    step = environment.Step(discreteActions);
-                }
-                else
-                {
-                    agent.SampleUnclipped(observations, continuousActions, sampling);
-                    for (int e = 0; e < envCount; e++) running[e].ContinuousActions.AddRange(continuousActions.AsSpan(e * actionWidth, actionWidth));
-                    continuousActions.CopyTo(clippedActions, 0);
-                    agent.ClipToActionSpace(clippedActions);
-                    step = environment.Step(clippedActions);
-                }
-                monitor.RecordStep(step.Rewards, step.Terminated, step.Truncated);
+                if (agent.IsDiscrete) running[e].DiscreteActions.Add(collector.DiscreteActions[e]);
+                else running[e].ContinuousActions.AddRange(collector.ContinuousActions.AsSpan(e * actionWidth, actionWidth));
+                running[e].Rewards.Add(step.Rewards[e]);
+            }
 
-                // 2. Close the episodes that ended: Monte-Carlo returns, bootstrapped from V(final observation) on truncation.
-                bool anyTruncated = false;
-                for (int e = 0; e < envCount; e++) anyTruncated |= step.Truncated[e] && !step.Terminated[e];
-                if (anyTruncated) agent.Values(step.FinalObservations!, finalValues);
-                for (int e = 0; e < envCount; e++)
-                {
-                    running[e].Rewards.Add(step.Rewards[e]);
-                    if (!step.Terminated[e] && !step.Truncated[e]) continue;
-                    float bootstrap = step.Terminated[e] ? 0f : finalValues[e];
-                    batch.Append(running[e], bootstrap, options.Gamma);
-                    running[e].Clear();
-                }
+            // 2. Close the episodes that ended: Monte-Carlo returns, bootstrapped from V(final observation) on truncation.
+            for (int e = 0; e < envCount; e++)
+            {
+                if (!step.Done(e)) continue;
+                batch.Append(running[e], collector.BootstrapValues[e], options.Gamma);
+                running[e].Clear();
             }
 
             // 3. After enough completed episodes, one gradient step on all of their steps.

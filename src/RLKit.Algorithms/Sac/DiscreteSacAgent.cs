@@ -13,12 +13,8 @@ namespace RLKit.Algorithms.Sac;
 /// A policy trained by <see cref="DiscreteSacEstimator"/>: a categorical policy over a <see cref="Discrete"/> space.
 /// Deterministic acting takes the most probable action; stochastic acting samples.
 /// </summary>
-public sealed class DiscreteSacAgent : Agent<DiscreteSacOptions>
+public sealed class DiscreteSacAgent : SoftActorCriticAgent<DiscreteSacOptions>
 {
-    private readonly RandomGenerator _fallbackRng;
-
-    static DiscreteSacAgent() => AgentFactories.Register("sac-discrete", FromCheckpoint);
-
     /// <summary>An untrained agent: fresh policy and critic MLPs and log α = 0 (or log of the fixed α), drawn from <paramref name="rng"/>.</summary>
     internal static DiscreteSacAgent Create(Space observationSpace, Discrete actionSpace, DiscreteSacOptions options, RandomGenerator rng)
     {
@@ -29,45 +25,24 @@ public sealed class DiscreteSacAgent : Agent<DiscreteSacOptions>
 
     /// <summary>Rebuilds an agent from a checkpoint's options and spaces, with its weights.</summary>
     /// <exception cref="ArgumentException">If the action space is not Discrete or the weights do not fit.</exception>
-    public static DiscreteSacAgent FromCheckpoint(CheckpointData checkpoint)
-    {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        var options = checkpoint.GetOptions<DiscreteSacOptions>().Validate();
-        var actionSpace = checkpoint.Metadata.ActionSpace.ToSpace() as Discrete
-            ?? throw new ArgumentException("sac-discrete: the checkpoint's action space is not Discrete.", nameof(checkpoint));
-        var agent = Create(checkpoint.Metadata.ObservationSpace.ToSpace(), actionSpace, options, new RandomGenerator(options.Seed));
-        agent.LoadWeights(checkpoint.Weights);
-        return agent;
-    }
+    public static DiscreteSacAgent FromCheckpoint(CheckpointData checkpoint) =>
+        Restore(checkpoint, DiscreteSacEstimator.Name, static options => options.Validate(),
+                static (Space observationSpace, Discrete actionSpace, DiscreteSacOptions options) => Create(observationSpace, actionSpace, options, new RandomGenerator(options.Seed)));
 
-    internal DiscreteSacAgent(Space observationSpace, Discrete actionSpace, Mlp actor, Mlp q1, Mlp q2, Tensor logAlpha, DiscreteSacOptions options)
-        : base(observationSpace, actionSpace, options)
+    private DiscreteSacAgent(Space observationSpace, Discrete actionSpace, Mlp actor, Mlp q1, Mlp q2, Tensor logAlpha, DiscreteSacOptions options)
+        : base(observationSpace, actionSpace, actor, q1, q2, logAlpha, options, (ulong)options.Seed) // SEEDFIX
     {
         Actor = actor;
         Q1 = q1;
         Q2 = q2;
-        LogAlpha = logAlpha;
-        _fallbackRng = new RandomGenerator(options.Seed + 7919);
     }
 
     /// <inheritdoc/>
-    public override string Algorithm => "sac-discrete";
+    public override string Algorithm => DiscreteSacEstimator.Name;
 
-    /// <inheritdoc/>
-    public override IReadOnlyDictionary<string, Tensor> Weights =>
-        AgentWeights.Collect([("actor", Actor), ("q1", Q1), ("q2", Q2)], ("log_alpha", LogAlpha));
-
-    /// <inheritdoc/>
-    public override void LoadWeights(IReadOnlyDictionary<string, Tensor> weights) => AgentWeights.Load(Weights, weights, Algorithm);
-
-    /// <summary>The current entropy temperature α.</summary>
-    public float Alpha => MathF.Exp(LogAlpha.AsReadOnlySpan()[0]);
-
-    /// <summary>Policy logits, [B, |A|].</summary>
     internal Mlp Actor { get; }
     internal Mlp Q1 { get; }
     internal Mlp Q2 { get; }
-    internal Tensor LogAlpha { get; }
 
     /// <inheritdoc/>
     public override void Act(Tensor observations, Span<int> actions, bool deterministic, RandomGenerator? rng = null)
@@ -77,7 +52,7 @@ public sealed class DiscreteSacAgent : Agent<DiscreteSacOptions>
         using var scope = TensorScope.Begin();
         using var noGrad = GradMode.NoGrad();
         var policy = new Categorical(Actor.Forward(AgentActing.Flat(observations)));
-        var chosen = deterministic ? policy.Mode() : policy.Sample(rng ?? _fallbackRng);
+        var chosen = deterministic ? policy.Mode() : policy.Sample(rng ?? FallbackRng);
         for (int i = 0; i < chosen.Length; i++) actions[i] = chosen[i] + start;
     }
 

@@ -28,8 +28,11 @@ public sealed class DiscreteSacEstimator : AgentEstimator<DiscreteSacAgent>
     /// <summary>The options.</summary>
     public DiscreteSacOptions Options { get; }
 
+    /// <summary>The algorithm's name in registries, checkpoints and configuration files: "sac-discrete".</summary>
+    public const string Name = "sac-discrete";
+
     /// <inheritdoc/>
-    public override string Algorithm => "sac-discrete";
+    public override string Algorithm => Name;
 
     /// <inheritdoc/>
     protected override AgentEstimator<DiscreteSacAgent> WithCallbacksCore(IReadOnlyList<ITrainingCallback> callbacks) =>
@@ -68,11 +71,9 @@ public sealed class DiscreteSacEstimator : AgentEstimator<DiscreteSacAgent>
         var buffer = new ReplayBuffer(observationSize, ActionLayout.Discrete(actionCount),
             new ReplayBufferOptions { Capacity = o.BufferSize, EnvCount = envCount, Gamma = o.Gamma });
 
-        environment.Reset((ulong)o.Seed);
-        var observations = environment.Observations.ToArray();
-        var nextObservations = new float[observations.Length];
-        var actionIndices = new int[envCount];
-        var envActions = new int[envCount];
+        var collector = new TransitionCollector(environment, buffer, monitor);
+        var actionIndices = collector.DiscreteActions;
+        environment.Reset((ulong)o.Seed); // SEEDFIX
         IReadOnlyDictionary<string, double> losses = new Dictionary<string, double>();
         long vectorSteps = 0;
 
@@ -87,15 +88,9 @@ public sealed class DiscreteSacEstimator : AgentEstimator<DiscreteSacAgent>
             {
                 using var actScope = TensorScope.Begin();
                 using var noGrad = GradMode.NoGrad();
-                new Categorical(actor.Forward(Tensor.FromSpan(observations, envCount, observationSize))).Sample(rng).CopyTo(actionIndices, 0);
+                new Categorical(actor.Forward(AgentActing.Flat(environment.Observations))).Sample(rng).CopyTo(actionIndices, 0);
             }
-            for (int i = 0; i < envCount; i++) envActions[i] = actionIndices[i] + actionSpace.Start;
-
-            var step = environment.Step(envActions);
-            OffPolicyHelpers.ComposeNextObservations(step, nextObservations);
-            buffer.Add(observations, actionIndices, step.Rewards, nextObservations, step.Terminated, step.Truncated);
-            monitor.RecordStep(step.Rewards, step.Terminated, step.Truncated);
-            step.Observations.AsReadOnlySpan().CopyTo(observations);
+            collector.Step();
             vectorSteps++;
 
             if (monitor.Steps <= o.LearningStarts) continue;

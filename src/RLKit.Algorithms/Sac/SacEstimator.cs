@@ -27,8 +27,11 @@ public sealed class SacEstimator : AgentEstimator<SacAgent>
     /// <summary>The options.</summary>
     public SacOptions Options { get; }
 
+    /// <summary>The algorithm's name in registries, checkpoints and configuration files: "sac".</summary>
+    public const string Name = "sac";
+
     /// <inheritdoc/>
-    public override string Algorithm => "sac";
+    public override string Algorithm => Name;
 
     /// <inheritdoc/>
     protected override AgentEstimator<SacAgent> WithCallbacksCore(IReadOnlyList<ITrainingCallback> callbacks) => new SacEstimator(Options, callbacks);
@@ -61,10 +64,9 @@ public sealed class SacEstimator : AgentEstimator<SacAgent>
         var buffer = new ReplayBuffer(observationSize, ActionLayout.Continuous(actionSize),
             new ReplayBufferOptions { Capacity = o.BufferSize, EnvCount = envCount, Gamma = o.Gamma });
 
-        environment.Reset((ulong)o.Seed);
-        var observations = environment.Observations.ToArray();
-        var nextObservations = new float[observations.Length];
-        var actions = new float[envCount * actionSize];
+        var collector = new TransitionCollector(environment, buffer, monitor);
+        var actions = collector.ContinuousActions;
+        environment.Reset((ulong)o.Seed); // SEEDFIX
         IReadOnlyDictionary<string, double> losses = new Dictionary<string, double>();
         double actorLoss = double.NaN, alphaLoss = double.NaN, entropy = double.NaN;
         long updates = 0;
@@ -80,15 +82,11 @@ public sealed class SacEstimator : AgentEstimator<SacAgent>
             {
                 using var actScope = TensorScope.Begin();
                 using var noGrad = GradMode.NoGrad();
-                var (sampled, _) = actor.Sample(Tensor.FromSpan(observations, envCount, observationSize), Tensor.RandomNormal(rng, [envCount, actionSize]));
+                var (sampled, _) = actor.Sample(AgentActing.Flat(environment.Observations), Tensor.RandomNormal(rng, [envCount, actionSize]));
                 sampled.AsReadOnlySpan().CopyTo(actions);
             }
 
-            var step = environment.Step(actions);
-            OffPolicyHelpers.ComposeNextObservations(step, nextObservations);
-            buffer.Add(observations, actions, step.Rewards, nextObservations, step.Terminated, step.Truncated);
-            monitor.RecordStep(step.Rewards, step.Terminated, step.Truncated);
-            step.Observations.AsReadOnlySpan().CopyTo(observations);
+            collector.Step();
 
             if (monitor.Steps <= o.LearningStarts) continue;
 

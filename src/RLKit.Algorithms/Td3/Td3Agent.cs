@@ -11,8 +11,6 @@ namespace RLKit.Algorithms.Td3;
 /// </summary>
 public sealed class Td3Agent : DeterministicActorAgent<Td3Options>
 {
-    static Td3Agent() => AgentFactories.Register("td3", FromCheckpoint);
-
     internal Td3Agent(Space observationSpace, Box actionSpace, DeterministicNetworks networks, Td3Options options)
         : base(observationSpace, actionSpace, networks, options, options.ExplorationNoiseStd, options.Seed) { }
 
@@ -23,9 +21,9 @@ public sealed class Td3Agent : DeterministicActorAgent<Td3Options>
     /// <summary>Rebuilds an agent from a checkpoint's options and spaces, with its weights.</summary>
     /// <exception cref="ArgumentException">If the action space is not a Box or the weights do not fit.</exception>
     public static Td3Agent FromCheckpoint(CheckpointData checkpoint) =>
-        Restore(checkpoint, "td3", o => o.Validate(), (observationSpace, actionSpace, options) =>
+        Restore(checkpoint, Td3Estimator.Name, o => o.Validate(), (observationSpace, actionSpace, options) =>
             Create(observationSpace, actionSpace, options, new RandomGenerator(options.Seed)));
 
     /// <inheritdoc/>
-    public override string Algorithm => "td3";
+    public override string Algorithm => Td3Estimator.Name;
 }

@@ -20,8 +20,11 @@ public sealed class Td3Estimator : AgentEstimator<Td3Agent>
     /// <summary>The options.</summary>
     public Td3Options Options { get; }
 
+    /// <summary>The algorithm's name in registries, checkpoints and configuration files: "td3".</summary>
+    public const string Name = "td3";
+
     /// <inheritdoc/>
-    public override string Algorithm => "td3";
+    public override string Algorithm => Name;
 
     /// <inheritdoc/>
     protected override AgentEstimator<Td3Agent> WithCallbacksCore(IReadOnlyList<ITrainingCallback> callbacks) => new Td3Estimator(Options, callbacks);

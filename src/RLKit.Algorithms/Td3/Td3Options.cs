@@ -75,6 +75,6 @@ public sealed record Td3Options
     }
 
     internal DeterministicPolicyGradient.Settings ToSettings() => new(
-        "td3", Gamma, Tau, LearningRate, BufferSize, BatchSize, LearningStarts, PolicyDelay, ExplorationNoise, ExplorationNoiseStd,
+        Td3Estimator.Name, Gamma, Tau, LearningRate, BufferSize, BatchSize, LearningStarts, PolicyDelay, ExplorationNoise, ExplorationNoiseStd,
         TwinCritics: true, TargetPolicySmoothing, TargetNoiseStd, TargetNoiseClip, HiddenSizes, Seed);
 }

@@ -12,9 +12,12 @@ namespace RLKit.Data;
 /// oldest row once the buffer is full. Slot indices (<see cref="ReplayBatch.Indices"/>) are row · EnvCount + env.
 /// Adding and sampling allocate nothing after construction (the first <see cref="Sample"/> of a given batch size
 /// allocates its <see cref="ReplayBatch"/>).</para>
-/// <para>Next observations: pass the true next observation of every transition. When a step ends an episode and the
-/// vector environment resets in the same step, that is the final observation (<c>FinalObservations</c>), not the reset
-/// one: truncated transitions bootstrap from it, terminated ones do not bootstrap at all. Collect vector environments
+/// <para>A row is added either whole (<c>Add</c>) or in two parts around the environment step, so the observation goes
+/// straight from the vector environment into the buffer: <see cref="AddObservations"/> before stepping, then
+/// <c>CompleteStep</c> with what the step produced (sampling in between is refused, as the row is half-written).</para>
+/// <para>Next observations: pass the true next observation of every transition, as a vector step's
+/// <c>NextObservations</c> gives it. When a step ends an episode and the vector environment resets in the same step,
+/// that is the final observation, not the reset one: truncated transitions bootstrap from it, terminated ones do not bootstrap at all. Collect vector environments
 /// with SameStep autoreset: a NextStep reset step is not a transition, and one <c>Add</c> stores every environment.
 /// Observations, next observations and rewards must be finite.</para>
 /// <para>n-step returns are computed when sampling, by walking forward along the same environment's column: the
@@ -41,6 +44,7 @@ public sealed class ReplayBuffer
     private long _sampleCalls;
     private int _position;
     private int _filledRows;
+    private bool _observationsPending;
     private ReplayBatch? _batch;
 
     /// <summary>Creates a buffer and allocates all its storage.</summary>
@@ -143,13 +147,11 @@ public sealed class ReplayBuffer
     public void Add(ReadOnlySpan<float> observations, ReadOnlySpan<int> actions, ReadOnlySpan<float> rewards,
                     ReadOnlySpan<float> nextObservations, ReadOnlySpan<bool> terminated, ReadOnlySpan<bool> truncated)
     {
-        if (!Actions.IsDiscrete)
-            throw new InvalidOperationException($"This buffer stores {Actions} actions; pass float action vectors.");
-        DataGuard.Length(actions, _envCount, nameof(actions), "one action per environment");
-        DataGuard.DiscreteActions(actions, Actions.ActionCount, nameof(actions));
-        ValidateCommon(observations, rewards, nextObservations, terminated, truncated);
-        actions.CopyTo(_discreteActions.AsSpan(_position * _envCount, _envCount));
-        WriteCommon(observations, rewards, nextObservations, terminated, truncated);
+        // Everything is checked before anything is written, so a rejected Add leaves the buffer as it was.
+        ValidateObservations(observations);
+        ValidateStep(actions, rewards, nextObservations, terminated, truncated);
+        WriteObservations(observations);
+        WriteStep(actions, rewards, nextObservations, terminated, truncated);
     }
 
     /// <summary>Adds one transition per environment with continuous actions (row-major spans over EnvCount environments).</summary>
@@ -164,14 +166,55 @@ public sealed class ReplayBuffer
     public void Add(ReadOnlySpan<float> observations, ReadOnlySpan<float> actions, ReadOnlySpan<float> rewards,
                     ReadOnlySpan<float> nextObservations, ReadOnlySpan<bool> terminated, ReadOnlySpan<bool> truncated)
     {
-        if (Actions.IsDiscrete)
-            throw new InvalidOperationException($"This buffer stores {Actions} actions; pass integer actions.");
-        int actionFloats = _envCount * Actions.Size;
-        DataGuard.Length(actions, _envCount, Actions.Size, nameof(actions), "EnvCount", "action size");
-        DataGuard.Finite(actions, nameof(actions));
-        ValidateCommon(observations, rewards, nextObservations, terminated, truncated);
-        actions.CopyTo(_continuousActions.AsSpan(_position * actionFloats, actionFloats));
-        WriteCommon(observations, rewards, nextObservations, terminated, truncated);
+        ValidateObservations(observations);
+        ValidateStep(actions, rewards, nextObservations, terminated, truncated);
+        WriteObservations(observations);
+        WriteStep(actions, rewards, nextObservations, terminated, truncated);
+    }
+
+    /// <summary>
+    /// Writes the first part of the next row, before the environment steps: s of every environment. The row counts
+    /// once <c>CompleteStep</c> adds the rest; until then <see cref="Sample"/> is refused. Calling this again first
+    /// overwrites the pending observations.
+    /// </summary>
+    /// <param name="observations">s, [EnvCount × ObservationSize], finite.</param>
+    /// <exception cref="ArgumentException">If the span has the wrong length or a value is not finite.</exception>
+    public void AddObservations(ReadOnlySpan<float> observations)
+    {
+        ValidateObservations(observations);
+        WriteObservations(observations);
+    }
+
+    /// <summary>Completes the row begun by <see cref="AddObservations"/> with discrete actions.</summary>
+    /// <param name="actions">a, [EnvCount].</param>
+    /// <param name="rewards">r, [EnvCount], finite.</param>
+    /// <param name="nextObservations">The true s′, [EnvCount × ObservationSize] (final observations where an episode ended).</param>
+    /// <param name="terminated">[EnvCount].</param>
+    /// <param name="truncated">[EnvCount].</param>
+    /// <exception cref="InvalidOperationException">If no observations are pending or actions are continuous.</exception>
+    /// <exception cref="ArgumentException">If a span has the wrong length or a value is invalid (the message names it).</exception>
+    public void CompleteStep(ReadOnlySpan<int> actions, ReadOnlySpan<float> rewards, ReadOnlySpan<float> nextObservations,
+                             ReadOnlySpan<bool> terminated, ReadOnlySpan<bool> truncated)
+    {
+        RequirePendingObservations();
+        ValidateStep(actions, rewards, nextObservations, terminated, truncated);
+        WriteStep(actions, rewards, nextObservations, terminated, truncated);
+    }
+
+    /// <summary>Completes the row begun by <see cref="AddObservations"/> with continuous actions.</summary>
+    /// <param name="actions">a, [EnvCount × action size], finite.</param>
+    /// <param name="rewards">r, [EnvCount], finite.</param>
+    /// <param name="nextObservations">The true s′, [EnvCount × ObservationSize] (final observations where an episode ended).</param>
+    /// <param name="terminated">[EnvCount].</param>
+    /// <param name="truncated">[EnvCount].</param>
+    /// <exception cref="InvalidOperationException">If no observations are pending or actions are discrete.</exception>
+    /// <exception cref="ArgumentException">If a span has the wrong length or a value is invalid (the message names it).</exception>
+    public void CompleteStep(ReadOnlySpan<float> actions, ReadOnlySpan<float> rewards, ReadOnlySpan<float> nextObservations,
+                             ReadOnlySpan<bool> terminated, ReadOnlySpan<bool> truncated)
+    {
+        RequirePendingObservations();
+        ValidateStep(actions, rewards, nextObservations, terminated, truncated);
+        WriteStep(actions, rewards, nextObservations, terminated, truncated);
     }
 
     /// <summary>
@@ -188,6 +231,8 @@ public sealed class ReplayBuffer
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be ≥ 1.");
         if (Count == 0)
             throw new InvalidOperationException("Cannot sample from an empty replay buffer; add transitions first.");
+        if (_observationsPending)
+            throw new InvalidOperationException("A row is half-added (AddObservations without CompleteStep); complete it before sampling.");
         var batch = _batch is { } cached && cached.Size == batchSize ? cached : (_batch = new ReplayBatch(batchSize, ObservationSize, Actions));
 
         Span<int> indices = batch.IndicesStorage;
@@ -237,6 +282,7 @@ public sealed class ReplayBuffer
     {
         _position = 0;
         _filledRows = 0;
+        _observationsPending = false;
         _sampleCalls = 0;
         _maxPriority = 1.0;
         _priorities?.Clear();
@@ -300,31 +346,82 @@ public sealed class ReplayBuffer
         _nextObservations.AsSpan(last * obsSize, obsSize).CopyTo(batch.NextObservations.AsSpan().Slice(b * obsSize, obsSize));
     }
 
+    private void ValidateObservations(ReadOnlySpan<float> observations)
+    {
+        DataGuard.Length(observations, _envCount, ObservationSize, nameof(observations), "EnvCount", "observation size");
+        DataGuard.FiniteBulk(observations, nameof(observations));
+    }
+
+    private void WriteObservations(ReadOnlySpan<float> observations)
+    {
+        int obsFloats = _envCount * ObservationSize;
+        observations.CopyTo(_observations.AsSpan(_position * obsFloats, obsFloats));
+        _observationsPending = true;
+    }
+
+    private void ValidateStep(ReadOnlySpan<int> actions, ReadOnlySpan<float> rewards, ReadOnlySpan<float> nextObservations,
+                              ReadOnlySpan<bool> terminated, ReadOnlySpan<bool> truncated)
+    {
+        if (!Actions.IsDiscrete)
+            throw new InvalidOperationException($"This buffer stores {Actions} actions; pass float action vectors.");
+        DataGuard.Length(actions, _envCount, nameof(actions), "one action per environment");
+        DataGuard.DiscreteActions(actions, Actions.ActionCount, nameof(actions));
+        ValidateCommon(rewards, nextObservations, terminated, truncated);
+    }
+
+    private void ValidateStep(ReadOnlySpan<float> actions, ReadOnlySpan<float> rewards, ReadOnlySpan<float> nextObservations,
+                              ReadOnlySpan<bool> terminated, ReadOnlySpan<bool> truncated)
+    {
+        if (Actions.IsDiscrete)
+            throw new InvalidOperationException($"This buffer stores {Actions} actions; pass integer actions.");
+        DataGuard.Length(actions, _envCount, Actions.Size, nameof(actions), "EnvCount", "action size");
+        DataGuard.Finite(actions, nameof(actions));
+        ValidateCommon(rewards, nextObservations, terminated, truncated);
+    }
+
+    private void WriteStep(ReadOnlySpan<int> actions, ReadOnlySpan<float> rewards, ReadOnlySpan<float> nextObservations,
+                           ReadOnlySpan<bool> terminated, ReadOnlySpan<bool> truncated)
+    {
+        actions.CopyTo(_discreteActions.AsSpan(_position * _envCount, _envCount));
+        WriteCommon(rewards, nextObservations, terminated, truncated);
+    }
+
+    private void WriteStep(ReadOnlySpan<float> actions, ReadOnlySpan<float> rewards, ReadOnlySpan<float> nextObservations,
+                           ReadOnlySpan<bool> terminated, ReadOnlySpan<bool> truncated)
+    {
+        int actionFloats = _envCount * Actions.Size;
+        actions.CopyTo(_continuousActions.AsSpan(_position * actionFloats, actionFloats));
+        WriteCommon(rewards, nextObservations, terminated, truncated);
+    }
+
     private void RequireSingleEnvironment()
     {
         if (_envCount != 1)
             throw new InvalidOperationException($"This buffer takes {_envCount} transitions per Add (EnvCount = {_envCount}); use the overload with one span entry per environment.");
     }
 
-    private void ValidateCommon(ReadOnlySpan<float> observations, ReadOnlySpan<float> rewards, ReadOnlySpan<float> nextObservations,
+    private void RequirePendingObservations()
+    {
+        if (!_observationsPending)
+            throw new InvalidOperationException("CompleteStep needs the row's observations first: call AddObservations before stepping the environment.");
+    }
+
+    private void ValidateCommon(ReadOnlySpan<float> rewards, ReadOnlySpan<float> nextObservations,
                                 ReadOnlySpan<bool> terminated, ReadOnlySpan<bool> truncated)
     {
-        DataGuard.Length(observations, _envCount, ObservationSize, nameof(observations), "EnvCount", "observation size");
         DataGuard.Length(nextObservations, _envCount, ObservationSize, nameof(nextObservations), "EnvCount", "observation size");
         DataGuard.Length(rewards, _envCount, nameof(rewards), "one reward per environment");
         DataGuard.Length(terminated, _envCount, nameof(terminated), "one flag per environment");
         DataGuard.Length(truncated, _envCount, nameof(truncated), "one flag per environment");
         DataGuard.Finite(rewards, nameof(rewards));
-        DataGuard.FiniteBulk(observations, nameof(observations));
         DataGuard.FiniteBulk(nextObservations, nameof(nextObservations));
     }
 
-    private void WriteCommon(ReadOnlySpan<float> observations, ReadOnlySpan<float> rewards, ReadOnlySpan<float> nextObservations,
+    private void WriteCommon(ReadOnlySpan<float> rewards, ReadOnlySpan<float> nextObservations,
                              ReadOnlySpan<bool> terminated, ReadOnlySpan<bool> truncated)
     {
         int first = _position * _envCount;
         int obsFloats = _envCount * ObservationSize;
-        observations.CopyTo(_observations.AsSpan(first * ObservationSize, obsFloats));
         nextObservations.CopyTo(_nextObservations.AsSpan(first * ObservationSize, obsFloats));
         rewards.CopyTo(_rewards.AsSpan(first, _envCount));
         terminated.CopyTo(_terminated.AsSpan(first, _envCount));
@@ -334,6 +431,7 @@ public sealed class ReplayBuffer
             double initial = Math.Pow(_maxPriority, _priorityOptions!.Alpha);
             for (int e = 0; e < _envCount; e++) _priorities.Set(first + e, initial);
         }
+        _observationsPending = false;
         _position = _position + 1 == _rows ? 0 : _position + 1;
         if (_filledRows < _rows) _filledRows++;
     }

@@ -16,12 +16,17 @@ namespace RLKit.Data;
 /// observation, δ_t = r_t + γ·V(final_obs_t) − V(s_t), supplied through <c>finalValues</c> in <c>Add</c>; at a
 /// terminated step δ_t = r_t − V(s_t). The GAE recursion never crosses an episode boundary
 /// (see <see cref="Data.Returns.Gae"/>).</para>
+/// <para>A step is added either whole (<c>Add</c>) or in two parts around the environment step, so the observation goes
+/// straight from the vector environment into the buffer: <see cref="AddObservations"/> before stepping (s_t, and the
+/// action masks for a <see cref="ActionLayout.MaskedDiscrete"/> layout), then <c>CompleteStep</c> with what the step
+/// produced.</para>
 /// <para>Adding and iterating allocate nothing after construction (a minibatch size's tensors are created on first
 /// use). Not thread-safe.</para>
 /// </remarks>
 public sealed class RolloutBuffer
 {
     private readonly float[] _observations;
+    private readonly bool[] _actionMasks;
     private readonly int[] _discreteActions;
     private readonly float[] _continuousActions;
     private readonly float[] _logProbs;
@@ -36,6 +41,7 @@ public sealed class RolloutBuffer
     private RolloutMinibatch? _fullMinibatch;
     private RolloutMinibatch? _remainderMinibatch;
     private bool _returnsComputed;
+    private bool _observationsPending;
     private int _epoch;
 
     /// <summary>Creates a buffer for <paramref name="stepCount"/> steps of <paramref name="envCount"/> environments.</summary>
@@ -56,6 +62,7 @@ public sealed class RolloutBuffer
         Actions = actions;
         int n = (int)capacity;
         _observations = new float[n * observationSize];
+        _actionMasks = actions.IsMasked ? new bool[n * actions.ActionCount] : [];
         _discreteActions = actions.IsDiscrete ? new int[n] : [];
         _continuousActions = actions.IsDiscrete ? [] : new float[n * actions.Size];
         _logProbs = new float[n];
@@ -111,19 +118,13 @@ public sealed class RolloutBuffer
     /// <param name="terminated">[EnvCount].</param>
     /// <param name="truncated">[EnvCount].</param>
     /// <param name="finalValues">V(final observation), [EnvCount], read where truncated and not terminated; may be empty when no step is truncated.</param>
-    /// <exception cref="InvalidOperationException">If the buffer is full or actions are continuous.</exception>
+    /// <exception cref="InvalidOperationException">If the buffer is full, actions are continuous or the layout is masked (use <see cref="AddObservations"/>).</exception>
     /// <exception cref="ArgumentException">If a span has the wrong length or a value is invalid (the message names it).</exception>
     public void Add(ReadOnlySpan<float> observations, ReadOnlySpan<int> actions, ReadOnlySpan<float> logProbs, ReadOnlySpan<float> values,
                     ReadOnlySpan<float> rewards, ReadOnlySpan<bool> terminated, ReadOnlySpan<bool> truncated, ReadOnlySpan<float> finalValues = default)
     {
-        if (!Actions.IsDiscrete)
-            throw new InvalidOperationException($"This buffer stores {Actions} actions; pass float action vectors.");
-        RequireRoom();
-        DataGuard.Length(actions, EnvCount, nameof(actions), "one action per environment");
-        DataGuard.DiscreteActions(actions, Actions.ActionCount, nameof(actions));
-        ValidateCommon(observations, logProbs, values, rewards, terminated, truncated, finalValues);
-        actions.CopyTo(_discreteActions.AsSpan(Position * EnvCount, EnvCount));
-        WriteCommon(observations, logProbs, values, rewards, terminated, truncated, finalValues);
+        AddObservations(observations);
+        CompleteStep(actions, logProbs, values, rewards, terminated, truncated, finalValues);
     }
 
     /// <summary>Adds one step of every environment with continuous actions.</summary>
@@ -140,15 +141,87 @@ public sealed class RolloutBuffer
     public void Add(ReadOnlySpan<float> observations, ReadOnlySpan<float> actions, ReadOnlySpan<float> logProbs, ReadOnlySpan<float> values,
                     ReadOnlySpan<float> rewards, ReadOnlySpan<bool> terminated, ReadOnlySpan<bool> truncated, ReadOnlySpan<float> finalValues = default)
     {
+        AddObservations(observations);
+        CompleteStep(actions, logProbs, values, rewards, terminated, truncated, finalValues);
+    }
+
+    /// <summary>
+    /// Writes the first part of the next step, before the environment steps: s_t of every environment and, for a
+    /// <see cref="ActionLayout.MaskedDiscrete"/> layout, the masks the actions will be chosen under. The step counts
+    /// once <c>CompleteStep</c> adds the rest; calling this again first overwrites the pending observations.
+    /// </summary>
+    /// <param name="observations">s_t, [EnvCount × ObservationSize], finite.</param>
+    /// <param name="actionMasks">Available actions, [EnvCount × ActionCount]; required for a masked layout, empty otherwise.</param>
+    /// <exception cref="InvalidOperationException">If the buffer is full.</exception>
+    /// <exception cref="ArgumentException">If a span has the wrong length, an observation is not finite, or a mask row offers no action.</exception>
+    public void AddObservations(ReadOnlySpan<float> observations, ReadOnlySpan<bool> actionMasks = default)
+    {
+        RequireRoom();
+        DataGuard.Length(observations, EnvCount, ObservationSize, nameof(observations), "EnvCount", "observation size");
+        DataGuard.FiniteBulk(observations, nameof(observations));
+        int first = Position * EnvCount;
+        if (Actions.IsMasked)
+        {
+            int width = Actions.ActionCount;
+            DataGuard.Length(actionMasks, EnvCount, width, nameof(actionMasks), "EnvCount", "action count");
+            for (int e = 0; e < EnvCount; e++)
+                if (!actionMasks.Slice(e * width, width).Contains(true))
+                    throw new ArgumentException($"actionMasks row {e} offers no action; every step needs at least one available action.", nameof(actionMasks));
+            actionMasks.CopyTo(_actionMasks.AsSpan(first * width, EnvCount * width));
+        }
+        else if (actionMasks.Length != 0)
+        {
+            throw new ArgumentException($"This buffer stores {Actions} actions without masks; create it with ActionLayout.MaskedDiscrete to keep them.", nameof(actionMasks));
+        }
+        observations.CopyTo(_observations.AsSpan(first * ObservationSize, EnvCount * ObservationSize));
+        _observationsPending = true;
+    }
+
+    /// <summary>Completes the step begun by <see cref="AddObservations"/> with discrete actions.</summary>
+    /// <param name="actions">a_t, [EnvCount].</param>
+    /// <param name="logProbs">log π(a_t | s_t) at collection, [EnvCount].</param>
+    /// <param name="values">V(s_t), [EnvCount].</param>
+    /// <param name="rewards">r_t, [EnvCount], finite.</param>
+    /// <param name="terminated">[EnvCount].</param>
+    /// <param name="truncated">[EnvCount].</param>
+    /// <param name="finalValues">V(final observation), [EnvCount], read where truncated and not terminated; may be empty when no step is truncated.</param>
+    /// <exception cref="InvalidOperationException">If no observations are pending or actions are continuous.</exception>
+    /// <exception cref="ArgumentException">If a span has the wrong length or a value is invalid (the message names it).</exception>
+    public void CompleteStep(ReadOnlySpan<int> actions, ReadOnlySpan<float> logProbs, ReadOnlySpan<float> values,
+                             ReadOnlySpan<float> rewards, ReadOnlySpan<bool> terminated, ReadOnlySpan<bool> truncated, ReadOnlySpan<float> finalValues = default)
+    {
+        if (!Actions.IsDiscrete)
+            throw new InvalidOperationException($"This buffer stores {Actions} actions; pass float action vectors.");
+        RequirePendingObservations();
+        DataGuard.Length(actions, EnvCount, nameof(actions), "one action per environment");
+        DataGuard.DiscreteActions(actions, Actions.ActionCount, nameof(actions));
+        ValidateCommon(logProbs, values, rewards, terminated, truncated, finalValues);
+        actions.CopyTo(_discreteActions.AsSpan(Position * EnvCount, EnvCount));
+        WriteCommon(logProbs, values, rewards, terminated, truncated, finalValues);
+    }
+
+    /// <summary>Completes the step begun by <see cref="AddObservations"/> with continuous actions.</summary>
+    /// <param name="actions">a_t, [EnvCount × action size], finite.</param>
+    /// <param name="logProbs">log π(a_t | s_t) at collection, [EnvCount].</param>
+    /// <param name="values">V(s_t), [EnvCount].</param>
+    /// <param name="rewards">r_t, [EnvCount], finite.</param>
+    /// <param name="terminated">[EnvCount].</param>
+    /// <param name="truncated">[EnvCount].</param>
+    /// <param name="finalValues">V(final observation), [EnvCount], read where truncated and not terminated; may be empty when no step is truncated.</param>
+    /// <exception cref="InvalidOperationException">If no observations are pending or actions are discrete.</exception>
+    /// <exception cref="ArgumentException">If a span has the wrong length or a value is invalid (the message names it).</exception>
+    public void CompleteStep(ReadOnlySpan<float> actions, ReadOnlySpan<float> logProbs, ReadOnlySpan<float> values,
+                             ReadOnlySpan<float> rewards, ReadOnlySpan<bool> terminated, ReadOnlySpan<bool> truncated, ReadOnlySpan<float> finalValues = default)
+    {
         if (Actions.IsDiscrete)
             throw new InvalidOperationException($"This buffer stores {Actions} actions; pass integer actions.");
-        RequireRoom();
+        RequirePendingObservations();
         int actionFloats = EnvCount * Actions.Size;
         DataGuard.Length(actions, EnvCount, Actions.Size, nameof(actions), "EnvCount", "action size");
         DataGuard.Finite(actions, nameof(actions));
-        ValidateCommon(observations, logProbs, values, rewards, terminated, truncated, finalValues);
+        ValidateCommon(logProbs, values, rewards, terminated, truncated, finalValues);
         actions.CopyTo(_continuousActions.AsSpan(Position * actionFloats, actionFloats));
-        WriteCommon(observations, logProbs, values, rewards, terminated, truncated, finalValues);
+        WriteCommon(logProbs, values, rewards, terminated, truncated, finalValues);
     }
 
     /// <summary>
@@ -202,6 +275,7 @@ public sealed class RolloutBuffer
     {
         Position = 0;
         _returnsComputed = false;
+        _observationsPending = false;
         _epoch++;
     }
 
@@ -241,6 +315,13 @@ public sealed class RolloutBuffer
             advantages[b] = _advantages[i];
             returns[b] = _returns[i];
         }
+        if (Actions.IsMasked)
+        {
+            int width = Actions.ActionCount;
+            var masks = batch.ActionMasksStorage;
+            for (int b = 0; b < size; b++)
+                _actionMasks.AsSpan(indices[b] * width, width).CopyTo(masks.Slice(b * width, width));
+        }
         if (normalizeAdvantages && size > 1) Standardize(advantages);
         return batch;
     }
@@ -263,10 +344,15 @@ public sealed class RolloutBuffer
             throw new InvalidOperationException($"The rollout buffer is full ({StepCount} steps); call Reset before adding the next rollout.");
     }
 
-    private void ValidateCommon(ReadOnlySpan<float> observations, ReadOnlySpan<float> logProbs, ReadOnlySpan<float> values, ReadOnlySpan<float> rewards,
+    private void RequirePendingObservations()
+    {
+        if (!_observationsPending)
+            throw new InvalidOperationException("CompleteStep needs the step's observations first: call AddObservations before stepping the environment.");
+    }
+
+    private void ValidateCommon(ReadOnlySpan<float> logProbs, ReadOnlySpan<float> values, ReadOnlySpan<float> rewards,
                                 ReadOnlySpan<bool> terminated, ReadOnlySpan<bool> truncated, ReadOnlySpan<float> finalValues)
     {
-        DataGuard.Length(observations, EnvCount, ObservationSize, nameof(observations), "EnvCount", "observation size");
         DataGuard.Length(logProbs, EnvCount, nameof(logProbs), "one value per environment");
         DataGuard.Length(values, EnvCount, nameof(values), "one value per environment");
         DataGuard.Length(rewards, EnvCount, nameof(rewards), "one reward per environment");
@@ -274,7 +360,6 @@ public sealed class RolloutBuffer
         DataGuard.Length(truncated, EnvCount, nameof(truncated), "one flag per environment");
         DataGuard.Finite(rewards, nameof(rewards));
         DataGuard.Finite(values, nameof(values));
-        DataGuard.FiniteBulk(observations, nameof(observations));
         bool needsFinalValues = false;
         for (int e = 0; e < EnvCount; e++) needsFinalValues |= truncated[e] && !terminated[e];
         if (finalValues.Length == 0)
@@ -291,11 +376,10 @@ public sealed class RolloutBuffer
         }
     }
 
-    private void WriteCommon(ReadOnlySpan<float> observations, ReadOnlySpan<float> logProbs, ReadOnlySpan<float> values, ReadOnlySpan<float> rewards,
+    private void WriteCommon(ReadOnlySpan<float> logProbs, ReadOnlySpan<float> values, ReadOnlySpan<float> rewards,
                              ReadOnlySpan<bool> terminated, ReadOnlySpan<bool> truncated, ReadOnlySpan<float> finalValues)
     {
         int first = Position * EnvCount;
-        observations.CopyTo(_observations.AsSpan(first * ObservationSize, EnvCount * ObservationSize));
         logProbs.CopyTo(_logProbs.AsSpan(first, EnvCount));
         values.CopyTo(_values.AsSpan(first, EnvCount));
         rewards.CopyTo(_rewards.AsSpan(first, EnvCount));
@@ -305,6 +389,7 @@ public sealed class RolloutBuffer
         if (finalValues.Length == 0) finalSlots.Clear();
         else finalValues.CopyTo(finalSlots);
         Position++;
+        _observationsPending = false;
         _returnsComputed = false;
         _epoch++;
     }

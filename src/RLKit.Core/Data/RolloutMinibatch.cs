@@ -10,6 +10,7 @@ public sealed class RolloutMinibatch
 {
     private readonly int[] _actionIndices;
     private readonly int[] _indices;
+    private readonly bool[] _actionMasks;
 
     internal RolloutMinibatch(int size, int observationSize, ActionLayout actions)
     {
@@ -22,6 +23,7 @@ public sealed class RolloutMinibatch
         Advantages = Tensor.AllocatePersistent([size]);
         Returns = Tensor.AllocatePersistent([size]);
         _indices = new int[size];
+        _actionMasks = actions.IsMasked ? new bool[size * actions.ActionCount] : [];
     }
 
     /// <summary>Rows M in this minibatch.</summary>
@@ -48,10 +50,18 @@ public sealed class RolloutMinibatch
     /// <summary>Value targets (advantage + value, never normalised), [M].</summary>
     public Tensor Returns { get; }
 
+    /// <summary>
+    /// The availability masks the actions were chosen under, row-major [M × action count], when the buffer's layout
+    /// is <see cref="ActionLayout.MaskedDiscrete"/>; empty otherwise.
+    /// </summary>
+    public ReadOnlySpan<bool> ActionMasks => _actionMasks;
+
     /// <summary>Flat rollout indices t · envs + e of the rows, [M].</summary>
     public ReadOnlySpan<int> Indices => _indices;
 
     internal Span<int> ActionIndicesStorage => _actionIndices;
 
     internal Span<int> IndicesStorage => _indices;
+
+    internal Span<bool> ActionMasksStorage => _actionMasks;
 }

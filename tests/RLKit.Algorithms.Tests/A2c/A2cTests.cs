@@ -106,46 +106,6 @@ public class A2cTests
     }
 
     [Test]
-    public void TruncatedStepsBootstrapFromTheFinalObservationsValue()
-    {
-        // Env 0 continues, env 1 is truncated (its final observation differs from the reset observation), env 2 terminates.
-        var options = new A2cOptions { Seed = 5 };
-        var agent = new A2cAgent(new Box(-1f, 1f, 4), new Discrete(2), options, new RandomGenerator(5));
-        var resetObservations = Tensor.Zeros(3, 4);
-        var finalObservations = Tensor.FromArray([9f, 9f, 9f, 9f, 0.5f, 0.5f, -0.5f, 0.1f, 7f, 7f, 7f, 7f], 3, 4);
-        float[] rewards = [1f, 1f, 1f];
-        bool[] terminated = [false, false, true];
-        bool[] truncated = [false, true, false];
-        var step = new VectorStepResult(resetObservations, rewards, terminated, truncated, [], finalObservations, null, default);
-        var finalValues = new float[3];
-        A2cEstimator.FinalValues(agent, step, finalValues);
-
-        Span<float> expected = stackalloc float[3];
-        agent.Values(finalObservations, expected);
-        Assert.That(Math.Abs(expected[1]), Is.GreaterThan(1e-4), "the test needs a non-zero critic value");
-        Assert.That(finalValues[1], Is.EqualTo(expected[1]));
-
-        // Through the buffer: the truncated step's target is r + γ·V(final observation), the terminated one's is r.
-        var buffer = new RolloutBuffer(1, 3, 4, ActionLayout.Discrete(2));
-        buffer.Add(new float[12], [0, 0, 0], [0f, 0f, 0f], [0f, 0f, 0f], rewards, terminated, truncated, finalValues);
-        buffer.ComputeReturnsAndAdvantages([2f, 123f, 123f], options.Gamma, options.GaeLambda);
-        Assert.That(buffer.Returns[0], Is.EqualTo(1f + options.Gamma * 2f).Within(1e-5));
-        Assert.That(buffer.Returns[1], Is.EqualTo(1f + options.Gamma * expected[1]).Within(1e-5));
-        Assert.That(buffer.Returns[2], Is.EqualTo(1f).Within(1e-6));
-    }
-
-    [Test]
-    public void NoTruncationMeansNoFinalValues()
-    {
-        var agent = new A2cAgent(new Box(-1f, 1f, 4), new Discrete(2), new A2cOptions(), new RandomGenerator(5));
-        var observations = Tensor.Ones(2, 4);
-        var step = new VectorStepResult(observations, [1f, 1f], [true, false], [false, false], [], observations, null, default);
-        float[] finalValues = [5f, 5f];
-        A2cEstimator.FinalValues(agent, step, finalValues);
-        Assert.That(finalValues, Is.All.EqualTo(0f));
-    }
-
-    [Test]
     public void OptionsRoundTripThroughJson()
     {
         var options = new A2cOptions { Seed = 7, Gamma = 0.9f, HiddenSizes = [32, 16], Activation = RLKit.Nn.ActivationKind.ReLU };

@@ -150,30 +150,6 @@ public class ActorCriticPartsTests
     }
 
     [Test]
-    public void TruncatedStepsStoreTheFinalObservationAsNext()
-    {
-        using var env = new RLKit.Environments.Vector.SyncVectorEnvironment(
-            [RLKit.Envs.StandardEnvironments.CreateCatalog().Make("Pendulum-v1"), RLKit.Envs.StandardEnvironments.CreateCatalog().Make("Pendulum-v1")],
-            RLKit.Environments.Vector.AutoresetMode.SameStep);
-        env.Reset(3);
-        var next = new float[2 * 3];
-        for (int t = 1; t <= 200; t++)
-        {
-            var step = env.Step(new float[] { 0.5f, -0.5f });
-            OffPolicyHelpers.ComposeNextObservations(step, next);
-            if (t < 200)
-            {
-                Assert.That(step.Truncated[0], Is.False);
-                Assert.That(next, Is.EqualTo(step.Observations.ToArray()));
-                continue;
-            }
-            Assert.That(step.Truncated[0] && step.Truncated[1] && !step.Terminated[0], Is.True, "Pendulum-v1 truncates at 200 steps");
-            Assert.That(next, Is.EqualTo(step.FinalObservations!.ToArray()));
-            Assert.That(next, Is.Not.EqualTo(step.Observations.ToArray()), "the reset observation must not be stored as s′");
-        }
-    }
-
-    [Test]
     public void DiscreteTargetEntropyIsAFractionOfTheMaximum()
     {
         Assert.That(DiscreteSacEstimator.TargetEntropy(2, 0.98f), Is.EqualTo(0.98 * Math.Log(2)).Within(1e-6));

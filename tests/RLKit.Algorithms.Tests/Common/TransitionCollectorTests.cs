@@ -17,8 +17,8 @@ public class TransitionCollectorTests
         using var vector = new SyncVectorEnvironment([new TimeLimit(catalog.Make("CartPole-v1"), 3)], AutoresetMode.SameStep);
         var buffer = new ReplayBuffer(4, ActionLayout.Discrete(2), new ReplayBufferOptions { Capacity = 3 });
         var monitor = new TrainingMonitor("test", Budget.Steps(100), envCount: 1);
-        var collector = new TransitionCollector(vector, 4);
-        collector.Reset(0);
+        var collector = new TransitionCollector(vector, buffer, monitor);
+        vector.Reset(0);
 
         // The same episode on a reference environment gives the true next observations.
         using var reference = catalog.Make("CartPole-v1");
@@ -26,8 +26,8 @@ public class TransitionCollectorTests
         var expectedNext = new float[3][];
         for (int t = 0; t < 3; t++)
         {
-            collector.Actions[0] = t % 2;
-            collector.Step(buffer, monitor);
+            collector.DiscreteActions[0] = t % 2;
+            collector.Step();
             expectedNext[t] = reference.Step(t % 2).Observation.ToArray();
         }
         Assert.That(monitor.Episodes, Is.EqualTo(1), "the time limit ended the episode");

@@ -62,7 +62,7 @@ public class VectorEnvironmentTests
             Assert.That(r.Rewards.ToArray(), Is.EqualTo(expected.Rewards), $"rewards at step {t + 1}");
             Assert.That(r.Terminated.ToArray(), Is.EqualTo(expected.Terminated), $"terminated at step {t + 1}");
             Assert.That(r.Truncated.ToArray(), Is.EqualTo(expected.Truncated), $"truncated at step {t + 1}");
-            Assert.That(r.FinalObservations, Is.Null);
+            Assert.That(r.NextObservations, Is.SameAs(r.Observations), "under NextStep the observation after a step is s′");
             Assert.That(r.FinalInfos, Is.Null);
             for (int i = 0; i < 2; i++)
             {
@@ -87,7 +87,7 @@ public class VectorEnvironmentTests
             Assert.That(r.Rewards.ToArray(), Is.EqualTo(expected.Rewards), $"rewards at step {t + 1}");
             Assert.That(r.Terminated.ToArray(), Is.EqualTo(expected.Terminated), $"terminated at step {t + 1}");
             Assert.That(r.Truncated.ToArray(), Is.EqualTo(expected.Truncated), $"truncated at step {t + 1}");
-            var final = r.FinalObservations!.ToArray();
+            var final = r.NextObservations.ToArray();
             for (int i = 0; i < 2; i++)
             {
                 if (expected.Final[i] is { } last)
@@ -99,6 +99,7 @@ public class VectorEnvironmentTests
                 else
                 {
                     Assert.That(r.Done(i), Is.False);
+                    Assert.That(final.AsSpan(2 * i, 2).ToArray(), Is.EqualTo(expected.Obs.AsSpan(2 * i, 2).ToArray()), "a running episode's s′ is its observation");
                     Assert.That(r.FinalInfos![i], Is.SameAs(EnvInfo.Empty));
                 }
             }
@@ -136,7 +137,7 @@ public class VectorEnvironmentTests
                 if (mode == AutoresetMode.SameStep)
                     for (int i = 0; i < count; i++)
                         if (a.Done(i))
-                            Assert.That(Bits(b.FinalObservations!).AsSpan(3 * i, 3).ToArray(), Is.EqualTo(Bits(a.FinalObservations!).AsSpan(3 * i, 3).ToArray()));
+                            Assert.That(Bits(b.NextObservations).AsSpan(3 * i, 3).ToArray(), Is.EqualTo(Bits(a.NextObservations).AsSpan(3 * i, 3).ToArray()));
                 for (int i = 0; i < count; i++) episodesEnded += a.Done(i) ? 1 : 0;
             }
             Assert.That(episodesEnded, Is.GreaterThan(50), "the comparison covered many autoresets");

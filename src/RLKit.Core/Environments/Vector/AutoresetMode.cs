@@ -12,7 +12,7 @@ public enum AutoresetMode
 
     /// <summary>
     /// The step that ends an episode also resets the sub-environment and returns the reset observation (and reset
-    /// info); the true last observation and info are kept in <c>FinalObservations</c> and <c>FinalInfos</c>.
+    /// info); the true last observation is the row of <c>NextObservations</c> and the last info is in <c>FinalInfos</c>.
     /// </summary>
     SameStep,
 }

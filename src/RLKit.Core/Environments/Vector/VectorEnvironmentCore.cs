@@ -15,7 +15,7 @@ internal sealed class VectorEnvironmentCore
 
     private readonly IEnvironment[] _envs;
     private readonly float[] _observations;
-    private readonly float[]? _finalObservations;
+    private readonly float[] _nextObservations;
     private readonly float[] _rewards;
     private readonly bool[] _terminated, _truncated, _pendingReset;
     private readonly IReadOnlyDictionary<string, object>[] _infos;
@@ -59,10 +59,12 @@ internal sealed class VectorEnvironmentCore
         int[] shape = [n, .. SingleObservationSpace.Shape];
         Observations = Tensor.AllocatePersistent(shape);
         _observations = Observations.Data;
+        // Under SameStep a finished row of Observations already holds the reset observation, so s′ needs its own rows;
+        // under NextStep the observation after a step is always s′.
+        NextObservations = mode == AutoresetMode.SameStep ? Tensor.AllocatePersistent(shape) : Observations;
+        _nextObservations = NextObservations.Data;
         if (mode == AutoresetMode.SameStep)
         {
-            FinalObservations = Tensor.AllocatePersistent(shape);
-            _finalObservations = FinalObservations.Data;
             _finalInfos = new IReadOnlyDictionary<string, object>[n];
             _finalInfos.AsSpan().Fill(EnvInfo.Empty);
         }
@@ -99,14 +101,14 @@ internal sealed class VectorEnvironmentCore
 
     public Tensor Observations { get; }
 
-    public Tensor? FinalObservations { get; }
+    public Tensor NextObservations { get; }
 
     public ReadOnlySpan<bool> ActionMasks => _actionMasks;
 
     public VectorResetResult ResetResult() => new(Observations, _infos, _actionMasks);
 
     public VectorStepResult StepResult() =>
-        new(Observations, _rewards, _terminated, _truncated, _infos, FinalObservations, _finalInfos, _actionMasks);
+        new(Observations, _rewards, _terminated, _truncated, _infos, NextObservations, _finalInfos, _actionMasks);
 
     public void PrepareReset(ulong? seed)
     {
@@ -180,7 +182,11 @@ internal sealed class VectorEnvironmentCore
         {
             CopyObservation(result.Observation, _observations, i);
             _infos[i] = result.Info;
-            if (_finalInfos is not null) _finalInfos[i] = EnvInfo.Empty;
+            if (Mode == AutoresetMode.SameStep)
+            {
+                CopyObservation(result.Observation, _nextObservations, i);
+                _finalInfos![i] = EnvInfo.Empty;
+            }
         }
         else if (Mode == AutoresetMode.NextStep)
         {
@@ -190,7 +196,7 @@ internal sealed class VectorEnvironmentCore
         }
         else
         {
-            CopyObservation(result.Observation, _finalObservations!, i);
+            CopyObservation(result.Observation, _nextObservations, i);
             _finalInfos![i] = result.Info;
             var reset = env.Reset();
             CopyObservation(reset.Observation, _observations, i);

@@ -12,7 +12,7 @@ public readonly ref struct VectorStepResult(
     ReadOnlySpan<bool> terminated,
     ReadOnlySpan<bool> truncated,
     IReadOnlyList<IReadOnlyDictionary<string, object>> infos,
-    Tensor? finalObservations,
+    Tensor nextObservations,
     IReadOnlyList<IReadOnlyDictionary<string, object>>? finalInfos,
     ReadOnlySpan<bool> actionMasks)
 {
@@ -32,10 +32,12 @@ public readonly ref struct VectorStepResult(
     public IReadOnlyList<IReadOnlyDictionary<string, object>> Infos { get; } = infos;
 
     /// <summary>
-    /// SameStep only (null under NextStep): the true last observations, [Count, observation shape…]; row i is valid
-    /// where sub-environment i's episode ended in this step, and stale elsewhere.
+    /// The true next observation s′ of every sub-environment's transition, [Count, observation shape…]: the observation
+    /// after the step, except where an episode ended under SameStep autoreset, where it is the episode's final
+    /// observation rather than the reset one. This is what a transition stores as s′ and what a truncated step
+    /// bootstraps from. Under NextStep it is <see cref="Observations"/> itself (a reset step's row is not a transition).
     /// </summary>
-    public Tensor? FinalObservations { get; } = finalObservations;
+    public Tensor NextObservations { get; } = nextObservations;
 
     /// <summary>SameStep only (null under NextStep): the infos of the steps that ended episodes (empty info elsewhere).</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, object>>? FinalInfos { get; } = finalInfos;

@@ -1,0 +1,156 @@
+using RLKit.Data;
+using RLKit.Environments.Vector;
+using RLKit.Nn;
+using RLKit.Optim;
+using RLKit.Spaces;
+using RLKit.Tensors;
+using RLKit.Training;
+
+namespace RLKit.Algorithms.Common;
+
+/// <summary>
+/// What DQN and soft Q-learning share around their Bellman target (CleanRL's dqn.py): the online Q-network and a
+/// target copy that lags behind it so the regression target does not chase its own updates, Adam, the replay buffer
+/// and its <see cref="TransitionCollector"/>, and the schedule. After <see cref="QLearningSettings.LearningStarts"/>
+/// environment steps, every <see cref="QLearningSettings.TrainFrequency"/> vector steps run
+/// <see cref="QLearningSettings.GradientSteps"/> Huber regressions of Q(s, a) onto the target; the target network is
+/// Polyak-averaged after each regression (τ &lt; 1) or copied every <see cref="QLearningSettings.TargetUpdateInterval"/>
+/// environment steps (τ = 1).
+/// </summary>
+internal sealed class QLearning
+{
+    private readonly TrainingMonitor _monitor;
+    private readonly QLearningSettings _settings;
+    private readonly IReadOnlyList<Tensor> _onlineParameters;
+    private readonly IReadOnlyList<Tensor> _targetParameters;
+    private readonly RandomGenerator _rng;
+    private readonly float[] _targets;
+    private readonly float[] _tdErrors;
+    private long _vectorSteps;
+    private long _stepsSinceTargetSync;
+
+    /// <param name="environment">A vector environment with a Discrete(n) action space starting at 0.</param>
+    /// <param name="monitor">Counts steps and decides when training stops.</param>
+    /// <param name="settings">The schedule and replay settings.</param>
+    /// <param name="online">The online Q-network (already holding the warm-start weights, if any).</param>
+    /// <param name="rng">Initialises the target network and samples replay batches.</param>
+    public QLearning(IVectorEnvironment environment, TrainingMonitor monitor, QLearningSettings settings, QNetwork online, RandomGenerator rng)
+    {
+        _monitor = monitor;
+        _settings = settings;
+        _rng = rng;
+        Online = online;
+        Target = online.CloneArchitecture(rng);
+        _onlineParameters = Online.Parameters().ToList();
+        _targetParameters = Target.Parameters().ToList();
+        Polyak.HardUpdate(_targetParameters, _onlineParameters);
+        Optimizer = new Adam(_onlineParameters, settings.LearningRate);
+        Buffer = new ReplayBuffer(environment.SingleObservationSpace.FlatSize, ActionLayout.Discrete(online.ActionCount), new ReplayBufferOptions
+        {
+            Capacity = Math.Max(settings.BufferSize, environment.Count),
+            EnvCount = environment.Count,
+            NStep = settings.NStep,
+            Gamma = settings.Gamma,
+            Prioritized = settings.Prioritized,
+        });
+        Collector = new TransitionCollector(environment, Buffer, monitor);
+        _targets = new float[settings.BatchSize];
+        _tdErrors = new float[settings.BatchSize];
+    }
+
+    /// <summary>The Q-network being trained.</summary>
+    public QNetwork Online { get; }
+
+    /// <summary>The lagging copy the Bellman targets are computed with.</summary>
+    public QNetwork Target { get; }
+
+    /// <summary>Adam over the online network's parameters (its state is what the agent saves as "q").</summary>
+    public Adam Optimizer { get; }
+
+    /// <summary>The transitions collected so far.</summary>
+    public ReplayBuffer Buffer { get; }
+
+    /// <summary>Write the next actions into its <see cref="TransitionCollector.DiscreteActions"/>, then call <see cref="TransitionCollector.Step"/>.</summary>
+    public TransitionCollector Collector { get; }
+
+    /// <summary>
+    /// The learning half of one vector step, called after <see cref="TransitionCollector.Step"/>: runs the
+    /// regressions when the schedule says so and keeps the target network in sync.
+    /// </summary>
+    /// <param name="target">Writes the Bellman targets y of a sampled batch.</param>
+    /// <returns>The mean loss and mean Q(s, a) of the regressions run, or null when this step trained nothing.</returns>
+    public (double Loss, double MeanQ)? Learn(BellmanTarget target)
+    {
+        _vectorSteps++;
+        _stepsSinceTargetSync += Collector.DiscreteActions.Length;
+        bool collecting = _monitor.Steps <= _settings.LearningStarts;
+        (double, double)? result = null;
+        if (!collecting && _vectorSteps % _settings.TrainFrequency == 0)
+        {
+            double lossSum = 0, meanQSum = 0;
+            for (int g = 0; g < _settings.GradientSteps; g++)
+            {
+                var (loss, meanQ) = GradientStep(target);
+                lossSum += loss;
+                meanQSum += meanQ;
+                if (_settings.Tau < 1f) Polyak.SoftUpdate(_targetParameters, _onlineParameters, _settings.Tau);
+            }
+            result = (lossSum / _settings.GradientSteps, meanQSum / _settings.GradientSteps);
+        }
+        if (_settings.Tau >= 1f && !collecting && _stepsSinceTargetSync >= _settings.TargetUpdateInterval)
+        {
+            Polyak.HardUpdate(_targetParameters, _onlineParameters);
+            _stepsSinceTargetSync = 0;
+        }
+        return result;
+    }
+
+    /// <summary>One Huber-loss regression step on a sampled batch; returns the loss and the mean Q(s, a).</summary>
+    internal (double Loss, double MeanQ) GradientStep(BellmanTarget target)
+    {
+        int batchSize = _settings.BatchSize;
+        var batch = Buffer.Sample(batchSize, _rng);
+        using var scope = TensorScope.Begin();
+        using (Autograd.GradMode.NoGrad())
+            target(batch, Online, Target, _targets);
+
+        var q = Online.Forward(batch.Observations).Gather(1, batch.ActionIndices).Reshape(batchSize);
+        var y = Tensor.FromSpan(_targets, batchSize);
+        Tensor loss;
+        if (Buffer.IsPrioritized)
+        {
+            // Importance weights undo the bias of sampling by priority; new priorities are the fresh TD errors.
+            loss = (Functional.SmoothL1Loss(q, y, reduction: Reduction.None) * batch.Weights).Mean();
+            var qValues = q.AsReadOnlySpan();
+            for (int b = 0; b < _tdErrors.Length; b++) _tdErrors[b] = _targets[b] - qValues[b];
+            Buffer.UpdatePriorities(batch.Indices, _tdErrors);
+        }
+        else
+        {
+            loss = Functional.SmoothL1Loss(q, y);
+        }
+
+        Optimizer.ZeroGrad();
+        loss.Backward();
+        GradClip.ClipGradNorm(Optimizer.Parameters, _settings.MaxGradNorm);
+        Optimizer.Step();
+        return (loss.Item(), TensorPrimitives.Sum(q.AsReadOnlySpan()) / batchSize);
+    }
+
+    /// <summary>The number of actions of a Discrete(n) action space starting at 0.</summary>
+    /// <exception cref="ArgumentException">If the environment's action space is anything else.</exception>
+    public static int DiscreteActionCount(IVectorEnvironment environment, string algorithm)
+    {
+        if (environment.SingleActionSpace is Discrete { Start: 0 } discrete) return discrete.N;
+        throw new ArgumentException(
+            $"{algorithm} needs a Discrete(n) action space starting at 0; this environment's is {environment.SingleActionSpace}.", nameof(environment));
+    }
+}
+
+/// <summary>Writes the regression targets y of a replay batch (outside autograd), given the online and target networks.</summary>
+internal delegate void BellmanTarget(ReplayBatch batch, QNetwork online, QNetwork target, Span<float> targets);
+
+/// <summary>The schedule and replay settings <see cref="QLearning"/> takes from DQN's or soft Q-learning's options.</summary>
+internal sealed record QLearningSettings(
+    float LearningRate, int BufferSize, int LearningStarts, int BatchSize, float Gamma, int TargetUpdateInterval, float Tau,
+    int TrainFrequency, int GradientSteps, float MaxGradNorm, int NStep, PrioritizedReplayOptions? Prioritized);

@@ -1,0 +1,60 @@
+using RLKit.Algorithms.Common;
+using RLKit.Nn;
+using RLKit.Spaces;
+using RLKit.Tensors;
+using RLKit.Training.Checkpoints;
+
+namespace RLKit.Algorithms.Sac;
+
+/// <summary>
+/// What the continuous and discrete SAC agents share: an actor, twin critics and the learned entropy temperature
+/// log α, all checkpointed ("actor.", "q1.", "q2.", "log_alpha") so a loaded agent can warm-start training, and a
+/// fallback generator for stochastic acting. The subclasses add how the actor acts in their action space.
+/// </summary>
+/// <typeparam name="TOptions">The algorithm's options record.</typeparam>
+public abstract class SoftActorCriticAgent<TOptions> : Agent<TOptions> where TOptions : class
+{
+    private readonly Module _actor, _q1, _q2;
+
+    private protected SoftActorCriticAgent(Space observationSpace, Space actionSpace, Module actor, Module q1, Module q2, Tensor logAlpha,
+                                           TOptions options, ulong seed)
+        : base(observationSpace, actionSpace, options)
+    {
+        (_actor, _q1, _q2) = (actor, q1, q2);
+        LogAlpha = logAlpha;
+        FallbackRng = new RandomGenerator(seed + 7919);
+    }
+
+    /// <summary>The current entropy temperature α.</summary>
+    public float Alpha => MathF.Exp(LogAlpha.AsReadOnlySpan()[0]);
+
+    /// <inheritdoc/>
+    public override IReadOnlyDictionary<string, Tensor> Weights =>
+        AgentWeights.Collect([("actor", _actor), ("q1", _q1), ("q2", _q2)], ("log_alpha", LogAlpha));
+
+    /// <inheritdoc/>
+    public override void LoadWeights(IReadOnlyDictionary<string, Tensor> weights) => AgentWeights.Load(Weights, weights, Algorithm);
+
+    /// <summary>The learned log α, shape [1].</summary>
+    internal Tensor LogAlpha { get; }
+
+    /// <summary>Samples stochastic actions when <c>Act</c> is given no generator.</summary>
+    private protected RandomGenerator FallbackRng { get; }
+
+    /// <summary>
+    /// Rebuilds an agent from a checkpoint's options and spaces with <paramref name="create"/>, then loads its weights.
+    /// </summary>
+    /// <exception cref="ArgumentException">If the stored action space is not a <typeparamref name="TActionSpace"/> or the weights do not fit.</exception>
+    private protected static TAgent Restore<TAgent, TActionSpace>(CheckpointData checkpoint, string algorithm, Func<TOptions, TOptions> validate,
+                                                                  Func<Space, TActionSpace, TOptions, TAgent> create)
+        where TAgent : SoftActorCriticAgent<TOptions> where TActionSpace : Space
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var options = validate(checkpoint.GetOptions<TOptions>());
+        var actionSpace = checkpoint.Metadata.ActionSpace.ToSpace() as TActionSpace
+            ?? throw new ArgumentException($"{algorithm}: the checkpoint's action space {checkpoint.Metadata.ActionSpace.Description} is not a {typeof(TActionSpace).Name}.", nameof(checkpoint));
+        var agent = create(checkpoint.Metadata.ObservationSpace.ToSpace(), actionSpace, options);
+        agent.LoadWeights(checkpoint.Weights);
+        return agent;
+    }
+}
