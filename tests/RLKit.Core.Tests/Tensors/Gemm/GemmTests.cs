@@ -1,7 +1,7 @@
 using RLKit.Tensors.Gemm;
 using RLKit.Tensors;
 
-namespace RLKit.Core.Tests;
+namespace RLKit.Core.Tests.Tensors.Gemm;
 
 /// <summary>
 /// Checks <see cref="GemmDriver"/> against a naive double-precision reference on every path (unpacked skinny kernels,

@@ -1,6 +1,6 @@
 using RLKit.Tensors;
 
-namespace RLKit.Core.Tests.Ops;
+namespace RLKit.Core.Tests.Tensors.Ops;
 
 public class ConvTests
 {

@@ -1,6 +1,6 @@
 using RLKit.Tensors;
 
-namespace RLKit.Core.Tests.Ops;
+namespace RLKit.Core.Tests.Tensors.Ops;
 
 /// <summary>Finite-difference gradient checks for the element-wise, reduction, softmax, shape and matmul primitives.</summary>
 public class ElementwiseGradTests

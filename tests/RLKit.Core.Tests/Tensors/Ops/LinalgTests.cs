@@ -1,6 +1,6 @@
 using RLKit.Tensors;
 
-namespace RLKit.Core.Tests.Ops;
+namespace RLKit.Core.Tests.Tensors.Ops;
 
 /// <summary>Cholesky and triangular solves: values, errors and gradients.</summary>
 public class LinalgTests

@@ -2,7 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using RLKit.Tensors;
 
-namespace RLKit.Core.Tests.Ops;
+namespace RLKit.Core.Tests.Tensors.Ops;
 
 /// <summary>Property tests: broadcasting agrees with an explicit element-by-element reference.</summary>
 public class BroadcastingPropertyTests

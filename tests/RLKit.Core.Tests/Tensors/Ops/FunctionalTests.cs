@@ -1,7 +1,7 @@
 using RLKit.Nn;
 using RLKit.Tensors;
 
-namespace RLKit.Core.Tests.Ops;
+namespace RLKit.Core.Tests.Tensors.Ops;
 
 public class FunctionalTests
 {
