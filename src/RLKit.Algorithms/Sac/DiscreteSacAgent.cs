@@ -32,7 +32,8 @@ public sealed class DiscreteSacAgent : Agent<DiscreteSacOptions>
     public static DiscreteSacAgent FromCheckpoint(CheckpointData checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        var options = checkpoint.GetOptions<DiscreteSacOptions>().Validate();
+        var options = checkpoint.GetOptions<DiscreteSacOptions>();
+        options.Validate();
         var actionSpace = checkpoint.Metadata.ActionSpace.ToSpace() as Discrete
             ?? throw new ArgumentException("sac-discrete: the checkpoint's action space is not Discrete.", nameof(checkpoint));
         var agent = Create(checkpoint.Metadata.ObservationSpace.ToSpace(), actionSpace, options, new RandomGenerator(options.Seed));

@@ -33,7 +33,8 @@ public sealed class SacAgent : Agent<SacOptions>
     public static SacAgent FromCheckpoint(CheckpointData checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        var options = checkpoint.GetOptions<SacOptions>().Validate();
+        var options = checkpoint.GetOptions<SacOptions>();
+        options.Validate();
         var actionSpace = checkpoint.Metadata.ActionSpace.ToSpace() as Box
             ?? throw new ArgumentException("sac: the checkpoint's action space is not a Box.", nameof(checkpoint));
         var agent = Create(checkpoint.Metadata.ObservationSpace.ToSpace(), actionSpace, options, new RandomGenerator(options.Seed));
