@@ -120,7 +120,7 @@ public sealed record A2cOptions
     public SharedFeatureOptions? SharedFeatures { get; init; }
 
     /// <summary>Seed of network initialisation, action sampling and the environments' first reset (default 0).</summary>
-    public int Seed { get; init; }
+    public ulong Seed { get; init; }
 
     /// <summary>Checks every option.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>

@@ -18,7 +18,7 @@ public abstract class DeterministicActorAgent<TOptions> : Agent<TOptions> where 
     private readonly float _explorationNoiseStd;
 
     private protected DeterministicActorAgent(Space observationSpace, Box actionSpace, DeterministicNetworks networks, TOptions options,
-                                              float explorationNoiseStd, int seed)
+                                              float explorationNoiseStd, ulong seed)
         : base(observationSpace, actionSpace, options)
     {
         Networks = networks;

@@ -24,7 +24,7 @@ internal static class DeterministicPolicyGradient
     internal sealed record Settings(
         string Algorithm, float Gamma, float Tau, float LearningRate, int BufferSize, int BatchSize, int LearningStarts, int PolicyDelay,
         ExplorationNoiseKind ExplorationNoise, float ExplorationNoiseStd, bool TwinCritics, bool TargetPolicySmoothing,
-        float TargetNoiseStd, float TargetNoiseClip, IReadOnlyList<int> HiddenSizes, int Seed);
+        float TargetNoiseStd, float TargetNoiseClip, IReadOnlyList<int> HiddenSizes, ulong Seed);
 
     /// <summary>
     /// TD3's target policy smoothing noise clip(N(0, σ²), −c, c)·scale, [B, act] (CleanRL scales by the action half-range).
@@ -56,7 +56,7 @@ internal static class DeterministicPolicyGradient
         var buffer = new ReplayBuffer(observationSize, ActionLayout.Continuous(actionSize),
             new ReplayBufferOptions { Capacity = s.BufferSize, EnvCount = envCount, Gamma = s.Gamma });
 
-        environment.Reset((ulong)s.Seed);
+        environment.Reset(s.Seed);
         var observations = environment.Observations.ToArray();
         var nextObservations = new float[observations.Length];
         var actions = new float[envCount * actionSize];

@@ -78,7 +78,7 @@ public sealed class DqnEstimator : AgentEstimator<DqnAgent>
         var targets = new float[o.BatchSize];
         var tdErrors = new float[o.BatchSize];
         var collector = new TransitionCollector(environment, observationSize);
-        collector.Reset((ulong)o.Seed);
+        collector.Reset(o.Seed);
 
         long vectorSteps = 0;
         long stepsSinceTargetUpdate = 0;

@@ -72,8 +72,8 @@ public sealed record DqnOptions
     /// <summary>Prioritized replay options (Schaul et al. 2016), or null (default) for uniform replay.</summary>
     public PrioritizedReplayOptions? Prioritized { get; init; }
 
-    /// <summary>Seeds network initialisation, exploration, replay sampling and the environment reset. Default 0.</summary>
-    public int Seed { get; init; }
+    /// <summary>Seed of network initialisation, exploration, replay sampling and the environment reset (default 0).</summary>
+    public ulong Seed { get; init; }
 
     /// <summary>Checks every option.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>

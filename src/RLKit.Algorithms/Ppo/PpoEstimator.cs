@@ -88,7 +88,7 @@ public sealed class PpoEstimator : AgentEstimator<PpoAgent>, ISharedFeatureEstim
         var objective = new SharedFeatureObjective(net);
         var losses = new Dictionary<string, double>();
         float learningRate = o.LearningRate;
-        environment.Reset((ulong)(uint)o.Seed);
+        environment.Reset(o.Seed);
 
         while (!monitor.ShouldStop)
         {

@@ -83,7 +83,7 @@ public sealed record PpoOptions
     public SharedFeatureOptions? SharedFeatures { get; init; }
 
     /// <summary>Seed of network initialisation, action sampling, minibatch shuffling and the first environment reset (default 0).</summary>
-    public int Seed { get; init; }
+    public ulong Seed { get; init; }
 
     /// <summary>
     /// RL-Baselines3-Zoo's tuned CartPole-v1 hyperparameters (with 8 environments): 32 steps per environment, minibatches

@@ -52,7 +52,7 @@ public sealed record ReinforceOptions
     public float InitialLogStd { get; init; }
 
     /// <summary>Seed of network initialisation, action sampling and the environments' first reset (default 0).</summary>
-    public int Seed { get; init; }
+    public ulong Seed { get; init; }
 
     /// <summary>Checks every option.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>

@@ -71,7 +71,7 @@ public sealed class DiscreteSacEstimator : AgentEstimator<DiscreteSacAgent>
         var buffer = new ReplayBuffer(observationSize, ActionLayout.Discrete(actionCount),
             new ReplayBufferOptions { Capacity = o.BufferSize, EnvCount = envCount, Gamma = o.Gamma });
 
-        environment.Reset((ulong)o.Seed);
+        environment.Reset(o.Seed);
         var observations = environment.Observations.ToArray();
         var nextObservations = new float[observations.Length];
         var actionIndices = new int[envCount];

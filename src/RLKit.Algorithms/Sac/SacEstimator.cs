@@ -64,7 +64,7 @@ public sealed class SacEstimator : AgentEstimator<SacAgent>
         var buffer = new ReplayBuffer(observationSize, ActionLayout.Continuous(actionSize),
             new ReplayBufferOptions { Capacity = o.BufferSize, EnvCount = envCount, Gamma = o.Gamma });
 
-        environment.Reset((ulong)o.Seed);
+        environment.Reset(o.Seed);
         var observations = environment.Observations.ToArray();
         var nextObservations = new float[observations.Length];
         var actions = new float[envCount * actionSize];

@@ -50,8 +50,8 @@ public sealed record SacOptions
     /// <summary>Hidden widths of the actor and critic MLPs (ReLU). Default [256, 256].</summary>
     public IReadOnlyList<int> HiddenSizes { get; init; } = [256, 256];
 
-    /// <summary>Seed of the networks, sampling and the environment reset.</summary>
-    public int Seed { get; init; } = 1;
+    /// <summary>Seed of the networks, sampling and the environment reset (default 0).</summary>
+    public ulong Seed { get; init; }
 
     /// <summary>Checks every option.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>

@@ -31,7 +31,7 @@ public sealed class SoftQAgent : Agent<SoftQOptions>
     /// The options the agent was trained with, saved in checkpoints. When null, the architecture-defining options are
     /// recovered from the network (hidden sizes) and the acting parameters, with defaults for the rest.
     /// </param>
-    internal SoftQAgent(QNetwork qNetwork, Space observationSpace, Space actionSpace, float inverseTemperature, int seed, SoftQOptions? options = null)
+    internal SoftQAgent(QNetwork qNetwork, Space observationSpace, Space actionSpace, float inverseTemperature, ulong seed, SoftQOptions? options = null)
         // Whatever the caller passed, the saved options must rebuild exactly this network and acting behaviour.
         : base(observationSpace, actionSpace, (options ?? new SoftQOptions()) with
         {

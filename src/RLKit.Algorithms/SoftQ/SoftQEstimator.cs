@@ -67,7 +67,7 @@ public sealed class SoftQEstimator : AgentEstimator<SoftQAgent>
         });
         var targets = new float[o.BatchSize];
         var collector = new TransitionCollector(environment, observationSize);
-        collector.Reset((ulong)o.Seed);
+        collector.Reset(o.Seed);
 
         long vectorSteps = 0;
         long stepsSinceTargetUpdate = 0;

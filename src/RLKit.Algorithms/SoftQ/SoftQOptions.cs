@@ -54,8 +54,8 @@ public sealed record SoftQOptions
     /// <summary>The n of n-step returns. Default 1. Must be in [1, 1000].</summary>
     public int NStep { get; init; } = 1;
 
-    /// <summary>Seeds network initialisation, action sampling, replay sampling and the environment reset. Default 0.</summary>
-    public int Seed { get; init; }
+    /// <summary>Seed of network initialisation, action sampling, replay sampling and the environment reset (default 0).</summary>
+    public ulong Seed { get; init; }
 
     /// <summary>Checks every option.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
