@@ -65,7 +65,7 @@ internal static class CommandLine
             settings = name switch
             {
                 "--seeds" => settings with { Seeds = PositiveInt(name, value) },
-                "--first-seed" => settings with { FirstSeed = NonNegativeInt(name, value) },
+                "--first-seed" => settings with { FirstSeed = Seed(name, value) },
                 "--episodes" => settings with { Episodes = PositiveInt(name, value) },
                 "--eval-episodes" => settings with { EvaluationEpisodes = PositiveInt(name, value) },
                 "--variants" => settings with { Variants = ParseVariants(value) },
@@ -109,9 +109,9 @@ internal static class CommandLine
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= 1
             ? n : throw new UsageException($"{option} must be an integer ≥ 1; got '{value}'");
 
-    private static int NonNegativeInt(string option, string value) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= 0
-            ? n : throw new UsageException($"{option} must be an integer ≥ 0; got '{value}'");
+    private static ulong Seed(string option, string value) =>
+        ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ulong seed)
+            ? seed : throw new UsageException($"{option} must be an integer in [0, {ulong.MaxValue}]; got '{value}'");
 
     private static float NonNegativeFloat(string option, string value) =>
         float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float x) && float.IsFinite(x) && x >= 0

@@ -15,7 +15,7 @@ namespace RLKit.Experiments;
 internal sealed record MixMaskSettings
 {
     public int Seeds { get; init; } = 5;
-    public int FirstSeed { get; init; }
+    public ulong FirstSeed { get; init; }
     public int Episodes { get; init; } = 100;
     public int EvaluationEpisodes { get; init; } = 100;
     public IReadOnlyList<string> Variants { get; init; } = MixMaskVariants.Names;
@@ -30,7 +30,7 @@ internal sealed record MixMaskSettings
 }
 
 /// <summary>One training run: its evaluation after every training episode and when (if) it solved CartPole.</summary>
-internal sealed record MixMaskRun(string Variant, int Seed, string Network, IReadOnlyList<double> CartPole, IReadOnlyList<double> NonStationary,
+internal sealed record MixMaskRun(string Variant, ulong Seed, string Network, IReadOnlyList<double> CartPole, IReadOnlyList<double> NonStationary,
                                   int? SolvedAt, double Seconds)
 {
     public int EpisodesRun => CartPole.Count;
@@ -61,7 +61,7 @@ internal static class MixMaskExperiment
 
         foreach (var variant in settings.Variants)
         {
-            for (int seed = settings.FirstSeed; seed < settings.FirstSeed + settings.Seeds; seed++)
+            for (ulong seed = settings.FirstSeed; seed < settings.FirstSeed + (ulong)settings.Seeds; seed++)
             {
                 runs.Add(RunOne(catalog, variant, seed, settings));
                 // Written after every run so a long sweep that is stopped keeps what it finished.
@@ -88,7 +88,7 @@ internal static class MixMaskExperiment
         return 0;
     }
 
-    private static MixMaskRun RunOne(EnvironmentCatalog catalog, string variant, int seed, MixMaskSettings settings)
+    private static MixMaskRun RunOne(EnvironmentCatalog catalog, string variant, ulong seed, MixMaskSettings settings)
     {
         var paper = MixMaskA2c.PaperOptions(seed);
         if (settings.OrthogonalInitialization)
@@ -116,7 +116,7 @@ internal static class MixMaskExperiment
         new(Enumerable.Range(0, count).Select(_ => catalog.Make(id)).ToArray(), AutoresetMode.SameStep);
 
     /// <summary>After every update (one training episode under the paper's options) evaluates on CP and nCP; stops once CP is solved.</summary>
-    private sealed class EvaluateEveryEpisode(string variant, int seed, IVectorEnvironment cartPole, IVectorEnvironment nonStationary,
+    private sealed class EvaluateEveryEpisode(string variant, ulong seed, IVectorEnvironment cartPole, IVectorEnvironment nonStationary,
                                               MixMaskSettings settings) : ITrainingCallback
     {
         private readonly Stopwatch _watch = Stopwatch.StartNew();
@@ -132,7 +132,7 @@ internal static class MixMaskExperiment
                 throw new InvalidOperationException(
                     $"mixmask: an update must be exactly one episode (the paper's protocol), but this one ended {update.Episodes - _lastEpisodes} episode(s) (total {update.Episodes}).");
             _lastEpisodes = update.Episodes;
-            ulong evaluationSeed = EvaluationSeedBase + (ulong)seed * 10_000;
+            ulong evaluationSeed = EvaluationSeedBase + seed * 10_000;
             var cp = Evaluator.Evaluate(control.Agent, cartPole, settings.EvaluationEpisodes, deterministic: true, seed: evaluationSeed);
             var ncp = Evaluator.Evaluate(control.Agent, nonStationary, settings.EvaluationEpisodes, deterministic: true, seed: evaluationSeed);
             CartPole.Add(cp.MeanReturn);

@@ -154,11 +154,11 @@ internal static class MixMaskReport
     /// </summary>
     public static List<MixMaskRun> ReadCsv(string directory)
     {
-        var curves = new Dictionary<(string, int), (List<double> Cp, List<double> Ncp)>();
+        var curves = new Dictionary<(string, ulong), (List<double> Cp, List<double> Ncp)>();
         foreach (var line in File.ReadLines(Path.Combine(directory, "mixmask-curves.csv")).Skip(1))
         {
             var cells = SplitCsv(line);
-            var key = (cells[0], int.Parse(cells[1], Invariant));
+            var key = (cells[0], ulong.Parse(cells[1], Invariant));
             if (!curves.TryGetValue(key, out var curve)) curves[key] = curve = ([], []);
             if (int.Parse(cells[2], Invariant) != curve.Cp.Count + 1)
                 throw new InvalidDataException($"mixmask-curves.csv: run {key} skips to episode {cells[2]}.");
@@ -169,7 +169,7 @@ internal static class MixMaskReport
         foreach (var line in File.ReadLines(Path.Combine(directory, "mixmask-runs.csv")).Skip(1))
         {
             var cells = SplitCsv(line);
-            var key = (cells[0], int.Parse(cells[1], Invariant));
+            var key = (cells[0], ulong.Parse(cells[1], Invariant));
             var curve = curves.TryGetValue(key, out var c) ? c : ([], []);
             if (curve.Cp.Count != int.Parse(cells[3], Invariant))
                 throw new InvalidDataException($"mixmask-runs.csv: run {key} ran {cells[3]} episodes but mixmask-curves.csv has {curve.Cp.Count}.");

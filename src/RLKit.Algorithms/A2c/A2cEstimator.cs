@@ -75,7 +75,7 @@ public sealed class A2cEstimator : AgentEstimator<A2cAgent>, ISharedFeatureEstim
         var lastValues = new float[environment.Count];
         var losses = new Dictionary<string, double> { ["policy"] = 0, ["value"] = 0, ["entropy"] = 0 };
 
-        environment.Reset((ulong)options.Seed); // SEEDFIX
+        environment.Reset(options.Seed);
         while (!monitor.ShouldStop)
         {
             // 1. Collect StepsPerUpdate steps of every environment with the current policy (or up to an episode end).

@@ -1,5 +1,6 @@
 using RLKit.Algorithms.MixMask;
 using RLKit.Nn;
+using RLKit.Training;
 
 namespace RLKit.Algorithms.A2c;
 
@@ -119,34 +120,30 @@ public sealed record A2cOptions
     public SharedFeatureOptions? SharedFeatures { get; init; }
 
     /// <summary>Seed of network initialisation, action sampling and the environments' first reset (default 0).</summary>
-    public int Seed { get; init; }
+    public ulong Seed { get; init; }
 
     /// <summary>Checks every option.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
     public void Validate()
     {
-        static void Require(bool ok, string name, object value, string range)
-        {
-            if (!ok) throw new ArgumentOutOfRangeException(name, value, $"A2cOptions.{name} must be {range}; got {value}.");
-        }
-        Require(LearningRate > 0 && LearningRate <= 1, nameof(LearningRate), LearningRate, "in (0, 1]");
-        Require(StepsPerUpdate >= 1, nameof(StepsPerUpdate), StepsPerUpdate, "at least 1");
-        Require(Gamma >= 0 && Gamma <= 1, nameof(Gamma), Gamma, "in [0, 1]");
-        Require(GaeLambda >= 0 && GaeLambda <= 1, nameof(GaeLambda), GaeLambda, "in [0, 1]");
-        Require(ValueCoefficient >= 0 && float.IsFinite(ValueCoefficient), nameof(ValueCoefficient), ValueCoefficient, "finite and ≥ 0");
-        Require(EntropyCoefficient >= 0 && float.IsFinite(EntropyCoefficient), nameof(EntropyCoefficient), EntropyCoefficient, "finite and ≥ 0");
-        Require(MaxGradNorm > 0, nameof(MaxGradNorm), MaxGradNorm, "> 0 (or +∞ to disable clipping)");
-        Require(Enum.IsDefined(Optimizer), nameof(Optimizer), Optimizer, "RmsProp or Adam");
-        Require(RmsPropAlpha >= 0 && RmsPropAlpha < 1, nameof(RmsPropAlpha), RmsPropAlpha, "in [0, 1)");
-        Require(RmsPropEpsilon > 0 && float.IsFinite(RmsPropEpsilon), nameof(RmsPropEpsilon), RmsPropEpsilon, "finite and > 0");
-        Require(HiddenSizes is { Count: > 0 } && HiddenSizes.All(w => w >= 1), nameof(HiddenSizes),
-                HiddenSizes is null ? "null" : $"[{string.Join(", ", HiddenSizes)}]", "a non-empty list of widths ≥ 1");
-        Require(Enum.IsDefined(Activation), nameof(Activation), Activation, "a defined ActivationKind");
-        Require(ExplorationEpsilon >= 0 && ExplorationEpsilon <= 1, nameof(ExplorationEpsilon), ExplorationEpsilon, "in [0, 1]");
-        Require(ExplorationEpsilonDecay >= 0 && ExplorationEpsilonDecay <= 1, nameof(ExplorationEpsilonDecay), ExplorationEpsilonDecay, "in [0, 1]");
-        Require(Enum.IsDefined(ValueLoss), nameof(ValueLoss), ValueLoss, "SquaredError or SmoothL1");
+        const string record = nameof(A2cOptions);
+        OptionRules.HalfOpenUnitInterval(LearningRate, record, nameof(LearningRate));
+        OptionRules.AtLeast(StepsPerUpdate, 1, record, nameof(StepsPerUpdate));
+        OptionRules.UnitInterval(Gamma, record, nameof(Gamma));
+        OptionRules.UnitInterval(GaeLambda, record, nameof(GaeLambda));
+        OptionRules.NonNegative(ValueCoefficient, record, nameof(ValueCoefficient));
+        OptionRules.NonNegative(EntropyCoefficient, record, nameof(EntropyCoefficient));
+        OptionRules.GreaterThan(MaxGradNorm, 0f, record, nameof(MaxGradNorm));
+        OptionRules.Defined(Optimizer, record, nameof(Optimizer));
+        OptionRules.InRange(RmsPropAlpha, 0f, 1f, record, nameof(RmsPropAlpha), maxInclusive: false);
+        OptionRules.Positive(RmsPropEpsilon, record, nameof(RmsPropEpsilon));
+        OptionRules.HiddenSizes(HiddenSizes, record, nameof(HiddenSizes));
+        OptionRules.Defined(Activation, record, nameof(Activation));
+        OptionRules.UnitInterval(ExplorationEpsilon, record, nameof(ExplorationEpsilon));
+        OptionRules.UnitInterval(ExplorationEpsilonDecay, record, nameof(ExplorationEpsilonDecay));
+        OptionRules.Defined(ValueLoss, record, nameof(ValueLoss));
+        OptionRules.InRange(InitialLogStd, -20f, 2f, record, nameof(InitialLogStd));
         SharedFeatures?.Validate();
-        Require(InitialLogStd >= -20 && InitialLogStd <= 2, nameof(InitialLogStd), InitialLogStd, "in [−20, 2]");
     }
 
     /// <summary>The hidden activation as a network layer.</summary>

@@ -18,7 +18,7 @@ public abstract class DeterministicActorAgent<TOptions> : Agent<TOptions> where 
     private readonly float _explorationNoiseStd;
 
     private protected DeterministicActorAgent(Space observationSpace, Box actionSpace, DeterministicNetworks networks, TOptions options,
-                                              float explorationNoiseStd, int seed)
+                                              float explorationNoiseStd, ulong seed)
         : base(observationSpace, actionSpace, options)
     {
         Networks = networks;
@@ -29,11 +29,12 @@ public abstract class DeterministicActorAgent<TOptions> : Agent<TOptions> where 
     /// <summary>
     /// Rebuilds an agent from a checkpoint's options and spaces with <paramref name="create"/>, then loads its weights.
     /// </summary>
-    private protected static TAgent Restore<TAgent>(CheckpointData checkpoint, string algorithm, Func<TOptions, TOptions> validate,
+    private protected static TAgent Restore<TAgent>(CheckpointData checkpoint, string algorithm, Action<TOptions> validate,
                                                     Func<Space, Box, TOptions, TAgent> create) where TAgent : DeterministicActorAgent<TOptions>
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        var options = validate(checkpoint.GetOptions<TOptions>());
+        var options = checkpoint.GetOptions<TOptions>();
+        validate(options);
         var actionSpace = checkpoint.Metadata.ActionSpace.ToSpace() as Box
             ?? throw new ArgumentException($"{algorithm}: the checkpoint's action space is not a Box.", nameof(checkpoint));
         var agent = create(checkpoint.Metadata.ObservationSpace.ToSpace(), actionSpace, options);

@@ -24,7 +24,7 @@ internal static class DeterministicPolicyGradient
     internal sealed record Settings(
         string Algorithm, float Gamma, float Tau, float LearningRate, int BufferSize, int BatchSize, int LearningStarts, int PolicyDelay,
         ExplorationNoiseKind ExplorationNoise, float ExplorationNoiseStd, bool TwinCritics, bool TargetPolicySmoothing,
-        float TargetNoiseStd, float TargetNoiseClip, IReadOnlyList<int> HiddenSizes, int Seed);
+        float TargetNoiseStd, float TargetNoiseClip, IReadOnlyList<int> HiddenSizes, ulong Seed);
 
     /// <summary>
     /// TD3's target policy smoothing noise clip(N(0, σ²), −c, c)·scale, [B, act] (CleanRL scales by the action half-range).
@@ -58,7 +58,7 @@ internal static class DeterministicPolicyGradient
 
         var collector = new TransitionCollector(environment, buffer, monitor);
         var actions = collector.ContinuousActions;
-        environment.Reset((ulong)s.Seed); // SEEDFIX
+        environment.Reset(s.Seed);
         var noiseValues = new float[envCount * actionSize];
         IReadOnlyDictionary<string, double> losses = new Dictionary<string, double>();
         double actorLoss = double.NaN;

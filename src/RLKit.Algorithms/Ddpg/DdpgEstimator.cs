@@ -14,8 +14,11 @@ public sealed class DdpgEstimator : AgentEstimator<DdpgAgent>
 {
     /// <summary>Creates the estimator; the options are validated here.</summary>
     /// <exception cref="ArgumentOutOfRangeException">If an option is outside its range (the message names it).</exception>
-    public DdpgEstimator(DdpgOptions? options = null, IReadOnlyList<ITrainingCallback>? callbacks = null) : base(callbacks) =>
-        Options = (options ?? new DdpgOptions()).Validate();
+    public DdpgEstimator(DdpgOptions? options = null, IReadOnlyList<ITrainingCallback>? callbacks = null) : base(callbacks)
+    {
+        Options = options ?? new DdpgOptions();
+        Options.Validate();
+    }
 
     /// <summary>The options.</summary>
     public DdpgOptions Options { get; }

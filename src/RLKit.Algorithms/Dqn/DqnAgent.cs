@@ -20,7 +20,7 @@ public sealed class DqnAgent : QValueAgent<DqnOptions>
     /// The options the agent was trained with, saved in checkpoints. When null, the architecture-defining options are
     /// recovered from the network (hidden sizes, dueling) and the acting parameters, with defaults for the rest.
     /// </param>
-    internal DqnAgent(QNetwork qNetwork, Space observationSpace, Space actionSpace, float epsilon, int seed, DqnOptions? options = null)
+    internal DqnAgent(QNetwork qNetwork, Space observationSpace, Space actionSpace, float epsilon, ulong seed, DqnOptions? options = null)
         // Whatever the caller passed, the saved options must rebuild exactly this network and acting behaviour.
         : base(qNetwork, observationSpace, actionSpace, (options ?? new DqnOptions()) with
         {
@@ -28,7 +28,7 @@ public sealed class DqnAgent : QValueAgent<DqnOptions>
             Dueling = qNetwork.IsDueling,
             ExplorationFinalEpsilon = epsilon,
             Seed = seed,
-        }, (ulong)seed) // SEEDFIX
+        }, seed)
     {
         Epsilon = epsilon;
     }

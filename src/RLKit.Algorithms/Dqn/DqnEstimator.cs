@@ -63,7 +63,7 @@ public sealed class DqnEstimator : AgentEstimator<DqnAgent>
         agent.OptimizerState = null;
         BellmanTarget target = o.DoubleDqn ? DoubleDqnTarget : DqnTarget;
 
-        environment.Reset((ulong)o.Seed); // SEEDFIX
+        environment.Reset(o.Seed);
         var losses = new Dictionary<string, double>();
         while (!monitor.ShouldStop)
         {

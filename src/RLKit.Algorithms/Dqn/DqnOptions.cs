@@ -1,5 +1,5 @@
-using RLKit.Algorithms.Common;
 using RLKit.Data;
+using RLKit.Training;
 
 namespace RLKit.Algorithms.Dqn;
 
@@ -72,30 +72,30 @@ public sealed record DqnOptions
     /// <summary>Prioritized replay options (Schaul et al. 2016), or null (default) for uniform replay.</summary>
     public PrioritizedReplayOptions? Prioritized { get; init; }
 
-    /// <summary>Seeds network initialisation, exploration, replay sampling and the environment reset. Default 0.</summary>
-    public int Seed { get; init; }
+    /// <summary>Seed of network initialisation, exploration, replay sampling and the environment reset (default 0).</summary>
+    public ulong Seed { get; init; }
 
-    /// <summary>Throws if a value is out of range.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Naming the option and its allowed range.</exception>
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
     public void Validate()
     {
-        OptionGuard.Positive(LearningRate, nameof(LearningRate), "DqnOptions");
-        OptionGuard.AtLeast(BufferSize, 1, nameof(BufferSize), "DqnOptions");
-        OptionGuard.AtLeast(LearningStarts, 0, nameof(LearningStarts), "DqnOptions");
-        OptionGuard.AtLeast(BatchSize, 1, nameof(BatchSize), "DqnOptions");
-        OptionGuard.Unit(Gamma, nameof(Gamma), "DqnOptions");
-        OptionGuard.AtLeast(TargetUpdateInterval, 1, nameof(TargetUpdateInterval), "DqnOptions");
-        OptionGuard.HalfOpenUnit(Tau, nameof(Tau), "DqnOptions");
-        OptionGuard.AtLeast(TrainFrequency, 1, nameof(TrainFrequency), "DqnOptions");
-        OptionGuard.AtLeast(GradientSteps, 1, nameof(GradientSteps), "DqnOptions");
-        OptionGuard.Unit(ExplorationInitialEpsilon, nameof(ExplorationInitialEpsilon), "DqnOptions");
-        OptionGuard.Unit(ExplorationFinalEpsilon, nameof(ExplorationFinalEpsilon), "DqnOptions");
-        OptionGuard.HalfOpenUnit(ExplorationFraction, nameof(ExplorationFraction), "DqnOptions");
-        OptionGuard.Positive(MaxGradNorm, nameof(MaxGradNorm), "DqnOptions");
-        OptionGuard.HiddenSizes(HiddenSizes, Dueling, nameof(HiddenSizes), "DqnOptions");
-        if (NStep is < 1 or > 1000)
-            throw new ArgumentOutOfRangeException(nameof(NStep), NStep, "DqnOptions.NStep must be in [1, 1000].");
-        if (Prioritized is { } prioritized)
-            _ = new ReplayBuffer(1, ActionLayout.Discrete(), new ReplayBufferOptions { Capacity = 1, Prioritized = prioritized }); // validates α, β, ε
+        const string record = nameof(DqnOptions);
+        OptionRules.Positive(LearningRate, record, nameof(LearningRate));
+        OptionRules.AtLeast(BufferSize, 1, record, nameof(BufferSize));
+        OptionRules.AtLeast(LearningStarts, 0, record, nameof(LearningStarts));
+        OptionRules.AtLeast(BatchSize, 1, record, nameof(BatchSize));
+        OptionRules.UnitInterval(Gamma, record, nameof(Gamma));
+        OptionRules.AtLeast(TargetUpdateInterval, 1, record, nameof(TargetUpdateInterval));
+        OptionRules.HalfOpenUnitInterval(Tau, record, nameof(Tau));
+        OptionRules.AtLeast(TrainFrequency, 1, record, nameof(TrainFrequency));
+        OptionRules.AtLeast(GradientSteps, 1, record, nameof(GradientSteps));
+        OptionRules.UnitInterval(ExplorationInitialEpsilon, record, nameof(ExplorationInitialEpsilon));
+        OptionRules.UnitInterval(ExplorationFinalEpsilon, record, nameof(ExplorationFinalEpsilon));
+        OptionRules.HalfOpenUnitInterval(ExplorationFraction, record, nameof(ExplorationFraction));
+        OptionRules.Positive(MaxGradNorm, record, nameof(MaxGradNorm));
+        // The dueling heads need a shared trunk of at least one layer; a plain Q-network may be linear.
+        OptionRules.HiddenSizes(HiddenSizes, record, nameof(HiddenSizes), allowEmpty: !Dueling);
+        OptionRules.InRange(NStep, 1, 1000, record, nameof(NStep));
+        Prioritized?.Validate();
     }
 }

@@ -1,3 +1,5 @@
+using RLKit.Training;
+
 namespace RLKit.Algorithms.MixMask;
 
 /// <summary>
@@ -35,18 +37,22 @@ public abstract record FeatureMechanismOptions
     /// <summary>α ← decay·α after every update (τ in the paper), in [0, 1]; default 1 keeps α fixed, as in the paper's main results.</summary>
     public float TemperatureDecay { get; init; } = 1f;
 
-    /// <summary>Checks the shared options; <paramref name="owner"/> names the mechanism in messages.</summary>
+    /// <summary>Checks every option.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
-    internal virtual void Validate(string owner)
+    public abstract void Validate();
+
+    /// <summary>Checks the options every mechanism shares; <paramref name="record"/> names the mechanism's record in messages.</summary>
+    private protected void ValidateShared(string record)
     {
-        Require(Enum.IsDefined(Skip), owner, nameof(Skip), Skip, "a defined SkipConnection");
-        Require(Enum.IsDefined(Distribution), owner, nameof(Distribution), Distribution, "a defined FeatureDistribution");
-        Require(Enum.IsDefined(Similarity), owner, nameof(Similarity), Similarity, "a defined Similarity");
-        Require(Similarity == Similarity.Cosine ? Distribution == FeatureDistribution.Deterministic : Distribution != FeatureDistribution.Deterministic,
-                owner, nameof(Similarity), Similarity,
-                "Cosine for a deterministic mechanism and InformationRadius, JDivergence or ArithmeticGeometric for a Gaussian one (Distribution is " + Distribution + ")");
-        Require(float.IsFinite(Temperature) && Temperature >= 0, owner, nameof(Temperature), Temperature, "finite and ≥ 0");
-        Require(TemperatureDecay >= 0 && TemperatureDecay <= 1, owner, nameof(TemperatureDecay), TemperatureDecay, "in [0, 1]");
+        OptionRules.Defined(Skip, record, nameof(Skip));
+        OptionRules.Defined(Distribution, record, nameof(Distribution));
+        OptionRules.Defined(Similarity, record, nameof(Similarity));
+        bool deterministic = Distribution == FeatureDistribution.Deterministic;
+        OptionRules.Require(Similarity, deterministic == (Similarity == Similarity.Cosine),
+            $"Cosine for a deterministic mechanism and InformationRadius, JDivergence or ArithmeticGeometric for a Gaussian one (Distribution is {Distribution})",
+            record, nameof(Similarity));
+        OptionRules.NonNegative(Temperature, record, nameof(Temperature));
+        OptionRules.UnitInterval(TemperatureDecay, record, nameof(TemperatureDecay));
     }
 
     /// <summary>
@@ -63,12 +69,6 @@ public abstract record FeatureMechanismOptions
             StateDependentCovariance = stateDependent,
             Similarity = distribution == FeatureDistribution.Deterministic ? Similarity.Cosine : Similarity.InformationRadius,
         });
-
-    /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming <paramref name="owner"/>.<paramref name="name"/> unless <paramref name="ok"/>.</summary>
-    private protected static void Require(bool ok, string owner, string name, object value, string range)
-    {
-        if (!ok) throw new ArgumentOutOfRangeException(name, value, $"{owner}.{name} must be {range}; got {value}.");
-    }
 }
 
 /// <summary>A mix mechanism: separate actor and critic trunks whose latents are coupled (seed 000 §4.1).</summary>
@@ -83,12 +83,14 @@ public sealed record MixOptions : FeatureMechanismOptions
     /// <summary>Kernel width of the Conv representation (default 3, zero-padded to keep the width), odd, in [1, 15].</summary>
     public int KernelSize { get; init; } = 3;
 
-    internal override void Validate(string owner)
+    /// <inheritdoc/>
+    public override void Validate()
     {
-        base.Validate(owner);
-        Require(Enum.IsDefined(Kind), owner, nameof(Kind), Kind, "a defined MixKind");
-        Require(Blocks is >= 1 and <= 16, owner, nameof(Blocks), Blocks, "in [1, 16]");
-        Require(KernelSize is >= 1 and <= 15 && KernelSize % 2 == 1, owner, nameof(KernelSize), KernelSize, "odd and in [1, 15]");
+        const string record = nameof(MixOptions);
+        ValidateShared(record);
+        OptionRules.Defined(Kind, record, nameof(Kind));
+        OptionRules.InRange(Blocks, 1, 16, record, nameof(Blocks));
+        OptionRules.Require(KernelSize, KernelSize is >= 1 and <= 15 && KernelSize % 2 == 1, "odd and in [1, 15]", record, nameof(KernelSize));
     }
 }
 
@@ -98,10 +100,12 @@ public sealed record MaskOptions : FeatureMechanismOptions
     /// <summary>The representation (default the base MLP).</summary>
     public MaskKind Kind { get; init; } = MaskKind.Mlp;
 
-    internal override void Validate(string owner)
+    /// <inheritdoc/>
+    public override void Validate()
     {
-        base.Validate(owner);
-        Require(Enum.IsDefined(Kind), owner, nameof(Kind), Kind, "a defined MaskKind");
+        const string record = nameof(MaskOptions);
+        ValidateShared(record);
+        OptionRules.Defined(Kind, record, nameof(Kind));
     }
 }
 

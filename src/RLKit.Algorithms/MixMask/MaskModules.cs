@@ -13,7 +13,7 @@ internal static class MaskModules
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(rng);
         ArgumentNullException.ThrowIfNull(init);
-        options.Validate(nameof(MaskOptions));
+        options.Validate();
         if (width <= 0) throw new ArgumentOutOfRangeException(nameof(width), width, "MaskModules.Create: width must be positive.");
         return options.Kind switch
         {

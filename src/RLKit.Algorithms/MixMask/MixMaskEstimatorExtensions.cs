@@ -93,7 +93,7 @@ public static class MixMaskA2c
     /// the baselines do best at 3e-3. Pass <c>PaperOptions(seed) with { LearningRate = 1e-3f }</c> for the mechanisms.
     /// </remarks>
     /// <param name="seed">The run's seed.</param>
-    public static A2cOptions PaperOptions(int seed = 0) => new()
+    public static A2cOptions PaperOptions(ulong seed = 0) => new()
     {
         Seed = seed,
         Optimizer = A2cOptimizer.Adam,

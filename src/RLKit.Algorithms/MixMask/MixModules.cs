@@ -13,7 +13,7 @@ internal static class MixModules
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(rng);
         ArgumentNullException.ThrowIfNull(init);
-        options.Validate(nameof(MixOptions));
+        options.Validate();
         if (width <= 0) throw new ArgumentOutOfRangeException(nameof(width), width, "MixModules.Create: width must be positive.");
         return options.Kind switch
         {

@@ -1,4 +1,5 @@
 using RLKit.Nn;
+using RLKit.Training;
 
 namespace RLKit.Algorithms.MixMask;
 
@@ -56,12 +57,11 @@ public sealed record SharedFeatureOptions
     /// <exception cref="ArgumentException">If the combination is not a network the paper defines.</exception>
     public void Validate()
     {
-        if (HiddenSize is < 1 or > 4096)
-            throw new ArgumentOutOfRangeException(nameof(HiddenSize), HiddenSize, $"SharedFeatureOptions.HiddenSize must be in [1, 4096]; got {HiddenSize}.");
-        if (!Enum.IsDefined(Activation))
-            throw new ArgumentOutOfRangeException(nameof(Activation), Activation, $"SharedFeatureOptions.Activation must be a defined ActivationKind; got {Activation}.");
-        Mix?.Validate("SharedFeatureOptions.Mix");
-        Mask?.Validate("SharedFeatureOptions.Mask");
+        const string record = nameof(SharedFeatureOptions);
+        OptionRules.InRange(HiddenSize, 1, 4096, record, nameof(HiddenSize));
+        OptionRules.Defined(Activation, record, nameof(Activation));
+        Mix?.Validate();
+        Mask?.Validate();
         Contrastive?.Validate();
         Scalarization?.Validate();
         if (SharedBackbone && Mix is not null && Mask is null)
@@ -109,12 +109,13 @@ public sealed record ContrastiveOptions
     /// <summary>Weight of the contrastive loss in the total loss (default 1, as in the reference code), finite and ≥ 0.</summary>
     public float Weight { get; init; } = 1f;
 
-    internal void Validate()
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
+    public void Validate()
     {
-        if (!(float.IsFinite(Weight) && Weight >= 0))
-            throw new ArgumentOutOfRangeException(nameof(Weight), Weight, $"ContrastiveOptions.Weight must be finite and ≥ 0; got {Weight}.");
-        if (!(Momentum > 0 && Momentum <= 1))
-            throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, $"ContrastiveOptions.Momentum must be in (0, 1]; got {Momentum}.");
+        const string record = nameof(ContrastiveOptions);
+        OptionRules.NonNegative(Weight, record, nameof(Weight));
+        OptionRules.HalfOpenUnitInterval(Momentum, record, nameof(Momentum));
     }
 }
 
@@ -138,13 +139,13 @@ public sealed record ScalarizationOptions
     /// </summary>
     public float RefitZScore { get; init; } = 1f;
 
-    internal void Validate()
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
+    public void Validate()
     {
-        if (!(float.IsFinite(ZScore) && ZScore >= 0))
-            throw new ArgumentOutOfRangeException(nameof(ZScore), ZScore, $"ScalarizationOptions.ZScore must be finite and ≥ 0; got {ZScore}.");
-        if (RefitInterval < 0)
-            throw new ArgumentOutOfRangeException(nameof(RefitInterval), RefitInterval, $"ScalarizationOptions.RefitInterval must be ≥ 0; got {RefitInterval}.");
-        if (!(float.IsFinite(RefitZScore) && RefitZScore >= 0))
-            throw new ArgumentOutOfRangeException(nameof(RefitZScore), RefitZScore, $"ScalarizationOptions.RefitZScore must be finite and ≥ 0; got {RefitZScore}.");
+        const string record = nameof(ScalarizationOptions);
+        OptionRules.NonNegative(ZScore, record, nameof(ZScore));
+        OptionRules.AtLeast(RefitInterval, 0, record, nameof(RefitInterval));
+        OptionRules.NonNegative(RefitZScore, record, nameof(RefitZScore));
     }
 }

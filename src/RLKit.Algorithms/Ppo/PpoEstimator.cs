@@ -73,7 +73,7 @@ public sealed class PpoEstimator : AgentEstimator<PpoAgent>, ISharedFeatureEstim
         var objective = new SharedFeatureObjective(net);
         var losses = new Dictionary<string, double>();
         float learningRate = o.LearningRate;
-        environment.Reset((ulong)o.Seed); // SEEDFIX
+        environment.Reset(o.Seed);
 
         while (!monitor.ShouldStop)
         {

@@ -1,6 +1,5 @@
 using RLKit.Algorithms.MixMask;
-
-
+using RLKit.Training;
 
 namespace RLKit.Algorithms.Ppo;
 
@@ -84,7 +83,7 @@ public sealed record PpoOptions
     public SharedFeatureOptions? SharedFeatures { get; init; }
 
     /// <summary>Seed of network initialisation, action sampling, minibatch shuffling and the first environment reset (default 0).</summary>
-    public int Seed { get; init; }
+    public ulong Seed { get; init; }
 
     /// <summary>
     /// RL-Baselines3-Zoo's tuned CartPole-v1 hyperparameters (with 8 environments): 32 steps per environment, minibatches
@@ -107,25 +106,21 @@ public sealed record PpoOptions
     /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
     public void Validate()
     {
-        static void Require(bool ok, string name, object? value, string range)
-        {
-            if (!ok) throw new ArgumentOutOfRangeException(name, value, $"PpoOptions.{name} must be {range}; got {value ?? "null"}.");
-        }
-        Require(LearningRate > 0 && LearningRate <= 1, nameof(LearningRate), LearningRate, "in (0, 1]");
-        Require(StepsPerEnvironment >= 1, nameof(StepsPerEnvironment), StepsPerEnvironment, "at least 1");
-        Require(MinibatchSize >= 1, nameof(MinibatchSize), MinibatchSize, "at least 1");
-        Require(Epochs >= 1, nameof(Epochs), Epochs, "at least 1");
-        Require(Gamma >= 0 && Gamma <= 1, nameof(Gamma), Gamma, "in [0, 1]");
-        Require(GaeLambda >= 0 && GaeLambda <= 1, nameof(GaeLambda), GaeLambda, "in [0, 1]");
-        Require(ClipRange > 0 && ClipRange < 1, nameof(ClipRange), ClipRange, "in (0, 1)");
-        Require(ValueClipRange is null || (ValueClipRange > 0 && float.IsFinite(ValueClipRange.Value)), nameof(ValueClipRange), ValueClipRange, "null or finite and > 0");
-        Require(EntropyCoefficient >= 0 && float.IsFinite(EntropyCoefficient), nameof(EntropyCoefficient), EntropyCoefficient, "finite and ≥ 0");
-        Require(ValueCoefficient >= 0 && float.IsFinite(ValueCoefficient), nameof(ValueCoefficient), ValueCoefficient, "finite and ≥ 0");
-        Require(MaxGradNorm > 0, nameof(MaxGradNorm), MaxGradNorm, "> 0 (or +∞ to disable clipping)");
-        Require(TargetKl is null || (TargetKl > 0 && float.IsFinite(TargetKl.Value)), nameof(TargetKl), TargetKl, "null or finite and > 0");
-        Require(HiddenSizes is { Count: > 0 } && HiddenSizes.All(w => w >= 1), nameof(HiddenSizes),
-                HiddenSizes is null ? null : $"[{string.Join(", ", HiddenSizes)}]", "a non-empty list of widths ≥ 1");
-        Require(InitialLogStd >= -20 && InitialLogStd <= 2, nameof(InitialLogStd), InitialLogStd, "in [−20, 2]");
+        const string record = nameof(PpoOptions);
+        OptionRules.HalfOpenUnitInterval(LearningRate, record, nameof(LearningRate));
+        OptionRules.AtLeast(StepsPerEnvironment, 1, record, nameof(StepsPerEnvironment));
+        OptionRules.AtLeast(MinibatchSize, 1, record, nameof(MinibatchSize));
+        OptionRules.AtLeast(Epochs, 1, record, nameof(Epochs));
+        OptionRules.UnitInterval(Gamma, record, nameof(Gamma));
+        OptionRules.UnitInterval(GaeLambda, record, nameof(GaeLambda));
+        OptionRules.InRange(ClipRange, 0f, 1f, record, nameof(ClipRange), minInclusive: false, maxInclusive: false);
+        OptionRules.PositiveOrNull(ValueClipRange, record, nameof(ValueClipRange));
+        OptionRules.NonNegative(EntropyCoefficient, record, nameof(EntropyCoefficient));
+        OptionRules.NonNegative(ValueCoefficient, record, nameof(ValueCoefficient));
+        OptionRules.GreaterThan(MaxGradNorm, 0f, record, nameof(MaxGradNorm));
+        OptionRules.PositiveOrNull(TargetKl, record, nameof(TargetKl));
+        OptionRules.HiddenSizes(HiddenSizes, record, nameof(HiddenSizes));
+        OptionRules.InRange(InitialLogStd, -20f, 2f, record, nameof(InitialLogStd));
         SharedFeatures?.Validate();
     }
 }

@@ -71,7 +71,7 @@ public sealed class ReinforceEstimator : AgentEstimator<ReinforceAgent>
         var batch = new EpisodeBatch();
         var losses = new Dictionary<string, double> { ["policy"] = 0, ["value"] = 0, ["entropy"] = 0 };
 
-        environment.Reset((ulong)options.Seed); // SEEDFIX
+        environment.Reset(options.Seed);
         while (!monitor.ShouldStop)
         {
             // 1. One vector step; each environment's step joins its running episode.

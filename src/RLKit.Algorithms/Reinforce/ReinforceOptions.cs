@@ -1,4 +1,5 @@
 using RLKit.Nn;
+using RLKit.Training;
 
 namespace RLKit.Algorithms.Reinforce;
 
@@ -51,26 +52,22 @@ public sealed record ReinforceOptions
     public float InitialLogStd { get; init; }
 
     /// <summary>Seed of network initialisation, action sampling and the environments' first reset (default 0).</summary>
-    public int Seed { get; init; }
+    public ulong Seed { get; init; }
 
     /// <summary>Checks every option.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
     public void Validate()
     {
-        static void Require(bool ok, string name, object value, string range)
-        {
-            if (!ok) throw new ArgumentOutOfRangeException(name, value, $"ReinforceOptions.{name} must be {range}; got {value}.");
-        }
-        Require(LearningRate > 0 && LearningRate <= 1, nameof(LearningRate), LearningRate, "in (0, 1]");
-        Require(Gamma >= 0 && Gamma <= 1, nameof(Gamma), Gamma, "in [0, 1]");
-        Require(EpisodesPerUpdate >= 1, nameof(EpisodesPerUpdate), EpisodesPerUpdate, "at least 1");
-        Require(ValueCoefficient >= 0 && float.IsFinite(ValueCoefficient), nameof(ValueCoefficient), ValueCoefficient, "finite and ≥ 0");
-        Require(EntropyCoefficient >= 0 && float.IsFinite(EntropyCoefficient), nameof(EntropyCoefficient), EntropyCoefficient, "finite and ≥ 0");
-        Require(MaxGradNorm > 0, nameof(MaxGradNorm), MaxGradNorm, "> 0 (or +∞ to disable clipping)");
-        Require(HiddenSizes is { Count: > 0 } && HiddenSizes.All(w => w >= 1), nameof(HiddenSizes),
-                HiddenSizes is null ? "null" : $"[{string.Join(", ", HiddenSizes)}]", "a non-empty list of widths ≥ 1");
-        Require(Enum.IsDefined(Activation), nameof(Activation), Activation, "a defined ActivationKind");
-        Require(InitialLogStd >= -20 && InitialLogStd <= 2, nameof(InitialLogStd), InitialLogStd, "in [−20, 2]");
+        const string record = nameof(ReinforceOptions);
+        OptionRules.HalfOpenUnitInterval(LearningRate, record, nameof(LearningRate));
+        OptionRules.UnitInterval(Gamma, record, nameof(Gamma));
+        OptionRules.AtLeast(EpisodesPerUpdate, 1, record, nameof(EpisodesPerUpdate));
+        OptionRules.NonNegative(ValueCoefficient, record, nameof(ValueCoefficient));
+        OptionRules.NonNegative(EntropyCoefficient, record, nameof(EntropyCoefficient));
+        OptionRules.GreaterThan(MaxGradNorm, 0f, record, nameof(MaxGradNorm));
+        OptionRules.HiddenSizes(HiddenSizes, record, nameof(HiddenSizes));
+        OptionRules.Defined(Activation, record, nameof(Activation));
+        OptionRules.InRange(InitialLogStd, -20f, 2f, record, nameof(InitialLogStd));
     }
 
     /// <summary>The hidden activation as a network layer.</summary>

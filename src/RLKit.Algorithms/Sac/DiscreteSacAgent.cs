@@ -30,7 +30,7 @@ public sealed class DiscreteSacAgent : SoftActorCriticAgent<DiscreteSacOptions>
                 static (Space observationSpace, Discrete actionSpace, DiscreteSacOptions options) => Create(observationSpace, actionSpace, options, new RandomGenerator(options.Seed)));
 
     private DiscreteSacAgent(Space observationSpace, Discrete actionSpace, Mlp actor, Mlp q1, Mlp q2, Tensor logAlpha, DiscreteSacOptions options)
-        : base(observationSpace, actionSpace, actor, q1, q2, logAlpha, options, (ulong)options.Seed) // SEEDFIX
+        : base(observationSpace, actionSpace, actor, q1, q2, logAlpha, options, options.Seed)
     {
         Actor = actor;
         Q1 = q1;

@@ -22,8 +22,11 @@ public sealed class DiscreteSacEstimator : AgentEstimator<DiscreteSacAgent>
 {
     /// <summary>Creates the estimator; the options are validated here.</summary>
     /// <exception cref="ArgumentOutOfRangeException">If an option is outside its range (the message names it).</exception>
-    public DiscreteSacEstimator(DiscreteSacOptions? options = null, IReadOnlyList<ITrainingCallback>? callbacks = null) : base(callbacks) =>
-        Options = (options ?? new DiscreteSacOptions()).Validate();
+    public DiscreteSacEstimator(DiscreteSacOptions? options = null, IReadOnlyList<ITrainingCallback>? callbacks = null) : base(callbacks)
+    {
+        Options = options ?? new DiscreteSacOptions();
+        Options.Validate();
+    }
 
     /// <summary>The options.</summary>
     public DiscreteSacOptions Options { get; }
@@ -73,7 +76,7 @@ public sealed class DiscreteSacEstimator : AgentEstimator<DiscreteSacAgent>
 
         var collector = new TransitionCollector(environment, buffer, monitor);
         var actionIndices = collector.DiscreteActions;
-        environment.Reset((ulong)o.Seed); // SEEDFIX
+        environment.Reset(o.Seed);
         IReadOnlyDictionary<string, double> losses = new Dictionary<string, double>();
         long vectorSteps = 0;
 

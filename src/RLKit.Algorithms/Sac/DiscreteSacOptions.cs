@@ -1,6 +1,5 @@
 using RLKit.Algorithms.Common;
-
-
+using RLKit.Training;
 
 namespace RLKit.Algorithms.Sac;
 
@@ -57,26 +56,26 @@ public sealed record DiscreteSacOptions
     /// <summary>Hidden widths of the actor and critic MLPs (ReLU). Default [256, 256].</summary>
     public IReadOnlyList<int> HiddenSizes { get; init; } = [256, 256];
 
-    /// <summary>Seed of the networks, sampling and the environment reset.</summary>
-    public int Seed { get; init; } = 1;
+    /// <summary>Seed of the networks, sampling and the environment reset (default 0).</summary>
+    public ulong Seed { get; init; }
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first option outside its range.</summary>
-    public DiscreteSacOptions Validate()
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
+    public void Validate()
     {
-        const string R = nameof(DiscreteSacOptions);
-        OptionChecks.InRange(Gamma, 0, 1, R, nameof(Gamma), minInclusive: false);
-        OptionChecks.InRange(Tau, 0, 1, R, nameof(Tau), minInclusive: false);
-        OptionChecks.AtLeast(TargetNetworkFrequency, 1, R, nameof(TargetNetworkFrequency));
-        OptionChecks.Positive(PolicyLearningRate, R, nameof(PolicyLearningRate));
-        OptionChecks.Positive(QLearningRate, R, nameof(QLearningRate));
-        OptionChecks.Positive(AdamEpsilon, R, nameof(AdamEpsilon));
-        OptionChecks.AtLeast(BufferSize, 1, R, nameof(BufferSize));
-        OptionChecks.AtLeast(BatchSize, 1, R, nameof(BatchSize));
-        OptionChecks.AtLeast(LearningStarts, 0, R, nameof(LearningStarts));
-        OptionChecks.AtLeast(UpdateFrequency, 1, R, nameof(UpdateFrequency));
-        OptionChecks.Positive(Alpha, R, nameof(Alpha));
-        OptionChecks.InRange(TargetEntropyScale, 0, 1, R, nameof(TargetEntropyScale), minInclusive: false);
-        OptionChecks.HiddenSizes(HiddenSizes, R, nameof(HiddenSizes));
-        return this;
+        const string record = nameof(DiscreteSacOptions);
+        OptionRules.HalfOpenUnitInterval(Gamma, record, nameof(Gamma));
+        OptionRules.HalfOpenUnitInterval(Tau, record, nameof(Tau));
+        OptionRules.AtLeast(TargetNetworkFrequency, 1, record, nameof(TargetNetworkFrequency));
+        OptionRules.Positive(PolicyLearningRate, record, nameof(PolicyLearningRate));
+        OptionRules.Positive(QLearningRate, record, nameof(QLearningRate));
+        OptionRules.Positive(AdamEpsilon, record, nameof(AdamEpsilon));
+        OptionRules.AtLeast(BufferSize, 1, record, nameof(BufferSize));
+        OptionRules.AtLeast(BatchSize, 1, record, nameof(BatchSize));
+        OptionRules.AtLeast(LearningStarts, 0, record, nameof(LearningStarts));
+        OptionRules.AtLeast(UpdateFrequency, 1, record, nameof(UpdateFrequency));
+        OptionRules.Positive(Alpha, record, nameof(Alpha));
+        OptionRules.HalfOpenUnitInterval(TargetEntropyScale, record, nameof(TargetEntropyScale));
+        OptionRules.HiddenSizes(HiddenSizes, record, nameof(HiddenSizes));
     }
 }

@@ -32,7 +32,7 @@ public sealed class SacAgent : SoftActorCriticAgent<SacOptions>
 
     private SacAgent(Space observationSpace, Box actionSpace, TanhGaussianActor actor, ContinuousQNetwork q1, ContinuousQNetwork q2,
                      Tensor logAlpha, SacOptions options)
-        : base(observationSpace, actionSpace, actor, q1, q2, logAlpha, options, (ulong)options.Seed) // SEEDFIX
+        : base(observationSpace, actionSpace, actor, q1, q2, logAlpha, options, options.Seed)
     {
         Actor = actor;
         Q1 = q1;

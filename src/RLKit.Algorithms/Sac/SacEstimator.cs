@@ -21,8 +21,11 @@ public sealed class SacEstimator : AgentEstimator<SacAgent>
 {
     /// <summary>Creates the estimator; the options are validated here.</summary>
     /// <exception cref="ArgumentOutOfRangeException">If an option is outside its range (the message names it).</exception>
-    public SacEstimator(SacOptions? options = null, IReadOnlyList<ITrainingCallback>? callbacks = null) : base(callbacks) =>
-        Options = (options ?? new SacOptions()).Validate();
+    public SacEstimator(SacOptions? options = null, IReadOnlyList<ITrainingCallback>? callbacks = null) : base(callbacks)
+    {
+        Options = options ?? new SacOptions();
+        Options.Validate();
+    }
 
     /// <summary>The options.</summary>
     public SacOptions Options { get; }
@@ -66,7 +69,7 @@ public sealed class SacEstimator : AgentEstimator<SacAgent>
 
         var collector = new TransitionCollector(environment, buffer, monitor);
         var actions = collector.ContinuousActions;
-        environment.Reset((ulong)o.Seed); // SEEDFIX
+        environment.Reset(o.Seed);
         IReadOnlyDictionary<string, double> losses = new Dictionary<string, double>();
         double actorLoss = double.NaN, alphaLoss = double.NaN, entropy = double.NaN;
         long updates = 0;

@@ -45,12 +45,13 @@ public abstract class SoftActorCriticAgent<TOptions> : Agent<TOptions> where TOp
     /// Rebuilds an agent from a checkpoint's options and spaces with <paramref name="create"/>, then loads its weights.
     /// </summary>
     /// <exception cref="ArgumentException">If the stored action space is not a <typeparamref name="TActionSpace"/> or the weights do not fit.</exception>
-    private protected static TAgent Restore<TAgent, TActionSpace>(CheckpointData checkpoint, string algorithm, Func<TOptions, TOptions> validate,
+    private protected static TAgent Restore<TAgent, TActionSpace>(CheckpointData checkpoint, string algorithm, Action<TOptions> validate,
                                                                   Func<Space, TActionSpace, TOptions, TAgent> create)
         where TAgent : SoftActorCriticAgent<TOptions> where TActionSpace : Space
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        var options = validate(checkpoint.GetOptions<TOptions>());
+        var options = checkpoint.GetOptions<TOptions>();
+        validate(options);
         var actionSpace = checkpoint.Metadata.ActionSpace.ToSpace() as TActionSpace
             ?? throw new ArgumentException($"{algorithm}: the checkpoint's action space {checkpoint.Metadata.ActionSpace.Description} is not a {typeof(TActionSpace).Name}.", nameof(checkpoint));
         var agent = create(checkpoint.Metadata.ObservationSpace.ToSpace(), actionSpace, options);

@@ -20,14 +20,14 @@ public sealed class SoftQAgent : QValueAgent<SoftQOptions>
     /// The options the agent was trained with, saved in checkpoints. When null, the architecture-defining options are
     /// recovered from the network (hidden sizes) and the acting parameters, with defaults for the rest.
     /// </param>
-    internal SoftQAgent(QNetwork qNetwork, Space observationSpace, Space actionSpace, float inverseTemperature, int seed, SoftQOptions? options = null)
+    internal SoftQAgent(QNetwork qNetwork, Space observationSpace, Space actionSpace, float inverseTemperature, ulong seed, SoftQOptions? options = null)
         // Whatever the caller passed, the saved options must rebuild exactly this network and acting behaviour.
         : base(qNetwork, observationSpace, actionSpace, (options ?? new SoftQOptions()) with
         {
             HiddenSizes = qNetwork.HiddenSizes.ToArray(),
             InverseTemperature = inverseTemperature,
             Seed = seed,
-        }, (ulong)seed) // SEEDFIX
+        }, seed)
     {
         InverseTemperature = inverseTemperature;
     }

@@ -59,7 +59,7 @@ public sealed class SoftQEstimator : AgentEstimator<SoftQAgent>
             ValueTargets.Soft(target.Forward(batch.NextObservations).AsReadOnlySpan(), target.ActionCount, beta,
                               batch.Rewards.AsReadOnlySpan(), batch.Discounts.AsReadOnlySpan(), batch.Dones.AsReadOnlySpan(), targets);
 
-        environment.Reset((ulong)o.Seed); // SEEDFIX
+        environment.Reset(o.Seed);
         var losses = new Dictionary<string, double>();
         var actions = learning.Collector.DiscreteActions;
         while (!monitor.ShouldStop)

@@ -1,7 +1,5 @@
-using RLKit.Algorithms.Common;
 using RLKit.Algorithms.Dqn;
-
-
+using RLKit.Training;
 
 namespace RLKit.Algorithms.SoftQ;
 
@@ -56,26 +54,26 @@ public sealed record SoftQOptions
     /// <summary>The n of n-step returns. Default 1. Must be in [1, 1000].</summary>
     public int NStep { get; init; } = 1;
 
-    /// <summary>Seeds network initialisation, action sampling, replay sampling and the environment reset. Default 0.</summary>
-    public int Seed { get; init; }
+    /// <summary>Seed of network initialisation, action sampling, replay sampling and the environment reset (default 0).</summary>
+    public ulong Seed { get; init; }
 
-    /// <summary>Throws if a value is out of range.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Naming the option and its allowed range.</exception>
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
     public void Validate()
     {
-        OptionGuard.Positive(InverseTemperature, nameof(InverseTemperature), "SoftQOptions");
-        OptionGuard.Positive(LearningRate, nameof(LearningRate), "SoftQOptions");
-        OptionGuard.AtLeast(BufferSize, 1, nameof(BufferSize), "SoftQOptions");
-        OptionGuard.AtLeast(LearningStarts, 0, nameof(LearningStarts), "SoftQOptions");
-        OptionGuard.AtLeast(BatchSize, 1, nameof(BatchSize), "SoftQOptions");
-        OptionGuard.Unit(Gamma, nameof(Gamma), "SoftQOptions");
-        OptionGuard.AtLeast(TargetUpdateInterval, 1, nameof(TargetUpdateInterval), "SoftQOptions");
-        OptionGuard.HalfOpenUnit(Tau, nameof(Tau), "SoftQOptions");
-        OptionGuard.AtLeast(TrainFrequency, 1, nameof(TrainFrequency), "SoftQOptions");
-        OptionGuard.AtLeast(GradientSteps, 1, nameof(GradientSteps), "SoftQOptions");
-        OptionGuard.Positive(MaxGradNorm, nameof(MaxGradNorm), "SoftQOptions");
-        OptionGuard.HiddenSizes(HiddenSizes, dueling: false, nameof(HiddenSizes), "SoftQOptions");
-        if (NStep is < 1 or > 1000)
-            throw new ArgumentOutOfRangeException(nameof(NStep), NStep, "SoftQOptions.NStep must be in [1, 1000].");
+        const string record = nameof(SoftQOptions);
+        OptionRules.Positive(InverseTemperature, record, nameof(InverseTemperature));
+        OptionRules.Positive(LearningRate, record, nameof(LearningRate));
+        OptionRules.AtLeast(BufferSize, 1, record, nameof(BufferSize));
+        OptionRules.AtLeast(LearningStarts, 0, record, nameof(LearningStarts));
+        OptionRules.AtLeast(BatchSize, 1, record, nameof(BatchSize));
+        OptionRules.UnitInterval(Gamma, record, nameof(Gamma));
+        OptionRules.AtLeast(TargetUpdateInterval, 1, record, nameof(TargetUpdateInterval));
+        OptionRules.HalfOpenUnitInterval(Tau, record, nameof(Tau));
+        OptionRules.AtLeast(TrainFrequency, 1, record, nameof(TrainFrequency));
+        OptionRules.AtLeast(GradientSteps, 1, record, nameof(GradientSteps));
+        OptionRules.Positive(MaxGradNorm, record, nameof(MaxGradNorm));
+        OptionRules.HiddenSizes(HiddenSizes, record, nameof(HiddenSizes), allowEmpty: true);
+        OptionRules.InRange(NStep, 1, 1000, record, nameof(NStep));
     }
 }

@@ -14,8 +14,11 @@ public sealed class Td3Estimator : AgentEstimator<Td3Agent>
 {
     /// <summary>Creates the estimator; the options are validated here.</summary>
     /// <exception cref="ArgumentOutOfRangeException">If an option is outside its range (the message names it).</exception>
-    public Td3Estimator(Td3Options? options = null, IReadOnlyList<ITrainingCallback>? callbacks = null) : base(callbacks) =>
-        Options = (options ?? new Td3Options()).Validate();
+    public Td3Estimator(Td3Options? options = null, IReadOnlyList<ITrainingCallback>? callbacks = null) : base(callbacks)
+    {
+        Options = options ?? new Td3Options();
+        Options.Validate();
+    }
 
     /// <summary>The options.</summary>
     public Td3Options Options { get; }

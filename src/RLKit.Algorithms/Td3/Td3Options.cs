@@ -1,6 +1,5 @@
 using RLKit.Algorithms.Common;
-
-
+using RLKit.Training;
 
 namespace RLKit.Algorithms.Td3;
 
@@ -51,27 +50,26 @@ public sealed record Td3Options
     /// <summary>Hidden widths of the actor and critic MLPs (ReLU). Default [256, 256].</summary>
     public IReadOnlyList<int> HiddenSizes { get; init; } = [256, 256];
 
-    /// <summary>Seed of the networks, noise and the environment reset.</summary>
-    public int Seed { get; init; } = 1;
+    /// <summary>Seed of the networks, noise and the environment reset (default 0).</summary>
+    public ulong Seed { get; init; }
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first option outside its range.</summary>
-    public Td3Options Validate()
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
+    public void Validate()
     {
-        const string R = nameof(Td3Options);
-        OptionChecks.InRange(Gamma, 0, 1, R, nameof(Gamma), minInclusive: false);
-        OptionChecks.InRange(Tau, 0, 1, R, nameof(Tau), minInclusive: false);
-        OptionChecks.Positive(LearningRate, R, nameof(LearningRate));
-        OptionChecks.AtLeast(BufferSize, 1, R, nameof(BufferSize));
-        OptionChecks.AtLeast(BatchSize, 1, R, nameof(BatchSize));
-        OptionChecks.AtLeast(LearningStarts, 0, R, nameof(LearningStarts));
-        OptionChecks.AtLeast(PolicyDelay, 1, R, nameof(PolicyDelay));
-        if (!Enum.IsDefined(ExplorationNoise))
-            throw new ArgumentOutOfRangeException(nameof(ExplorationNoise), ExplorationNoise, $"{R}.{nameof(ExplorationNoise)} must be Gaussian or OrnsteinUhlenbeck.");
-        OptionChecks.NonNegative(ExplorationNoiseStd, R, nameof(ExplorationNoiseStd));
-        OptionChecks.NonNegative(TargetNoiseStd, R, nameof(TargetNoiseStd));
-        OptionChecks.NonNegative(TargetNoiseClip, R, nameof(TargetNoiseClip));
-        OptionChecks.HiddenSizes(HiddenSizes, R, nameof(HiddenSizes));
-        return this;
+        const string record = nameof(Td3Options);
+        OptionRules.HalfOpenUnitInterval(Gamma, record, nameof(Gamma));
+        OptionRules.HalfOpenUnitInterval(Tau, record, nameof(Tau));
+        OptionRules.Positive(LearningRate, record, nameof(LearningRate));
+        OptionRules.AtLeast(BufferSize, 1, record, nameof(BufferSize));
+        OptionRules.AtLeast(BatchSize, 1, record, nameof(BatchSize));
+        OptionRules.AtLeast(LearningStarts, 0, record, nameof(LearningStarts));
+        OptionRules.AtLeast(PolicyDelay, 1, record, nameof(PolicyDelay));
+        OptionRules.Defined(ExplorationNoise, record, nameof(ExplorationNoise));
+        OptionRules.NonNegative(ExplorationNoiseStd, record, nameof(ExplorationNoiseStd));
+        OptionRules.NonNegative(TargetNoiseStd, record, nameof(TargetNoiseStd));
+        OptionRules.NonNegative(TargetNoiseClip, record, nameof(TargetNoiseClip));
+        OptionRules.HiddenSizes(HiddenSizes, record, nameof(HiddenSizes));
     }
 
     internal DeterministicPolicyGradient.Settings ToSettings() => new(

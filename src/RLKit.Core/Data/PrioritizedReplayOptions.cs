@@ -1,3 +1,5 @@
+using RLKit.Training;
+
 namespace RLKit.Data;
 
 /// <summary>
@@ -28,20 +30,15 @@ public sealed record PrioritizedReplayOptions
     /// <summary>Added to |TD error| so that no transition's priority is zero. Default 1e-6. Must be finite and &gt; 0.</summary>
     public float Epsilon { get; init; } = 1e-6f;
 
-    internal void Validate()
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
+    public void Validate()
     {
-        CheckUnit(Alpha, nameof(Alpha));
-        CheckUnit(BetaStart, nameof(BetaStart));
-        CheckUnit(BetaEnd, nameof(BetaEnd));
-        if (BetaAnnealingSamples < 1)
-            throw new ArgumentOutOfRangeException(nameof(BetaAnnealingSamples), BetaAnnealingSamples, "PrioritizedReplayOptions.BetaAnnealingSamples must be ≥ 1.");
-        if (!(float.IsFinite(Epsilon) && Epsilon > 0f))
-            throw new ArgumentOutOfRangeException(nameof(Epsilon), Epsilon, "PrioritizedReplayOptions.Epsilon must be finite and > 0.");
-    }
-
-    private static void CheckUnit(float value, string name)
-    {
-        if (!(value >= 0f && value <= 1f))
-            throw new ArgumentOutOfRangeException(name, value, $"PrioritizedReplayOptions.{name} must be in [0, 1].");
+        const string record = nameof(PrioritizedReplayOptions);
+        OptionRules.UnitInterval(Alpha, record, nameof(Alpha));
+        OptionRules.UnitInterval(BetaStart, record, nameof(BetaStart));
+        OptionRules.UnitInterval(BetaEnd, record, nameof(BetaEnd));
+        OptionRules.AtLeast(BetaAnnealingSamples, 1, record, nameof(BetaAnnealingSamples));
+        OptionRules.Positive(Epsilon, record, nameof(Epsilon));
     }
 }

@@ -1,3 +1,5 @@
+using RLKit.Training;
+
 namespace RLKit.Data;
 
 /// <summary>Options of <see cref="ReplayBuffer"/>, validated once when the buffer is created.</summary>
@@ -22,16 +24,15 @@ public sealed record ReplayBufferOptions
     /// <summary>Prioritized replay options, or null (default) for uniform sampling.</summary>
     public PrioritizedReplayOptions? Prioritized { get; init; }
 
-    internal void Validate()
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
+    public void Validate()
     {
-        if (EnvCount < 1)
-            throw new ArgumentOutOfRangeException(nameof(EnvCount), EnvCount, "ReplayBufferOptions.EnvCount must be ≥ 1.");
-        if (Capacity < EnvCount)
-            throw new ArgumentOutOfRangeException(nameof(Capacity), Capacity, $"ReplayBufferOptions.Capacity must be ≥ EnvCount ({EnvCount}).");
-        if (NStep is < 1 or > 1000)
-            throw new ArgumentOutOfRangeException(nameof(NStep), NStep, "ReplayBufferOptions.NStep must be in [1, 1000].");
-        if (!(Gamma >= 0f && Gamma <= 1f))
-            throw new ArgumentOutOfRangeException(nameof(Gamma), Gamma, "ReplayBufferOptions.Gamma must be in [0, 1].");
+        const string record = nameof(ReplayBufferOptions);
+        OptionRules.AtLeast(EnvCount, 1, record, nameof(EnvCount));
+        OptionRules.AtLeast(Capacity, EnvCount, record, nameof(Capacity), minName: nameof(EnvCount));
+        OptionRules.InRange(NStep, 1, 1000, record, nameof(NStep));
+        OptionRules.UnitInterval(Gamma, record, nameof(Gamma));
         Prioritized?.Validate();
     }
 }

@@ -26,8 +26,8 @@ public sealed class AgentCatalog
     /// <summary>The context this catalog belongs to.</summary>
     public RLContext Context => _context;
 
-    /// <summary>The next seed for an algorithm's options, derived from the context's seed (non-negative).</summary>
-    public int NextSeed() => (int)(_context.NextSeed() & int.MaxValue);
+    /// <summary>The next seed for an algorithm's options, derived from the context's seed.</summary>
+    public ulong NextSeed() => _context.NextSeed();
 
     /// <summary>Registers an algorithm for <see cref="Create(string, object?)"/> unless its name is taken.</summary>
     /// <returns>True if added.</returns>

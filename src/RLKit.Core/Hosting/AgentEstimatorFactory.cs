@@ -15,7 +15,7 @@ public sealed class AgentEstimatorFactory<TOptions, TAgent> : IAgentEstimatorFac
     where TAgent : class, IAgent
 {
     private readonly Func<TOptions> _defaults;
-    private readonly Func<TOptions, int, TOptions> _withSeed;
+    private readonly Func<TOptions, ulong, TOptions> _withSeed;
     private readonly Func<TOptions, IAgentEstimator<TAgent>> _create;
 
     /// <summary>Describes an algorithm.</summary>
@@ -26,7 +26,7 @@ public sealed class AgentEstimatorFactory<TOptions, TAgent> : IAgentEstimatorFac
     /// <param name="withSeed">Returns a copy of the options with another seed (<c>(o, s) =&gt; o with { Seed = s }</c>).</param>
     /// <param name="create">Creates the estimator; it validates the options.</param>
     public AgentEstimatorFactory(string algorithm, string description, Type estimatorType, Func<TOptions> defaults,
-                                 Func<TOptions, int, TOptions> withSeed, Func<TOptions, IAgentEstimator<TAgent>> create)
+                                 Func<TOptions, ulong, TOptions> withSeed, Func<TOptions, IAgentEstimator<TAgent>> create)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(algorithm);
         ArgumentNullException.ThrowIfNull(estimatorType);
@@ -57,17 +57,17 @@ public sealed class AgentEstimatorFactory<TOptions, TAgent> : IAgentEstimatorFac
     public Type AgentType => typeof(TAgent);
 
     /// <summary>The default options, with <paramref name="seed"/> when given.</summary>
-    public TOptions DefaultOptions(int? seed = null)
+    public TOptions DefaultOptions(ulong? seed = null)
     {
         var options = _defaults();
         return seed is { } s ? _withSeed(options, s) : options;
     }
 
     /// <summary>A copy of <paramref name="options"/> with seed <paramref name="seed"/>.</summary>
-    public TOptions WithSeed(TOptions options, int seed) => _withSeed(options, seed);
+    public TOptions WithSeed(TOptions options, ulong seed) => _withSeed(options, seed);
 
     /// <inheritdoc/>
-    public object CreateOptions(int? seed = null) => DefaultOptions(seed);
+    public object CreateOptions(ulong? seed = null) => DefaultOptions(seed);
 
     /// <inheritdoc/>
     public object ParseOptions(string json)

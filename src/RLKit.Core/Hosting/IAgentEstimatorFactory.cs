@@ -23,7 +23,7 @@ public interface IAgentEstimatorFactory
     Type AgentType { get; }
 
     /// <summary>The default options (paper / RL-Zoo defaults), with <paramref name="seed"/> when given.</summary>
-    object CreateOptions(int? seed = null);
+    object CreateOptions(ulong? seed = null);
 
     /// <summary>
     /// Reads an options record from JSON (property names as in the record; missing properties keep their defaults),

@@ -1,3 +1,5 @@
+using RLKit.Training;
+
 namespace RLKit.Envs.Classic;
 
 /// <summary>
@@ -28,15 +30,15 @@ public sealed record ActionRestrictionOptions
     /// <summary>What an invalid action does. Default <see cref="Classic.InvalidActionEffect.Zero"/>.</summary>
     public InvalidActionEffect InvalidActionEffect { get; init; } = InvalidActionEffect.Zero;
 
-    internal void Validate()
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
+    public void Validate()
     {
-        if (SphereCount is < 1 or > 1024)
-            throw new ArgumentOutOfRangeException(nameof(SphereCount), SphereCount, "ActionRestrictionOptions.SphereCount must be in [1, 1024].");
-        if (!double.IsFinite(MinRadius) || MinRadius <= 0)
-            throw new ArgumentOutOfRangeException(nameof(MinRadius), MinRadius, "ActionRestrictionOptions.MinRadius must be finite and > 0.");
-        if (!double.IsFinite(MaxRadius) || MaxRadius < MinRadius)
-            throw new ArgumentOutOfRangeException(nameof(MaxRadius), MaxRadius, $"ActionRestrictionOptions.MaxRadius must be finite and ≥ MinRadius ({MinRadius}).");
-        if (!Enum.IsDefined(InvalidActionEffect))
-            throw new ArgumentOutOfRangeException(nameof(InvalidActionEffect), InvalidActionEffect, "ActionRestrictionOptions.InvalidActionEffect must be Zero or MinusOne.");
+        const string record = nameof(ActionRestrictionOptions);
+        OptionRules.InRange(SphereCount, 1, 1024, record, nameof(SphereCount));
+        OptionRules.Positive(MinRadius, record, nameof(MinRadius));
+        OptionRules.Finite(MaxRadius, record, nameof(MaxRadius));
+        OptionRules.AtLeast(MaxRadius, MinRadius, record, nameof(MaxRadius), minName: nameof(MinRadius));
+        OptionRules.Defined(InvalidActionEffect, record, nameof(InvalidActionEffect));
     }
 }

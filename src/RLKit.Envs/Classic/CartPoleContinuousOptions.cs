@@ -16,7 +16,10 @@ public sealed record CartPoleContinuousOptions
     /// </summary>
     public ActionRestrictionOptions? Restriction { get; init; }
 
-    internal void Validate()
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
+    /// <exception cref="ArgumentNullException">If <see cref="CartPole"/> is null.</exception>
+    public void Validate()
     {
         ArgumentNullException.ThrowIfNull(CartPole, nameof(CartPole));
         CartPole.Validate();

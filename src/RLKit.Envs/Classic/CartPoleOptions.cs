@@ -1,3 +1,5 @@
+using RLKit.Training;
+
 namespace RLKit.Envs.Classic;
 
 /// <summary>
@@ -45,24 +47,19 @@ public sealed record CartPoleOptions
     /// </summary>
     public double? FailureReward { get; init; }
 
-    internal void Validate()
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
+    public void Validate()
     {
-        Check(Gravity, nameof(Gravity), allowZero: true);
-        Check(CartMass, nameof(CartMass), allowZero: false);
-        Check(PoleMass, nameof(PoleMass), allowZero: false);
-        Check(PoleHalfLength, nameof(PoleHalfLength), allowZero: false);
-        Check(ForceMagnitude, nameof(ForceMagnitude), allowZero: true);
-        Check(TimeStep, nameof(TimeStep), allowZero: false);
-        Check(ThetaThresholdRadians, nameof(ThetaThresholdRadians), allowZero: false);
-        Check(XThreshold, nameof(XThreshold), allowZero: false);
-        if (FailureReward is { } r && !double.IsFinite(r))
-            throw new ArgumentOutOfRangeException(nameof(FailureReward), r, "CartPoleOptions.FailureReward must be finite (or null for +1).");
-    }
-
-    internal static void Check(double value, string name, bool allowZero)
-    {
-        bool ok = double.IsFinite(value) && (allowZero ? value >= 0 : value > 0);
-        if (!ok)
-            throw new ArgumentOutOfRangeException(name, value, $"CartPoleOptions.{name} must be finite and {(allowZero ? "≥ 0" : "> 0")}.");
+        const string record = nameof(CartPoleOptions);
+        OptionRules.NonNegative(Gravity, record, nameof(Gravity));
+        OptionRules.Positive(CartMass, record, nameof(CartMass));
+        OptionRules.Positive(PoleMass, record, nameof(PoleMass));
+        OptionRules.Positive(PoleHalfLength, record, nameof(PoleHalfLength));
+        OptionRules.NonNegative(ForceMagnitude, record, nameof(ForceMagnitude));
+        OptionRules.Positive(TimeStep, record, nameof(TimeStep));
+        OptionRules.Positive(ThetaThresholdRadians, record, nameof(ThetaThresholdRadians));
+        OptionRules.Positive(XThreshold, record, nameof(XThreshold));
+        OptionRules.FiniteOrNull(FailureReward, record, nameof(FailureReward));
     }
 }

@@ -1,3 +1,5 @@
+using RLKit.Training;
+
 namespace RLKit.Envs.Classic;
 
 /// <summary>
@@ -31,20 +33,22 @@ public sealed record NonStationaryCartPoleOptions
     /// <summary>Upper bound (exclusive) of the cart mass (kg). Default 5. Must be finite, &gt; 0 and ≥ the minimum.</summary>
     public double MaxCartMass { get; init; } = 5.0;
 
-    internal void Validate()
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
+    /// <exception cref="ArgumentNullException">If <see cref="CartPole"/> is null.</exception>
+    public void Validate()
     {
+        const string record = nameof(NonStationaryCartPoleOptions);
         ArgumentNullException.ThrowIfNull(CartPole, nameof(CartPole));
         CartPole.Validate();
-        CheckRange(MinPoleHalfLength, MaxPoleHalfLength, nameof(MinPoleHalfLength), nameof(MaxPoleHalfLength));
-        CheckRange(MinPoleMass, MaxPoleMass, nameof(MinPoleMass), nameof(MaxPoleMass));
-        CheckRange(MinCartMass, MaxCartMass, nameof(MinCartMass), nameof(MaxCartMass));
-    }
-
-    private static void CheckRange(double min, double max, string minName, string maxName)
-    {
-        if (!double.IsFinite(min) || min < 0)
-            throw new ArgumentOutOfRangeException(minName, min, $"NonStationaryCartPoleOptions.{minName} must be finite and ≥ 0.");
-        if (!double.IsFinite(max) || max <= 0 || max < min)
-            throw new ArgumentOutOfRangeException(maxName, max, $"NonStationaryCartPoleOptions.{maxName} must be finite, > 0 and ≥ {minName} ({min}).");
+        OptionRules.NonNegative(MinPoleHalfLength, record, nameof(MinPoleHalfLength));
+        OptionRules.Positive(MaxPoleHalfLength, record, nameof(MaxPoleHalfLength));
+        OptionRules.AtLeast(MaxPoleHalfLength, MinPoleHalfLength, record, nameof(MaxPoleHalfLength), minName: nameof(MinPoleHalfLength));
+        OptionRules.NonNegative(MinPoleMass, record, nameof(MinPoleMass));
+        OptionRules.Positive(MaxPoleMass, record, nameof(MaxPoleMass));
+        OptionRules.AtLeast(MaxPoleMass, MinPoleMass, record, nameof(MaxPoleMass), minName: nameof(MinPoleMass));
+        OptionRules.NonNegative(MinCartMass, record, nameof(MinCartMass));
+        OptionRules.Positive(MaxCartMass, record, nameof(MaxCartMass));
+        OptionRules.AtLeast(MaxCartMass, MinCartMass, record, nameof(MaxCartMass), minName: nameof(MinCartMass));
     }
 }

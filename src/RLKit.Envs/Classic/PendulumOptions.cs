@@ -1,3 +1,5 @@
+using RLKit.Training;
+
 namespace RLKit.Envs.Classic;
 
 /// <summary>Options of <see cref="Pendulum"/>. Defaults are Gymnasium's Pendulum-v1 (unrestricted).</summary>
@@ -24,21 +26,17 @@ public sealed record PendulumOptions
     /// <summary>The action restriction (seed 003 §4.5), or null (default) for the unrestricted Pendulum-v1.</summary>
     public ActionRestrictionOptions? Restriction { get; init; }
 
-    internal void Validate()
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
+    public void Validate()
     {
-        Check(Gravity, nameof(Gravity), allowZero: true);
-        Check(Mass, nameof(Mass), allowZero: false);
-        Check(Length, nameof(Length), allowZero: false);
-        Check(MaxSpeed, nameof(MaxSpeed), allowZero: false);
-        Check(MaxTorque, nameof(MaxTorque), allowZero: false);
-        Check(TimeStep, nameof(TimeStep), allowZero: false);
+        const string record = nameof(PendulumOptions);
+        OptionRules.NonNegative(Gravity, record, nameof(Gravity));
+        OptionRules.Positive(Mass, record, nameof(Mass));
+        OptionRules.Positive(Length, record, nameof(Length));
+        OptionRules.Positive(MaxSpeed, record, nameof(MaxSpeed));
+        OptionRules.Positive(MaxTorque, record, nameof(MaxTorque));
+        OptionRules.Positive(TimeStep, record, nameof(TimeStep));
         Restriction?.Validate();
-    }
-
-    private static void Check(double value, string name, bool allowZero)
-    {
-        bool ok = double.IsFinite(value) && (allowZero ? value >= 0 : value > 0);
-        if (!ok)
-            throw new ArgumentOutOfRangeException(name, value, $"PendulumOptions.{name} must be finite and {(allowZero ? "≥ 0" : "> 0")}.");
     }
 }

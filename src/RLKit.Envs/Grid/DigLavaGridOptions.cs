@@ -1,3 +1,5 @@
+using RLKit.Training;
+
 namespace RLKit.Envs.Grid;
 
 /// <summary>Options of the dig-lava grid (<see cref="DigLavaGrid"/>); reward defaults are seed 003 A.1 (AGILE).</summary>
@@ -21,21 +23,16 @@ public sealed record DigLavaGridOptions
     /// <summary>The defaults.</summary>
     public static DigLavaGridOptions Default { get; } = new();
 
-    /// <summary>Throws if an option is outside its allowed range.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Naming the option and its range.</exception>
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
     public void Validate()
     {
-        if (MaxSteps is < 1 or > 1000)
-            throw new ArgumentOutOfRangeException(nameof(MaxSteps), MaxSteps, "DigLavaGridOptions.MaxSteps must be in [1, 1000].");
-        if (!(ExplorationReward is >= 0 and <= 1))
-            throw new ArgumentOutOfRangeException(nameof(ExplorationReward), ExplorationReward, "DigLavaGridOptions.ExplorationReward must be in [0, 1].");
-        if (!(DigReward is >= 0 and <= 1))
-            throw new ArgumentOutOfRangeException(nameof(DigReward), DigReward, "DigLavaGridOptions.DigReward must be in [0, 1].");
-        if (SpecialSkills is { } special)
-        {
-            if (special.Count != 2 || special[0] == special[1] || special.Any(s => s < DigLavaSkill.TurnRight || s > DigLavaSkill.DigPink))
-                throw new ArgumentOutOfRangeException(nameof(SpecialSkills), string.Join(", ", special),
-                    "DigLavaGridOptions.SpecialSkills must hold 2 distinct skills from {TurnRight, MoveForward, DigOrange, DigPink}.");
-        }
+        const string record = nameof(DigLavaGridOptions);
+        OptionRules.InRange(MaxSteps, 1, 1000, record, nameof(MaxSteps));
+        OptionRules.UnitInterval(ExplorationReward, record, nameof(ExplorationReward));
+        OptionRules.UnitInterval(DigReward, record, nameof(DigReward));
+        OptionRules.Require(SpecialSkills is null ? null : string.Join(", ", SpecialSkills),
+            SpecialSkills is null || (SpecialSkills.Count == 2 && SpecialSkills[0] != SpecialSkills[1] && SpecialSkills.All(s => s is >= DigLavaSkill.TurnRight and <= DigLavaSkill.DigPink)),
+            "null or 2 distinct skills from {TurnRight, MoveForward, DigOrange, DigPink}", record, nameof(SpecialSkills));
     }
 }

@@ -1,3 +1,5 @@
+using RLKit.Training;
+
 namespace RLKit.Envs.Grid;
 
 /// <summary>Options of the Distral two-room grids (<see cref="DistralGrid"/>).</summary>
@@ -13,11 +15,11 @@ public sealed record DistralGridOptions
     /// <summary>The defaults.</summary>
     public static DistralGridOptions Default { get; } = new();
 
-    /// <summary>Throws if an option is outside its allowed range.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Naming the option and its range.</exception>
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
     public void Validate()
     {
-        if (MaxEpisodeSteps is < 1 or > 1_000_000)
-            throw new ArgumentOutOfRangeException(nameof(MaxEpisodeSteps), MaxEpisodeSteps, "DistralGridOptions.MaxEpisodeSteps must be in [1, 1000000].");
+        const string record = nameof(DistralGridOptions);
+        OptionRules.InRange(MaxEpisodeSteps, 1, 1_000_000, record, nameof(MaxEpisodeSteps));
     }
 }

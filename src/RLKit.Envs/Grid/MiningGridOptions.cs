@@ -1,3 +1,5 @@
+using RLKit.Training;
+
 namespace RLKit.Envs.Grid;
 
 /// <summary>
@@ -22,17 +24,14 @@ public sealed record MiningGridOptions
     /// <summary>The defaults.</summary>
     public static MiningGridOptions Default { get; } = new();
 
-    /// <summary>Throws if an option is outside its allowed range.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Naming the option and its range.</exception>
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
     public void Validate()
     {
-        if (GridSize is < 4 or > 32)
-            throw new ArgumentOutOfRangeException(nameof(GridSize), GridSize, "MiningGridOptions.GridSize must be in [4, 32].");
-        if (MineTypes is < 1 or > 20)
-            throw new ArgumentOutOfRangeException(nameof(MineTypes), MineTypes, "MiningGridOptions.MineTypes must be in [1, 20].");
-        if (MineCount < 0 || MineCount > GridSize * GridSize / 2)
-            throw new ArgumentOutOfRangeException(nameof(MineCount), MineCount, $"MiningGridOptions.MineCount must be in [0, {GridSize * GridSize / 2}] (GridSize²/2).");
-        if (MaxSteps is < 1 or > 10_000)
-            throw new ArgumentOutOfRangeException(nameof(MaxSteps), MaxSteps, "MiningGridOptions.MaxSteps must be in [1, 10000].");
+        const string record = nameof(MiningGridOptions);
+        OptionRules.InRange(GridSize, 4, 32, record, nameof(GridSize));
+        OptionRules.InRange(MineTypes, 1, 20, record, nameof(MineTypes));
+        OptionRules.InRange(MineCount, 0, GridSize * GridSize / 2, record, nameof(MineCount));
+        OptionRules.InRange(MaxSteps, 1, 10_000, record, nameof(MaxSteps));
     }
 }

@@ -1,3 +1,5 @@
+using RLKit.Training;
+
 namespace RLKit.Envs.Grid;
 
 /// <summary>
@@ -10,12 +12,13 @@ namespace RLKit.Envs.Grid;
 /// <param name="Gap">The opening along the river, 1 … 7; it is the subgoal cell.</param>
 public readonly record struct SkillGridLava(bool Horizontal, int Index, int Gap)
 {
-    /// <summary>Throws if the layout is outside the allowed ranges.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Naming the field and its range.</exception>
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
     public void Validate()
     {
-        if (Index is < 3 or > 5) throw new ArgumentOutOfRangeException(nameof(Index), Index, "SkillGridLava.Index must be in [3, 5].");
-        if (Gap is < 1 or > 7) throw new ArgumentOutOfRangeException(nameof(Gap), Gap, "SkillGridLava.Gap must be in [1, 7].");
+        const string record = nameof(SkillGridLava);
+        OptionRules.InRange(Index, 3, 5, record, nameof(Index));
+        OptionRules.InRange(Gap, 1, 7, record, nameof(Gap));
     }
 
     /// <summary>The gap cell as (x, y).</summary>

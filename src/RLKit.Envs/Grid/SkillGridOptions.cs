@@ -1,3 +1,5 @@
+using RLKit.Training;
+
 namespace RLKit.Envs.Grid;
 
 /// <summary>Options of the skill grid (<see cref="SkillGrid"/>).</summary>
@@ -28,16 +30,14 @@ public sealed record SkillGridOptions
     /// <summary>The defaults.</summary>
     public static SkillGridOptions Default { get; } = new();
 
-    /// <summary>Throws if an option is outside its allowed range.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Naming the option and its range.</exception>
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
     public void Validate()
     {
-        if (ActionsPerEpisode is < 1 or > SkillGrid.SkillCount)
-            throw new ArgumentOutOfRangeException(nameof(ActionsPerEpisode), ActionsPerEpisode, "SkillGridOptions.ActionsPerEpisode must be in [1, 1024].");
-        if (!Enum.IsDefined(Split))
-            throw new ArgumentOutOfRangeException(nameof(Split), Split, "SkillGridOptions.Split must be Train, Validation or Test.");
-        if (MaxSkills is < 1 or > 1000)
-            throw new ArgumentOutOfRangeException(nameof(MaxSkills), MaxSkills, "SkillGridOptions.MaxSkills must be in [1, 1000].");
+        const string record = nameof(SkillGridOptions);
+        OptionRules.InRange(ActionsPerEpisode, 1, SkillGrid.SkillCount, record, nameof(ActionsPerEpisode));
+        OptionRules.Defined(Split, record, nameof(Split));
+        OptionRules.InRange(MaxSkills, 1, 1000, record, nameof(MaxSkills));
         Lava?.Validate();
     }
 }

@@ -1,3 +1,5 @@
+using RLKit.Training;
+
 namespace RLKit.Envs.Navigation;
 
 /// <summary>
@@ -18,16 +20,15 @@ public sealed record PointMazeOptions
     /// <summary>Success (and termination) when the distance to the goal is at most this, in (0, 5]. Default 0.5.</summary>
     public double SuccessRadius { get; init; } = 0.5;
 
-    internal void Validate()
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
+    public void Validate()
     {
-        int taskCount = PointMazeTask.LargeMazeTasks.Count;
-        if (Task < 0 || Task >= taskCount)
-            throw new ArgumentOutOfRangeException(nameof(Task), Task, $"PointMazeOptions.Task must be in [0, {taskCount - 1}].");
-        if (!(StartNoise >= 0 && StartNoise <= 0.4))
-            throw new ArgumentOutOfRangeException(nameof(StartNoise), StartNoise, "PointMazeOptions.StartNoise must be in [0, 0.4] so the start stays inside its cell.");
-        if (!(InitialVelocityStd >= 0 && double.IsFinite(InitialVelocityStd)))
-            throw new ArgumentOutOfRangeException(nameof(InitialVelocityStd), InitialVelocityStd, "PointMazeOptions.InitialVelocityStd must be finite and ≥ 0.");
-        if (!(SuccessRadius > 0 && SuccessRadius <= 5))
-            throw new ArgumentOutOfRangeException(nameof(SuccessRadius), SuccessRadius, "PointMazeOptions.SuccessRadius must be in (0, 5].");
+        const string record = nameof(PointMazeOptions);
+        OptionRules.InRange(Task, 0, PointMazeTask.LargeMazeTasks.Count - 1, record, nameof(Task));
+        // The start must stay inside its cell.
+        OptionRules.InRange(StartNoise, 0, 0.4, record, nameof(StartNoise));
+        OptionRules.NonNegative(InitialVelocityStd, record, nameof(InitialVelocityStd));
+        OptionRules.InRange(SuccessRadius, 0, 5, record, nameof(SuccessRadius), minInclusive: false);
     }
 }

@@ -1,3 +1,5 @@
+using RLKit.Training;
+
 namespace RLKit.Envs.Reacher;
 
 /// <summary>
@@ -24,18 +26,15 @@ public sealed record MultistageReacherOptions
     /// <summary>Half-width of the uniform noise on each initial joint angle, in [0, 0.1]. Default 0.01 (seed 003 D.1).</summary>
     public double InitialNoise { get; init; } = 0.01;
 
-    internal void Validate()
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
+    public void Validate()
     {
-        int taskCount = MultistageReacherTask.Tasks.Count;
-        if (Task < 0 || Task >= taskCount)
-            throw new ArgumentOutOfRangeException(nameof(Task), Task, $"MultistageReacherOptions.Task must be in [0, {taskCount - 1}].");
-        if (!(SubgoalRadius > 0 && SubgoalRadius <= 0.2))
-            throw new ArgumentOutOfRangeException(nameof(SubgoalRadius), SubgoalRadius, "MultistageReacherOptions.SubgoalRadius must be in (0, 0.2].");
-        if (!(SubgoalBonus >= 0 && double.IsFinite(SubgoalBonus)))
-            throw new ArgumentOutOfRangeException(nameof(SubgoalBonus), SubgoalBonus, "MultistageReacherOptions.SubgoalBonus must be finite and ≥ 0.");
-        if (!(ControlCostWeight >= 0 && double.IsFinite(ControlCostWeight)))
-            throw new ArgumentOutOfRangeException(nameof(ControlCostWeight), ControlCostWeight, "MultistageReacherOptions.ControlCostWeight must be finite and ≥ 0.");
-        if (!(InitialNoise >= 0 && InitialNoise <= 0.1))
-            throw new ArgumentOutOfRangeException(nameof(InitialNoise), InitialNoise, "MultistageReacherOptions.InitialNoise must be in [0, 0.1].");
+        const string record = nameof(MultistageReacherOptions);
+        OptionRules.InRange(Task, 0, MultistageReacherTask.Tasks.Count - 1, record, nameof(Task));
+        OptionRules.InRange(SubgoalRadius, 0, 0.2, record, nameof(SubgoalRadius), minInclusive: false);
+        OptionRules.NonNegative(SubgoalBonus, record, nameof(SubgoalBonus));
+        OptionRules.NonNegative(ControlCostWeight, record, nameof(ControlCostWeight));
+        OptionRules.InRange(InitialNoise, 0, 0.1, record, nameof(InitialNoise));
     }
 }

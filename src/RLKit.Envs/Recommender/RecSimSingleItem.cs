@@ -89,7 +89,7 @@ public sealed class RecSimSingleItem : EnvironmentBase
     /// <inheritdoc/>
     protected override IReadOnlyDictionary<string, object>? ResetCore(Span<float> observation, IReadOnlyDictionary<string, object>? options)
     {
-        CurrentSplit = RecommenderOptionChecks.SplitFrom(options, Options.Split, Id);
+        CurrentSplit = ItemSplitResetOption.Read(options, Options.Split, Id);
         MarkAvailable(CurrentSplit);
         _user.Resample(Random);
         _user.WriteTo(observation);

@@ -1,4 +1,4 @@
-using static RLKit.Envs.Recommender.RecommenderOptionChecks;
+using RLKit.Training;
 
 namespace RLKit.Envs.Recommender;
 
@@ -40,16 +40,18 @@ public sealed record RecSimSingleItemOptions
     /// <summary>Rate y of the user's drift after a click (see <see cref="RecSimSingleItem"/>). Default 0.1; 0 freezes the user. Range [0, 1].</summary>
     public float PreferenceUpdateRate { get; init; } = 0.1f;
 
-    internal void Validate()
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
+    public void Validate()
     {
-        const string owner = nameof(RecSimSingleItemOptions);
-        InRange(ItemCount, 2, 1_000_000, owner, nameof(ItemCount));
-        InRange(RepresentationSize, 1, 512, owner, nameof(RepresentationSize));
-        InRange(CategoryCount, 1, 1000, owner, nameof(CategoryCount));
-        InRange(SubCategoriesPerCategory, 1, 100, owner, nameof(SubCategoriesPerCategory));
-        Defined(Split, owner, nameof(Split));
-        InRange(PreferenceWeight, 0f, 100f, owner, nameof(PreferenceWeight));
-        Finite(NoClickMass, owner, nameof(NoClickMass));
-        InRange(PreferenceUpdateRate, 0f, 1f, owner, nameof(PreferenceUpdateRate));
+        const string record = nameof(RecSimSingleItemOptions);
+        OptionRules.InRange(ItemCount, 2, 1_000_000, record, nameof(ItemCount));
+        OptionRules.InRange(RepresentationSize, 1, 512, record, nameof(RepresentationSize));
+        OptionRules.InRange(CategoryCount, 1, 1000, record, nameof(CategoryCount));
+        OptionRules.InRange(SubCategoriesPerCategory, 1, 100, record, nameof(SubCategoriesPerCategory));
+        OptionRules.Defined(Split, record, nameof(Split));
+        OptionRules.InRange(PreferenceWeight, 0f, 100f, record, nameof(PreferenceWeight));
+        OptionRules.Finite(NoClickMass, record, nameof(NoClickMass));
+        OptionRules.UnitInterval(PreferenceUpdateRate, record, nameof(PreferenceUpdateRate));
     }
 }

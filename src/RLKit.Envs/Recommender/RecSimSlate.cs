@@ -129,7 +129,7 @@ public sealed class RecSimSlate : EnvironmentBase
     /// <inheritdoc/>
     protected override IReadOnlyDictionary<string, object>? ResetCore(Span<float> observation, IReadOnlyDictionary<string, object>? options)
     {
-        CurrentSplit = RecommenderOptionChecks.SplitFrom(options, Options.Split, Id);
+        CurrentSplit = ItemSplitResetOption.Read(options, Options.Split, Id);
         SampleCandidates(_itemsByCategory[(int)CurrentSplit]);
         var available = Catalog.Actions.Available;
         available.Clear();

@@ -1,4 +1,4 @@
-using static RLKit.Envs.Recommender.RecommenderOptionChecks;
+using RLKit.Training;
 
 namespace RLKit.Envs.Recommender;
 
@@ -55,20 +55,22 @@ public sealed record RecSimSlateOptions
     /// <summary>Seed of the catalogue (items, categories, split), independent of the episode seed. Default 0.</summary>
     public ulong CatalogSeed { get; init; }
 
-    internal void Validate()
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
+    public void Validate()
     {
-        const string owner = nameof(RecSimSlateOptions);
-        InRange(ItemCount, 2, 100_000, owner, nameof(ItemCount));
-        InRange(CategoryCount, 1, 1000, owner, nameof(CategoryCount));
-        InRange(SubCategoriesPerCategory, 1, 100, owner, nameof(SubCategoriesPerCategory));
-        InRange(RepresentationSize, 1, 512, owner, nameof(RepresentationSize));
-        InRange(SlateSize, 1, 1000, owner, nameof(SlateSize));
-        InRange(CandidateCount, SlateSize, ItemCount / 2, owner, nameof(CandidateCount));
-        InRange(CommonCategoryFraction, 0f, 1f, owner, nameof(CommonCategoryFraction));
-        InRange(PreferenceWeight, 0f, 100f, owner, nameof(PreferenceWeight));
-        InRange(CprWeight, 0f, 100f, owner, nameof(CprWeight));
-        Finite(NoClickMass, owner, nameof(NoClickMass));
-        InRange(PreferenceUpdateRate, 0f, 1f, owner, nameof(PreferenceUpdateRate));
-        Defined(Split, owner, nameof(Split));
+        const string record = nameof(RecSimSlateOptions);
+        OptionRules.InRange(ItemCount, 2, 100_000, record, nameof(ItemCount));
+        OptionRules.InRange(CategoryCount, 1, 1000, record, nameof(CategoryCount));
+        OptionRules.InRange(SubCategoriesPerCategory, 1, 100, record, nameof(SubCategoriesPerCategory));
+        OptionRules.InRange(RepresentationSize, 1, 512, record, nameof(RepresentationSize));
+        OptionRules.InRange(SlateSize, 1, 1000, record, nameof(SlateSize));
+        OptionRules.InRange(CandidateCount, SlateSize, ItemCount / 2, record, nameof(CandidateCount));
+        OptionRules.UnitInterval(CommonCategoryFraction, record, nameof(CommonCategoryFraction));
+        OptionRules.InRange(PreferenceWeight, 0f, 100f, record, nameof(PreferenceWeight));
+        OptionRules.InRange(CprWeight, 0f, 100f, record, nameof(CprWeight));
+        OptionRules.Finite(NoClickMass, record, nameof(NoClickMass));
+        OptionRules.UnitInterval(PreferenceUpdateRate, record, nameof(PreferenceUpdateRate));
+        OptionRules.Defined(Split, record, nameof(Split));
     }
 }

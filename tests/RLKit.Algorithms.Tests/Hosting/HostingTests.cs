@@ -174,8 +174,8 @@ public sealed class HostingTests
         var a = new RLContext(seed: 5);
         var b = new RLContext(seed: 5);
         var c = new RLContext(seed: 6);
-        int a1 = a.Agents.Ppo().Options.Seed, a2 = a.Agents.Dqn().Options.Seed;
-        int b1 = b.Agents.Ppo().Options.Seed, b2 = b.Agents.Dqn().Options.Seed;
+        ulong a1 = a.Agents.Ppo().Options.Seed, a2 = a.Agents.Dqn().Options.Seed;
+        ulong b1 = b.Agents.Ppo().Options.Seed, b2 = b.Agents.Dqn().Options.Seed;
         Assert.Multiple(() =>
         {
             Assert.That((b1, b2), Is.EqualTo((a1, a2)), "same seed, same calls, same seeds");

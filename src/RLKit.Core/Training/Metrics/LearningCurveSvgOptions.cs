@@ -25,16 +25,17 @@ public sealed record LearningCurveSvgOptions
     /// </summary>
     public int MaxGridPoints { get; init; } = 200;
 
-    internal void Validate()
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>
+    /// <exception cref="ArgumentNullException">If a title or axis label is null.</exception>
+    public void Validate()
     {
+        const string record = nameof(LearningCurveSvgOptions);
         ArgumentNullException.ThrowIfNull(Title, nameof(Title));
         ArgumentNullException.ThrowIfNull(XAxisLabel, nameof(XAxisLabel));
         ArgumentNullException.ThrowIfNull(YAxisLabel, nameof(YAxisLabel));
-        if (Width is < 320 or > 10_000)
-            throw new ArgumentOutOfRangeException(nameof(Width), Width, "LearningCurveSvgOptions.Width must be in [320, 10000] pixels.");
-        if (Height is < 200 or > 10_000)
-            throw new ArgumentOutOfRangeException(nameof(Height), Height, "LearningCurveSvgOptions.Height must be in [200, 10000] pixels.");
-        if (MaxGridPoints is < 2 or > 100_000)
-            throw new ArgumentOutOfRangeException(nameof(MaxGridPoints), MaxGridPoints, "LearningCurveSvgOptions.MaxGridPoints must be in [2, 100000].");
+        OptionRules.InRange(Width, 320, 10_000, record, nameof(Width));
+        OptionRules.InRange(Height, 200, 10_000, record, nameof(Height));
+        OptionRules.InRange(MaxGridPoints, 2, 100_000, record, nameof(MaxGridPoints));
     }
 }
