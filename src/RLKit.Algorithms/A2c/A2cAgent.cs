@@ -17,8 +17,6 @@ public sealed class A2cAgent : OnPolicyAgent<A2cOptions>
 {
     internal const string AlgorithmName = "a2c";
 
-    static A2cAgent() => AgentFactories.Register(AlgorithmName, FromCheckpoint);
-
     /// <summary>Builds an untrained agent for the given spaces.</summary>
     /// <param name="observationSpace">A Box of observations.</param>
     /// <param name="actionSpace">Discrete, or a one-dimensional Box.</param>

@@ -11,8 +11,6 @@ namespace RLKit.Algorithms.Ddpg;
 /// </summary>
 public sealed class DdpgAgent : DeterministicActorAgent<DdpgOptions>
 {
-    static DdpgAgent() => AgentFactories.Register("ddpg", FromCheckpoint);
-
     internal DdpgAgent(Space observationSpace, Box actionSpace, DeterministicNetworks networks, DdpgOptions options)
         : base(observationSpace, actionSpace, networks, options, options.ExplorationNoiseStd, options.Seed) { }
 

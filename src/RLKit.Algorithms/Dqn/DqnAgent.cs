@@ -19,8 +19,6 @@ public sealed class DqnAgent : Agent<DqnOptions>
 
     private readonly RandomGenerator _fallbackRng;
 
-    static DqnAgent() => AgentFactories.Register(DqnEstimator.Name, FromCheckpoint);
-
     /// <param name="qNetwork">The online Q-network (shared with the estimator while training).</param>
     /// <param name="observationSpace">The environment's single observation space.</param>
     /// <param name="actionSpace">The environment's single (Discrete) action space.</param>

@@ -17,8 +17,6 @@ public sealed class PpoAgent : Agent<PpoOptions>
 {
     private readonly RandomGenerator _defaultRng;
 
-    static PpoAgent() => AgentFactories.Register("ppo", FromCheckpoint);
-
     /// <summary>Builds an untrained agent for the given spaces.</summary>
     /// <exception cref="NotSupportedException">If the action space has no on-policy head (see <see cref="PolicyHeads.OnPolicy"/>).</exception>
     /// <exception cref="ArgumentOutOfRangeException">If an option is invalid.</exception>

@@ -15,8 +15,6 @@ public sealed class ReinforceAgent : OnPolicyAgent<ReinforceOptions>
 {
     internal const string AlgorithmName = "reinforce";
 
-    static ReinforceAgent() => AgentFactories.Register(AlgorithmName, FromCheckpoint);
-
     /// <summary>Builds an untrained agent for the given spaces.</summary>
     /// <param name="observationSpace">A Box of observations.</param>
     /// <param name="actionSpace">Discrete, or a one-dimensional Box.</param>

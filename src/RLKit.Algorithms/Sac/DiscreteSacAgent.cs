@@ -17,8 +17,6 @@ public sealed class DiscreteSacAgent : Agent<DiscreteSacOptions>
 {
     private readonly RandomGenerator _fallbackRng;
 
-    static DiscreteSacAgent() => AgentFactories.Register("sac-discrete", FromCheckpoint);
-
     /// <summary>An untrained agent: fresh policy and critic MLPs and log α = 0 (or log of the fixed α), drawn from <paramref name="rng"/>.</summary>
     internal static DiscreteSacAgent Create(Space observationSpace, Discrete actionSpace, DiscreteSacOptions options, RandomGenerator rng)
     {

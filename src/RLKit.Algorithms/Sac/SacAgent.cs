@@ -15,8 +15,6 @@ public sealed class SacAgent : Agent<SacOptions>
 {
     private readonly RandomGenerator _fallbackRng;
 
-    static SacAgent() => AgentFactories.Register("sac", FromCheckpoint);
-
     /// <summary>An untrained agent: fresh actor, critics and log α = 0 (or log of the fixed α), drawn from <paramref name="rng"/>.</summary>
     internal static SacAgent Create(Space observationSpace, Box actionSpace, SacOptions options, RandomGenerator rng)
     {

@@ -20,8 +20,6 @@ public sealed class SoftQAgent : Agent<SoftQOptions>
 
     private readonly RandomGenerator _fallbackRng;
 
-    static SoftQAgent() => AgentFactories.Register(SoftQEstimator.Name, FromCheckpoint);
-
     /// <param name="qNetwork">The online soft Q-network (shared with the estimator while training).</param>
     /// <param name="observationSpace">The environment's single observation space.</param>
     /// <param name="actionSpace">The environment's single (Discrete) action space.</param>

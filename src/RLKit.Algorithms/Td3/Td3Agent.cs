@@ -11,8 +11,6 @@ namespace RLKit.Algorithms.Td3;
 /// </summary>
 public sealed class Td3Agent : DeterministicActorAgent<Td3Options>
 {
-    static Td3Agent() => AgentFactories.Register("td3", FromCheckpoint);
-
     internal Td3Agent(Space observationSpace, Box actionSpace, DeterministicNetworks networks, Td3Options options)
         : base(observationSpace, actionSpace, networks, options, options.ExplorationNoiseStd, options.Seed) { }
 
