@@ -2,7 +2,7 @@ namespace RLKit.Hosting;
 
 /// <summary>
 /// Declares an assembly's <see cref="IRLKitModule"/>, so that RLKit finds it without naming the assembly:
-/// <c>[assembly: RLKitModule&lt;ClassicAlgorithmsModule&gt;]</c>. Apply <see cref="RLKitModuleAttribute{TModule}"/>; this
+/// <c>[assembly: RLKitModule&lt;MyModule&gt;]</c>. Apply <see cref="RLKitModuleAttribute{TModule}"/>; this
 /// base lets RLKit read every module attribute alike.
 /// </summary>
 /// <remarks>

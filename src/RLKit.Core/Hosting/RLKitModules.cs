@@ -79,9 +79,8 @@ internal static class RLKitModules
         var candidates = new List<Assembly>();
         foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())
         {
-            if (assembly.IsDynamic || assembly.GetName().Name is not { } name || !names.Add(name)) continue;
-            // Only an assembly that references RLKit.Core can carry the attribute.
-            if (assembly.GetReferencedAssemblies().Any(r => r.Name == CoreAssembly)) candidates.Add(assembly);
+            if (!assembly.IsDynamic && assembly.GetName().Name is { } name && names.Add(name) && ReferencesCore(assembly))
+                candidates.Add(assembly);
         }
         foreach (var path in DeployedAssemblies())
         {
@@ -112,6 +111,19 @@ internal static class RLKitModules
             }
         }
         return new Discovery(modules, skipped);
+    }
+
+    // Only an assembly that references RLKit.Core can carry the attribute; asking the others for it would be wasted work.
+    private static bool ReferencesCore(Assembly assembly)
+    {
+        try
+        {
+            return assembly.GetReferencedAssemblies().Any(r => r.Name == CoreAssembly);
+        }
+        catch (Exception)
+        {
+            return false;
+        }
     }
 
     /// <summary>The application's own assemblies: the trusted platform assemblies outside the framework directory.</summary>

@@ -23,21 +23,10 @@ public sealed class FreshProcessCheckpointTests
 
     private static readonly HashSet<string> ContinuousOnly = new(StringComparer.Ordinal) { "sac", "td3", "ddpg" };
 
-    private string _directory = null!;
-
-    [SetUp]
-    public void CreateDirectory()
-    {
-        _directory = Path.Combine(Path.GetTempPath(), "rlkit-probe-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_directory);
-    }
-
-    [TearDown]
-    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
-
     [Test]
     public void AFreshProcessLoadsEveryClassicAlgorithmBothWays()
     {
+        using var directory = new TemporaryDirectory("rlkit-probe");
         var catalog = StandardEnvironments.CreateCatalog();
         var expected = new Dictionary<string, string>(StringComparer.Ordinal);
         var paths = new List<string>();
@@ -45,7 +34,7 @@ public sealed class FreshProcessCheckpointTests
         {
             using var environment = catalog.Make(ContinuousOnly.Contains(factory.Algorithm) ? "Pendulum-v1" : "CartPole-v1");
             var agent = (ICheckpointable)factory.Create(factory.ParseOptions(TinyOptions)).Fit(environment, Budget.Steps(48));
-            string path = Path.Combine(_directory, factory.Algorithm + Checkpoint.FileExtension);
+            string path = directory.File(factory.Algorithm + Checkpoint.FileExtension);
             Checkpoint.Save(agent, path);
             paths.Add(path);
             expected[factory.Algorithm + Checkpoint.FileExtension] = $"{factory.Algorithm}\t{GreedyAction.Of(agent)}";

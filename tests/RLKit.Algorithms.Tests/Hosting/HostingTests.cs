@@ -261,26 +261,20 @@ public sealed class HostingTests
     {
         using var env = StandardEnvironments.CreateCatalog().Make("CartPole-v1");
         var agent = new PpoAgent(env.ObservationSpace, env.ActionSpace, new PpoOptions { HiddenSizes = [8] }, new RandomGenerator(1));
-        string path = Path.Combine(Path.GetTempPath(), $"rlkit-registry-{Guid.NewGuid():N}.rlkit");
-        try
+        using var directory = new TemporaryDirectory("rlkit-registry");
+        string path = directory.File("ppo.rlkit");
+        RLKitEnvs.CreateContext(seed: 1).Model.Save(agent, path);
+        using var withAlgorithms = BuildProvider();
+        using var withoutAlgorithms = new ServiceCollection().AddRLKit(b => b.AddStandardEnvironments()).Services.BuildServiceProvider();
+        var error = Assert.Throws<InvalidOperationException>(() => withoutAlgorithms.GetRequiredService<RLContext>().Model.Load(path));
+        Assert.Multiple(() =>
         {
-            RLKitEnvs.CreateContext(seed: 1).Model.Save(agent, path);
-            using var withAlgorithms = BuildProvider();
-            using var withoutAlgorithms = new ServiceCollection().AddRLKit(b => b.AddStandardEnvironments()).Services.BuildServiceProvider();
-            var error = Assert.Throws<InvalidOperationException>(() => withoutAlgorithms.GetRequiredService<RLContext>().Model.Load(path));
-            Assert.Multiple(() =>
-            {
-                Assert.That(withAlgorithms.GetRequiredService<RLContext>().Model.Load(path), Is.TypeOf<PpoAgent>(), "AddRLKit with AddClassicAlgorithms");
-                Assert.That(RLKitEnvs.CreateContext(seed: 1).Model.Load(path), Is.TypeOf<PpoAgent>());
-                Assert.That(new RLContext(seed: 1).Model.Load(path), Is.TypeOf<PpoAgent>());
-                Assert.That(error!.Message, Does.Contain("'ppo'").And.Contain("registered: none")
-                                                .And.Contain("RLKit.Algorithms (AlgorithmsModule)").And.Contain("RLKit.Envs (StandardEnvironmentsModule)"));
-            });
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+            Assert.That(withAlgorithms.GetRequiredService<RLContext>().Model.Load(path), Is.TypeOf<PpoAgent>(), "AddRLKit with AddClassicAlgorithms");
+            Assert.That(RLKitEnvs.CreateContext(seed: 1).Model.Load(path), Is.TypeOf<PpoAgent>());
+            Assert.That(new RLContext(seed: 1).Model.Load(path), Is.TypeOf<PpoAgent>());
+            Assert.That(error!.Message, Does.Contain("'ppo'").And.Contain("registered: none")
+                                            .And.Contain("RLKit.Algorithms (AlgorithmsModule)").And.Contain("RLKit.Envs (StandardEnvironmentsModule)"));
+        });
     }
 
     [Test]

@@ -24,18 +24,6 @@ internal sealed class TestModule : IRLKitModule
 [TestFixture]
 public sealed class RLKitModuleTests
 {
-    private string _directory = null!;
-
-    [SetUp]
-    public void CreateDirectory()
-    {
-        _directory = Path.Combine(Path.GetTempPath(), "rlkit-modules-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_directory);
-    }
-
-    [TearDown]
-    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
-
     [Test]
     public void The_default_registry_and_context_hold_what_the_modules_add()
     {
@@ -55,8 +43,9 @@ public sealed class RLKitModuleTests
     [Test]
     public void A_checkpoint_of_a_module_algorithm_loads_without_a_registry_and_through_a_default_context()
     {
+        using var directory = new TemporaryDirectory("rlkit-modules");
         var saved = new LinearTestAgent(3, 2, new LinearTestOptions(Hidden: 5), seed: 1, TestModule.Algorithm);
-        string path = Path.Combine(_directory, "agent.rlkit");
+        string path = directory.File("agent.rlkit");
         Checkpoint.Save(saved, path);
 
         var loaded = (LinearTestAgent)Checkpoint.LoadAgent(path);
@@ -72,10 +61,11 @@ public sealed class RLKitModuleTests
     [Test]
     public void Metadata_finds_the_attribute_and_skips_what_is_not_a_module_assembly()
     {
+        using var directory = new TemporaryDirectory("rlkit-modules");
         string self = typeof(TestModule).Assembly.Location;
-        string text = Path.Combine(_directory, "notes.dll");
+        string text = directory.File("notes.dll");
         File.WriteAllText(text, "not an assembly");
-        string truncated = Path.Combine(_directory, "truncated.dll");
+        string truncated = directory.File("truncated.dll");
         File.WriteAllBytes(truncated, File.ReadAllBytes(self).AsSpan(0, 600).ToArray());
         Assert.Multiple(() =>
         {
@@ -84,8 +74,8 @@ public sealed class RLKitModuleTests
             Assert.That(RLKitModules.ReadModuleAssemblyName(typeof(NUnit.Framework.Assert).Assembly.Location), Is.Null);
             Assert.That(RLKitModules.ReadModuleAssemblyName(text), Is.Null);
             Assert.That(RLKitModules.ReadModuleAssemblyName(truncated), Is.Null);
-            Assert.That(RLKitModules.ReadModuleAssemblyName(Path.Combine(_directory, "missing.dll")), Is.Null);
-            Assert.That(RLKitModules.ReadModuleAssemblyName(_directory), Is.Null, "a directory");
+            Assert.That(RLKitModules.ReadModuleAssemblyName(directory.File("missing.dll")), Is.Null);
+            Assert.That(RLKitModules.ReadModuleAssemblyName(directory.FullPath), Is.Null, "a directory");
         });
     }
 }
