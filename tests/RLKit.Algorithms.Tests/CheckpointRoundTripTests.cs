@@ -5,6 +5,7 @@ using RLKit.Algorithms.Hosting;
 using RLKit.Algorithms.Reinforce;
 using RLKit.Algorithms.SoftQ;
 using RLKit.Envs;
+using RLKit.Hosting;
 using RLKit.Tensors;
 using RLKit.Training;
 using RLKit.Training.Checkpoints;
@@ -12,8 +13,8 @@ using RLKit.Training.Checkpoints;
 namespace RLKit.Algorithms.Tests;
 
 /// <summary>
-/// Save → <see cref="Checkpoint.LoadAgent"/> round-trips of the classic discrete agents that register their own loaders:
-/// the rebuilt agent has the same algorithm, weights and greedy actions.
+/// Save → <see cref="Checkpoint.LoadAgent"/> round-trips of the classic discrete agents, restored through the default
+/// registry (RLKit.Algorithms' module): the rebuilt agent has the same algorithm, weights and greedy actions.
 /// </summary>
 [TestFixture]
 public class CheckpointRoundTripTests
@@ -45,7 +46,6 @@ public class CheckpointRoundTripTests
     [TestCaseSource(nameof(TrainedAgents))]
     public void LoadedAgentActsIdentically(Func<ICheckpointable> train)
     {
-        ClassicAlgorithms.EnsureCheckpointFactoriesRegistered();
         var agent = train();
         var path = Path.Combine(Path.GetTempPath(), $"rlkit-roundtrip-{Guid.NewGuid():N}{Checkpoint.FileExtension}");
         try
@@ -74,11 +74,8 @@ public class CheckpointRoundTripTests
     }
 
     [Test]
-    public void EnsureCheckpointFactoriesRegisteredCoversTheDiscreteClassics()
-    {
-        ClassicAlgorithms.EnsureCheckpointFactoriesRegistered();
-        Assert.That(AgentFactories.Algorithms, Is.SupersetOf(new[] { "dqn", "sql", "a2c", "reinforce" }));
-    }
+    public void TheDefaultRegistryRestoresEveryClassicAlgorithm() =>
+        Assert.That(AlgorithmRegistry.CreateDefault().Factories, Is.SupersetOf(ClassicAlgorithms.All));
 
     [Test]
     public void DqnCheckpointKeepsTheArchitectureAndExploration()

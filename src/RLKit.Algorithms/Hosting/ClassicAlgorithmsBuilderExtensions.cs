@@ -10,14 +10,14 @@ public static class ClassicAlgorithmsBuilderExtensions
     /// Registers PPO, A2C, REINFORCE, DQN, soft Q-learning, SAC, discrete SAC, TD3 and DDPG as keyed
     /// <see cref="IAgentEstimatorFactory"/> services ("ppo", "a2c", "reinforce", "dqn", "sql", "sac", "sac-discrete",
     /// "td3", "ddpg") and in the <see cref="AlgorithmRegistry"/>, and the policy heads as keyed
-    /// <see cref="PolicyHeadFactory"/> services. Also makes their checkpoints loadable by <c>rl.Model.Load</c>. Idempotent.
+    /// <see cref="PolicyHeadFactory"/> services. The container's <see cref="RLContext"/> restores their checkpoints
+    /// (<c>rl.Model.Load</c>) through that registry. Idempotent.
     /// </summary>
     public static RLKitBuilder AddClassicAlgorithms(this RLKitBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         foreach (var factory in ClassicAlgorithms.All) builder.AddAlgorithm(factory);
         foreach (var (name, head) in PolicyHeadFactories.All) builder.Services.TryAddKeyedSingleton(name, head);
-        ClassicAlgorithms.EnsureCheckpointFactoriesRegistered();
         return builder;
     }
 }

@@ -1,8 +1,11 @@
+using RLKit.Training;
+
 namespace RLKit.Hosting;
 
 /// <summary>
-/// <see cref="RLContext.Agents"/>: creates estimators. Each algorithm package adds extension methods with a simple
-/// overload and an options overload (RLKit.Algorithms: <c>rl.Agents.Ppo()</c>, <c>rl.Agents.Ppo(o =&gt; o with { Gamma = 0.98f })</c>,
+/// <see cref="RLContext.Agents"/>: creates estimators. <see cref="Create{TOptions, TAgent, TEstimator}(AgentEstimatorFactory{TOptions, TAgent, TEstimator}, Func{TOptions, TOptions}?)"/>
+/// creates one from an algorithm's typed factory, and each algorithm package names its algorithms with one-line
+/// extension members over it (RLKit.Algorithms: <c>rl.Agents.Ppo()</c>, <c>rl.Agents.Ppo(o =&gt; o with { Gamma = 0.98f })</c>,
 /// <c>rl.Agents.Ppo(new PpoOptions { ... })</c>); <see cref="Create(string, object?)"/> chooses an algorithm by name.
 /// </summary>
 /// <remarks>
@@ -32,6 +35,38 @@ public sealed class AgentCatalog
     /// <summary>Registers an algorithm for <see cref="Create(string, object?)"/> unless its name is taken.</summary>
     /// <returns>True if added.</returns>
     public bool Register(IAgentEstimatorFactory factory) => Algorithms.TryAdd(factory);
+
+    /// <summary>
+    /// Creates <paramref name="algorithm"/>'s estimator from its default options seeded from the context
+    /// (<see cref="NextSeed"/>), changed by <paramref name="configure"/> when given.
+    /// </summary>
+    /// <param name="algorithm">The algorithm's typed factory, e.g. <c>ClassicAlgorithms.Ppo</c>.</param>
+    /// <param name="configure">Changes the seeded defaults (<c>o =&gt; o with { Gamma = 0.98f }</c>); null keeps them.</param>
+    /// <exception cref="ArgumentOutOfRangeException">If an option is invalid; the message names the option and its allowed range.</exception>
+    public TEstimator Create<TOptions, TAgent, TEstimator>(AgentEstimatorFactory<TOptions, TAgent, TEstimator> algorithm,
+                                                           Func<TOptions, TOptions>? configure = null)
+        where TOptions : class
+        where TAgent : class, IAgent
+        where TEstimator : class, IAgentEstimator<TAgent>
+    {
+        ArgumentNullException.ThrowIfNull(algorithm);
+        var options = algorithm.DefaultOptions(NextSeed());
+        return algorithm.CreateEstimator(configure is null ? options : configure(options));
+    }
+
+    /// <summary>Creates <paramref name="algorithm"/>'s estimator with exactly <paramref name="options"/> (seed included).</summary>
+    /// <param name="algorithm">The algorithm's typed factory, e.g. <c>ClassicAlgorithms.Ppo</c>.</param>
+    /// <param name="options">The options, used as given.</param>
+    /// <exception cref="ArgumentOutOfRangeException">If an option is invalid; the message names the option and its allowed range.</exception>
+    public TEstimator Create<TOptions, TAgent, TEstimator>(AgentEstimatorFactory<TOptions, TAgent, TEstimator> algorithm, TOptions options)
+        where TOptions : class
+        where TAgent : class, IAgent
+        where TEstimator : class, IAgentEstimator<TAgent>
+    {
+        ArgumentNullException.ThrowIfNull(algorithm);
+        ArgumentNullException.ThrowIfNull(options);
+        return algorithm.CreateEstimator(options);
+    }
 
     /// <summary>
     /// Creates the estimator registered as <paramref name="algorithm"/> (case-insensitive), e.g. from a command line.

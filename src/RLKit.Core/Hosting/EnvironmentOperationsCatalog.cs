@@ -41,7 +41,7 @@ public sealed class EnvironmentOperationsCatalog
             throw new KeyNotFoundException(
                 $"No environment '{id}': this RLContext's environment catalog is empty. Reference RLKit.Envs and create the context " +
                 "with RLKitEnvs.CreateContext(seed), pass StandardEnvironments.CreateCatalog() to the RLContext constructor, " +
-                "or resolve RLContext from services.AddRLKit(b => b.AddStandardEnvironments()).");
+                "or resolve RLContext from services.AddRLKit(b => b.AddStandardEnvironments()). " + RLKitModules.Describe());
         return Catalog.Make(id, options);
     }
 

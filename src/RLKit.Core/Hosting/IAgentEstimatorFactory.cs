@@ -1,9 +1,12 @@
+using RLKit.Training;
+using RLKit.Training.Checkpoints;
+
 namespace RLKit.Hosting;
 
 /// <summary>
-/// Creates one algorithm's estimator by name, so a configuration file or command line can choose it ("ppo", "dqn").
-/// Registered as a keyed service under <see cref="Algorithm"/> by <c>AddRLKit</c>, and listed by
-/// <see cref="AlgorithmRegistry"/>.
+/// One algorithm by name: creates its estimator, so a configuration file or command line can choose it ("ppo", "dqn"),
+/// and restores its agents from checkpoints. Registered as a keyed service under <see cref="Algorithm"/> by
+/// <c>AddRLKit</c>, and listed by <see cref="AlgorithmRegistry"/>.
 /// </summary>
 public interface IAgentEstimatorFactory
 {
@@ -37,4 +40,12 @@ public interface IAgentEstimatorFactory
     /// <exception cref="ArgumentException">If <paramref name="options"/> is not of <see cref="OptionsType"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">If an option is invalid; the message names the option and its allowed range.</exception>
     ConfiguredEstimator Create(object? options = null);
+
+    /// <summary>
+    /// Rebuilds the agent a checkpoint of this algorithm holds, with the checkpoint's options and spaces.
+    /// <see cref="Checkpoint.LoadAgent"/> calls it, then validates and copies the weights into
+    /// an <see cref="ICheckpointable"/> agent, so a restore need not.
+    /// </summary>
+    /// <exception cref="InvalidDataException">If the stored options do not fit <see cref="OptionsType"/>.</exception>
+    IAgent Restore(CheckpointData checkpoint);
 }

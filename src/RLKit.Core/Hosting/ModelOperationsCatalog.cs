@@ -30,16 +30,16 @@ public sealed class ModelOperationsCatalog
     }
 
     /// <summary>
-    /// Loads the agent saved at <paramref name="path"/>, rebuilt by the factory its algorithm registered in
-    /// <see cref="AgentFactories"/> (RLKit.Algorithms registers its agents when any of them is used or when
-    /// <c>AddClassicAlgorithms</c>/<c>rl.Agents</c> extension methods run).
+    /// Loads the agent saved at <paramref name="path"/>, rebuilt by its algorithm in the context's
+    /// <see cref="AgentCatalog.Algorithms"/> (from <c>AddRLKit</c>, the constructor, or by default every deployed package's
+    /// <see cref="IRLKitModule"/>).
     /// </summary>
-    /// <exception cref="InvalidOperationException">If no factory is registered for the checkpoint's algorithm; the message lists the registered ones.</exception>
+    /// <exception cref="InvalidOperationException">If the context's registry lacks the checkpoint's algorithm; the message names it and lists the registered ones.</exception>
     /// <exception cref="CheckpointMismatchException">If the architecture does not match the weights; the message names the mismatches.</exception>
     /// <exception cref="CheckpointFormatException">If the file is truncated, corrupt or not a checkpoint.</exception>
     public IAgent Load(string path)
     {
-        var agent = Checkpoint.LoadAgent(path);
+        var agent = Checkpoint.LoadAgent(path, _context.Agents.Algorithms);
         _context.WriteLog(LogLevel.Information, "Model", $"Loaded a {agent.Algorithm} agent from '{path}'.");
         return agent;
     }

@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RLKit.Environments;
@@ -16,11 +15,12 @@ namespace RLKit.Hosting;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Where the environments come from: RLKit.Core knows no concrete environment. Pass a catalog to the constructor
-/// (<c>new RLContext(StandardEnvironments.CreateCatalog(), seed: 1)</c>), use RLKit.Envs' <c>RLKitEnvs.CreateContext(seed)</c>,
-/// or resolve the context from <c>services.AddRLKit(b =&gt; b.AddStandardEnvironments())</c>. The parameterless form
-/// <c>new RLContext(seed)</c> uses RLKit.Envs' standard catalog when that assembly is deployed with the application
-/// (found by name, without a compile-time reference), and an empty catalog otherwise.
+/// Where the environments and algorithms come from: RLKit.Core knows no concrete environment or algorithm. Pass a
+/// catalog and a registry to the constructor (<c>new RLContext(StandardEnvironments.CreateCatalog(), ClassicAlgorithms.CreateRegistry(), seed: 1)</c>),
+/// use RLKit.Envs' <c>RLKitEnvs.CreateContext(seed)</c>, or resolve the context from
+/// <c>services.AddRLKit(b =&gt; b.AddClassicAlgorithms().AddStandardEnvironments())</c>. What is not passed comes from the
+/// <see cref="IRLKitModule"/>s of the packages deployed with the application (RLKit.Envs: the standard environments;
+/// RLKit.Algorithms: the classic algorithms), so <c>new RLContext(seed)</c> has both when both packages are referenced.
 /// </para>
 /// <para>
 /// Seeds: every component made without an explicit seed takes the next value of a stream derived from
@@ -29,26 +29,28 @@ namespace RLKit.Hosting;
 /// </remarks>
 public sealed class RLContext
 {
-    private const string StandardCatalogType = "RLKit.Envs.StandardEnvironments, RLKit.Envs";
     private long _seedCounter;
 
-    /// <summary>Creates a context with the standard environments (when RLKit.Envs is deployed) and no algorithms registered by name.</summary>
+    /// <summary>Creates a context with the environments and algorithms of the deployed packages' <see cref="IRLKitModule"/>s.</summary>
     /// <param name="seed">The root of every seed the context hands out.</param>
     /// <param name="loggerFactory">Where <see cref="Progress"/> also logs (structured entries); null logs nowhere but <see cref="Log"/>.</param>
     public RLContext(ulong seed = 0, ILoggerFactory? loggerFactory = null)
         : this(environments: null, algorithms: null, seed, loggerFactory) { }
 
     /// <summary>Creates a context over the given environment catalog and algorithm registry.</summary>
-    /// <param name="environments">The environments by id; null finds RLKit.Envs' standard catalog (or an empty one).</param>
-    /// <param name="algorithms">The algorithms by name for <see cref="AgentCatalog.Create"/>; null starts empty.</param>
+    /// <param name="environments">The environments by id; null makes a catalog of the deployed modules' environments (on first use).</param>
+    /// <param name="algorithms">
+    /// The algorithms by name for <see cref="AgentCatalog.Create(string, object?)"/> and <see cref="ModelOperationsCatalog.Load(string)"/>;
+    /// null takes a new <see cref="AlgorithmRegistry.CreateDefault"/>.
+    /// </param>
     /// <param name="seed">The root of every seed the context hands out.</param>
     /// <param name="loggerFactory">Where <see cref="Progress"/> also logs; null logs nowhere but <see cref="Log"/>.</param>
     public RLContext(EnvironmentCatalog? environments, AlgorithmRegistry? algorithms = null, ulong seed = 0, ILoggerFactory? loggerFactory = null)
     {
         Seed = seed;
         LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
-        Environments = new EnvironmentOperationsCatalog(this, environments is null ? FindStandardCatalog : () => environments);
-        Agents = new AgentCatalog(this, algorithms ?? new AlgorithmRegistry());
+        Environments = new EnvironmentOperationsCatalog(this, environments is null ? RLKitModules.CreateEnvironmentCatalog : () => environments);
+        Agents = new AgentCatalog(this, algorithms ?? AlgorithmRegistry.CreateDefault());
         Model = new ModelOperationsCatalog(this);
     }
 
@@ -123,14 +125,6 @@ public sealed class RLContext
 
     internal void WriteLog(LogLevel level, string source, string message, TrainingUpdate? update = null) =>
         Log?.Invoke(this, new LoggingEventArgs(message, level, source, update));
-
-    private static EnvironmentCatalog FindStandardCatalog()
-    {
-        // Found by name so that RLKit.Core keeps no reference to RLKit.Envs (lower layers never import higher ones).
-        var type = Type.GetType(StandardCatalogType, throwOnError: false);
-        var create = type?.GetMethod("CreateCatalog", BindingFlags.Public | BindingFlags.Static, Type.EmptyTypes);
-        return create?.Invoke(null, null) as EnvironmentCatalog ?? new EnvironmentCatalog();
-    }
 
     private sealed class ContextProgress(RLContext context, LoggingProgress logger, IProgress<TrainingUpdate>? next, int everyUpdates)
         : IProgress<TrainingUpdate>

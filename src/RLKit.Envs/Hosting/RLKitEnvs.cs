@@ -12,7 +12,10 @@ public static class RLKitEnvs
     /// </summary>
     /// <param name="seed">The root of every seed the context hands out.</param>
     /// <param name="loggerFactory">Where training progress is also logged; may be null.</param>
-    /// <param name="algorithms">Algorithms by name for <see cref="AgentCatalog.Create"/>; null starts empty.</param>
+    /// <param name="algorithms">
+    /// Algorithms by name for <see cref="AgentCatalog.Create(string, object?)"/> and <c>Model.Load</c>; null takes
+    /// <see cref="AlgorithmRegistry.CreateDefault"/> (every deployed algorithm package's, e.g. RLKit.Algorithms' classics).
+    /// </param>
     public static RLContext CreateContext(ulong seed = 0, ILoggerFactory? loggerFactory = null, AlgorithmRegistry? algorithms = null) =>
         new(StandardEnvironments.CreateCatalog(), algorithms, seed, loggerFactory);
 }

@@ -119,8 +119,9 @@ public sealed class HostingTests
         var e = Assert.Throws<KeyNotFoundException>(() => context.Agents.Create("ppo2"));
         Assert.That(e!.Message, Does.Contain("'ppo2'").And.Contain("ppo").And.Contain("dqn").And.Contain("sac-discrete"));
 
-        var empty = Assert.Throws<KeyNotFoundException>(() => new RLContext(seed: 1).Agents.Create("ppo"));
+        var empty = Assert.Throws<KeyNotFoundException>(() => new RLContext(environments: null, new AlgorithmRegistry(), seed: 1).Agents.Create("ppo"));
         Assert.That(empty!.Message, Does.Contain("AddClassicAlgorithms"));
+        Assert.That(new RLContext(seed: 1).Agents.Create("ppo").Estimator, Is.TypeOf<PpoEstimator>(), "a default context has the deployed algorithms");
     }
 
     [Test]
@@ -256,10 +257,63 @@ public sealed class HostingTests
     }
 
     [Test]
-    public void ClassicCheckpointFactoriesAreRegisteredByAddClassicAlgorithms()
+    public void EveryContextLoadsThroughItsOwnRegistry()
     {
-        new ServiceCollection().AddRLKit(b => b.AddClassicAlgorithms());
-        Assert.That(RLKit.Training.Checkpoints.AgentFactories.Algorithms, Is.SupersetOf(new[] { "ppo", "sac", "sac-discrete", "td3", "ddpg" }));
+        using var env = StandardEnvironments.CreateCatalog().Make("CartPole-v1");
+        var agent = new PpoAgent(env.ObservationSpace, env.ActionSpace, new PpoOptions { HiddenSizes = [8] }, new RandomGenerator(1));
+        using var directory = new TemporaryDirectory("rlkit-registry");
+        string path = directory.File("ppo.rlkit");
+        RLKitEnvs.CreateContext(seed: 1).Model.Save(agent, path);
+        using var withAlgorithms = BuildProvider();
+        using var withoutAlgorithms = new ServiceCollection().AddRLKit(b => b.AddStandardEnvironments()).Services.BuildServiceProvider();
+        var error = Assert.Throws<InvalidOperationException>(() => withoutAlgorithms.GetRequiredService<RLContext>().Model.Load(path));
+        Assert.Multiple(() =>
+        {
+            Assert.That(withAlgorithms.GetRequiredService<RLContext>().Model.Load(path), Is.TypeOf<PpoAgent>(), "AddRLKit with AddClassicAlgorithms");
+            Assert.That(RLKitEnvs.CreateContext(seed: 1).Model.Load(path), Is.TypeOf<PpoAgent>());
+            Assert.That(new RLContext(seed: 1).Model.Load(path), Is.TypeOf<PpoAgent>());
+            Assert.That(error!.Message, Does.Contain("'ppo'").And.Contain("registered: none")
+                                            .And.Contain("RLKit.Algorithms (AlgorithmsModule)").And.Contain("RLKit.Envs (StandardEnvironmentsModule)"));
+        });
+    }
+
+    [Test]
+    public void EachDefaultContextHasItsOwnRegistry()
+    {
+        var a = new RLContext(seed: 1);
+        var b = new RLContext(seed: 1);
+        var renamed = new AgentEstimatorFactory<PpoOptions, PpoAgent, PpoEstimator>(
+            "my-ppo", "PPO under another name.", static () => new PpoOptions(), static (o, seed) => o with { Seed = seed },
+            static o => new PpoEstimator(o), PpoAgent.FromCheckpoint);
+        Assert.That(a.Agents.Register(renamed), Is.True);
+        Assert.Multiple(() =>
+        {
+            Assert.That(a.Agents.Create("my-ppo").Estimator, Is.TypeOf<PpoEstimator>());
+            Assert.That(b.Agents.Algorithms.Contains("my-ppo"), Is.False);
+            Assert.That(AlgorithmRegistry.CreateDefault().Contains("my-ppo"), Is.False);
+            Assert.That(b.Agents.Algorithms.Algorithms, Is.EqualTo(new[] { "a2c", "ddpg", "dqn", "ppo", "reinforce", "sac", "sac-discrete", "sql", "td3" }));
+        });
+    }
+
+    [Test]
+    public void NamedEntryPointsAreTheGenericCreate()
+    {
+        var named = new RLContext(seed: 9).Agents;
+        var generic = new RLContext(seed: 9).Agents;
+        Assert.Multiple(() =>
+        {
+            Assert.That(named.Ppo().Options.Seed, Is.EqualTo(generic.Create(ClassicAlgorithms.Ppo).Options.Seed));
+            Assert.That(named.A2c().Options.Seed, Is.EqualTo(generic.Create(ClassicAlgorithms.A2c).Options.Seed));
+            Assert.That(named.Reinforce().Options.Seed, Is.EqualTo(generic.Create(ClassicAlgorithms.Reinforce).Options.Seed));
+            Assert.That(named.Dqn().Options.Seed, Is.EqualTo(generic.Create(ClassicAlgorithms.Dqn).Options.Seed));
+            Assert.That(named.SoftQ().Options.Seed, Is.EqualTo(generic.Create(ClassicAlgorithms.SoftQ).Options.Seed));
+            Assert.That(named.Sac().Options.Seed, Is.EqualTo(generic.Create(ClassicAlgorithms.Sac).Options.Seed));
+            Assert.That(named.DiscreteSac().Options.Seed, Is.EqualTo(generic.Create(ClassicAlgorithms.DiscreteSac).Options.Seed));
+            Assert.That(named.Td3().Options.Seed, Is.EqualTo(generic.Create(ClassicAlgorithms.Td3).Options.Seed));
+            Assert.That(named.Ddpg().Options.Seed, Is.EqualTo(generic.Create(ClassicAlgorithms.Ddpg).Options.Seed));
+            Assert.That(named.A2c(o => o with { Gamma = 0.9f }).Options.Gamma, Is.EqualTo(0.9f));
+            Assert.That(generic.Create(ClassicAlgorithms.Td3, new Td3Options { Seed = 4 }).Options.Seed, Is.EqualTo(4));
+        });
     }
 
     /// <summary>An agent that is not checkpointable.</summary>

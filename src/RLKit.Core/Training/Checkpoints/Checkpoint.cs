@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using RLKit.Environments.Wrappers;
+using RLKit.Hosting;
 using RLKit.Serialization;
 using RLKit.Tensors;
 
@@ -186,24 +187,31 @@ public static class Checkpoint
     }
 
     /// <summary>
-    /// Rebuilds the agent saved at <paramref name="path"/> with the factory its algorithm registered in
-    /// <see cref="AgentFactories"/>, then (for <see cref="ICheckpointable"/> agents) validates and loads the weights, and
-    /// (for <see cref="IResumableAgent"/> agents) sets the saved optimizer state, so a warm-started <c>Fit</c> resumes it.
+    /// Rebuilds the agent saved at <paramref name="path"/> with the <see cref="IAgentEstimatorFactory.Restore"/> of its
+    /// algorithm in <paramref name="algorithms"/>, then (for <see cref="ICheckpointable"/> agents) validates and loads the
+    /// weights, and (for <see cref="IResumableAgent"/> agents) sets the saved optimizer state, so a warm-started
+    /// <c>Fit</c> resumes it.
     /// </summary>
-    /// <exception cref="InvalidOperationException">If no factory is registered for the checkpoint's algorithm; the message lists the registered ones.</exception>
+    /// <param name="path">The checkpoint.</param>
+    /// <param name="algorithms">
+    /// The algorithms by name, e.g. an <see cref="RLContext"/>'s <c>Agents.Algorithms</c>. Null (the default) takes those
+    /// of every package the application deploys that declares an <see cref="IRLKitModule"/> (RLKit.Algorithms: the
+    /// classic algorithms), as <see cref="AlgorithmRegistry.CreateDefault"/> does, so a fresh process loads any
+    /// checkpoint of them without registering anything.
+    /// </param>
+    /// <exception cref="InvalidOperationException">If the registry lacks the checkpoint's algorithm; the message names it, lists the registered ones and the modules found.</exception>
     /// <exception cref="CheckpointMismatchException">If the rebuilt agent's architecture does not match the weights.</exception>
     /// <exception cref="CheckpointFormatException">If the file is truncated, corrupt or not a checkpoint.</exception>
-    public static IAgent LoadAgent(string path)
+    public static IAgent LoadAgent(string path, AlgorithmRegistry? algorithms = null)
     {
+        algorithms ??= RLKitModules.Algorithms;
         var data = Load(path);
-        if (!AgentFactories.TryGet(data.Algorithm, out var factory))
-        {
-            var known = AgentFactories.Algorithms;
+        if (!algorithms.TryGet(data.Algorithm, out var factory))
             throw new InvalidOperationException(
-                $"Checkpoint.LoadAgent: no factory is registered for algorithm '{data.Algorithm}' (registered: {(known.Count == 0 ? "none" : string.Join(", ", known))}). " +
-                "Reference the algorithm's package and register it (AgentFactories.Register), or build the agent and use Checkpoint.LoadInto.");
-        }
-        var agent = factory(data) ?? throw new InvalidOperationException($"Checkpoint.LoadAgent: the '{data.Algorithm}' factory returned null.");
+                $"Checkpoint.LoadAgent: '{Path.GetFullPath(path)}' holds a '{data.Algorithm}' agent, but no algorithm '{data.Algorithm}' is registered " +
+                $"(registered: {algorithms.DescribeKnown()}). {RLKitModules.Describe()} Reference the package that provides '{data.Algorithm}', " +
+                "register its IAgentEstimatorFactory in the registry you load with, or build the agent and use Checkpoint.LoadInto.");
+        var agent = factory.Restore(data);
         if (agent is ICheckpointable checkpointable) LoadInto(checkpointable, data, path);
         return agent;
     }

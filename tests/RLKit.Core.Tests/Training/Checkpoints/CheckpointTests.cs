@@ -1,4 +1,6 @@
+using RLKit.Core.Tests.Hosting;
 using RLKit.Environments.Wrappers;
+using RLKit.Hosting;
 using RLKit.Serialization;
 using RLKit.Spaces;
 using RLKit.Tensors;
@@ -23,7 +25,6 @@ public sealed class CheckpointTests
     public void DeleteDirectory()
     {
         if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
-        AgentFactories.Unregister(LinearTestAgent.Name);
     }
 
     private string PathOf(string name) => Path.Combine(_directory, name);
@@ -217,25 +218,30 @@ public sealed class CheckpointTests
     [Test]
     public void LoadAgent_rebuilds_a_registered_algorithm_with_its_options_and_weights()
     {
-        AgentFactories.Register(LinearTestAgent.Name, data =>
-            new LinearTestAgent(data.Metadata.ObservationSpace.Shape[0], ((Discrete)data.Metadata.ActionSpace.ToSpace()).N,
-                                data.GetOptions<LinearTestOptions>(), seed: 123));
+        var algorithms = new AlgorithmRegistry();
+        algorithms.TryAdd(LinearTestAgent.Factory());
         var saved = NewAgent(seed: 1, hidden: 6);
         string path = PathOf("agent.rlkit");
         Checkpoint.Save(saved, path);
 
-        var loaded = (LinearTestAgent)Checkpoint.LoadAgent(path);
+        var loaded = (LinearTestAgent)Checkpoint.LoadAgent(path, algorithms);
         Assert.That(loaded.TypedOptions, Is.EqualTo(saved.TypedOptions));
         Assert.That(loaded.Weights["policy.hidden.weight"].ToArray(), Is.EqualTo(saved.Weights["policy.hidden.weight"].ToArray()));
     }
 
     [Test]
-    public void LoadAgent_without_a_registered_factory_names_the_algorithm()
+    public void LoadAgent_without_the_algorithm_names_it_and_lists_the_registered_ones_and_the_modules()
     {
         string path = PathOf("agent.rlkit");
         Checkpoint.Save(NewAgent(seed: 1), path);
-        var error = Assert.Throws<InvalidOperationException>(() => Checkpoint.LoadAgent(path));
-        Assert.That(error!.Message, Does.Contain("'linear-test'").And.Contain("AgentFactories.Register"));
+        var algorithms = new AlgorithmRegistry();
+        algorithms.TryAdd(LinearTestAgent.Factory("other-test"));
+
+        var error = Assert.Throws<InvalidOperationException>(() => Checkpoint.LoadAgent(path, algorithms));
+        Assert.That(error!.Message, Does.Contain("'linear-test'").And.Contain("registered: other-test")
+                                        .And.Contain("RLKit modules found in this application: RLKit.Core.Tests (TestModule)"));
+        var byDefault = Assert.Throws<InvalidOperationException>(() => Checkpoint.LoadAgent(path));
+        Assert.That(byDefault!.Message, Does.Contain("'linear-test'").And.Contain(TestModule.Algorithm));
     }
 
     private sealed record UnserialisableOptions(Func<int> Callback);

@@ -1,5 +1,6 @@
 using RLKit.Autograd;
 using RLKit.Environments;
+using RLKit.Hosting;
 using RLKit.Nn;
 using RLKit.Spaces;
 using RLKit.Tensors;
@@ -107,6 +108,13 @@ internal sealed class LinearTestAgent : ICheckpointable
         _hidden = new Linear(observationSize, options.Hidden, rng);
         _output = new Linear(options.Hidden, actions, rng);
     }
+
+    /// <summary>Restores linear test agents saved under <paramref name="algorithm"/>; it has no estimator.</summary>
+    public static AgentEstimatorFactory<LinearTestOptions, LinearTestAgent> Factory(string algorithm = Name) => new(
+        algorithm, "A linear test agent (restore only).", typeof(IAgentEstimator<LinearTestAgent>), static () => new LinearTestOptions(),
+        static (options, _) => options, static _ => throw new NotSupportedException("The linear test agent has no estimator."),
+        data => new LinearTestAgent(data.Metadata.ObservationSpace.Shape[0], ((Discrete)data.Metadata.ActionSpace.ToSpace()).N,
+                                    data.GetOptions<LinearTestOptions>(), seed: 123, algorithm));
 
     public string Algorithm { get; }
     public LinearTestOptions TypedOptions { get; }
