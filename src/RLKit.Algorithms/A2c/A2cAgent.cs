@@ -26,13 +26,6 @@ public sealed class A2cAgent : OnPolicyAgent<A2cOptions>
         : base(observationSpace, actionSpace, Validated(options), rng, "A2C",
                options.HiddenSizes, options.SharedNetwork, options.HiddenActivation(), options.InitialLogStd, options.SharedFeatures) { }
 
-    private static A2cOptions Validated(A2cOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        return options;
-    }
-
     /// <summary>
     /// Rebuilds an agent from a checkpoint's options and spaces, with the checkpoint's weights loaded (used by
     /// <see cref="Checkpoint.LoadAgent"/>, which registers it under "a2c").
@@ -41,7 +34,8 @@ public sealed class A2cAgent : OnPolicyAgent<A2cOptions>
     /// <exception cref="ArgumentOutOfRangeException">If a stored option is invalid.</exception>
     /// <exception cref="NotSupportedException">If the stored action space is neither Discrete nor a one-dimensional Box.</exception>
     public static A2cAgent FromCheckpoint(CheckpointData checkpoint) =>
-        Restore(checkpoint, (observationSpace, actionSpace, options) => new A2cAgent(observationSpace, actionSpace, options, new RandomGenerator(options.Seed)));
+        Restore(checkpoint, A2cEstimator.Name,
+                static (Space observationSpace, Space actionSpace, A2cOptions options) => new A2cAgent(observationSpace, actionSpace, options, new RandomGenerator(options.Seed)));
 
     /// <inheritdoc/>
     public override string Algorithm => A2cEstimator.Name;

@@ -1,3 +1,4 @@
+using RLKit.Algorithms.Common;
 using RLKit.Algorithms.MixMask;
 using RLKit.Nn;
 using RLKit.Training;
@@ -34,7 +35,7 @@ public enum ValueLossKind
 /// <para>Options are validated once, when an <see cref="A2cEstimator"/> is created; an invalid value throws an
 /// <see cref="ArgumentOutOfRangeException"/> naming the option and its allowed range.</para>
 /// </remarks>
-public sealed record A2cOptions
+public sealed record A2cOptions : IAlgorithmOptions
 {
     /// <summary>Learning rate (SB3 default 7e-4), in (0, 1].</summary>
     public float LearningRate { get; init; } = 7e-4f;

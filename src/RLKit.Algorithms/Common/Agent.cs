@@ -10,13 +10,47 @@ namespace RLKit.Algorithms.Common;
 /// the weights and the acting.
 /// </summary>
 /// <typeparam name="TOptions">The algorithm's options record (saved in checkpoints).</typeparam>
-public abstract class Agent<TOptions> : IResumableAgent where TOptions : class
+public abstract class Agent<TOptions> : IResumableAgent where TOptions : class, IAlgorithmOptions
 {
+    /// <exception cref="ArgumentOutOfRangeException">If an option is invalid (the message names it and its range).</exception>
     private protected Agent(Space observationSpace, Space actionSpace, TOptions options)
     {
         ObservationSpace = observationSpace ?? throw new ArgumentNullException(nameof(observationSpace));
         ActionSpace = actionSpace ?? throw new ArgumentNullException(nameof(actionSpace));
-        Options = options ?? throw new ArgumentNullException(nameof(options));
+        Options = Validated(options);
+    }
+
+    /// <summary>
+    /// <paramref name="options"/>, checked: for subclass constructors that read options while building the base call,
+    /// so an invalid or null record fails with a clear message before anything uses it.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">If <paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">If an option is invalid.</exception>
+    private protected static TOptions Validated(TOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options;
+    }
+
+    /// <summary>
+    /// Rebuilds an agent from a checkpoint: its options (validated), its spaces (the action space must be a
+    /// <typeparamref name="TActionSpace"/>) and <paramref name="create"/>, then loads the checkpoint's weights.
+    /// </summary>
+    /// <exception cref="ArgumentException">If the stored action space is of another kind or the weights do not fit.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">If a stored option is invalid.</exception>
+    private protected static TAgent Restore<TAgent, TActionSpace>(CheckpointData checkpoint, string algorithm,
+                                                                  Func<Space, TActionSpace, TOptions, TAgent> create)
+        where TAgent : Agent<TOptions> where TActionSpace : Space
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var options = Validated(checkpoint.GetOptions<TOptions>());
+        var actionSpace = checkpoint.Metadata.ActionSpace.ToSpace() as TActionSpace
+            ?? throw new ArgumentException(
+                $"{algorithm}: the checkpoint's action space {checkpoint.Metadata.ActionSpace.Description} is not a {typeof(TActionSpace).Name}.", nameof(checkpoint));
+        var agent = create(checkpoint.Metadata.ObservationSpace.ToSpace(), actionSpace, options);
+        agent.LoadWeights(checkpoint.Weights);
+        return agent;
     }
 
     /// <inheritdoc/>

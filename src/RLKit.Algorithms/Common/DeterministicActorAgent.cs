@@ -12,34 +12,17 @@ namespace RLKit.Algorithms.Common;
 /// clipped to the box. The subclasses differ only in their name, options type and number of critics.
 /// </summary>
 /// <typeparam name="TOptions">The algorithm's options record.</typeparam>
-public abstract class DeterministicActorAgent<TOptions> : Agent<TOptions> where TOptions : class
+public abstract class DeterministicActorAgent<TOptions> : Agent<TOptions> where TOptions : DeterministicPolicyGradientOptions
 {
     private readonly RandomGenerator _fallbackRng;
     private readonly float _explorationNoiseStd;
 
-    private protected DeterministicActorAgent(Space observationSpace, Box actionSpace, DeterministicNetworks networks, TOptions options,
-                                              float explorationNoiseStd, ulong seed)
+    private protected DeterministicActorAgent(Space observationSpace, Box actionSpace, DeterministicNetworks networks, TOptions options)
         : base(observationSpace, actionSpace, options)
     {
         Networks = networks;
-        _explorationNoiseStd = explorationNoiseStd;
-        _fallbackRng = new RandomGenerator(seed + 7919);
-    }
-
-    /// <summary>
-    /// Rebuilds an agent from a checkpoint's options and spaces with <paramref name="create"/>, then loads its weights.
-    /// </summary>
-    private protected static TAgent Restore<TAgent>(CheckpointData checkpoint, string algorithm, Action<TOptions> validate,
-                                                    Func<Space, Box, TOptions, TAgent> create) where TAgent : DeterministicActorAgent<TOptions>
-    {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        var options = checkpoint.GetOptions<TOptions>();
-        validate(options);
-        var actionSpace = checkpoint.Metadata.ActionSpace.ToSpace() as Box
-            ?? throw new ArgumentException($"{algorithm}: the checkpoint's action space is not a Box.", nameof(checkpoint));
-        var agent = create(checkpoint.Metadata.ObservationSpace.ToSpace(), actionSpace, options);
-        agent.LoadWeights(checkpoint.Weights);
-        return agent;
+        _explorationNoiseStd = options.ExplorationNoiseStd;
+        _fallbackRng = new RandomGenerator(options.Seed + 7919);
     }
 
     /// <inheritdoc/>

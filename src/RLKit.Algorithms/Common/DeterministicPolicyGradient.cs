@@ -1,5 +1,3 @@
-using RLKit.Algorithms.Ddpg;
-using RLKit.Algorithms.Td3;
 using RLKit.Autograd;
 using RLKit.Data;
 using RLKit.Environments.Vector;
@@ -15,24 +13,19 @@ namespace RLKit.Algorithms.Common;
 /// <summary>
 /// The training loop TD3 and DDPG share (CleanRL's td3/ddpg_continuous_action.py): act with μ(s) plus exploration
 /// noise, store transitions, regress the critic(s) on r + γ(1 − terminated)·min Q′(s′, μ′(s′) [+ clipped noise]),
-/// and every <see cref="Settings.PolicyDelay"/> critic steps ascend Q1(s, μ(s)) and Polyak-average all targets.
-/// DDPG is the special case of one critic and no target smoothing.
+/// and every <see cref="DeterministicPolicyGradientOptions.CriticUpdatesPerActorUpdate"/> critic steps ascend
+/// Q1(s, μ(s)) and Polyak-average all targets. DDPG is the special case of one critic and no target smoothing.
 /// </summary>
 internal static class DeterministicPolicyGradient
 {
-    /// <summary>Everything the loop needs from <see cref="Td3Options"/> or <see cref="DdpgOptions"/>.</summary>
-    internal sealed record Settings(
-        string Algorithm, float Gamma, float Tau, float LearningRate, int BufferSize, int BatchSize, int LearningStarts, int PolicyDelay,
-        ExplorationNoiseKind ExplorationNoise, float ExplorationNoiseStd, bool TwinCritics, bool TargetPolicySmoothing,
-        float TargetNoiseStd, float TargetNoiseClip, IReadOnlyList<int> HiddenSizes, ulong Seed);
-
     /// <summary>
     /// TD3's target policy smoothing noise clip(N(0, σ²), −c, c)·scale, [B, act] (CleanRL scales by the action half-range).
     /// </summary>
     public static Tensor ClippedTargetNoise(RandomGenerator rng, int batchSize, ActionRescaler rescaler, float std, float clip) =>
         (Tensor.RandomNormal(rng, [batchSize, rescaler.Size], 0f, std).Clamp(-clip, clip)) * rescaler.Scale;
 
-    public static void Train(IVectorEnvironment environment, TrainingMonitor monitor, IResumableAgent agent, DeterministicNetworks networks, Settings s)
+    public static void Train(IVectorEnvironment environment, TrainingMonitor monitor, IResumableAgent agent, DeterministicNetworks networks,
+                             DeterministicPolicyGradientOptions s)
     {
         var actionSpace = (Box)environment.SingleActionSpace;
         int envCount = environment.Count;
@@ -96,10 +89,10 @@ internal static class DeterministicPolicyGradient
             using (GradMode.NoGrad())
             {
                 var nextActions = actorTarget.Forward(batch.NextObservations);
-                if (s.TargetPolicySmoothing)
+                if (s.TargetSmoothing is var (std, clip))
                 {
                     nextActions = Tensor.Minimum(Tensor.Maximum(
-                        nextActions + ClippedTargetNoise(rng, batch.Size, rescaler, s.TargetNoiseStd, s.TargetNoiseClip), rescaler.Low), rescaler.High);
+                        nextActions + ClippedTargetNoise(rng, batch.Size, rescaler, std, clip), rescaler.Low), rescaler.High);
                 }
                 var nextQ = q1Target.Forward(batch.NextObservations, nextActions);
                 if (q2Target is not null) nextQ = Tensor.Minimum(nextQ, q2Target.Forward(batch.NextObservations, nextActions));
@@ -112,7 +105,7 @@ internal static class DeterministicPolicyGradient
             criticOptimizer.Step();
 
             // Delayed actor step and target updates.
-            if (updates % s.PolicyDelay == 0)
+            if (updates % s.CriticUpdatesPerActorUpdate == 0)
             {
                 var policyLoss = -q1.Forward(batch.Observations, actor.Forward(batch.Observations)).Mean();
                 actorOptimizer.ZeroGrad();

@@ -15,7 +15,7 @@ namespace RLKit.Algorithms.Common;
 /// clipped to the box), checkpointing and resuming. Collection is the estimators' <see cref="RolloutCollector"/>.
 /// </summary>
 /// <typeparam name="TOptions">The algorithm's options record.</typeparam>
-public abstract class OnPolicyAgent<TOptions> : Agent<TOptions> where TOptions : class
+public abstract class OnPolicyAgent<TOptions> : Agent<TOptions> where TOptions : class, IAlgorithmOptions
 {
     private readonly Box? _actionBox;
     private readonly RandomGenerator _actingRng;
@@ -42,16 +42,6 @@ public abstract class OnPolicyAgent<TOptions> : Agent<TOptions> where TOptions :
             ? new ActorCriticNetwork(ObservationSize, HeadFactory, rng, hiddenSizes, sharedTrunk, activation)
             : new SharedFeatureNetwork(ObservationSize, HeadFactory, rng, sharedFeatures);
         _actingRng = rng.Split();
-    }
-
-    /// <summary>Rebuilds an agent with <paramref name="create"/> from a checkpoint's options and spaces, then loads its weights.</summary>
-    private protected static TAgent Restore<TAgent>(CheckpointData checkpoint, Func<Space, Space, TOptions, TAgent> create)
-        where TAgent : OnPolicyAgent<TOptions>
-    {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        var agent = create(checkpoint.Metadata.ObservationSpace.ToSpace(), checkpoint.Metadata.ActionSpace.ToSpace(), checkpoint.GetOptions<TOptions>());
-        agent.LoadWeights(checkpoint.Weights);
-        return agent;
     }
 
     /// <summary>

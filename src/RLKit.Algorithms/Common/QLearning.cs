@@ -11,16 +11,16 @@ namespace RLKit.Algorithms.Common;
 /// <summary>
 /// What DQN and soft Q-learning share around their Bellman target (CleanRL's dqn.py): the online Q-network and a
 /// target copy that lags behind it so the regression target does not chase its own updates, Adam, the replay buffer
-/// and its <see cref="TransitionCollector"/>, and the schedule. After <see cref="QLearningSettings.LearningStarts"/>
-/// environment steps, every <see cref="QLearningSettings.TrainFrequency"/> vector steps run
-/// <see cref="QLearningSettings.GradientSteps"/> Huber regressions of Q(s, a) onto the target; the target network is
-/// Polyak-averaged after each regression (τ &lt; 1) or copied every <see cref="QLearningSettings.TargetUpdateInterval"/>
+/// and its <see cref="TransitionCollector"/>, and the schedule. After <see cref="QLearningOptions.LearningStarts"/>
+/// environment steps, every <see cref="QLearningOptions.TrainFrequency"/> vector steps run
+/// <see cref="QLearningOptions.GradientSteps"/> Huber regressions of Q(s, a) onto the target; the target network is
+/// Polyak-averaged after each regression (τ &lt; 1) or copied every <see cref="QLearningOptions.TargetUpdateInterval"/>
 /// environment steps (τ = 1).
 /// </summary>
 internal sealed class QLearning
 {
     private readonly TrainingMonitor _monitor;
-    private readonly QLearningSettings _settings;
+    private readonly QLearningOptions _settings;
     private readonly IReadOnlyList<Tensor> _onlineParameters;
     private readonly IReadOnlyList<Tensor> _targetParameters;
     private readonly RandomGenerator _rng;
@@ -31,10 +31,12 @@ internal sealed class QLearning
 
     /// <param name="environment">A vector environment with a Discrete(n) action space starting at 0.</param>
     /// <param name="monitor">Counts steps and decides when training stops.</param>
-    /// <param name="settings">The schedule and replay settings.</param>
+    /// <param name="settings">The schedule and replay settings (validated).</param>
     /// <param name="online">The online Q-network (already holding the warm-start weights, if any).</param>
     /// <param name="rng">Initialises the target network and samples replay batches.</param>
-    public QLearning(IVectorEnvironment environment, TrainingMonitor monitor, QLearningSettings settings, QNetwork online, RandomGenerator rng)
+    /// <param name="prioritized">Prioritized replay, or null for uniform replay.</param>
+    public QLearning(IVectorEnvironment environment, TrainingMonitor monitor, QLearningOptions settings, QNetwork online, RandomGenerator rng,
+                     PrioritizedReplayOptions? prioritized = null)
     {
         _monitor = monitor;
         _settings = settings;
@@ -51,7 +53,7 @@ internal sealed class QLearning
             EnvCount = environment.Count,
             NStep = settings.NStep,
             Gamma = settings.Gamma,
-            Prioritized = settings.Prioritized,
+            Prioritized = prioritized,
         });
         Collector = new TransitionCollector(environment, Buffer, monitor);
         _targets = new float[settings.BatchSize];
@@ -149,8 +151,3 @@ internal sealed class QLearning
 
 /// <summary>Writes the regression targets y of a replay batch (outside autograd), given the online and target networks.</summary>
 internal delegate void BellmanTarget(ReplayBatch batch, QNetwork online, QNetwork target, Span<float> targets);
-
-/// <summary>The schedule and replay settings <see cref="QLearning"/> takes from DQN's or soft Q-learning's options.</summary>
-internal sealed record QLearningSettings(
-    float LearningRate, int BufferSize, int LearningStarts, int BatchSize, float Gamma, int TargetUpdateInterval, float Tau,
-    int TrainFrequency, int GradientSteps, float MaxGradNorm, int NStep, PrioritizedReplayOptions? Prioritized);

@@ -11,18 +11,18 @@ namespace RLKit.Algorithms.Common;
 /// the Q-values: greedy when deterministic, otherwise the subclass's exploration (ε-greedy, Boltzmann).
 /// </summary>
 /// <typeparam name="TOptions">The algorithm's options record.</typeparam>
-public abstract class QValueAgent<TOptions> : Agent<TOptions> where TOptions : class
+public abstract class QValueAgent<TOptions> : Agent<TOptions> where TOptions : QLearningOptions
 {
     /// <summary>The prefix of the Q-network's parameters in <see cref="Weights"/>.</summary>
     internal const string WeightPrefix = "q.";
 
     private readonly RandomGenerator _fallbackRng;
 
-    private protected QValueAgent(QNetwork qNetwork, Space observationSpace, Space actionSpace, TOptions options, ulong seed)
+    private protected QValueAgent(QNetwork qNetwork, Space observationSpace, Space actionSpace, TOptions options)
         : base(observationSpace, actionSpace, options)
     {
         QNetwork = qNetwork ?? throw new ArgumentNullException(nameof(qNetwork));
-        _fallbackRng = new RandomGenerator(seed);
+        _fallbackRng = new RandomGenerator(options.Seed);
     }
 
     /// <summary>The Q-network, observations [N, obs] → Q-values [N, actions].</summary>
@@ -84,16 +84,5 @@ public abstract class QValueAgent<TOptions> : Agent<TOptions> where TOptions : c
             var row = q.Slice(i * actionCount, actionCount);
             actions[i] = deterministic ? ValueTargets.Argmax(row) : Explore(row, exploration, rng);
         }
-    }
-
-    /// <summary>The spaces stored in a checkpoint, with the action space required to be Discrete.</summary>
-    /// <exception cref="ArgumentException">If the checkpoint's action space is not Discrete.</exception>
-    private protected static (Space Observations, Discrete Actions) CheckpointSpaces(CheckpointData checkpoint, string algorithm)
-    {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        var observationSpace = checkpoint.Metadata.ObservationSpace.ToSpace();
-        var actionSpace = checkpoint.Metadata.ActionSpace.ToSpace() as Discrete
-            ?? throw new ArgumentException($"{algorithm}: the checkpoint's action space {checkpoint.Metadata.ActionSpace.Description} is not Discrete.", nameof(checkpoint));
-        return (observationSpace, actionSpace);
     }
 }

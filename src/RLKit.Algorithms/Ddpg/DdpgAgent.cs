@@ -12,7 +12,7 @@ namespace RLKit.Algorithms.Ddpg;
 public sealed class DdpgAgent : DeterministicActorAgent<DdpgOptions>
 {
     internal DdpgAgent(Space observationSpace, Box actionSpace, DeterministicNetworks networks, DdpgOptions options)
-        : base(observationSpace, actionSpace, networks, options, options.ExplorationNoiseStd, options.Seed) { }
+        : base(observationSpace, actionSpace, networks, options) { }
 
     /// <summary>An untrained agent with fresh networks drawn from <paramref name="rng"/>.</summary>
     internal static DdpgAgent Create(Space observationSpace, Box actionSpace, DdpgOptions options, RandomGenerator rng) =>
@@ -21,7 +21,7 @@ public sealed class DdpgAgent : DeterministicActorAgent<DdpgOptions>
     /// <summary>Rebuilds an agent from a checkpoint's options and spaces, with its weights.</summary>
     /// <exception cref="ArgumentException">If the action space is not a Box or the weights do not fit.</exception>
     public static DdpgAgent FromCheckpoint(CheckpointData checkpoint) =>
-        Restore(checkpoint, DdpgEstimator.Name, o => o.Validate(), (observationSpace, actionSpace, options) =>
+        Restore(checkpoint, DdpgEstimator.Name, static (Space observationSpace, Box actionSpace, DdpgOptions options) =>
             Create(observationSpace, actionSpace, options, new RandomGenerator(options.Seed)));
 
     /// <inheritdoc/>

@@ -37,9 +37,8 @@ public sealed class DdpgEstimator : AgentEstimator<DdpgAgent>
     {
         var actionSpace = environment.SingleActionSpace as Box
             ?? throw new ArgumentException($"ddpg needs a Box action space, got {environment.SingleActionSpace.Description}.", nameof(environment));
-        var settings = Options.ToSettings();
         var agent = initialAgent ?? DdpgAgent.Create(environment.SingleObservationSpace, actionSpace, Options, new RandomGenerator(Options.Seed));
-        DeterministicPolicyGradient.Train(environment, monitor, agent, agent.Networks, settings);
+        DeterministicPolicyGradient.Train(environment, monitor, agent, agent.Networks, Options);
         return agent;
     }
 }

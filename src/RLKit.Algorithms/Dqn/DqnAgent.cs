@@ -28,7 +28,7 @@ public sealed class DqnAgent : QValueAgent<DqnOptions>
             Dueling = qNetwork.IsDueling,
             ExplorationFinalEpsilon = epsilon,
             Seed = seed,
-        }, seed)
+        })
     {
         Epsilon = epsilon;
     }
@@ -36,16 +36,10 @@ public sealed class DqnAgent : QValueAgent<DqnOptions>
     /// <summary>Rebuilds an agent from a checkpoint's options and spaces, with the checkpoint's weights loaded.</summary>
     /// <exception cref="ArgumentException">If the checkpoint's action space is not Discrete, or its weights do not fit.</exception>
     /// <exception cref="ArgumentOutOfRangeException">If a stored option is invalid.</exception>
-    public static DqnAgent FromCheckpoint(CheckpointData checkpoint)
-    {
-        var (observationSpace, actionSpace) = CheckpointSpaces(checkpoint, DqnEstimator.Name);
-        var options = checkpoint.GetOptions<DqnOptions>();
-        options.Validate();
-        var qNetwork = new QNetwork(observationSpace.FlatSize, actionSpace.N, options.HiddenSizes, options.Dueling, new RandomGenerator(options.Seed));
-        var agent = new DqnAgent(qNetwork, observationSpace, actionSpace, options.ExplorationFinalEpsilon, options.Seed, options);
-        agent.LoadWeights(checkpoint.Weights);
-        return agent;
-    }
+    public static DqnAgent FromCheckpoint(CheckpointData checkpoint) =>
+        Restore(checkpoint, DqnEstimator.Name, static (Space observationSpace, Discrete actionSpace, DqnOptions options) =>
+            new DqnAgent(new QNetwork(observationSpace.FlatSize, actionSpace.N, options.HiddenSizes, options.Dueling, new RandomGenerator(options.Seed)),
+                         observationSpace, actionSpace, options.ExplorationFinalEpsilon, options.Seed, options));
 
     /// <inheritdoc/>
     public override string Algorithm => DqnEstimator.Name;

@@ -12,7 +12,7 @@ namespace RLKit.Algorithms.Dqn;
 
 /// <summary>
 /// Deep Q-Network (Mnih et al. 2015) in the shape of CleanRL's dqn.py: ε-greedy collection into a replay buffer, and
-/// every <see cref="DqnOptions.TrainFrequency"/> steps a few Huber-loss regressions of Q(s, a) onto
+/// every <see cref="QLearningOptions.TrainFrequency"/> steps a few Huber-loss regressions of Q(s, a) onto
 /// r + γ^m (1 − terminated) max_a′ Q_target(s′, a′), with a periodically synced target network. Double DQN,
 /// dueling heads, n-step returns and prioritized replay are switches in <see cref="DqnOptions"/>.
 /// </summary>
@@ -55,7 +55,7 @@ public sealed class DqnEstimator : AgentEstimator<DqnAgent>
         // Networks, replay and schedule; a warm start continues from the initial agent's Q-network and optimizer.
         var qNetwork = new QNetwork(environment.SingleObservationSpace.FlatSize, actionCount, o.HiddenSizes, o.Dueling, rng);
         if (initialAgent is not null) qNetwork.LoadStateDict(initialAgent.QNetwork.StateDict());
-        var learning = new QLearning(environment, monitor, Settings(o), qNetwork, rng);
+        var learning = new QLearning(environment, monitor, o, qNetwork, rng, o.Prioritized);
         var agent = new DqnAgent(qNetwork, environment.SingleObservationSpace, environment.SingleActionSpace, o.ExplorationFinalEpsilon, o.Seed, o);
         // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent); the agent
         // being trained drops the old state so a checkpoint taken mid-fit never pairs new weights with it.
@@ -93,8 +93,4 @@ public sealed class DqnEstimator : AgentEstimator<DqnAgent>
     private static void DoubleDqnTarget(ReplayBatch batch, QNetwork online, QNetwork target, Span<float> targets) =>
         ValueTargets.Dqn(target.Forward(batch.NextObservations).AsReadOnlySpan(), online.Forward(batch.NextObservations).AsReadOnlySpan(),
                          target.ActionCount, batch.Rewards.AsReadOnlySpan(), batch.Discounts.AsReadOnlySpan(), batch.Dones.AsReadOnlySpan(), targets);
-
-    internal static QLearningSettings Settings(DqnOptions o) => new(
-        o.LearningRate, o.BufferSize, o.LearningStarts, o.BatchSize, o.Gamma, o.TargetUpdateInterval, o.Tau,
-        o.TrainFrequency, o.GradientSteps, o.MaxGradNorm, o.NStep, o.Prioritized);
 }

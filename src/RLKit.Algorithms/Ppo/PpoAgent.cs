@@ -25,15 +25,10 @@ public sealed class PpoAgent : OnPolicyAgent<PpoOptions>
     /// <exception cref="ArgumentException">If the checkpoint's weights do not fit the rebuilt network.</exception>
     /// <exception cref="ArgumentOutOfRangeException">If a stored option is invalid.</exception>
     public static PpoAgent FromCheckpoint(CheckpointData checkpoint) =>
-        Restore(checkpoint, (observationSpace, actionSpace, options) => new PpoAgent(observationSpace, actionSpace, options, new RandomGenerator(options.Seed)));
+        Restore(checkpoint, PpoEstimator.Name,
+                static (Space observationSpace, Space actionSpace, PpoOptions options) => new PpoAgent(observationSpace, actionSpace, options, new RandomGenerator(options.Seed)));
 
     /// <inheritdoc/>
     public override string Algorithm => PpoEstimator.Name;
 
-    private static PpoOptions Validated(PpoOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        return options;
-    }
 }

@@ -1,3 +1,4 @@
+using RLKit.Algorithms.Common;
 using RLKit.Algorithms.MixMask;
 using RLKit.Training;
 
@@ -15,7 +16,7 @@ namespace RLKit.Algorithms.Ppo;
 /// <para>Options are validated once, when a <see cref="PpoEstimator"/> is created; an invalid value throws an
 /// <see cref="ArgumentOutOfRangeException"/> naming the option and its allowed range.</para>
 /// </remarks>
-public sealed record PpoOptions
+public sealed record PpoOptions : IAlgorithmOptions
 {
     /// <summary>Adam learning rate (SB3 default 3e-4), in (0, 1].</summary>
     public float LearningRate { get; init; } = 3e-4f;

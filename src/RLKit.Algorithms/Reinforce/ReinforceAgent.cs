@@ -24,13 +24,6 @@ public sealed class ReinforceAgent : OnPolicyAgent<ReinforceOptions>
         : base(observationSpace, actionSpace, Validated(options), rng, "REINFORCE",
                options.HiddenSizes, sharedTrunk: false, options.HiddenActivation(), options.InitialLogStd) { }
 
-    private static ReinforceOptions Validated(ReinforceOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        return options;
-    }
-
     /// <summary>
     /// Rebuilds an agent from a checkpoint's options and spaces, with the checkpoint's weights loaded (used by
     /// <see cref="Checkpoint.LoadAgent"/>, which registers it under "reinforce").
@@ -39,7 +32,8 @@ public sealed class ReinforceAgent : OnPolicyAgent<ReinforceOptions>
     /// <exception cref="ArgumentOutOfRangeException">If a stored option is invalid.</exception>
     /// <exception cref="NotSupportedException">If the stored action space is neither Discrete nor a one-dimensional Box.</exception>
     public static ReinforceAgent FromCheckpoint(CheckpointData checkpoint) =>
-        Restore(checkpoint, (observationSpace, actionSpace, options) => new ReinforceAgent(observationSpace, actionSpace, options, new RandomGenerator(options.Seed)));
+        Restore(checkpoint, ReinforceEstimator.Name,
+                static (Space observationSpace, Space actionSpace, ReinforceOptions options) => new ReinforceAgent(observationSpace, actionSpace, options, new RandomGenerator(options.Seed)));
 
     /// <inheritdoc/>
     public override string Algorithm => ReinforceEstimator.Name;

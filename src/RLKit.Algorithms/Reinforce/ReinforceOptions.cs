@@ -1,3 +1,4 @@
+using RLKit.Algorithms.Common;
 using RLKit.Nn;
 using RLKit.Training;
 
@@ -13,7 +14,7 @@ namespace RLKit.Algorithms.Reinforce;
 /// Options are validated once, when a <see cref="ReinforceEstimator"/> is created; an invalid value throws an
 /// <see cref="ArgumentOutOfRangeException"/> naming the option and its allowed range.
 /// </remarks>
-public sealed record ReinforceOptions
+public sealed record ReinforceOptions : IAlgorithmOptions
 {
     /// <summary>Adam learning rate of actor and baseline (default 1e-3), in (0, 1].</summary>
     public float LearningRate { get; init; } = 1e-3f;

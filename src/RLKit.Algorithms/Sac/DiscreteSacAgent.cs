@@ -26,11 +26,10 @@ public sealed class DiscreteSacAgent : SoftActorCriticAgent<DiscreteSacOptions>
     /// <summary>Rebuilds an agent from a checkpoint's options and spaces, with its weights.</summary>
     /// <exception cref="ArgumentException">If the action space is not Discrete or the weights do not fit.</exception>
     public static DiscreteSacAgent FromCheckpoint(CheckpointData checkpoint) =>
-        Restore(checkpoint, DiscreteSacEstimator.Name, static options => options.Validate(),
-                static (Space observationSpace, Discrete actionSpace, DiscreteSacOptions options) => Create(observationSpace, actionSpace, options, new RandomGenerator(options.Seed)));
+        Restore(checkpoint, DiscreteSacEstimator.Name, static (Space observationSpace, Discrete actionSpace, DiscreteSacOptions options) => Create(observationSpace, actionSpace, options, new RandomGenerator(options.Seed)));
 
     private DiscreteSacAgent(Space observationSpace, Discrete actionSpace, Mlp actor, Mlp q1, Mlp q2, Tensor logAlpha, DiscreteSacOptions options)
-        : base(observationSpace, actionSpace, actor, q1, q2, logAlpha, options, options.Seed)
+        : base(observationSpace, actionSpace, actor, q1, q2, logAlpha, options)
     {
         Actor = actor;
         Q1 = q1;

@@ -8,7 +8,7 @@ namespace RLKit.Algorithms.Sac;
 /// categorical policy, twin critics that output Q for every action, and expectations over the policy's probabilities
 /// in place of sampled actions (in the soft value, the actor loss and the temperature loss).
 /// </summary>
-public sealed record DiscreteSacOptions
+public sealed record DiscreteSacOptions : IAlgorithmOptions
 {
     /// <summary>Discount γ, in (0, 1]. Default 0.99.</summary>
     public float Gamma { get; init; } = 0.99f;

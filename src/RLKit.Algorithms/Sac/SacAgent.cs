@@ -27,12 +27,11 @@ public sealed class SacAgent : SoftActorCriticAgent<SacOptions>
     /// <summary>Rebuilds an agent from a checkpoint's options and spaces, with its weights.</summary>
     /// <exception cref="ArgumentException">If the action space is not a Box or the weights do not fit.</exception>
     public static SacAgent FromCheckpoint(CheckpointData checkpoint) =>
-        Restore(checkpoint, SacEstimator.Name, static options => options.Validate(),
-                static (Space observationSpace, Box actionSpace, SacOptions options) => Create(observationSpace, actionSpace, options, new RandomGenerator(options.Seed)));
+        Restore(checkpoint, SacEstimator.Name, static (Space observationSpace, Box actionSpace, SacOptions options) => Create(observationSpace, actionSpace, options, new RandomGenerator(options.Seed)));
 
     private SacAgent(Space observationSpace, Box actionSpace, TanhGaussianActor actor, ContinuousQNetwork q1, ContinuousQNetwork q2,
                      Tensor logAlpha, SacOptions options)
-        : base(observationSpace, actionSpace, actor, q1, q2, logAlpha, options, options.Seed)
+        : base(observationSpace, actionSpace, actor, q1, q2, logAlpha, options)
     {
         Actor = actor;
         Q1 = q1;

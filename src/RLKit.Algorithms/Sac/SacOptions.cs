@@ -6,7 +6,7 @@ namespace RLKit.Algorithms.Sac;
 /// <summary>
 /// Soft Actor-Critic for Box actions (Haarnoja et al. 2018b), with CleanRL's <c>sac_continuous_action.py</c> defaults.
 /// </summary>
-public sealed record SacOptions
+public sealed record SacOptions : IAlgorithmOptions
 {
     /// <summary>Discount γ, in (0, 1]. Default 0.99.</summary>
     public float Gamma { get; init; } = 0.99f;

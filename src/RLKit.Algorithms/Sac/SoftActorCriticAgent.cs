@@ -12,17 +12,17 @@ namespace RLKit.Algorithms.Sac;
 /// fallback generator for stochastic acting. The subclasses add how the actor acts in their action space.
 /// </summary>
 /// <typeparam name="TOptions">The algorithm's options record.</typeparam>
-public abstract class SoftActorCriticAgent<TOptions> : Agent<TOptions> where TOptions : class
+public abstract class SoftActorCriticAgent<TOptions> : Agent<TOptions> where TOptions : class, IAlgorithmOptions
 {
     private readonly Module _actor, _q1, _q2;
 
     private protected SoftActorCriticAgent(Space observationSpace, Space actionSpace, Module actor, Module q1, Module q2, Tensor logAlpha,
-                                           TOptions options, ulong seed)
+                                           TOptions options)
         : base(observationSpace, actionSpace, options)
     {
         (_actor, _q1, _q2) = (actor, q1, q2);
         LogAlpha = logAlpha;
-        FallbackRng = new RandomGenerator(seed + 7919);
+        FallbackRng = new RandomGenerator(options.Seed + 7919);
     }
 
     /// <summary>The current entropy temperature α.</summary>
@@ -41,21 +41,4 @@ public abstract class SoftActorCriticAgent<TOptions> : Agent<TOptions> where TOp
     /// <summary>Samples stochastic actions when <c>Act</c> is given no generator.</summary>
     private protected RandomGenerator FallbackRng { get; }
 
-    /// <summary>
-    /// Rebuilds an agent from a checkpoint's options and spaces with <paramref name="create"/>, then loads its weights.
-    /// </summary>
-    /// <exception cref="ArgumentException">If the stored action space is not a <typeparamref name="TActionSpace"/> or the weights do not fit.</exception>
-    private protected static TAgent Restore<TAgent, TActionSpace>(CheckpointData checkpoint, string algorithm, Action<TOptions> validate,
-                                                                  Func<Space, TActionSpace, TOptions, TAgent> create)
-        where TAgent : SoftActorCriticAgent<TOptions> where TActionSpace : Space
-    {
-        ArgumentNullException.ThrowIfNull(checkpoint);
-        var options = checkpoint.GetOptions<TOptions>();
-        validate(options);
-        var actionSpace = checkpoint.Metadata.ActionSpace.ToSpace() as TActionSpace
-            ?? throw new ArgumentException($"{algorithm}: the checkpoint's action space {checkpoint.Metadata.ActionSpace.Description} is not a {typeof(TActionSpace).Name}.", nameof(checkpoint));
-        var agent = create(checkpoint.Metadata.ObservationSpace.ToSpace(), actionSpace, options);
-        agent.LoadWeights(checkpoint.Weights);
-        return agent;
-    }
 }

@@ -27,7 +27,7 @@ public sealed class SoftQAgent : QValueAgent<SoftQOptions>
             HiddenSizes = qNetwork.HiddenSizes.ToArray(),
             InverseTemperature = inverseTemperature,
             Seed = seed,
-        }, seed)
+        })
     {
         InverseTemperature = inverseTemperature;
     }
@@ -35,16 +35,10 @@ public sealed class SoftQAgent : QValueAgent<SoftQOptions>
     /// <summary>Rebuilds an agent from a checkpoint's options and spaces, with the checkpoint's weights loaded.</summary>
     /// <exception cref="ArgumentException">If the checkpoint's action space is not Discrete, or its weights do not fit.</exception>
     /// <exception cref="ArgumentOutOfRangeException">If a stored option is invalid.</exception>
-    public static SoftQAgent FromCheckpoint(CheckpointData checkpoint)
-    {
-        var (observationSpace, actionSpace) = CheckpointSpaces(checkpoint, SoftQEstimator.Name);
-        var options = checkpoint.GetOptions<SoftQOptions>();
-        options.Validate();
-        var qNetwork = new QNetwork(observationSpace.FlatSize, actionSpace.N, options.HiddenSizes, dueling: false, new RandomGenerator(options.Seed));
-        var agent = new SoftQAgent(qNetwork, observationSpace, actionSpace, options.InverseTemperature, options.Seed, options);
-        agent.LoadWeights(checkpoint.Weights);
-        return agent;
-    }
+    public static SoftQAgent FromCheckpoint(CheckpointData checkpoint) =>
+        Restore(checkpoint, SoftQEstimator.Name, static (Space observationSpace, Discrete actionSpace, SoftQOptions options) =>
+            new SoftQAgent(new QNetwork(observationSpace.FlatSize, actionSpace.N, options.HiddenSizes, dueling: false, new RandomGenerator(options.Seed)),
+                           observationSpace, actionSpace, options.InverseTemperature, options.Seed, options));
 
     /// <inheritdoc/>
     public override string Algorithm => SoftQEstimator.Name;

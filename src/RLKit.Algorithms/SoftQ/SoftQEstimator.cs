@@ -48,7 +48,7 @@ public sealed class SoftQEstimator : AgentEstimator<SoftQAgent>
         // Networks, replay and schedule; a warm start continues from the initial agent's Q-network and optimizer.
         var qNetwork = new QNetwork(environment.SingleObservationSpace.FlatSize, actionCount, o.HiddenSizes, dueling: false, rng);
         if (initialAgent is not null) qNetwork.LoadStateDict(initialAgent.QNetwork.StateDict());
-        var learning = new QLearning(environment, monitor, Settings(o), qNetwork, rng);
+        var learning = new QLearning(environment, monitor, o, qNetwork, rng);
         var agent = new SoftQAgent(qNetwork, environment.SingleObservationSpace, environment.SingleActionSpace, o.InverseTemperature, o.Seed, o);
         // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent); the agent
         // being trained drops the old state so a checkpoint taken mid-fit never pairs new weights with it.
@@ -82,8 +82,4 @@ public sealed class SoftQEstimator : AgentEstimator<SoftQAgent>
         monitor.Finish(agent, losses, o.LearningRate);
         return agent;
     }
-
-    private static QLearningSettings Settings(SoftQOptions o) => new(
-        o.LearningRate, o.BufferSize, o.LearningStarts, o.BatchSize, o.Gamma, o.TargetUpdateInterval, o.Tau,
-        o.TrainFrequency, o.GradientSteps, o.MaxGradNorm, o.NStep, Prioritized: null);
 }

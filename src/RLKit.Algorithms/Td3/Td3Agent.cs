@@ -12,7 +12,7 @@ namespace RLKit.Algorithms.Td3;
 public sealed class Td3Agent : DeterministicActorAgent<Td3Options>
 {
     internal Td3Agent(Space observationSpace, Box actionSpace, DeterministicNetworks networks, Td3Options options)
-        : base(observationSpace, actionSpace, networks, options, options.ExplorationNoiseStd, options.Seed) { }
+        : base(observationSpace, actionSpace, networks, options) { }
 
     /// <summary>An untrained agent with fresh networks drawn from <paramref name="rng"/>.</summary>
     internal static Td3Agent Create(Space observationSpace, Box actionSpace, Td3Options options, RandomGenerator rng) =>
@@ -21,7 +21,7 @@ public sealed class Td3Agent : DeterministicActorAgent<Td3Options>
     /// <summary>Rebuilds an agent from a checkpoint's options and spaces, with its weights.</summary>
     /// <exception cref="ArgumentException">If the action space is not a Box or the weights do not fit.</exception>
     public static Td3Agent FromCheckpoint(CheckpointData checkpoint) =>
-        Restore(checkpoint, Td3Estimator.Name, o => o.Validate(), (observationSpace, actionSpace, options) =>
+        Restore(checkpoint, Td3Estimator.Name, static (Space observationSpace, Box actionSpace, Td3Options options) =>
             Create(observationSpace, actionSpace, options, new RandomGenerator(options.Seed)));
 
     /// <inheritdoc/>

@@ -37,9 +37,8 @@ public sealed class Td3Estimator : AgentEstimator<Td3Agent>
     {
         var actionSpace = environment.SingleActionSpace as Box
             ?? throw new ArgumentException($"td3 needs a Box action space, got {environment.SingleActionSpace.Description}.", nameof(environment));
-        var settings = Options.ToSettings();
         var agent = initialAgent ?? Td3Agent.Create(environment.SingleObservationSpace, actionSpace, Options, new RandomGenerator(Options.Seed));
-        DeterministicPolicyGradient.Train(environment, monitor, agent, agent.Networks, settings);
+        DeterministicPolicyGradient.Train(environment, monitor, agent, agent.Networks, Options);
         return agent;
     }
 }
