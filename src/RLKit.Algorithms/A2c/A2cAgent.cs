@@ -1,6 +1,4 @@
 using RLKit.Algorithms.Common;
-using RLKit.Algorithms.MixMask;
-using RLKit.Autograd;
 using RLKit.Data;
 using RLKit.Spaces;
 using RLKit.Tensors;

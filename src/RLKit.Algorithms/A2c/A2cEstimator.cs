@@ -1,11 +1,9 @@
 using RLKit.Algorithms.Common;
 using RLKit.Algorithms.MixMask;
-using RLKit.Autograd;
 using RLKit.Data;
 using RLKit.Environments.Vector;
 using RLKit.Nn;
 using RLKit.Optim;
-using RLKit.Spaces;
 using RLKit.Tensors;
 using RLKit.Training;
 using RLKit.Training.Checkpoints;
@@ -24,26 +22,17 @@ namespace RLKit.Algorithms.A2c;
 /// diagonal Gaussian, stored unclipped (so their log-probability is exact) and clipped to the action box only when
 /// sent to the environment.
 /// </remarks>
-public sealed class A2cEstimator : AgentEstimator<A2cAgent>, ISharedFeatureEstimator<A2cEstimator>
+public sealed class A2cEstimator : AlgorithmEstimator<A2cOptions, A2cAgent>, ISharedFeatureEstimator<A2cEstimator>
 {
     /// <summary>Creates an A2C estimator.</summary>
     /// <param name="options">Hyperparameters; null for the defaults.</param>
     /// <param name="callbacks">Callbacks run after each update.</param>
     /// <exception cref="ArgumentOutOfRangeException">If an option is invalid (the message names it).</exception>
-    public A2cEstimator(A2cOptions? options = null, IReadOnlyList<ITrainingCallback>? callbacks = null) : base(callbacks)
-    {
-        Options = options ?? new A2cOptions();
-        Options.Validate();
-    }
-
-    /// <summary>The hyperparameters.</summary>
-    public A2cOptions Options { get; }
+    public A2cEstimator(A2cOptions? options = null, IReadOnlyList<ITrainingCallback>? callbacks = null)
+        : base(Name, options ?? new A2cOptions(), callbacks) { }
 
     /// <summary>The algorithm's name in registries, checkpoints and configuration files: "a2c".</summary>
     public const string Name = "a2c";
-
-    /// <inheritdoc/>
-    public override string Algorithm => Name;
 
     /// <inheritdoc/>
     SharedFeatureOptions? ISharedFeatureEstimator<A2cEstimator>.SharedFeatures => Options.SharedFeatures;

@@ -1,4 +1,3 @@
-using RLKit.Algorithms.MixMask;
 using RLKit.Nn;
 using RLKit.Tensors;
 

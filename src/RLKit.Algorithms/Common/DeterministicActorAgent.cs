@@ -1,8 +1,6 @@
 using RLKit.Autograd;
 using RLKit.Spaces;
 using RLKit.Tensors;
-using RLKit.Training;
-using RLKit.Training.Checkpoints;
 
 namespace RLKit.Algorithms.Common;
 

@@ -3,7 +3,6 @@ using RLKit.Autograd;
 using RLKit.Environments.Vector;
 using RLKit.Spaces;
 using RLKit.Tensors;
-using RLKit.Training;
 using RLKit.Training.Checkpoints;
 
 namespace RLKit.Algorithms.Common;

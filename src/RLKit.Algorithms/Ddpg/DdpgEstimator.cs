@@ -10,24 +10,15 @@ namespace RLKit.Algorithms.Ddpg;
 /// DDPG for Box actions (see <see cref="DdpgOptions"/>); the loop lives in <see cref="DeterministicPolicyGradient"/>.
 /// Losses reported per update: "critic" and "actor" (the latest actor loss; NaN before the first delayed actor step).
 /// </summary>
-public sealed class DdpgEstimator : AgentEstimator<DdpgAgent>
+public sealed class DdpgEstimator : AlgorithmEstimator<DdpgOptions, DdpgAgent>
 {
     /// <summary>Creates the estimator; the options are validated here.</summary>
     /// <exception cref="ArgumentOutOfRangeException">If an option is outside its range (the message names it).</exception>
-    public DdpgEstimator(DdpgOptions? options = null, IReadOnlyList<ITrainingCallback>? callbacks = null) : base(callbacks)
-    {
-        Options = options ?? new DdpgOptions();
-        Options.Validate();
-    }
-
-    /// <summary>The options.</summary>
-    public DdpgOptions Options { get; }
+    public DdpgEstimator(DdpgOptions? options = null, IReadOnlyList<ITrainingCallback>? callbacks = null)
+        : base(Name, options ?? new DdpgOptions(), callbacks) { }
 
     /// <summary>The algorithm's name in registries, checkpoints and configuration files: "ddpg".</summary>
     public const string Name = "ddpg";
-
-    /// <inheritdoc/>
-    public override string Algorithm => Name;
 
     /// <inheritdoc/>
     protected override AgentEstimator<DdpgAgent> WithCallbacksCore(IReadOnlyList<ITrainingCallback> callbacks) => new DdpgEstimator(Options, callbacks);

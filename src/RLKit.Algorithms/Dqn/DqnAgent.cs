@@ -14,24 +14,10 @@ public sealed class DqnAgent : QValueAgent<DqnOptions>
     /// <param name="qNetwork">The online Q-network (shared with the estimator while training).</param>
     /// <param name="observationSpace">The environment's single observation space.</param>
     /// <param name="actionSpace">The environment's single (Discrete) action space.</param>
-    /// <param name="epsilon">The ε of stochastic acting.</param>
-    /// <param name="seed">Seeds the fallback generator of stochastic acting.</param>
-    /// <param name="options">
-    /// The options the agent was trained with, saved in checkpoints. When null, the architecture-defining options are
-    /// recovered from the network (hidden sizes, dueling) and the acting parameters, with defaults for the rest.
-    /// </param>
-    internal DqnAgent(QNetwork qNetwork, Space observationSpace, Space actionSpace, float epsilon, ulong seed, DqnOptions? options = null)
-        // Whatever the caller passed, the saved options must rebuild exactly this network and acting behaviour.
-        : base(qNetwork, observationSpace, actionSpace, (options ?? new DqnOptions()) with
-        {
-            HiddenSizes = qNetwork.HiddenSizes.ToArray(),
-            Dueling = qNetwork.IsDueling,
-            ExplorationFinalEpsilon = epsilon,
-            Seed = seed,
-        })
-    {
-        Epsilon = epsilon;
-    }
+    /// <param name="options">The options the agent was trained with (its ε of stochastic acting, its seed), saved in checkpoints.</param>
+    internal DqnAgent(QNetwork qNetwork, Space observationSpace, Space actionSpace, DqnOptions options)
+        // The saved options must rebuild exactly this network.
+        : base(qNetwork, observationSpace, actionSpace, options with { HiddenSizes = qNetwork.HiddenSizes.ToArray(), Dueling = qNetwork.IsDueling }) { }
 
     /// <summary>Rebuilds an agent from a checkpoint's options and spaces, with the checkpoint's weights loaded.</summary>
     /// <exception cref="ArgumentException">If the checkpoint's action space is not Discrete, or its weights do not fit.</exception>
@@ -39,13 +25,13 @@ public sealed class DqnAgent : QValueAgent<DqnOptions>
     public static DqnAgent FromCheckpoint(CheckpointData checkpoint) =>
         Restore(checkpoint, DqnEstimator.Name, static (Space observationSpace, Discrete actionSpace, DqnOptions options) =>
             new DqnAgent(new QNetwork(observationSpace.FlatSize, actionSpace.N, options.HiddenSizes, options.Dueling, new RandomGenerator(options.Seed)),
-                         observationSpace, actionSpace, options.ExplorationFinalEpsilon, options.Seed, options));
+                         observationSpace, actionSpace, options));
 
     /// <inheritdoc/>
     public override string Algorithm => DqnEstimator.Name;
 
-    /// <summary>The ε of stochastic (ε-greedy) acting.</summary>
-    public float Epsilon { get; }
+    /// <summary>The ε of stochastic (ε-greedy) acting: the final ε of training.</summary>
+    public float Epsilon => Options.ExplorationFinalEpsilon;
 
     /// <summary>With probability ε a uniformly random action, else argmax_a Q(s, a), per row.</summary>
     internal void ActEpsilonGreedy(Tensor observations, Span<int> actions, float epsilon, RandomGenerator rng) =>

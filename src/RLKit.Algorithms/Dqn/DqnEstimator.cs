@@ -1,9 +1,6 @@
 using RLKit.Algorithms.Common;
-using RLKit.Autograd;
 using RLKit.Data;
 using RLKit.Environments.Vector;
-using RLKit.Nn;
-using RLKit.Optim;
 using RLKit.Tensors;
 using RLKit.Training;
 using RLKit.Training.Checkpoints;
@@ -16,24 +13,15 @@ namespace RLKit.Algorithms.Dqn;
 /// r + γ^m (1 − terminated) max_a′ Q_target(s′, a′), with a periodically synced target network. Double DQN,
 /// dueling heads, n-step returns and prioritized replay are switches in <see cref="DqnOptions"/>.
 /// </summary>
-public sealed class DqnEstimator : AgentEstimator<DqnAgent>
+public sealed class DqnEstimator : AlgorithmEstimator<DqnOptions, DqnAgent>
 {
     /// <summary>The algorithm's name in registries, checkpoints and configuration files: "dqn".</summary>
     public const string Name = "dqn";
 
     /// <summary>Creates the estimator; <paramref name="options"/> are validated here.</summary>
     /// <exception cref="ArgumentOutOfRangeException">If an option is out of range (the message names it).</exception>
-    public DqnEstimator(DqnOptions? options = null, IReadOnlyList<ITrainingCallback>? callbacks = null) : base(callbacks)
-    {
-        Options = options ?? new DqnOptions();
-        Options.Validate();
-    }
-
-    /// <summary>The hyperparameters.</summary>
-    public DqnOptions Options { get; }
-
-    /// <inheritdoc/>
-    public override string Algorithm => Name;
+    public DqnEstimator(DqnOptions? options = null, IReadOnlyList<ITrainingCallback>? callbacks = null)
+        : base(Name, options ?? new DqnOptions(), callbacks) { }
 
     /// <inheritdoc/>
     protected override AgentEstimator<DqnAgent> WithCallbacksCore(IReadOnlyList<ITrainingCallback> callbacks) => new DqnEstimator(Options, callbacks);
@@ -56,7 +44,7 @@ public sealed class DqnEstimator : AgentEstimator<DqnAgent>
         var qNetwork = new QNetwork(environment.SingleObservationSpace.FlatSize, actionCount, o.HiddenSizes, o.Dueling, rng);
         if (initialAgent is not null) qNetwork.LoadStateDict(initialAgent.QNetwork.StateDict());
         var learning = new QLearning(environment, monitor, o, qNetwork, rng, o.Prioritized);
-        var agent = new DqnAgent(qNetwork, environment.SingleObservationSpace, environment.SingleActionSpace, o.ExplorationFinalEpsilon, o.Seed, o);
+        var agent = new DqnAgent(qNetwork, environment.SingleObservationSpace, environment.SingleActionSpace, o);
         // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent); the agent
         // being trained drops the old state so a checkpoint taken mid-fit never pairs new weights with it.
         OptimizerStates.Restore(initialAgent?.OptimizerState, ("q", learning.Optimizer));

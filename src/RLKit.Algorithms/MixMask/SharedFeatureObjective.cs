@@ -1,4 +1,3 @@
-using RLKit.Algorithms.Common;
 using RLKit.Optim;
 using RLKit.Tensors;
 

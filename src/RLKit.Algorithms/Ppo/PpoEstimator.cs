@@ -1,10 +1,8 @@
 using RLKit.Algorithms.Common;
 using RLKit.Algorithms.MixMask;
 using RLKit.Autograd;
-using RLKit.Data;
 using RLKit.Environments.Vector;
 using RLKit.Optim;
-using RLKit.Spaces;
 using RLKit.Tensors;
 using RLKit.Training;
 using RLKit.Training.Checkpoints;
@@ -22,24 +20,15 @@ namespace RLKit.Algorithms.Ppo;
 /// Each update reports the losses "policy", "value", "entropy", "approx_kl" and "clip_fraction" (means over the
 /// minibatches run) and the learning rate. A rollout cut short by the budget or cancellation is not trained on.
 /// </remarks>
-public sealed class PpoEstimator : AgentEstimator<PpoAgent>, ISharedFeatureEstimator<PpoEstimator>
+public sealed class PpoEstimator : AlgorithmEstimator<PpoOptions, PpoAgent>, ISharedFeatureEstimator<PpoEstimator>
 {
     /// <summary>Creates the estimator; the options are validated here.</summary>
     /// <exception cref="ArgumentOutOfRangeException">If an option is invalid (the message names it and its range).</exception>
-    public PpoEstimator(PpoOptions? options = null, IReadOnlyList<ITrainingCallback>? callbacks = null) : base(callbacks)
-    {
-        Options = options ?? new PpoOptions();
-        Options.Validate();
-    }
-
-    /// <summary>The hyperparameters.</summary>
-    public PpoOptions Options { get; }
+    public PpoEstimator(PpoOptions? options = null, IReadOnlyList<ITrainingCallback>? callbacks = null)
+        : base(Name, options ?? new PpoOptions(), callbacks) { }
 
     /// <summary>The algorithm's name in registries, checkpoints and configuration files: "ppo".</summary>
     public const string Name = "ppo";
-
-    /// <inheritdoc/>
-    public override string Algorithm => Name;
 
     /// <inheritdoc/>
     SharedFeatureOptions? ISharedFeatureEstimator<PpoEstimator>.SharedFeatures => Options.SharedFeatures;

@@ -1,5 +1,4 @@
 using RLKit.Algorithms.Common;
-using RLKit.Autograd;
 using RLKit.Spaces;
 using RLKit.Tensors;
 using RLKit.Training.Checkpoints;

@@ -1,6 +1,5 @@
 using RLKit.Algorithms.Common;
 using System.Runtime.InteropServices;
-using RLKit.Autograd;
 using RLKit.Environments.Vector;
 using RLKit.Nn;
 using RLKit.Optim;
@@ -25,26 +24,17 @@ namespace RLKit.Algorithms.Reinforce;
 /// Continuous actions are sampled from a diagonal Gaussian, stored unclipped and clipped only when sent to the
 /// environment.</para>
 /// </remarks>
-public sealed class ReinforceEstimator : AgentEstimator<ReinforceAgent>
+public sealed class ReinforceEstimator : AlgorithmEstimator<ReinforceOptions, ReinforceAgent>
 {
     /// <summary>Creates a REINFORCE estimator.</summary>
     /// <param name="options">Hyperparameters; null for the defaults.</param>
     /// <param name="callbacks">Callbacks run after each update.</param>
     /// <exception cref="ArgumentOutOfRangeException">If an option is invalid (the message names it).</exception>
-    public ReinforceEstimator(ReinforceOptions? options = null, IReadOnlyList<ITrainingCallback>? callbacks = null) : base(callbacks)
-    {
-        Options = options ?? new ReinforceOptions();
-        Options.Validate();
-    }
-
-    /// <summary>The hyperparameters.</summary>
-    public ReinforceOptions Options { get; }
+    public ReinforceEstimator(ReinforceOptions? options = null, IReadOnlyList<ITrainingCallback>? callbacks = null)
+        : base(Name, options ?? new ReinforceOptions(), callbacks) { }
 
     /// <summary>The algorithm's name in registries, checkpoints and configuration files: "reinforce".</summary>
     public const string Name = "reinforce";
-
-    /// <inheritdoc/>
-    public override string Algorithm => Name;
 
     /// <inheritdoc/>
     protected override AgentEstimator<ReinforceAgent> WithCallbacksCore(IReadOnlyList<ITrainingCallback> callbacks) => new ReinforceEstimator(Options, callbacks);

@@ -4,7 +4,6 @@ using RLKit.Distributions;
 using RLKit.Nn;
 using RLKit.Spaces;
 using RLKit.Tensors;
-using RLKit.Training;
 using RLKit.Training.Checkpoints;
 
 namespace RLKit.Algorithms.Sac;

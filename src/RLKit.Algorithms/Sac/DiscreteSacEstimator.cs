@@ -18,24 +18,15 @@ namespace RLKit.Algorithms.Sac;
 /// Σₐ π(a|s)(α log π(a|s) − min Q(s, a)); α follows −α·Σₐ π(a|s)(log π(a|s) + H̄) with H̄ = −scale·log(1/|A|).
 /// Losses reported per update: "critic", "actor", "alpha", "entropy".
 /// </summary>
-public sealed class DiscreteSacEstimator : AgentEstimator<DiscreteSacAgent>
+public sealed class DiscreteSacEstimator : AlgorithmEstimator<DiscreteSacOptions, DiscreteSacAgent>
 {
     /// <summary>Creates the estimator; the options are validated here.</summary>
     /// <exception cref="ArgumentOutOfRangeException">If an option is outside its range (the message names it).</exception>
-    public DiscreteSacEstimator(DiscreteSacOptions? options = null, IReadOnlyList<ITrainingCallback>? callbacks = null) : base(callbacks)
-    {
-        Options = options ?? new DiscreteSacOptions();
-        Options.Validate();
-    }
-
-    /// <summary>The options.</summary>
-    public DiscreteSacOptions Options { get; }
+    public DiscreteSacEstimator(DiscreteSacOptions? options = null, IReadOnlyList<ITrainingCallback>? callbacks = null)
+        : base(Name, options ?? new DiscreteSacOptions(), callbacks) { }
 
     /// <summary>The algorithm's name in registries, checkpoints and configuration files: "sac-discrete".</summary>
     public const string Name = "sac-discrete";
-
-    /// <inheritdoc/>
-    public override string Algorithm => Name;
 
     /// <inheritdoc/>
     protected override AgentEstimator<DiscreteSacAgent> WithCallbacksCore(IReadOnlyList<ITrainingCallback> callbacks) =>

@@ -2,7 +2,6 @@ using RLKit.Algorithms.Common;
 using RLKit.Autograd;
 using RLKit.Spaces;
 using RLKit.Tensors;
-using RLKit.Training;
 using RLKit.Training.Checkpoints;
 
 namespace RLKit.Algorithms.Sac;

@@ -17,24 +17,15 @@ namespace RLKit.Algorithms.Sac;
 /// <see cref="SacOptions.LearningStarts"/> random steps are stored. Truncated transitions bootstrap (the replay batch's
 /// Dones mark termination only). Losses reported per update: "critic", "actor", "alpha", "entropy".
 /// </summary>
-public sealed class SacEstimator : AgentEstimator<SacAgent>
+public sealed class SacEstimator : AlgorithmEstimator<SacOptions, SacAgent>
 {
     /// <summary>Creates the estimator; the options are validated here.</summary>
     /// <exception cref="ArgumentOutOfRangeException">If an option is outside its range (the message names it).</exception>
-    public SacEstimator(SacOptions? options = null, IReadOnlyList<ITrainingCallback>? callbacks = null) : base(callbacks)
-    {
-        Options = options ?? new SacOptions();
-        Options.Validate();
-    }
-
-    /// <summary>The options.</summary>
-    public SacOptions Options { get; }
+    public SacEstimator(SacOptions? options = null, IReadOnlyList<ITrainingCallback>? callbacks = null)
+        : base(Name, options ?? new SacOptions(), callbacks) { }
 
     /// <summary>The algorithm's name in registries, checkpoints and configuration files: "sac".</summary>
     public const string Name = "sac";
-
-    /// <inheritdoc/>
-    public override string Algorithm => Name;
 
     /// <inheritdoc/>
     protected override AgentEstimator<SacAgent> WithCallbacksCore(IReadOnlyList<ITrainingCallback> callbacks) => new SacEstimator(Options, callbacks);

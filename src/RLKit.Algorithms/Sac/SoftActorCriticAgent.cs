@@ -2,7 +2,6 @@ using RLKit.Algorithms.Common;
 using RLKit.Nn;
 using RLKit.Spaces;
 using RLKit.Tensors;
-using RLKit.Training.Checkpoints;
 
 namespace RLKit.Algorithms.Sac;
 

@@ -14,23 +14,10 @@ public sealed class SoftQAgent : QValueAgent<SoftQOptions>
     /// <param name="qNetwork">The online soft Q-network (shared with the estimator while training).</param>
     /// <param name="observationSpace">The environment's single observation space.</param>
     /// <param name="actionSpace">The environment's single (Discrete) action space.</param>
-    /// <param name="inverseTemperature">The β of the Boltzmann policy.</param>
-    /// <param name="seed">Seeds the fallback generator of stochastic acting.</param>
-    /// <param name="options">
-    /// The options the agent was trained with, saved in checkpoints. When null, the architecture-defining options are
-    /// recovered from the network (hidden sizes) and the acting parameters, with defaults for the rest.
-    /// </param>
-    internal SoftQAgent(QNetwork qNetwork, Space observationSpace, Space actionSpace, float inverseTemperature, ulong seed, SoftQOptions? options = null)
-        // Whatever the caller passed, the saved options must rebuild exactly this network and acting behaviour.
-        : base(qNetwork, observationSpace, actionSpace, (options ?? new SoftQOptions()) with
-        {
-            HiddenSizes = qNetwork.HiddenSizes.ToArray(),
-            InverseTemperature = inverseTemperature,
-            Seed = seed,
-        })
-    {
-        InverseTemperature = inverseTemperature;
-    }
+    /// <param name="options">The options the agent was trained with (its β, its seed), saved in checkpoints.</param>
+    internal SoftQAgent(QNetwork qNetwork, Space observationSpace, Space actionSpace, SoftQOptions options)
+        // The saved options must rebuild exactly this network.
+        : base(qNetwork, observationSpace, actionSpace, options with { HiddenSizes = qNetwork.HiddenSizes.ToArray() }) { }
 
     /// <summary>Rebuilds an agent from a checkpoint's options and spaces, with the checkpoint's weights loaded.</summary>
     /// <exception cref="ArgumentException">If the checkpoint's action space is not Discrete, or its weights do not fit.</exception>
@@ -38,13 +25,13 @@ public sealed class SoftQAgent : QValueAgent<SoftQOptions>
     public static SoftQAgent FromCheckpoint(CheckpointData checkpoint) =>
         Restore(checkpoint, SoftQEstimator.Name, static (Space observationSpace, Discrete actionSpace, SoftQOptions options) =>
             new SoftQAgent(new QNetwork(observationSpace.FlatSize, actionSpace.N, options.HiddenSizes, dueling: false, new RandomGenerator(options.Seed)),
-                           observationSpace, actionSpace, options.InverseTemperature, options.Seed, options));
+                           observationSpace, actionSpace, options));
 
     /// <inheritdoc/>
     public override string Algorithm => SoftQEstimator.Name;
 
     /// <summary>The inverse temperature β of the Boltzmann policy.</summary>
-    public float InverseTemperature { get; }
+    public float InverseTemperature => Options.InverseTemperature;
 
     private protected override float Exploration => InverseTemperature;
 

@@ -1,9 +1,6 @@
 using RLKit.Algorithms.Common;
-using RLKit.Autograd;
 using RLKit.Data;
 using RLKit.Environments.Vector;
-using RLKit.Nn;
-using RLKit.Optim;
 using RLKit.Tensors;
 using RLKit.Training;
 using RLKit.Training.Checkpoints;
@@ -16,24 +13,15 @@ namespace RLKit.Algorithms.SoftQ;
 /// r + γ^m (1 − terminated) · (1/β) log Σ_a′ exp(β Q_target(s′, a′)). The soft value adds an entropy bonus of at most
 /// log|A| / β per step, so the learned policy is the maximum-entropy optimum at temperature 1/β.
 /// </summary>
-public sealed class SoftQEstimator : AgentEstimator<SoftQAgent>
+public sealed class SoftQEstimator : AlgorithmEstimator<SoftQOptions, SoftQAgent>
 {
     /// <summary>The algorithm's name in registries, checkpoints and configuration files: "sql".</summary>
     public const string Name = "sql";
 
     /// <summary>Creates the estimator; <paramref name="options"/> are validated here.</summary>
     /// <exception cref="ArgumentOutOfRangeException">If an option is out of range (the message names it).</exception>
-    public SoftQEstimator(SoftQOptions? options = null, IReadOnlyList<ITrainingCallback>? callbacks = null) : base(callbacks)
-    {
-        Options = options ?? new SoftQOptions();
-        Options.Validate();
-    }
-
-    /// <summary>The hyperparameters.</summary>
-    public SoftQOptions Options { get; }
-
-    /// <inheritdoc/>
-    public override string Algorithm => Name;
+    public SoftQEstimator(SoftQOptions? options = null, IReadOnlyList<ITrainingCallback>? callbacks = null)
+        : base(Name, options ?? new SoftQOptions(), callbacks) { }
 
     /// <inheritdoc/>
     protected override AgentEstimator<SoftQAgent> WithCallbacksCore(IReadOnlyList<ITrainingCallback> callbacks) => new SoftQEstimator(Options, callbacks);
@@ -49,7 +37,7 @@ public sealed class SoftQEstimator : AgentEstimator<SoftQAgent>
         var qNetwork = new QNetwork(environment.SingleObservationSpace.FlatSize, actionCount, o.HiddenSizes, dueling: false, rng);
         if (initialAgent is not null) qNetwork.LoadStateDict(initialAgent.QNetwork.StateDict());
         var learning = new QLearning(environment, monitor, o, qNetwork, rng);
-        var agent = new SoftQAgent(qNetwork, environment.SingleObservationSpace, environment.SingleActionSpace, o.InverseTemperature, o.Seed, o);
+        var agent = new SoftQAgent(qNetwork, environment.SingleObservationSpace, environment.SingleActionSpace, o);
         // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent); the agent
         // being trained drops the old state so a checkpoint taken mid-fit never pairs new weights with it.
         OptimizerStates.Restore(initialAgent?.OptimizerState, ("q", learning.Optimizer));

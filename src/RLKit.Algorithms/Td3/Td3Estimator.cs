@@ -10,24 +10,15 @@ namespace RLKit.Algorithms.Td3;
 /// Twin Delayed DDPG for Box actions (see <see cref="Td3Options"/>); the loop lives in <see cref="DeterministicPolicyGradient"/>.
 /// Losses reported per update: "critic" and "actor" (the latest actor loss; NaN before the first delayed actor step).
 /// </summary>
-public sealed class Td3Estimator : AgentEstimator<Td3Agent>
+public sealed class Td3Estimator : AlgorithmEstimator<Td3Options, Td3Agent>
 {
     /// <summary>Creates the estimator; the options are validated here.</summary>
     /// <exception cref="ArgumentOutOfRangeException">If an option is outside its range (the message names it).</exception>
-    public Td3Estimator(Td3Options? options = null, IReadOnlyList<ITrainingCallback>? callbacks = null) : base(callbacks)
-    {
-        Options = options ?? new Td3Options();
-        Options.Validate();
-    }
-
-    /// <summary>The options.</summary>
-    public Td3Options Options { get; }
+    public Td3Estimator(Td3Options? options = null, IReadOnlyList<ITrainingCallback>? callbacks = null)
+        : base(Name, options ?? new Td3Options(), callbacks) { }
 
     /// <summary>The algorithm's name in registries, checkpoints and configuration files: "td3".</summary>
     public const string Name = "td3";
-
-    /// <inheritdoc/>
-    public override string Algorithm => Name;
 
     /// <inheritdoc/>
     protected override AgentEstimator<Td3Agent> WithCallbacksCore(IReadOnlyList<ITrainingCallback> callbacks) => new Td3Estimator(Options, callbacks);

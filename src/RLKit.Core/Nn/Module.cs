@@ -1,6 +1,5 @@
 using System.Collections.ObjectModel;
 using System.Text;
-using RLKit.Autograd;
 using RLKit.Tensors;
 
 namespace RLKit.Nn;

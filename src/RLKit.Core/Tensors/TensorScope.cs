@@ -1,4 +1,3 @@
-using RLKit.Tensors;
 
 namespace RLKit.Tensors;
 

@@ -108,7 +108,7 @@ public class DqnTests
     public void GreedyActingTakesTheArgmaxAndStochasticActingExplores()
     {
         var network = new QNetwork(2, 4, [8], dueling: false, new RandomGenerator(5));
-        var agent = new DqnAgent(network, new RLKit.Spaces.Box(-1, 1, 2), new RLKit.Spaces.Discrete(4), epsilon: 1f, seed: 0);
+        var agent = new DqnAgent(network, new RLKit.Spaces.Box(-1, 1, 2), new RLKit.Spaces.Discrete(4), new DqnOptions { ExplorationFinalEpsilon = 1f });
         var observations = Tensor.RandomNormal(new RandomGenerator(6), [64, 2]);
         var greedy = new int[64];
         agent.Act(observations, greedy, deterministic: true);

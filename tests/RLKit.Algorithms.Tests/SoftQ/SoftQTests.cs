@@ -71,7 +71,7 @@ public class SoftQTests
     public void DeterministicActingTakesTheArgmax()
     {
         var network = new QNetwork(3, 5, [8], dueling: false, new RandomGenerator(2));
-        var agent = new SoftQAgent(network, new RLKit.Spaces.Box(-1, 1, 3), new RLKit.Spaces.Discrete(5), inverseTemperature: 1f, seed: 0);
+        var agent = new SoftQAgent(network, new RLKit.Spaces.Box(-1, 1, 3), new RLKit.Spaces.Discrete(5), new SoftQOptions { InverseTemperature = 1f });
         var observations = Tensor.RandomNormal(new RandomGenerator(3), [16, 3]);
         var actions = new int[16];
         agent.Act(observations, actions, deterministic: true);

@@ -1,4 +1,3 @@
-using RLKit.Autograd;
 using RLKit.Environments;
 using RLKit.Environments.Vector;
 using RLKit.Spaces;
