@@ -25,8 +25,8 @@ public sealed class A2cAgent : OnPolicyAgent<A2cOptions>
                options.HiddenSizes, options.SharedNetwork, options.HiddenActivation(), options.InitialLogStd, options.SharedFeatures) { }
 
     /// <summary>
-    /// Rebuilds an agent from a checkpoint's options and spaces, with the checkpoint's weights loaded (used by
-    /// <see cref="Checkpoint.LoadAgent"/>, which registers it under "a2c").
+    /// Rebuilds an agent from a checkpoint's options and spaces, with the checkpoint's weights loaded (the restore of
+    /// the "a2c" factory, through which <see cref="Checkpoint.LoadAgent"/> loads it).
     /// </summary>
     /// <exception cref="ArgumentException">If the checkpoint's weights do not fit the rebuilt network.</exception>
     /// <exception cref="ArgumentOutOfRangeException">If a stored option is invalid.</exception>

@@ -24,8 +24,8 @@ public sealed class ReinforceAgent : OnPolicyAgent<ReinforceOptions>
                options.HiddenSizes, sharedTrunk: false, options.HiddenActivation(), options.InitialLogStd) { }
 
     /// <summary>
-    /// Rebuilds an agent from a checkpoint's options and spaces, with the checkpoint's weights loaded (used by
-    /// <see cref="Checkpoint.LoadAgent"/>, which registers it under "reinforce").
+    /// Rebuilds an agent from a checkpoint's options and spaces, with the checkpoint's weights loaded (the restore of
+    /// the "reinforce" factory, through which <see cref="Checkpoint.LoadAgent"/> loads it).
     /// </summary>
     /// <exception cref="ArgumentException">If the checkpoint's weights do not fit the rebuilt network.</exception>
     /// <exception cref="ArgumentOutOfRangeException">If a stored option is invalid.</exception>
