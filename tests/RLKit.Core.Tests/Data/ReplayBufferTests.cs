@@ -217,3 +217,57 @@ public class ReplayBufferTests
         Assert.That(ex!.ParamName, Is.EqualTo("taskId"));
     }
 }
+
+/// <summary>Adding a row in two parts around the environment step (AddObservations, then CompleteStep).</summary>
+public class ReplayBufferTwoPartAddTests
+{
+    [Test]
+    public void TwoPartsStoreTheSameTransitionAsOneAdd()
+    {
+        var whole = new ReplayBuffer(2, ActionLayout.Continuous(1), new ReplayBufferOptions { Capacity = 4, EnvCount = 2 });
+        var parts = new ReplayBuffer(2, ActionLayout.Continuous(1), new ReplayBufferOptions { Capacity = 4, EnvCount = 2 });
+        for (int t = 0; t < 3; t++)
+        {
+            float[] s = [t, t + 0.1f, t + 0.2f, t + 0.3f], a = [t * 0.5f, -t], r = [t, 2 * t], next = [t + 1, t + 1.1f, t + 1.2f, t + 1.3f];
+            bool[] terminated = [t == 2, false], truncated = [false, t == 1];
+            whole.Add(s, a, r, next, terminated, truncated);
+            parts.AddObservations(s);
+            parts.CompleteStep(a, r, next, terminated, truncated);
+        }
+        var x = whole.Sample(32, new RandomGenerator(5));
+        var y = parts.Sample(32, new RandomGenerator(5));
+        Assert.That(y.Observations.ToArray(), Is.EqualTo(x.Observations.ToArray()));
+        Assert.That(y.Actions.ToArray(), Is.EqualTo(x.Actions.ToArray()));
+        Assert.That(y.Rewards.ToArray(), Is.EqualTo(x.Rewards.ToArray()));
+        Assert.That(y.NextObservations.ToArray(), Is.EqualTo(x.NextObservations.ToArray()));
+        Assert.That(y.Dones.ToArray(), Is.EqualTo(x.Dones.ToArray()));
+    }
+
+    [Test]
+    public void AHalfAddedRowCannotBeSampledAndCompletingNeedsObservations()
+    {
+        var buffer = new ReplayBuffer(1, ActionLayout.Discrete(2), new ReplayBufferOptions { Capacity = 2 });
+        var early = Assert.Throws<InvalidOperationException>(() => buffer.CompleteStep([0], [1f], [0f], [false], [false]));
+        Assert.That(early!.Message, Does.Contain("AddObservations"));
+        buffer.Add([1f], 0, 1f, [2f], false, false);
+        buffer.Add([2f], 1, 1f, [3f], false, false);
+        buffer.AddObservations([3f]); // full: this row overwrites the oldest transition
+        var sample = Assert.Throws<InvalidOperationException>(() => buffer.Sample(4, new RandomGenerator(1)));
+        Assert.That(sample!.Message, Does.Contain("half-added"));
+        buffer.CompleteStep([1], [1f], [4f], [false], [false]);
+        var observations = buffer.Sample(64, new RandomGenerator(1)).Observations.ToArray();
+        Assert.That(observations.Distinct().Order(), Is.EqualTo(new[] { 2f, 3f }));
+    }
+
+    [Test]
+    public void ARejectedAddLeavesTheBufferAsItWas()
+    {
+        var buffer = new ReplayBuffer(1, ActionLayout.Discrete(2), new ReplayBufferOptions { Capacity = 2 });
+        buffer.Add([1f], 0, 1f, [2f], false, false);
+        buffer.Add([2f], 1, 1f, [3f], false, false);
+        Assert.Throws<ArgumentOutOfRangeException>(() => buffer.Add([9f], 5, 1f, [9f], false, false), "action 5 is outside Discrete(2)");
+        Assert.That(buffer.Count, Is.EqualTo(2));
+        var observations = buffer.Sample(64, new RandomGenerator(1)).Observations.ToArray();
+        Assert.That(observations.Distinct().Order(), Is.EqualTo(new[] { 1f, 2f }), "the rejected row wrote nothing");
+    }
+}

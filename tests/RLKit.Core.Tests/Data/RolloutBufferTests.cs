@@ -192,3 +192,54 @@ public class RolloutBufferTests
         Expect("stepCount", () => _ = new RolloutBuffer(0, 1, 1, ActionLayout.Discrete()));
     }
 }
+
+/// <summary>Action masks and adding a step in two parts around the environment step.</summary>
+public class RolloutBufferMaskTests
+{
+    [Test]
+    public void MasksTravelWithTheirStepsIntoMinibatches()
+    {
+        var buffer = new RolloutBuffer(2, 2, 1, ActionLayout.MaskedDiscrete(3));
+        bool[][] masks = [[true, false, true, false, true, true], [true, true, true, true, false, false]];
+        for (int t = 0; t < 2; t++)
+        {
+            buffer.AddObservations([10 * t, 10 * t + 1], masks[t]);
+            buffer.CompleteStep([0, 1], [0f, 0f], [0f, 0f], [1f, 1f], [false, false], [false, false]);
+        }
+        buffer.ComputeReturnsAndAdvantages([0f, 0f], 0.99f, 0.95f);
+        foreach (var batch in buffer.Minibatches(4, new RandomGenerator(3)))
+            for (int row = 0; row < batch.Size; row++)
+            {
+                int index = batch.Indices[row];
+                Assert.That(batch.Observations.AsReadOnlySpan()[row], Is.EqualTo(10 * (index / 2) + index % 2));
+                Assert.That(batch.ActionMasks.Slice(row * 3, 3).ToArray(), Is.EqualTo(masks[index / 2].AsSpan(index % 2 * 3, 3).ToArray()));
+            }
+    }
+
+    [Test]
+    public void MasksAreRequiredExactlyWhenTheLayoutKeepsThem()
+    {
+        var masked = new RolloutBuffer(2, 1, 1, ActionLayout.MaskedDiscrete(2));
+        var missing = Assert.Throws<ArgumentException>(() => masked.AddObservations([0f]));
+        Assert.That(missing!.ParamName, Is.EqualTo("actionMasks"));
+        var empty = Assert.Throws<ArgumentException>(() => masked.AddObservations([0f], [false, false]));
+        Assert.That(empty!.Message, Does.Contain("offers no action"));
+
+        var plain = new RolloutBuffer(2, 1, 1, ActionLayout.Discrete(2));
+        var extra = Assert.Throws<ArgumentException>(() => plain.AddObservations([0f], [true, true]));
+        Assert.That(extra!.Message, Does.Contain("MaskedDiscrete"));
+        plain.Add([0f], [0], [0f], [0f], [1f], [false], [false]);
+        Assert.That(plain.Position, Is.EqualTo(1), "an unmasked layout takes whole steps without masks");
+    }
+
+    [Test]
+    public void CompletingAStepNeedsItsObservationsFirst()
+    {
+        var buffer = new RolloutBuffer(2, 1, 1, ActionLayout.Discrete(2));
+        var e = Assert.Throws<InvalidOperationException>(() => buffer.CompleteStep([0], [0f], [0f], [1f], [false], [false]));
+        Assert.That(e!.Message, Does.Contain("AddObservations"));
+        buffer.AddObservations([0f]);
+        buffer.CompleteStep([0], [0f], [0f], [1f], [false], [false]);
+        Assert.Throws<InvalidOperationException>(() => buffer.CompleteStep([0], [0f], [0f], [1f], [false], [false]), "one AddObservations completes one step");
+    }
+}
