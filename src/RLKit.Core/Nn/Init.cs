@@ -16,9 +16,30 @@ public enum FanMode
 /// In-place weight initialisers with PyTorch's formulas, driven by <see cref="RandomGenerator"/> so that a seed
 /// fixes every initial weight. Fans follow PyTorch: for a weight [out, in, k…], fan-in = in·∏k, fan-out = out·∏k.
 /// </summary>
-/// <remarks>They write the tensor's storage directly, outside autograd; call them before training.</remarks>
+/// <remarks>
+/// They write the tensor's storage directly, outside autograd; call them before training. Inside
+/// <see cref="Suppress"/> (on this thread) they leave the tensor as it is: a network rebuilt only to receive a
+/// checkpoint's weights skips work that grows with the cube of its width.
+/// </remarks>
 public static class Init
 {
+    [ThreadStatic] private static int t_suppressed;
+
+    /// <summary>While the returned scope lives, every initialiser on this thread leaves its tensor untouched (and draws nothing).</summary>
+    internal static SuppressionScope Suppress()
+    {
+        t_suppressed++;
+        return new SuppressionScope();
+    }
+
+    /// <summary>Ends an <see cref="Suppress"/> scope.</summary>
+    internal readonly struct SuppressionScope : IDisposable
+    {
+        public void Dispose() => t_suppressed--;
+    }
+
+    private static bool IsSuppressed => t_suppressed > 0;
+
     /// <summary>
     /// A (semi-)orthogonal matrix times <paramref name="gain"/>: the tensor, viewed as [shape[0], rest], gets
     /// orthonormal rows (when it is wide) or columns (when it is tall). Computed as PyTorch does: the QR
@@ -33,6 +54,7 @@ public static class Init
         ArgumentNullException.ThrowIfNull(rng);
         if (tensor.Rank < 2)
             throw new ArgumentException($"Init.Orthogonal: the tensor must have at least 2 dimensions, got shape {Tensor.ShapeString(tensor.Shape)}.", nameof(tensor));
+        if (IsSuppressed) return;
         int rows = tensor.Dim(0);
         int cols = rows == 0 ? 0 : tensor.Size / rows;
         if (tensor.Size == 0) return;
@@ -111,7 +133,7 @@ public static class Init
         ArgumentNullException.ThrowIfNull(rng);
         if (!(std >= 0) || float.IsInfinity(std))
             throw new ArgumentOutOfRangeException(nameof(std), std, "Init.Normal: std must be finite and non-negative.");
-        rng.FillNormal(tensor.AsSpan(), mean, std);
+        if (!IsSuppressed) rng.FillNormal(tensor.AsSpan(), mean, std);
     }
 
     /// <summary>Values drawn uniformly from [<paramref name="low"/>, <paramref name="high"/>).</summary>
@@ -122,14 +144,14 @@ public static class Init
         ArgumentNullException.ThrowIfNull(rng);
         if (!(high >= low))
             throw new ArgumentOutOfRangeException(nameof(high), high, $"Init.Uniform: high must be at least low ({low}).");
-        rng.FillUniform(tensor.AsSpan(), low, high);
+        if (!IsSuppressed) rng.FillUniform(tensor.AsSpan(), low, high);
     }
 
     /// <summary>Every element set to <paramref name="value"/>.</summary>
     public static void Constant(Tensor tensor, float value)
     {
         ArgumentNullException.ThrowIfNull(tensor);
-        tensor.AsSpan().Fill(value);
+        if (!IsSuppressed) tensor.AsSpan().Fill(value);
     }
 
     /// <summary>(fan-in, fan-out) of a weight [out, in, k…], as PyTorch computes them.</summary>

@@ -177,10 +177,45 @@ public sealed partial class Tensor
     // Creation
     // ----------------------------------------------------------------------------------------
 
+    [ThreadStatic] private static long t_allocationLimit;
+    [ThreadStatic] private static bool t_allocationLimited;
+
+    /// <summary>
+    /// While the returned scope lives, tensors this thread allocates may hold at most <paramref name="maxElements"/>
+    /// floats in all; the allocation that would pass the limit throws <see cref="AllocationLimitExceededException"/>
+    /// before it allocates. Used where sizes come from a file (a checkpoint's metadata) rather than from code.
+    /// </summary>
+    internal static AllocationLimitScope LimitAllocations(long maxElements)
+    {
+        var scope = new AllocationLimitScope(t_allocationLimited, t_allocationLimit);
+        t_allocationLimited = true;
+        t_allocationLimit = maxElements;
+        return scope;
+    }
+
+    /// <summary>Restores the limit (or its absence) that was in force before <see cref="LimitAllocations"/>.</summary>
+    internal readonly struct AllocationLimitScope(bool wasLimited, long previousLimit) : IDisposable
+    {
+        public void Dispose()
+        {
+            t_allocationLimited = wasLimited;
+            t_allocationLimit = previousLimit;
+        }
+    }
+
+    private static void ChargeAllocation(int size)
+    {
+        if (!t_allocationLimited) return;
+        if (size > t_allocationLimit)
+            throw new AllocationLimitExceededException(size, t_allocationLimit);
+        t_allocationLimit -= size;
+    }
+
     /// <summary>Allocates an output buffer: pooled when a <see cref="TensorScope"/> is active.</summary>
     internal static Tensor Allocate(int[] shape, bool clear)
     {
         int size = SizeOf(shape, nameof(shape));
+        ChargeAllocation(size);
         if (TensorScope.Current is { } scope)
         {
             var pooled = new Tensor(BufferPool.Rent(size, clear), shape) { Pooled = true };
@@ -191,7 +226,12 @@ public sealed partial class Tensor
     }
 
     /// <summary>Allocates an unscoped, unpooled tensor (parameters, gradients of leaves, optimizer state).</summary>
-    internal static Tensor AllocatePersistent(int[] shape) => new(new float[SizeOf(shape, nameof(shape))], shape);
+    internal static Tensor AllocatePersistent(int[] shape)
+    {
+        int size = SizeOf(shape, nameof(shape));
+        ChargeAllocation(size);
+        return new(new float[size], shape);
+    }
 
     /// <summary>A tensor of zeros.</summary>
     public static Tensor Zeros(params int[] shape) => Allocate(CheckedShape(shape), clear: true);

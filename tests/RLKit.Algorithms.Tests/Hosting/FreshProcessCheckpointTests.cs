@@ -3,6 +3,7 @@ using System.Reflection;
 using RLKit.Algorithms.Hosting;
 using RLKit.CheckpointProbe;
 using RLKit.Envs;
+using RLKit.Hosting;
 using RLKit.Training;
 using RLKit.Training.Checkpoints;
 
@@ -16,10 +17,15 @@ namespace RLKit.Algorithms.Tests.Hosting;
 [TestFixture]
 public sealed class FreshProcessCheckpointTests
 {
-    // Tiny networks and a few dozen steps: the probe checks loading, not learning. Properties an algorithm lacks are ignored.
-    private const string TinyOptions = """
-        { "HiddenSizes": [8], "LearningStarts": 16, "BatchSize": 8, "StepsPerEnvironment": 16, "MinibatchSize": 8, "Seed": 1 }
-        """;
+    // Tiny networks and a few dozen steps: the probe checks loading, not learning.
+    private static readonly Dictionary<string, object> TinyOptions = new()
+    {
+        ["HiddenSizes"] = new[] { 8 }, ["LearningStarts"] = 16, ["BatchSize"] = 8, ["StepsPerEnvironment"] = 16, ["MinibatchSize"] = 8, ["Seed"] = 1,
+    };
+
+    // Options JSON holds only keys the algorithm has (an unknown key is an error), so each gets the tiny settings it takes.
+    private static string TinyOptionsFor(IAgentEstimatorFactory factory) => System.Text.Json.JsonSerializer.Serialize(
+        TinyOptions.Where(o => factory.OptionsType.GetProperty(o.Key) is not null).ToDictionary(o => o.Key, o => o.Value));
 
     private static readonly HashSet<string> ContinuousOnly = new(StringComparer.Ordinal) { "sac", "td3", "ddpg" };
 
@@ -33,7 +39,7 @@ public sealed class FreshProcessCheckpointTests
         foreach (var factory in ClassicAlgorithms.All)
         {
             using var environment = catalog.Make(ContinuousOnly.Contains(factory.Algorithm) ? "Pendulum-v1" : "CartPole-v1");
-            var agent = (ICheckpointable)factory.Create(factory.ParseOptions(TinyOptions)).Fit(environment, Budget.Steps(48));
+            var agent = (ICheckpointable)factory.Create(factory.ParseOptions(TinyOptionsFor(factory))).Fit(environment, Budget.Steps(48));
             string path = directory.File(factory.Algorithm + Checkpoint.FileExtension);
             Checkpoint.Save(agent, path);
             paths.Add(path);

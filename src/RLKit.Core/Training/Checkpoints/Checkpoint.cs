@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using RLKit.Environments.Wrappers;
 using RLKit.Hosting;
+using RLKit.Nn;
 using RLKit.Serialization;
 using RLKit.Tensors;
 
@@ -39,6 +40,19 @@ public static class Checkpoint
         Converters = { new JsonStringEnumConverter() },
         WriteIndented = false,
     };
+
+    /// <summary>
+    /// <see cref="JsonOptions"/> for reading an options record: a key the record does not have is an error, so options
+    /// written for another algorithm (or misspelt in a configuration file) are refused instead of half-read.
+    /// </summary>
+    internal static JsonSerializerOptions OptionsReadingJson { get; } = new(JsonOptions)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    // Rebuilding an agent may allocate at most twice the floats its checkpoint stores (every parameter is stored)
+    // plus this much for small working tensors, so a file cannot make loading allocate more than it holds.
+    private const long RestoreAllocationSlack = 1L << 20;
 
     /// <summary>The RLKit.Core version written into checkpoints.</summary>
     public static string RLKitVersion { get; } =
@@ -210,9 +224,36 @@ public static class Checkpoint
                 $"Checkpoint.LoadAgent: '{Path.GetFullPath(path)}' holds a '{data.Algorithm}' agent, but no algorithm '{data.Algorithm}' is registered " +
                 $"(registered: {algorithms.DescribeKnown()}). {RLKitModules.Describe()} Reference the package that provides '{data.Algorithm}', " +
                 "register its IAgentEstimatorFactory in the registry you load with, or build the agent and use Checkpoint.LoadInto.");
-        var agent = factory.Restore(data);
+        var agent = Restore(factory, data, path);
         if (agent is ICheckpointable checkpointable) LoadInto(checkpointable, data, path);
         return agent;
+    }
+
+    /// <summary>
+    /// Rebuilds the agent the way a checkpoint needs it: the weights replace every initial value, so initialisation is
+    /// skipped; the metadata sizes the network, so the stored tensors bound what rebuilding may allocate, and a file
+    /// whose metadata claims a larger network than it stores fails before that network is built.
+    /// </summary>
+    private static IAgent Restore(IAgentEstimatorFactory factory, CheckpointData data, string path)
+    {
+        long stored = 0;
+        foreach (var tensor in data.Weights.Values) stored += tensor.Size;
+        try
+        {
+            using var noInitialisation = Init.Suppress();
+            using var limit = Tensor.LimitAllocations(2 * stored + RestoreAllocationSlack);
+            return factory.Restore(data);
+        }
+        catch (AllocationLimitExceededException e)
+        {
+            throw new CheckpointMismatchException(
+                $"Checkpoint.LoadAgent: '{Path.GetFullPath(path)}' describes a {data.Algorithm} network larger than the {stored} floats of weights it stores " +
+                $"(a tensor of {e.Requested} floats was asked for); its metadata does not match its tensors (edited or corrupt).", e);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CheckpointMismatchException($"Checkpoint.LoadAgent: '{Path.GetFullPath(path)}' does not fit algorithm '{data.Algorithm}': {e.Message}", e);
+        }
     }
 
     private static void LoadInto(ICheckpointable agent, CheckpointData data, string path)

@@ -15,19 +15,30 @@ public sealed record CheckpointData(
     /// <summary>The algorithm that wrote the checkpoint.</summary>
     public string Algorithm => Metadata.Algorithm;
 
-    /// <summary>Deserialises the stored options record as <typeparamref name="T"/>.</summary>
-    /// <exception cref="InvalidDataException">If the stored JSON does not fit <typeparamref name="T"/>.</exception>
+    /// <summary>
+    /// Deserialises the stored options record as <typeparamref name="T"/>. The stored record must be a
+    /// <typeparamref name="T"/> (by type name, whatever namespace wrote it) and every stored key must be one of its
+    /// properties, so a file written by another algorithm, or relabelled as one, is refused.
+    /// </summary>
+    /// <exception cref="InvalidDataException">If the stored record is another type or its JSON does not fit <typeparamref name="T"/>.</exception>
     public T GetOptions<T>()
     {
+        if (Metadata.OptionsType is { } storedType && TypeName(storedType) != typeof(T).Name)
+            throw new InvalidDataException(
+                $"the stored options are a {TypeName(storedType)} ({storedType}), not the {typeof(T).Name} that '{Algorithm}' reads: " +
+                "the file was written by another algorithm, or its metadata was edited.");
         try
         {
-            return Metadata.Options.Deserialize<T>(Checkpoint.JsonOptions)
-                ?? throw new InvalidDataException($"Checkpoint: the stored options are null; expected a {typeof(T).Name}.");
+            return Metadata.Options.Deserialize<T>(Checkpoint.OptionsReadingJson)
+                ?? throw new InvalidDataException($"the stored options are null; expected a {typeof(T).Name}.");
         }
         catch (JsonException e)
         {
             throw new InvalidDataException(
-                $"Checkpoint: the stored options ({Metadata.OptionsType ?? "unknown type"}) cannot be read as {typeof(T).FullName}: {e.Message}", e);
+                $"the stored options ({Metadata.OptionsType ?? "unknown type"}) cannot be read as {typeof(T).Name}: {e.Message}", e);
         }
     }
+
+    // The simple name: checkpoints written before a namespace moved keep the old full name.
+    private static string TypeName(string fullName) => fullName[(fullName.LastIndexOfAny(['.', '+']) + 1)..];
 }
