@@ -20,6 +20,9 @@ internal static class BackwardEngine
         if (!root.RequiresGrad)
             throw new InvalidOperationException("Backward: this tensor does not require gradients (no input of the computation has RequiresGrad set, or it was computed under GradMode.NoGrad()).");
 
+        bool anomaly = GradMode.IsAnomalyDetectionEnabled;
+        if (anomaly && gradient is not null) CheckOutputGradient(gradient);
+
         if (root.IsLeaf)
         {
             AddInto(LeafGrad(root), gradient);
@@ -31,7 +34,6 @@ internal static class BackwardEngine
         root.PendingGrad = gradient ?? new Tensor(BufferPool.Rent(1, clear: false), root.ShapeRef) { Pooled = true };
         if (ownsSeed) root.PendingGrad.AsSpan()[0] = 1f;
 
-        bool anomaly = GradMode.IsAnomalyDetectionEnabled;
         try
         {
             // Gradients of a backward rule are never themselves recorded (no double backward).
@@ -43,8 +45,9 @@ internal static class BackwardEngine
                 if (grad is null) continue;
                 tensor.PendingGrad = null;
                 var node = tensor.Node!;
-                if (anomaly) CheckFinite(grad, node.Name);
+                if (anomaly) CheckInputGradients(node, afterBackward: false);
                 node.Backward(grad);
+                if (anomaly) CheckInputGradients(node, afterBackward: true);
                 if (grad.Pooled && (ownsSeed || !ReferenceEquals(grad, gradient)))
                 {
                     BufferPool.Return(grad.Data);
@@ -114,14 +117,56 @@ internal static class BackwardEngine
         return order;
     }
 
-    internal static void CheckFinite(Tensor tensor, string opName)
+    /// <summary>What <see cref="AnomalyException.OpName"/> holds when a non-finite gradient came from outside the graph.</summary>
+    internal const string OutsideTheGraph = "Backward";
+
+    /// <summary>The flat index of the first NaN or infinity in <paramref name="values"/>, or -1 when all are finite.</summary>
+    internal static int FirstNonFinite(ReadOnlySpan<float> values)
     {
-        var data = tensor.AsReadOnlySpan();
-        for (int i = 0; i < data.Length; i++)
+        for (int i = 0; i < values.Length; i++)
+            if (!float.IsFinite(values[i])) return i;
+        return -1;
+    }
+
+    /// <summary>Anomaly mode: the output gradient the caller passed to <c>Backward</c> must be finite.</summary>
+    private static void CheckOutputGradient(Tensor gradient)
+    {
+        var data = gradient.AsReadOnlySpan();
+        int i = FirstNonFinite(data);
+        if (i >= 0)
+            throw new AnomalyException(OutsideTheGraph,
+                $"Anomaly detected: the output gradient passed to Backward() contains {data[i]} at flat index {i} (shape {Tensor.ShapeString(gradient.Shape)}).");
+    }
+
+    /// <summary>
+    /// Anomaly mode: the gradient buffers of <paramref name="node"/>'s inputs must be finite.
+    /// </summary>
+    /// <remarks>
+    /// Before the node's backward (<paramref name="afterBackward"/> false) only leaf gradients are read: a non-finite
+    /// value there was left by an earlier <c>Backward()</c>, and is reported as such rather than blamed on this op.
+    /// After it, every buffer it wrote into (a leaf's <see cref="Tensor.Grad"/>, a non-leaf's pending gradient) is
+    /// read; those buffers were finite before (checked after every earlier write, and before this backward), so a
+    /// non-finite value was written by this backward, and the exception names this op.
+    /// </remarks>
+    private static void CheckInputGradients(GradNode node, bool afterBackward)
+    {
+        var inputs = node.Inputs;
+        for (int k = 0; k < inputs.Length; k++)
         {
-            if (!float.IsFinite(data[i]))
-                throw new AnomalyException(opName,
-                    $"Anomaly detected: the gradient flowing into the backward of '{opName}' contains {data[i]} at flat index {i} (shape {Tensor.ShapeString(tensor.Shape)}).");
+            var input = inputs[k];
+            if (!input.RequiresGrad) continue;
+            var buffer = input.IsLeaf ? input.Grad : afterBackward ? input.PendingGrad : null;
+            if (buffer is null) continue;
+            var data = buffer.AsReadOnlySpan();
+            int i = FirstNonFinite(data);
+            if (i < 0) continue;
+            string shape = Tensor.ShapeString(input.Shape);
+            if (!afterBackward)
+                throw new AnomalyException(OutsideTheGraph,
+                    $"Anomaly detected: before this Backward() ran, the leaf gradient (.Grad) of input {k} of '{node.Name}' (shape {shape}) already contained {data[i]} at flat index {i}; it was accumulated by an earlier Backward() (clear it with ZeroGrad()).");
+            string which = input.IsLeaf ? "a leaf, so its .Grad" : $"the output of '{input.Node!.Name}'";
+            throw new AnomalyException(node.Name,
+                $"Anomaly detected: the backward of '{node.Name}' wrote {data[i]} at flat index {i} into the gradient of its input {k} ({which}, shape {shape}).");
         }
     }
 }

@@ -31,14 +31,9 @@ public sealed partial class Tensor
             node.Output = this;
             _requiresGrad = true;
         }
-        if (GradMode.IsAnomalyDetectionEnabled)
-        {
-            var data = Data;
-            for (int i = 0; i < data.Length; i++)
-                if (!float.IsFinite(data[i]))
-                    throw new AnomalyException(opName,
-                        $"Anomaly detected: op '{opName}' produced {data[i]} at flat index {i} of its output (shape {ShapeString(_shape)}).");
-        }
+        if (GradMode.IsAnomalyDetectionEnabled && BackwardEngine.FirstNonFinite(Data) is var i and >= 0)
+            throw new AnomalyException(opName,
+                $"Anomaly detected: op '{opName}' produced {Data[i]} at flat index {i} of its output (shape {ShapeString(_shape)}).");
         return this;
     }
 }

@@ -5,7 +5,8 @@ namespace RLKit.Core.Tests.Autograd;
 
 public class TapeTests
 {
-    private static Tensor Leaf(params float[] values)
+    /// <summary>A tensor of <paramref name="values"/> that requires gradients (shared by the autograd tests).</summary>
+    internal static Tensor Leaf(params float[] values)
     {
         var t = Tensor.FromArray(values);
         t.RequiresGrad = true;
