@@ -37,6 +37,18 @@ public class TrainingMonitorTests
     }
 
     [Test]
+    public void IsCancellationRequestedLooksOnlyAtTheToken()
+    {
+        using var cts = new CancellationTokenSource();
+        var monitor = new TrainingMonitor("test", Budget.Steps(1), envCount: 1, cancellationToken: cts.Token);
+        monitor.RecordStep([0f], [false], [false]);
+        Assert.That(monitor.ShouldStop, Is.True);
+        Assert.That(monitor.IsCancellationRequested, Is.False, "a spent budget lets an update finish");
+        cts.Cancel();
+        Assert.That(monitor.IsCancellationRequested, Is.True);
+    }
+
+    [Test]
     public void BudgetValidationNamesTheArgument()
     {
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Budget.Steps(0));

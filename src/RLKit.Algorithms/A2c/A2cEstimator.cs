@@ -77,7 +77,8 @@ public sealed class A2cEstimator : AlgorithmEstimator<A2cOptions, A2cAgent>, ISh
                 for (int i = 0; i < finished; i++) collector.Epsilon *= options.ExplorationEpsilonDecay;
                 if (finished > 0 && options.UpdateAtEpisodeEnd) break;
             }
-            if (buffer.Position == 0) break;
+            // A budget spent mid-rollout still trains on the partial rollout; cancellation skips the update.
+            if (buffer.Position == 0 || monitor.IsCancellationRequested) break;
 
             // 2. Returns and advantages, bootstrapping from V of the observation after the rollout.
             using (var scope = TensorScope.Begin())

@@ -80,6 +80,7 @@ internal static class DeterministicPolicyGradient
                 if (step.Done(i)) noise.Reset(i);
 
             if (monitor.Steps <= s.LearningStarts) continue;
+            if (monitor.IsCancellationRequested) break; // no gradient step starts once cancelled
 
             // Critic step(s).
             updates++;
@@ -103,6 +104,7 @@ internal static class DeterministicPolicyGradient
             criticOptimizer.ZeroGrad();
             criticLoss.Backward();
             criticOptimizer.Step();
+            if (monitor.IsCancellationRequested) break; // no actor step after cancellation, and no report
 
             // Delayed actor step and target updates.
             if (updates % s.CriticUpdatesPerActorUpdate == 0)

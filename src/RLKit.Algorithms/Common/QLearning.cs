@@ -15,7 +15,7 @@ namespace RLKit.Algorithms.Common;
 /// environment steps, every <see cref="QLearningOptions.TrainFrequency"/> vector steps run
 /// <see cref="QLearningOptions.GradientSteps"/> Huber regressions of Q(s, a) onto the target; the target network is
 /// Polyak-averaged after each regression (τ &lt; 1) or copied every <see cref="QLearningOptions.TargetUpdateInterval"/>
-/// environment steps (τ = 1).
+/// environment steps (τ = 1). Cancellation is checked before each regression: it ends the round there, unreported.
 /// </summary>
 internal sealed class QLearning
 {
@@ -80,7 +80,10 @@ internal sealed class QLearning
     /// regressions when the schedule says so and keeps the target network in sync.
     /// </summary>
     /// <param name="target">Writes the Bellman targets y of a sampled batch.</param>
-    /// <returns>The mean loss and mean Q(s, a) of the regressions run, or null when this step trained nothing.</returns>
+    /// <returns>
+    /// The mean loss and mean Q(s, a) of the regressions run, or null when this step trained nothing or cancellation
+    /// cut its round short (the online network keeps the regressions already run; the round is not to be reported).
+    /// </returns>
     public (double Loss, double MeanQ)? Learn(BellmanTarget target)
     {
         _vectorSteps++;
@@ -92,6 +95,7 @@ internal sealed class QLearning
             double lossSum = 0, meanQSum = 0;
             for (int g = 0; g < _settings.GradientSteps; g++)
             {
+                if (_monitor.IsCancellationRequested) return null;
                 var (loss, meanQ) = GradientStep(target);
                 lossSum += loss;
                 meanQSum += meanQ;

@@ -19,6 +19,8 @@ namespace RLKit.Algorithms.Ppo;
 /// <remarks>
 /// Each update reports the losses "policy", "value", "entropy", "approx_kl" and "clip_fraction" (means over the
 /// minibatches run) and the learning rate. A rollout cut short by the budget or cancellation is not trained on.
+/// Cancellation is checked before every minibatch: it stops the update there, unreported, and the agent keeps the
+/// minibatch steps already taken; a budget spent during the rollout lets its update finish.
 /// </remarks>
 public sealed class PpoEstimator : AlgorithmEstimator<PpoOptions, PpoAgent>, ISharedFeatureEstimator<PpoEstimator>
 {
@@ -84,10 +86,11 @@ public sealed class PpoEstimator : AlgorithmEstimator<PpoOptions, PpoAgent>, ISh
             double policySum = 0, valueSum = 0, entropySum = 0, klSum = 0, clipSum = 0;
             int minibatches = 0;
             bool klStop = false;
-            for (int epoch = 0; epoch < o.Epochs && !klStop; epoch++)
+            for (int epoch = 0; epoch < o.Epochs && !klStop && !monitor.IsCancellationRequested; epoch++)
             {
                 foreach (var batch in buffer.Minibatches(minibatchSize, shuffling, o.NormalizeAdvantages))
                 {
+                    if (monitor.IsCancellationRequested) break; // cancellation cuts the update short between minibatches
                     using var scope = TensorScope.Begin();
                     var (policy, value) = net.Forward(batch.Observations, batch.ActionMasks);
                     var newLogProbs = collector.Layout.IsDiscrete ? policy.LogProb(batch.ActionIndices) : policy.LogProb(batch.Actions);
@@ -117,6 +120,7 @@ public sealed class PpoEstimator : AlgorithmEstimator<PpoOptions, PpoAgent>, ISh
                     minibatches++;
                 }
             }
+            if (monitor.IsCancellationRequested) break; // an interrupted update is not reported
 
             objective.AfterUpdate();
 

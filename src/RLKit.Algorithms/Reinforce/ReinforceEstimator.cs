@@ -83,8 +83,8 @@ public sealed class ReinforceEstimator : AlgorithmEstimator<ReinforceOptions, Re
                 running[e].Clear();
             }
 
-            // 3. After enough completed episodes, one gradient step on all of their steps.
-            if (batch.Episodes >= options.EpisodesPerUpdate)
+            // 3. After enough completed episodes, one gradient step on all of their steps (none once cancelled).
+            if (batch.Episodes >= options.EpisodesPerUpdate && !monitor.IsCancellationRequested)
             {
                 using (var scope = TensorScope.Begin())
                     Update(agent, optimizer, batch, options, losses);

@@ -91,6 +91,7 @@ public sealed class DiscreteSacEstimator : AlgorithmEstimator<DiscreteSacOptions
 
             if (vectorSteps % o.UpdateFrequency == 0)
             {
+                if (monitor.IsCancellationRequested) break; // no gradient step starts once cancelled
                 using var scope = TensorScope.Begin();
                 var batch = buffer.Sample(o.BatchSize, rng);
                 float alpha = MathF.Exp(logAlpha.AsReadOnlySpan()[0]);
@@ -109,6 +110,7 @@ public sealed class DiscreteSacEstimator : AlgorithmEstimator<DiscreteSacOptions
                 criticOptimizer.ZeroGrad();
                 criticLoss.Backward();
                 criticOptimizer.Step();
+                if (monitor.IsCancellationRequested) break; // no actor step after cancellation, and no report
 
                 // Actor: the expectation over all actions replaces the reparameterised sample.
                 var logProbs = actor.Forward(batch.Observations).LogSoftmax(1);

@@ -83,6 +83,7 @@ public sealed class SacEstimator : AlgorithmEstimator<SacOptions, SacAgent>
             collector.Step();
 
             if (monitor.Steps <= o.LearningStarts) continue;
+            if (monitor.IsCancellationRequested) break; // no gradient step starts once cancelled
 
             // Learn: one critic step per vector step.
             updates++;
@@ -106,7 +107,7 @@ public sealed class SacEstimator : AlgorithmEstimator<SacOptions, SacAgent>
             // Delayed actor (and α) updates, compensated by doing PolicyFrequency of them at once (CleanRL).
             if (updates % o.PolicyFrequency == 0)
             {
-                for (int k = 0; k < o.PolicyFrequency; k++)
+                for (int k = 0; k < o.PolicyFrequency && !monitor.IsCancellationRequested; k++)
                 {
                     var (policyActions, logProbs) = actor.Sample(batch.Observations, Tensor.RandomNormal(rng, [batch.Size, actionSize]));
                     var minQ = Tensor.Minimum(q1.Forward(batch.Observations, policyActions), q2.Forward(batch.Observations, policyActions));
@@ -128,6 +129,8 @@ public sealed class SacEstimator : AlgorithmEstimator<SacOptions, SacAgent>
                     }
                 }
             }
+
+            if (monitor.IsCancellationRequested) break; // an interrupted update is not reported
 
             if (updates % o.TargetNetworkFrequency == 0)
             {

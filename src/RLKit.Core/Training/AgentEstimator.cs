@@ -74,8 +74,10 @@ public abstract class AgentEstimator<TAgent> : IAgentEstimator<TAgent> where TAg
 
     /// <summary>
     /// The algorithm: train on <paramref name="environment"/> (SameStep autoreset) while
-    /// <see cref="TrainingMonitor.ShouldStop"/> is false, reporting through <paramref name="monitor"/>, and return the
-    /// agent. Warm-start from <paramref name="initialAgent"/> when given.
+    /// <see cref="TrainingMonitor.ShouldStop"/> is false, starting no gradient step once
+    /// <see cref="TrainingMonitor.IsCancellationRequested"/> is true (not even inside an update), reporting through
+    /// <paramref name="monitor"/>, and return the agent after calling <see cref="TrainingMonitor.Finish"/>. Warm-start
+    /// from <paramref name="initialAgent"/> when given.
     /// </summary>
     protected abstract TAgent FitCore(IVectorEnvironment environment, TrainingMonitor monitor, TAgent? initialAgent);
 }

@@ -12,8 +12,14 @@ public interface IAgentEstimator<TAgent> where TAgent : class, IAgent
 {
     /// <summary>
     /// Trains on a vector environment until the budget is spent, a callback stops training, or the token is
-    /// cancelled (then the agent trained so far is returned). Pass <paramref name="initialAgent"/> to warm-start.
+    /// cancelled. Pass <paramref name="initialAgent"/> to warm-start.
     /// </summary>
+    /// <remarks>
+    /// The budget is checked between updates, so a spent budget lets the current update finish. Cancellation is
+    /// prompt: no gradient step starts after the token is cancelled, even in the middle of an update (the interrupted
+    /// update is not reported), and Fit returns normally, without throwing, the agent holding the weights of its last
+    /// completed gradient step; the final progress report is still emitted.
+    /// </remarks>
     TAgent Fit(IVectorEnvironment environment, Budget budget, IProgress<TrainingUpdate>? progress = null,
                CancellationToken cancellationToken = default, TAgent? initialAgent = null);
 

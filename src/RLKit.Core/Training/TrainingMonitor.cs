@@ -6,8 +6,16 @@ namespace RLKit.Training;
 /// The bookkeeping every training loop shares: counting steps and episodes from a vector environment's rewards and
 /// done flags, recent episode statistics, the budget and cancellation, progress reports and callbacks. An algorithm
 /// calls <see cref="RecordStep"/> after each vector step, <see cref="Report"/> after each update, and loops while
-/// <see cref="ShouldStop"/> is false.
+/// <see cref="ShouldStop"/> is false; inside an update it checks <see cref="IsCancellationRequested"/> before every
+/// gradient step (minibatch, regression, actor or critic step).
 /// </summary>
+/// <remarks>
+/// Cancellation is prompt: once the token is cancelled no further gradient step starts, the update it interrupts is
+/// not reported (no progress report, no callbacks), and the algorithm goes straight to <see cref="Finish"/>, so Fit
+/// returns normally with <see cref="StopReason"/> "cancelled" (unless the budget had already ended training) and the
+/// agent holds the weights of its last completed gradient step. A spent budget never interrupts an update: it is
+/// only checked between updates.
+/// </remarks>
 public sealed class TrainingMonitor
 {
     private const int RecentEpisodes = 100;
@@ -90,6 +98,13 @@ public sealed class TrainingMonitor
             return StopReason is not null;
         }
     }
+
+    /// <summary>
+    /// True once the cancellation token is cancelled. Unlike <see cref="ShouldStop"/> it looks at nothing else (not
+    /// the budget, the threshold or the callbacks), so an algorithm checks it before each gradient step of an update:
+    /// cancellation cuts an update short, a spent budget lets it finish.
+    /// </summary>
+    public bool IsCancellationRequested => _cancellationToken.IsCancellationRequested;
 
     /// <summary>
     /// Records one vector step: adds rewards to each sub-environment's running episode and closes the episodes that
