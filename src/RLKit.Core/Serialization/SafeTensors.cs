@@ -67,6 +67,12 @@ public static class SafeTensors
     /// <paramref name="path"/>, replacing it atomically: readers see either the old file or the complete
     /// new one, never a half-written file.
     /// </summary>
+    /// <remarks>
+    /// The data goes to a hidden temporary file next to <paramref name="path"/> (<c>.{file name}.{guid}.tmp</c>) that
+    /// is then renamed over it. A save killed before the rename leaves that file behind; the next save to the same
+    /// path deletes it (once it is a minute old and no writer holds it open). Other files, including other targets'
+    /// temporary files, are never touched.
+    /// </remarks>
     /// <param name="path">The file to create or replace; its directory must exist.</param>
     /// <param name="tensors">The tensors by name. Names must be non-empty and not <c>__metadata__</c>.</param>
     /// <param name="metadata">Free-form strings stored under <c>__metadata__</c>; omitted from the file when null or empty.</param>

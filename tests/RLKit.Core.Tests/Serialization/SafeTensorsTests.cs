@@ -567,6 +567,37 @@ public sealed class SafeTensorsTests
     }
 
     [Test]
+    public void Save_DeletesTheStaleTempFilesOfItsTarget_AndNoOtherFiles()
+    {
+        string path = Path.Combine(_directory, "model.rlkit");
+        string Temp(string fileName) => Path.Combine(_directory, $".{fileName}.{Guid.NewGuid():N}.tmp");
+        string[] stale = [Temp("model.rlkit"), Temp("model.rlkit")];
+        string[] kept =
+        [
+            Temp("other.rlkit"),                                           // another target's
+            Temp("model.rlkit.bak"),                                       // a longer name the wildcard also matches
+            Path.Combine(_directory, ".model.rlkit.notes.tmp"),            // not a GUID
+            Path.Combine(_directory, $".model.rlkit.{Guid.NewGuid():N}.tmp.keep"),
+            Path.Combine(_directory, $".model.rlkit.{Guid.NewGuid():N}".ToUpperInvariant() + ".tmp"),
+        ];
+        string recent = Temp("model.rlkit");                               // maybe a save under way
+        string open = Temp("model.rlkit");                                 // held by a writer
+        foreach (string file in stale.Concat(kept).Append(recent).Append(open))
+        {
+            File.WriteAllBytes(file, [1, 2, 3]);
+            if (file != recent)
+                File.SetLastWriteTimeUtc(file, DateTime.UtcNow - TimeSpan.FromHours(1));
+        }
+
+        using (new FileStream(open, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+            SafeTensors.Save(path, new Dictionary<string, Tensor> { ["w"] = Tensor.FromArray([1f]) });
+
+        var expected = kept.Append(recent).Append(open).Append(path).Select(Path.GetFileName);
+        Assert.That(Directory.GetFiles(_directory).Select(Path.GetFileName), Is.EquivalentTo(expected));
+        Assert.That(SafeTensors.Load(path).Tensors["w"].ToArray(), Is.EqualTo(new[] { 1f }));
+    }
+
+    [Test]
     public void Save_WithInvalidArguments_LeavesTheExistingFileUnchanged()
     {
         string path = Path.Combine(_directory, "model.safetensors");

@@ -46,6 +46,10 @@ public static class Checkpoint
         ?? typeof(Checkpoint).Assembly.GetName().Version?.ToString() ?? "unknown";
 
     /// <summary>Writes <paramref name="agent"/> to <paramref name="path"/>, replacing any file there atomically.</summary>
+    /// <remarks>
+    /// Written as <see cref="SafeTensors.Save"/> writes: through a hidden temporary file next to <paramref name="path"/>,
+    /// which a killed save leaves behind and the next save to the same path deletes.
+    /// </remarks>
     /// <param name="agent">The agent to save.</param>
     /// <param name="path">The file; its directory must exist.</param>
     /// <param name="normalizers">Running normaliser statistics by role (e.g. "observation"), so a loaded policy sees observations scaled as in training.</param>
