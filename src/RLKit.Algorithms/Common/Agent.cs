@@ -81,8 +81,10 @@ public abstract class Agent<TOptions> : IResumableAgent where TOptions : class, 
     public abstract void LoadWeights(IReadOnlyDictionary<string, Tensor> weights);
 
     /// <inheritdoc/>
+    /// <exception cref="ArgumentException">If the observations are not [N, obs] or not all finite (NaN or ±∞), or the action span has the wrong length.</exception>
     public abstract void Act(Tensor observations, Span<int> actions, bool deterministic, RandomGenerator? rng = null);
 
     /// <inheritdoc/>
+    /// <exception cref="ArgumentException">If the observations are not [N, obs] or not all finite (NaN or ±∞), or the action span has the wrong length.</exception>
     public abstract void Act(Tensor observations, Span<float> actions, bool deterministic, RandomGenerator? rng = null);
 }

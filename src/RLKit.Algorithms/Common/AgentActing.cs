@@ -1,3 +1,4 @@
+using System.Globalization;
 using RLKit.Tensors;
 
 namespace RLKit.Algorithms.Common;
@@ -5,8 +6,12 @@ namespace RLKit.Algorithms.Common;
 /// <summary>Argument checks shared by the agents' Act methods.</summary>
 internal static class AgentActing
 {
-    /// <summary>Checks a batch [N, obs…] of <paramref name="observationSize"/> floats per row and <paramref name="perRow"/> action values per row.</summary>
-    /// <exception cref="ArgumentException">Naming the expected and the actual shape or length.</exception>
+    /// <summary>
+    /// Checks a batch [N, obs…] of <paramref name="observationSize"/> finite floats per row and <paramref name="perRow"/>
+    /// action values per row. Every agent's Act calls it first, so a NaN or ±∞ observation is an error rather than a
+    /// silent action 0.
+    /// </summary>
+    /// <exception cref="ArgumentException">Naming the expected and the actual shape or length, or the first non-finite value's row and index.</exception>
     public static void CheckBatch(Tensor observations, int observationSize, int outputLength, int perRow, string algorithm)
     {
         ArgumentNullException.ThrowIfNull(observations);
@@ -16,6 +21,16 @@ internal static class AgentActing
         if (outputLength != observations.Dim(0) * perRow)
             throw new ArgumentException(
                 $"{algorithm}: the action span must hold {(perRow == 1 ? "one entry" : $"{perRow} entries")} per observation, {observations.Dim(0) * perRow} for {observations.Dim(0)} observations; got {outputLength}.", "actions");
+        ReadOnlySpan<float> values = observations.AsReadOnlySpan();
+        // NaN and ±∞ propagate into one vectorised sum; only then is the batch scanned for the culprit (a sum that merely
+        // overflows finite values finds none and passes).
+        if (float.IsFinite(TensorPrimitives.Sum(values))) return;
+        for (int k = 0; k < values.Length; k++)
+        {
+            if (!float.IsFinite(values[k]))
+                throw new ArgumentException(
+                    $"{algorithm}: observations must be finite, but row {k / observationSize} holds {values[k].ToString(CultureInfo.InvariantCulture)} at index {k % observationSize}.", nameof(observations));
+        }
     }
 
     /// <summary>Flattens observations to [N, obs] without copying.</summary>

@@ -22,7 +22,7 @@ public abstract record QLearningOptions : IAlgorithmOptions
     /// <summary>Environment steps of exploration before the first update. Default 1000 (SB3: 100). Must be ≥ 0.</summary>
     public int LearningStarts { get; init; } = 1000;
 
-    /// <summary>Transitions per gradient step. Default 64 (SB3: 32). Must be ≥ 1.</summary>
+    /// <summary>Transitions per gradient step. Default 64 (SB3: 32). Must be ≥ 1 and ≤ <see cref="BufferSize"/>.</summary>
     public int BatchSize { get; init; } = 64;
 
     /// <summary>Discount γ. Default 0.99. Must be in [0, 1].</summary>
@@ -64,6 +64,7 @@ public abstract record QLearningOptions : IAlgorithmOptions
         OptionRules.AtLeast(BufferSize, 1, record, nameof(BufferSize));
         OptionRules.AtLeast(LearningStarts, 0, record, nameof(LearningStarts));
         OptionRules.AtLeast(BatchSize, 1, record, nameof(BatchSize));
+        OptionRules.AtMost(BatchSize, BufferSize, record, nameof(BatchSize), maxName: nameof(BufferSize));
         OptionRules.UnitInterval(Gamma, record, nameof(Gamma));
         OptionRules.AtLeast(TargetUpdateInterval, 1, record, nameof(TargetUpdateInterval));
         OptionRules.HalfOpenUnitInterval(Tau, record, nameof(Tau));

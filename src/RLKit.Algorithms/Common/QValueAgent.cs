@@ -54,7 +54,7 @@ public abstract class QValueAgent<TOptions> : Agent<TOptions> where TOptions : Q
     }
 
     /// <inheritdoc/>
-    /// <exception cref="ArgumentException">If the observations are not [N, obs] or <paramref name="actions"/> is not N long.</exception>
+    /// <exception cref="ArgumentException">If the observations are not [N, obs] or not all finite, or <paramref name="actions"/> is not N long.</exception>
     public override void Act(Tensor observations, Span<int> actions, bool deterministic, RandomGenerator? rng = null) =>
         ActFromQValues(observations, actions, deterministic, Exploration, rng ?? _fallbackRng);
 

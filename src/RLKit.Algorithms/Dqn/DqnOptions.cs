@@ -15,7 +15,10 @@ public sealed record DqnOptions : QLearningOptions
     /// <summary>ε at the start of training. Default 1. Must be in [0, 1].</summary>
     public float ExplorationInitialEpsilon { get; init; } = 1f;
 
-    /// <summary>ε after annealing; also the ε of the trained agent's stochastic acting. Default 0.04 (SB3: 0.05). Must be in [0, 1].</summary>
+    /// <summary>
+    /// ε after annealing; also the ε of the trained agent's stochastic acting. Default 0.04 (SB3: 0.05). Must be in
+    /// [0, 1] and ≤ <see cref="ExplorationInitialEpsilon"/> (ε only falls).
+    /// </summary>
     public float ExplorationFinalEpsilon { get; init; } = 0.04f;
 
     /// <summary>Fraction of the budget over which ε falls linearly from the initial to the final value. Default 0.16 (SB3: 0.1). Must be in (0, 1].</summary>
@@ -37,6 +40,8 @@ public sealed record DqnOptions : QLearningOptions
         const string record = nameof(DqnOptions);
         OptionRules.UnitInterval(ExplorationInitialEpsilon, record, nameof(ExplorationInitialEpsilon));
         OptionRules.UnitInterval(ExplorationFinalEpsilon, record, nameof(ExplorationFinalEpsilon));
+        OptionRules.AtMost(ExplorationFinalEpsilon, ExplorationInitialEpsilon, record, nameof(ExplorationFinalEpsilon),
+                           maxName: nameof(ExplorationInitialEpsilon));
         OptionRules.HalfOpenUnitInterval(ExplorationFraction, record, nameof(ExplorationFraction));
         // The dueling heads need a shared trunk of at least one layer; a plain Q-network may be linear.
         OptionRules.HiddenSizes(HiddenSizes, record, nameof(HiddenSizes), allowEmpty: !Dueling);

@@ -28,7 +28,8 @@ public sealed class RLKitBuilder
     /// <summary>
     /// Registers an algorithm: in the <see cref="AlgorithmRegistry"/> and as a keyed singleton
     /// <see cref="IAgentEstimatorFactory"/> under its name, so <c>GetRequiredKeyedService&lt;IAgentEstimatorFactory&gt;("ppo")</c>
-    /// works. A name already registered is left as it is.
+    /// works; other casings ("PPO") resolve to the same factory, as they do in the registry. A name already registered,
+    /// in any casing, is left as it is.
     /// </summary>
     public RLKitBuilder AddAlgorithm(IAgentEstimatorFactory factory)
     {

@@ -12,7 +12,9 @@ public static class RLKitServiceCollectionExtensions
     /// Registers RLKit: a singleton <see cref="RLContext"/>, its <see cref="EnvironmentCatalog"/> and
     /// <see cref="AlgorithmRegistry"/>, and whatever <paramref name="configure"/> adds, e.g.
     /// <c>services.AddRLKit(b =&gt; b.AddClassicAlgorithms().AddStandardEnvironments())</c>. Algorithms become keyed
-    /// <see cref="IAgentEstimatorFactory"/> services under their names ("ppo", "dqn", ...).
+    /// <see cref="IAgentEstimatorFactory"/> services under their names ("ppo", "dqn", ...), resolved case-insensitively
+    /// like <see cref="AlgorithmRegistry"/>: the key "PPO" gives the "ppo" factory, and a string key the registry does
+    /// not know gives null (<c>GetKeyedService</c>) or the container's usual error (<c>GetRequiredKeyedService</c>).
     /// </summary>
     /// <remarks>
     /// Idempotent: calling it again extends the same registrations and adds no service twice (TryAdd). The context
@@ -29,6 +31,10 @@ public static class RLKitServiceCollectionExtensions
             services.AddSingleton(registrations);
         }
         services.TryAddSingleton(registrations.Algorithms);
+        // Exact names are registered by AddAlgorithm; any other key falls through to this lookup in the registry, so
+        // keyed resolution ignores case as the registry does.
+        services.TryAddKeyedSingleton<IAgentEstimatorFactory>(KeyedService.AnyKey, (sp, key) =>
+            key is string name && sp.GetRequiredService<AlgorithmRegistry>().TryGet(name, out var factory) ? factory : null!);
         services.TryAddSingleton(sp => sp.GetRequiredService<RLKitRegistrations>().CreateEnvironmentCatalog());
         services.TryAddSingleton(sp => new RLContext(
             sp.GetRequiredService<EnvironmentCatalog>(),

@@ -33,10 +33,20 @@ public static class SafeTensors
     /// <summary>Headers larger than this many bytes are rejected as corrupt (the reference implementation's limit).</summary>
     public const int MaxHeaderSize = 100_000_000;
 
+    /// <summary>
+    /// The default limit of <see cref="Read(Stream, long)"/> on the tensor data a stream that cannot seek may declare:
+    /// 4 GiB.
+    /// </summary>
+    public const long DefaultMaxBytes = 4L << 30;
+
     private const string MetadataKey = "__metadata__";
     private const int HeaderAlignment = 8;
     private const int ConversionChunkBytes = 1 << 16;
     private const int DirectChunkElements = 1 << 20;
+
+    // Data of unknown length is read in pieces of at most this many bytes (a multiple of every element size),
+    // so memory grows with the bytes that actually arrive rather than with what the header claims.
+    private const int StreamChunkBytes = 1 << 20;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -57,6 +67,12 @@ public static class SafeTensors
     /// <paramref name="path"/>, replacing it atomically: readers see either the old file or the complete
     /// new one, never a half-written file.
     /// </summary>
+    /// <remarks>
+    /// The data goes to a hidden temporary file next to <paramref name="path"/> (<c>.{file name}.{guid}.tmp</c>) that
+    /// is then renamed over it. A save killed before the rename leaves that file behind; the next save to the same
+    /// path deletes it (once it is a minute old and no writer holds it open). Other files, including other targets'
+    /// temporary files, are never touched.
+    /// </remarks>
     /// <param name="path">The file to create or replace; its directory must exist.</param>
     /// <param name="tensors">The tensors by name. Names must be non-empty and not <c>__metadata__</c>.</param>
     /// <param name="metadata">Free-form strings stored under <c>__metadata__</c>; omitted from the file when null or empty.</param>
@@ -225,7 +241,7 @@ public static class SafeTensors
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
-        return ReadCore(stream, Path.GetFullPath(path));
+        return ReadCore(stream, Path.GetFullPath(path), DefaultMaxBytes);
     }
 
     /// <summary>
@@ -234,16 +250,29 @@ public static class SafeTensors
     /// </summary>
     /// <remarks>
     /// With a seekable stream the header's layout is checked against the stream length before any
-    /// tensor is allocated; a forward-only stream is checked as it is read, so a truncated one may
-    /// allocate the tensor it ends in before the error is detected.
+    /// tensor is allocated. A stream that cannot seek is bounded by <paramref name="maxBytes"/> instead,
+    /// and is read in pieces of at most 1 MiB, each tensor being allocated only once all its bytes have
+    /// arrived: a stream that ends early fails as soon as it ends, having allocated about what it held,
+    /// whatever its header claims.
     /// </remarks>
-    /// <exception cref="SafeTensorsFormatException">If the data is truncated, corrupt or holds an unsupported dtype.</exception>
-    public static SafeTensorsFile Read(Stream stream)
+    /// <param name="stream">A readable stream.</param>
+    /// <param name="maxBytes">
+    /// For a stream that cannot seek, the most tensor data (in bytes, as stored) the header may declare; larger
+    /// declarations are rejected before anything is allocated. Default <see cref="DefaultMaxBytes"/> (4 GiB).
+    /// Ignored for a seekable stream, whose length bounds the data.
+    /// </param>
+    /// <exception cref="SafeTensorsFormatException">
+    /// If the data is truncated, corrupt or holds an unsupported dtype, or a stream that cannot seek declares more
+    /// than <paramref name="maxBytes"/> bytes of tensor data.
+    /// </exception>
+    /// <exception cref="ArgumentOutOfRangeException">If <paramref name="maxBytes"/> is negative.</exception>
+    public static SafeTensorsFile Read(Stream stream, long maxBytes = DefaultMaxBytes)
     {
         ArgumentNullException.ThrowIfNull(stream);
         if (!stream.CanRead)
             throw new ArgumentException("SafeTensors.Read: the stream is not readable.", nameof(stream));
-        return ReadCore(stream, source: null);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
+        return ReadCore(stream, source: null, maxBytes);
     }
 
     /// <summary>The element types RLKit can load.</summary>
@@ -258,7 +287,7 @@ public static class SafeTensors
     /// <summary>One tensor described by the header; <see cref="HeaderIndex"/> preserves the header's order.</summary>
     private sealed record Entry(string Name, int HeaderIndex, DType DType, int[] Shape, long ElementCount, long Begin, long End);
 
-    private static SafeTensorsFile ReadCore(Stream stream, string? source)
+    private static SafeTensorsFile ReadCore(Stream stream, string? source, long maxBytes)
     {
         // When the length is known, layout errors are reported before anything large is allocated.
         long? available = stream.CanSeek ? stream.Length - stream.Position : null;
@@ -273,10 +302,9 @@ public static class SafeTensors
         if (available is long total && (long)headerSize > total - sizeof(ulong))
             throw Fail(source, $"the header size is {headerSize} bytes but only {total - sizeof(ulong)} bytes follow the 8-byte prefix (truncated or corrupt).");
 
-        var header = new byte[(int)headerSize];
-        got = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
-        if (got < header.Length)
-            throw Fail(source, $"truncated inside the header: expected {headerSize} header bytes, found {got}.");
+        var headerChunks = ReadChunks(stream, (long)headerSize,
+            found => Fail(source, $"truncated inside the header: expected {headerSize} header bytes, found {found}."));
+        byte[] header = headerChunks.Count == 1 ? headerChunks[0] : Join(headerChunks, (int)headerSize);
 
         var (entries, metadata) = ParseHeader(header, source);
         var (inFileOrder, bufferLength) = ValidateLayout(entries, source);
@@ -289,13 +317,19 @@ public static class SafeTensors
             if (actual > bufferLength)
                 throw Fail(source, $"{actual - bufferLength} unexpected bytes follow the last tensor (the header describes {bufferLength} bytes of tensor data, {actual} are present).");
         }
+        else if (bufferLength > maxBytes)
+        {
+            throw Fail(source, $"the header describes {bufferLength} bytes of tensor data, more than maxBytes ({maxBytes}) allows for a stream whose length is unknown (corrupt, or pass a larger maxBytes to SafeTensors.Read).");
+        }
 
         var loaded = new Tensor[entries.Count];
         byte[] scratch = ArrayPool<byte>.Shared.Rent(ConversionChunkBytes);
         try
         {
             foreach (var entry in inFileOrder)
-                loaded[entry.HeaderIndex] = ReadTensor(stream, entry, scratch, bufferLength, source);
+                loaded[entry.HeaderIndex] = available is null
+                    ? ReadTensorInChunks(stream, entry, bufferLength, source)
+                    : ReadTensor(stream, entry, scratch, bufferLength, source);
         }
         finally
         {
@@ -497,20 +531,74 @@ public static class SafeTensors
         return tensor;
     }
 
+    /// <summary>
+    /// Reads a tensor from a stream of unknown length: its bytes first, in chunks, and only then the tensor, so a
+    /// stream that ends early costs no more memory than it delivered.
+    /// </summary>
+    private static Tensor ReadTensorInChunks(Stream stream, Entry entry, long bufferLength, string? source)
+    {
+        var chunks = ReadChunks(stream, entry.End - entry.Begin, got => Truncated(entry, got, bufferLength, source));
+        var tensor = Tensor.AllocatePersistent(entry.Shape);
+        Span<float> destination = tensor.AsSpan();
+        int elementSize = SizeOf(entry.DType);
+        int start = 0;
+        foreach (byte[] chunk in chunks)
+        {
+            int count = chunk.Length / elementSize;
+            Convert(entry.DType, chunk, destination.Slice(start, count));
+            start += count;
+        }
+        return tensor;
+    }
+
+    /// <summary>
+    /// Reads exactly <paramref name="length"/> bytes as chunks of at most <see cref="StreamChunkBytes"/>, allocating
+    /// each only when the previous one is full; throws <paramref name="truncated"/>(bytes found) if the stream ends first.
+    /// </summary>
+    private static List<byte[]> ReadChunks(Stream stream, long length, Func<long, SafeTensorsFormatException> truncated)
+    {
+        var chunks = new List<byte[]>();
+        for (long done = 0; done < length;)
+        {
+            var chunk = new byte[(int)Math.Min(StreamChunkBytes, length - done)];
+            int got = stream.ReadAtLeast(chunk, chunk.Length, throwOnEndOfStream: false);
+            if (got < chunk.Length)
+                throw truncated(done + got);
+            chunks.Add(chunk);
+            done += chunk.Length;
+        }
+        return chunks;
+    }
+
+    private static byte[] Join(List<byte[]> chunks, int length)
+    {
+        var joined = new byte[length];
+        int offset = 0;
+        foreach (byte[] chunk in chunks)
+        {
+            chunk.CopyTo(joined, offset);
+            offset += chunk.Length;
+        }
+        return joined;
+    }
+
     private static void ReadExactly(Stream stream, Span<byte> bytes, Entry entry, long offsetInTensor, long bufferLength, string? source)
     {
         int got = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
         if (got < bytes.Length)
-        {
-            long present = entry.Begin + offsetInTensor + got;
-            throw Fail(source, $"truncated: the data ends after {present} of the {bufferLength} bytes the header describes, inside tensor '{entry.Name}' (data_offsets [{entry.Begin}, {entry.End}]).");
-        }
+            throw Truncated(entry, offsetInTensor + got, bufferLength, source);
     }
+
+    private static SafeTensorsFormatException Truncated(Entry entry, long presentInTensor, long bufferLength, string? source) =>
+        Fail(source, $"truncated: the data ends after {entry.Begin + presentInTensor} of the {bufferLength} bytes the header describes, inside tensor '{entry.Name}' (data_offsets [{entry.Begin}, {entry.End}]).");
 
     private static void Convert(DType dtype, ReadOnlySpan<byte> bytes, Span<float> destination)
     {
         switch (dtype)
         {
+            case DType.F32 when BitConverter.IsLittleEndian:
+                bytes.CopyTo(MemoryMarshal.AsBytes(destination));
+                break;
             case DType.F32:
                 for (int i = 0; i < destination.Length; i++)
                     destination[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * 4)..]);

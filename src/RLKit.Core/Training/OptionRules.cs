@@ -39,6 +39,16 @@ internal static class OptionRules
             throw OutOfRange(value, minName is null ? $"≥ {Format(min)}" : $"≥ {minName} ({Format(min)})", record, option);
     }
 
+    /// <summary>
+    /// Requires <paramref name="value"/> ≤ <paramref name="max"/> (−∞ passes, NaN does not). When the bound is another
+    /// option, <paramref name="maxName"/> names it in the message.
+    /// </summary>
+    public static void AtMost<T>(T value, T max, string record, string option, string? maxName = null) where T : INumber<T>
+    {
+        if (!(value <= max))
+            throw OutOfRange(value, maxName is null ? $"≤ {Format(max)}" : $"≤ {maxName} ({Format(max)})", record, option);
+    }
+
     /// <summary>Requires <paramref name="value"/> &gt; <paramref name="bound"/>; +∞ passes (e.g. "no clipping"), NaN does not.</summary>
     public static void GreaterThan<T>(T value, T bound, string record, string option) where T : INumber<T>
     {

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json;
 using RLKit.Environments;
 using RLKit.Spaces;
 
@@ -12,8 +14,9 @@ namespace RLKit.Envs.Classic;
 /// [cos θ, sin θ, θ̇]. Reward −(norm(θ)² + 0.1·θ̇² + 0.001·u²) from the state before the update, with norm(θ) in
 /// [−π, π). Dynamics: θ̇ ← clip(θ̇ + (3g/(2l)·sin θ + 3/(m l²)·u)·dt, ±8); θ ← θ + θ̇·dt. Never terminates; the
 /// catalog wraps it in a 200-step <see cref="RLKit.Environments.Wrappers.TimeLimit"/>.</para>
-/// <para>Reset draws θ ~ U(−π, π) then θ̇ ~ U(−1, 1). As in Gymnasium, reset options "x_init" and "y_init" (numbers)
-/// replace the bounds π and 1.</para>
+/// <para>Reset draws θ ~ U(−π, π) then θ̇ ~ U(−1, 1). As in Gymnasium, reset options "x_init" and "y_init" (finite
+/// numbers of any .NET numeric type, or a <see cref="JsonElement"/> holding a JSON number, as options read from
+/// configuration arrive) replace the bounds π and 1.</para>
 /// <para>Restricted: the clipped action is checked against the hyperspheres; an invalid one applies torque 0
 /// (<see cref="InvalidActionEffect.Zero"/>, the default) or −1 (<see cref="InvalidActionEffect.MinusOne"/>, clipped
 /// to the torque limit). The reward's control cost uses the torque actually applied. Step info holds
@@ -98,9 +101,12 @@ public sealed class Pendulum : EnvironmentBase, IRestrictedActionEnvironment
         if (options is null || !options.TryGetValue(key, out var value)) return fallback;
         double bound = value switch
         {
-            double d => d,
-            float f => f,
-            int i => i,
+            double or float or decimal or sbyte or byte or short or ushort or int or uint or long or ulong =>
+                Convert.ToDouble(value, CultureInfo.InvariantCulture),
+            Half h => (double)h,
+            // A JSON number beyond the double range reads as infinite, which the check below reports.
+            JsonElement { ValueKind: JsonValueKind.Number } json => json.TryGetDouble(out double d) ? d : double.PositiveInfinity,
+            JsonElement json => throw new ArgumentException($"{Id}: reset option \"{key}\" must be a number, got a JSON {json.ValueKind}.", nameof(options)),
             _ => throw new ArgumentException($"{Id}: reset option \"{key}\" must be a number, got {value?.GetType().Name ?? "null"}.", nameof(options)),
         };
         if (!double.IsFinite(bound))

@@ -150,6 +150,25 @@ public class DqnTests
     }
 
     [Test]
+    public void ABatchLargerThanTheBufferIsRejectedNamingBothOptions()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new DqnEstimator(new DqnOptions { BufferSize = 100, BatchSize = 101 }))!;
+        Assert.That(error.ParamName, Is.EqualTo(nameof(DqnOptions.BatchSize)));
+        Assert.That(error.Message, Does.Contain("DqnOptions.BatchSize must be ≤ BufferSize (100); got 101."));
+        Assert.DoesNotThrow(() => new DqnEstimator(new DqnOptions { BufferSize = 100, BatchSize = 100 }));
+    }
+
+    [Test]
+    public void AFinalEpsilonAboveTheInitialOneIsRejectedNamingBothOptions()
+    {
+        var options = new DqnOptions { ExplorationInitialEpsilon = 0.5f, ExplorationFinalEpsilon = 0.8f };
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new DqnEstimator(options))!;
+        Assert.That(error.ParamName, Is.EqualTo(nameof(DqnOptions.ExplorationFinalEpsilon)));
+        Assert.That(error.Message, Does.Contain("DqnOptions.ExplorationFinalEpsilon must be ≤ ExplorationInitialEpsilon (0.5); got 0.8."));
+        Assert.DoesNotThrow(() => new DqnEstimator(new DqnOptions { ExplorationInitialEpsilon = 0.3f, ExplorationFinalEpsilon = 0.3f }));
+    }
+
+    [Test]
     public void InvalidPrioritizedReplayOptionsAreRejectedWhenTheEstimatorIsCreated()
     {
         var options = new DqnOptions { Prioritized = new PrioritizedReplayOptions { Alpha = 2f } };

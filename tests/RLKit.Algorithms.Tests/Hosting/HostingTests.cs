@@ -51,6 +51,29 @@ public sealed class HostingTests
         });
     }
 
+    [TestCase("PPO", "ppo")]
+    [TestCase("Sac-Discrete", "sac-discrete")]
+    [TestCase("dQn", "dqn")]
+    public void KeyedFactoriesIgnoreCaseAsTheRegistryDoes(string key, string algorithm)
+    {
+        using var provider = BuildProvider();
+        var registry = provider.GetRequiredService<AlgorithmRegistry>();
+        var factory = provider.GetRequiredKeyedService<IAgentEstimatorFactory>(key);
+        Assert.That(factory, Is.SameAs(registry.Get(key)));
+        Assert.That(factory, Is.SameAs(provider.GetRequiredKeyedService<IAgentEstimatorFactory>(algorithm)));
+        Assert.That(factory.Algorithm, Is.EqualTo(algorithm));
+    }
+
+    [Test]
+    public void AnUnknownKeyedFactoryIsMissingAsItIsFromTheRegistry()
+    {
+        using var provider = BuildProvider();
+        Assert.That(provider.GetRequiredService<AlgorithmRegistry>().TryGet("nope", out _), Is.False);
+        Assert.That(provider.GetKeyedService<IAgentEstimatorFactory>("nope"), Is.Null);
+        Assert.That(provider.GetKeyedService<IAgentEstimatorFactory>(42), Is.Null);
+        Assert.Throws<InvalidOperationException>(() => provider.GetRequiredKeyedService<IAgentEstimatorFactory>("nope"));
+    }
+
     [Test]
     public void RegistryListsExactlyTheClassicAlgorithms()
     {

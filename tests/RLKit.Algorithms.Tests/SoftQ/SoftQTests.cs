@@ -79,6 +79,14 @@ public class SoftQTests
         for (int i = 0; i < 16; i++) Assert.That(actions[i], Is.EqualTo(ValueTargets.Argmax(q.AsSpan(i * 5, 5))));
     }
 
+    [Test]
+    public void ABatchLargerThanTheBufferIsRejected()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new SoftQEstimator(new SoftQOptions { BufferSize = 10, BatchSize = 64 }))!;
+        Assert.That(error.ParamName, Is.EqualTo(nameof(SoftQOptions.BatchSize)));
+        Assert.That(error.Message, Does.Contain("SoftQOptions.BatchSize must be ≤ BufferSize (10); got 64."));
+    }
+
     [TestCase(nameof(SoftQOptions.InverseTemperature))]
     [TestCase(nameof(SoftQOptions.LearningRate))]
     [TestCase(nameof(SoftQOptions.Gamma))]

@@ -396,6 +396,54 @@ public sealed class SafeTensorsTests
     }
 
     [Test]
+    public void NonSeekableStream_WhoseHeaderClaimsAHugeTensor_FailsFastWithoutAllocatingIt()
+    {
+        // 1.92 GB declared, 16 bytes present: the tensor must not be allocated before its bytes arrive.
+        byte[] lying = FileWithHeader("{" + Entry("w", "F32", "[480000000]", 0, 1_920_000_000) + "}", 16);
+        var stream = new ForwardOnlyStream(lying);
+
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var e = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Read(stream));
+        clock.Stop();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+
+        Assert.That(e!.Message, Does.Contain("truncated").And.Contain("after 16 of the 1920000000 bytes").And.Contain("'w'"));
+        Assert.That(clock.ElapsedMilliseconds, Is.LessThan(100));
+        Assert.That(allocated, Is.LessThan(4 << 20), "allocated bytes");
+    }
+
+    [Test]
+    public void NonSeekableStream_WhoseHeaderSizeIsALie_FailsWithoutAllocatingTheClaimedHeader()
+    {
+        byte[] lying = Concat(U64(SafeTensors.MaxHeaderSize), Encoding.ASCII.GetBytes("{}"));
+        var stream = new ForwardOnlyStream(lying);
+
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Read(stream));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+
+        Assert.That(e!.Message, Does.Contain("truncated inside the header").And.Contain("found 2"));
+        Assert.That(allocated, Is.LessThan(4 << 20), "allocated bytes");
+    }
+
+    [Test]
+    public void NonSeekableStream_DeclaringMoreThanMaxBytes_IsRejectedNamingTheLimit()
+    {
+        // 4.8 GB of F64 declared: over the 4 GiB default.
+        byte[] huge = FileWithHeader("{" + Entry("w", "F64", "[600000000]", 0, 4_800_000_000) + "}", 16);
+        var byDefault = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Read(new ForwardOnlyStream(huge)));
+        Assert.That(byDefault!.Message, Does.Contain("maxBytes").And.Contain(SafeTensors.DefaultMaxBytes.ToString()).And.Contain("4800000000"));
+
+        byte[] valid = FileWithHeader("{" + Entry("w", "F32", "[4]", 0, 16) + "}", 16);
+        var tight = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Read(new ForwardOnlyStream(valid), maxBytes: 15));
+        Assert.That(tight!.Message, Does.Contain("maxBytes (15)"));
+        Assert.That(SafeTensors.Read(new ForwardOnlyStream(valid), maxBytes: 16).Tensors["w"].ToArray(), Is.EqualTo(new float[4]));
+        Assert.That(SafeTensors.Read(new MemoryStream(valid), maxBytes: 0).Tensors["w"].Size, Is.EqualTo(4), "a seekable stream is bounded by its length");
+        Assert.Throws<ArgumentOutOfRangeException>(() => SafeTensors.Read(new MemoryStream(valid), maxBytes: -1));
+    }
+
+    [Test]
     public void FileShorterThanTheSizePrefix_IsRejected()
     {
         string path = Path.Combine(_directory, "tiny.safetensors");
@@ -516,6 +564,37 @@ public sealed class SafeTensorsTests
         Assert.That(file.Tensors.Keys, Is.EqualTo(new[] { "v" }));
         Assert.That(file.Tensors["v"].Item(), Is.EqualTo(7f));
         Assert.That(Directory.GetFiles(_directory).Select(Path.GetFileName), Is.EquivalentTo(new[] { "data.bin", "m.safetensors" }));
+    }
+
+    [Test]
+    public void Save_DeletesTheStaleTempFilesOfItsTarget_AndNoOtherFiles()
+    {
+        string path = Path.Combine(_directory, "model.rlkit");
+        string Temp(string fileName) => Path.Combine(_directory, $".{fileName}.{Guid.NewGuid():N}.tmp");
+        string[] stale = [Temp("model.rlkit"), Temp("model.rlkit")];
+        string[] kept =
+        [
+            Temp("other.rlkit"),                                           // another target's
+            Temp("model.rlkit.bak"),                                       // a longer name the wildcard also matches
+            Path.Combine(_directory, ".model.rlkit.notes.tmp"),            // not a GUID
+            Path.Combine(_directory, $".model.rlkit.{Guid.NewGuid():N}.tmp.keep"),
+            Path.Combine(_directory, $".model.rlkit.{Guid.NewGuid():N}".ToUpperInvariant() + ".tmp"),
+        ];
+        string recent = Temp("model.rlkit");                               // maybe a save under way
+        string open = Temp("model.rlkit");                                 // held by a writer
+        foreach (string file in stale.Concat(kept).Append(recent).Append(open))
+        {
+            File.WriteAllBytes(file, [1, 2, 3]);
+            if (file != recent)
+                File.SetLastWriteTimeUtc(file, DateTime.UtcNow - TimeSpan.FromHours(1));
+        }
+
+        using (new FileStream(open, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+            SafeTensors.Save(path, new Dictionary<string, Tensor> { ["w"] = Tensor.FromArray([1f]) });
+
+        var expected = kept.Append(recent).Append(open).Append(path).Select(Path.GetFileName);
+        Assert.That(Directory.GetFiles(_directory).Select(Path.GetFileName), Is.EquivalentTo(expected));
+        Assert.That(SafeTensors.Load(path).Tensors["w"].ToArray(), Is.EqualTo(new[] { 1f }));
     }
 
     [Test]

@@ -93,6 +93,16 @@ public sealed class OptionRulesTests
     }
 
     [Test]
+    public void AtMost_accepts_the_maximum_and_minus_infinity_and_rejects_above_and_NaN_naming_the_bounding_option()
+    {
+        Assert.DoesNotThrow(() => OptionRules.AtMost(4, 4, Record, Option, maxName: "BufferSize"));
+        Assert.DoesNotThrow(() => OptionRules.AtMost(float.NegativeInfinity, 0f, Record, Option));
+        AssertRejects(() => OptionRules.AtMost(5, 4, Record, Option, maxName: "BufferSize"), "≤ BufferSize (4)", "5");
+        AssertRejects(() => OptionRules.AtMost(Above0, 0f, Record, Option), "≤ 0");
+        AssertRejects(() => OptionRules.AtMost(float.NaN, 0f, Record, Option), "≤ 0", "NaN");
+    }
+
+    [Test]
     public void GreaterThan_excludes_the_bound_and_lets_infinity_through()
     {
         Assert.DoesNotThrow(() => OptionRules.GreaterThan(Above0, 0f, Record, Option));

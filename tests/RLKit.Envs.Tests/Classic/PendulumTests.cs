@@ -1,3 +1,4 @@
+using System.Text.Json;
 using RLKit.Envs.Classic;
 
 namespace RLKit.Envs.Tests.Classic;
@@ -81,6 +82,38 @@ public class PendulumTests
         Assert.That(Math.Abs(a.State.Theta), Is.LessThanOrEqualTo(0.1));
         Assert.That(Math.Abs(a.State.ThetaDot), Is.LessThanOrEqualTo(0.2));
         Assert.That(custom.Observation[2], Is.EqualTo((float)a.State.ThetaDot));
+    }
+
+    private static readonly object[] NumericBounds =
+    [
+        0.1, 0.1f, 0.1m, (Half)0.1, 0, 1, 1L, (short)1, (byte)1, (sbyte)1, (ushort)1, 1u, 1ul,
+        JsonDocument.Parse("0.1").RootElement, JsonDocument.Parse("1").RootElement,
+    ];
+
+    [TestCaseSource(nameof(NumericBounds))]
+    public void ResetBoundsAcceptAnyNumber(object bound)
+    {
+        using var env = new Pendulum();
+        double limit = bound is JsonElement json ? json.GetDouble() : Convert.ToDouble(bound is Half h ? (double)h : bound);
+        for (ulong seed = 0; seed < 10; seed++)
+        {
+            env.Reset(seed, new Dictionary<string, object> { ["x_init"] = bound, ["y_init"] = bound });
+            Assert.That(Math.Abs(env.State.Theta), Is.LessThanOrEqualTo(limit));
+            Assert.That(Math.Abs(env.State.ThetaDot), Is.LessThanOrEqualTo(limit));
+        }
+    }
+
+    [Test]
+    public void ResetBoundsThatAreNotFiniteNumbersGiveClearErrors()
+    {
+        using var env = new Pendulum();
+        var text = Assert.Throws<ArgumentException>(() => env.Reset(0, new Dictionary<string, object> { ["x_init"] = "0.1" }));
+        Assert.That(text!.Message, Does.Contain("\"x_init\" must be a number, got String"));
+        var jsonText = Assert.Throws<ArgumentException>(() => env.Reset(0, new Dictionary<string, object> { ["y_init"] = JsonDocument.Parse("\"1\"").RootElement }));
+        Assert.That(jsonText!.Message, Does.Contain("\"y_init\" must be a number, got a JSON String"));
+        var huge = Assert.Throws<ArgumentOutOfRangeException>(() => env.Reset(0, new Dictionary<string, object> { ["x_init"] = JsonDocument.Parse("1e400").RootElement }));
+        Assert.That(huge!.Message, Does.Contain("must be finite"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => env.Reset(0, new Dictionary<string, object> { ["x_init"] = double.NaN }));
     }
 
     [Test]

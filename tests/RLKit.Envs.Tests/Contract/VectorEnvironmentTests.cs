@@ -218,6 +218,26 @@ public class VectorEnvironmentTests
         Assert.That(vec.Step([0, 1]).Rewards.ToArray(), Is.EqualTo(new float[] { 1, 101 }));
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public void AnActionErrorNamesTheSubEnvironmentIndexAndId(bool parallel)
+    {
+        IEnvironment[] discrete = [new CounterEnv(id: "CounterA-v0"), new CounterEnv(id: "CounterB-v0"), new CounterEnv(id: "CounterC-v0")];
+        using var vec = parallel ? new ParallelVectorEnvironment(discrete, workerCount: 2) : (IVectorEnvironment)new SyncVectorEnvironment(discrete);
+        string owner = parallel ? nameof(ParallelVectorEnvironment) : nameof(SyncVectorEnvironment);
+        vec.Reset(0);
+        var outOfRange = Assert.Throws<ArgumentOutOfRangeException>(() => vec.Step([0, 1, 7]));
+        Assert.That(outOfRange!.Message, Does.StartWith($"{owner}: sub-environment 2 (CounterC-v0) rejected its action 7: CounterC-v0: action 7 is not in"));
+        Assert.That(outOfRange.InnerException, Is.TypeOf<ArgumentOutOfRangeException>());
+
+        IEnvironment[] continuous = [new RandomWalkEnv(true), new RandomWalkEnv(true)];
+        using var box = parallel ? new ParallelVectorEnvironment(continuous, workerCount: 2) : (IVectorEnvironment)new SyncVectorEnvironment(continuous);
+        box.Reset(0);
+        var nan = Assert.Throws<ArgumentException>(() => box.Step([0f, 0f, 0.5f, float.NaN]));
+        Assert.That(nan!.Message, Does.StartWith($"{owner}: sub-environment 1 (RandomWalkContinuous-v0) rejected its action [0.5, NaN]:")
+                                      .And.Contain("action[1] is NaN"));
+    }
+
     [Test]
     public void ActionMasksFollowEachSubEnvironmentsActionSet()
     {

@@ -42,11 +42,18 @@ public interface IVectorEnvironment : IDisposable
     /// Count × components ints, row-major.
     /// </summary>
     /// <exception cref="InvalidOperationException">If called before <see cref="Reset"/>.</exception>
-    /// <exception cref="ArgumentException">If the number of actions is wrong.</exception>
+    /// <exception cref="ArgumentException">
+    /// If the number of actions is wrong, or a sub-environment rejects its action (an
+    /// <see cref="ArgumentOutOfRangeException"/> when out of its space): the message names the sub-environment's index,
+    /// id and action, and the inner exception is the sub-environment's own.
+    /// </exception>
     VectorStepResult Step(ReadOnlySpan<int> actions);
 
     /// <summary>Steps every sub-environment with a Box action each, flattened row-major [Count × action size].</summary>
     /// <exception cref="InvalidOperationException">If called before <see cref="Reset"/>.</exception>
-    /// <exception cref="ArgumentException">If the number of action values is wrong.</exception>
+    /// <exception cref="ArgumentException">
+    /// If the number of action values is wrong, or a sub-environment rejects its action (e.g. a NaN): the message names
+    /// the sub-environment's index, id and action, and the inner exception is the sub-environment's own.
+    /// </exception>
     VectorStepResult Step(ReadOnlySpan<float> actions);
 }

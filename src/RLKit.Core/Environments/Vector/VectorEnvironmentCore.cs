@@ -1,3 +1,4 @@
+using System.Globalization;
 using RLKit.Spaces;
 using RLKit.Tensors;
 
@@ -172,9 +173,17 @@ internal sealed class VectorEnvironmentCore
             return;
         }
         var env = _envs[i];
-        var result = _operation == Operation.StepFloat
-            ? env.Step(new ReadOnlySpan<float>(_floatActions, i * _floatActionWidth, _floatActionWidth))
-            : _intActionWidth == 1 ? env.Step(_intActions[i]) : env.Step(new ReadOnlySpan<int>(_intActions, i * _intActionWidth, _intActionWidth));
+        StepResult result;
+        try
+        {
+            result = _operation == Operation.StepFloat
+                ? env.Step(new ReadOnlySpan<float>(_floatActions, i * _floatActionWidth, _floatActionWidth))
+                : _intActionWidth == 1 ? env.Step(_intActions[i]) : env.Step(new ReadOnlySpan<int>(_intActions, i * _intActionWidth, _intActionWidth));
+        }
+        catch (ArgumentException e)
+        {
+            throw ActionRejected(i, e);
+        }
         _rewards[i] = (float)result.Reward;
         _terminated[i] = result.Terminated;
         _truncated[i] = result.Truncated;
@@ -203,6 +212,26 @@ internal sealed class VectorEnvironmentCore
             _infos[i] = reset.Info;
         }
         CopyMask(i);
+    }
+
+    /// <summary>
+    /// The error of sub-environment <paramref name="i"/> rejecting its action, naming the sub-environment and the action
+    /// (the environment's own message names only its id); same exception type, the original as the inner exception.
+    /// </summary>
+    private ArgumentException ActionRejected(int i, ArgumentException e)
+    {
+        string action = _operation == Operation.StepFloat
+            ? Describe(_floatActions.AsSpan(i * _floatActionWidth, _floatActionWidth))
+            : Describe(_intActions.AsSpan(i * _intActionWidth, _intActionWidth));
+        string message = $"{Owner}: sub-environment {i} ({_envs[i].Id}) rejected its action {action}: {e.Message}";
+        return e is ArgumentOutOfRangeException ? new ArgumentOutOfRangeException(message, e) : new ArgumentException(message, e);
+    }
+
+    private static string Describe<T>(ReadOnlySpan<T> action) where T : IFormattable
+    {
+        var values = new string[action.Length];
+        for (int k = 0; k < action.Length; k++) values[k] = action[k].ToString(null, CultureInfo.InvariantCulture);
+        return values.Length == 1 ? values[0] : $"[{string.Join(", ", values)}]";
     }
 
     private void ResetOne(int i, ulong? seed)

@@ -60,6 +60,10 @@ public static class Checkpoint
         ?? typeof(Checkpoint).Assembly.GetName().Version?.ToString() ?? "unknown";
 
     /// <summary>Writes <paramref name="agent"/> to <paramref name="path"/>, replacing any file there atomically.</summary>
+    /// <remarks>
+    /// Written as <see cref="SafeTensors.Save"/> writes: through a hidden temporary file next to <paramref name="path"/>,
+    /// which a killed save leaves behind and the next save to the same path deletes.
+    /// </remarks>
     /// <param name="agent">The agent to save.</param>
     /// <param name="path">The file; its directory must exist.</param>
     /// <param name="normalizers">Running normaliser statistics by role (e.g. "observation"), so a loaded policy sees observations scaled as in training.</param>
@@ -69,7 +73,10 @@ public static class Checkpoint
     /// is written if it has one.
     /// </param>
     /// <param name="notes">Free-form strings to keep with the model (environment id, steps trained, ...).</param>
-    /// <exception cref="ArgumentException">If a weight name is empty or reserved, or the options cannot be serialised.</exception>
+    /// <exception cref="ArgumentException">
+    /// If a weight name is empty or reserved, the options cannot be serialised, or a note's key or value is not valid
+    /// Unicode (an unpaired surrogate, which JSON would silently turn into U+FFFD).
+    /// </exception>
     /// <exception cref="DirectoryNotFoundException">If the directory does not exist.</exception>
     public static void Save(ICheckpointable agent, string path,
                             IReadOnlyDictionary<string, RunningStatistics>? normalizers = null,
@@ -79,6 +86,14 @@ public static class Checkpoint
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var weights = agent.Weights ?? throw new ArgumentException($"Checkpoint.Save: the {agent.Algorithm} agent returned null Weights.", nameof(agent));
+        if (notes is not null)
+        {
+            foreach (var (key, value) in notes)
+            {
+                RequireValidUnicode(key, $"the key of note '{key}'", nameof(notes));
+                RequireValidUnicode(value, $"the value of note '{key}'", nameof(notes));
+            }
+        }
 
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         var weightNames = new List<string>(weights.Count);
@@ -120,6 +135,20 @@ public static class Checkpoint
             weightNames, optimizerNames, normalizers, notes);
         string json = JsonSerializer.Serialize(metadata, JsonOptions);
         SafeTensors.Save(path, tensors, new Dictionary<string, string> { [MetadataKey] = json });
+    }
+
+    /// <summary>Rejects text with an unpaired UTF-16 surrogate, which cannot be stored as UTF-8 unchanged.</summary>
+    private static void RequireValidUnicode(string? text, string what, string argumentName)
+    {
+        if (text is null) return;
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                i++;
+            else if (char.IsSurrogate(text[i]))
+                throw new ArgumentException(
+                    $"Checkpoint.Save: {what} is not valid Unicode: it has an unpaired surrogate (U+{(int)text[i]:X4}) at index {i}, which would be stored as U+FFFD.", argumentName);
+        }
     }
 
     /// <summary>Reads the checkpoint at <paramref name="path"/>: metadata, weights (in the agent's order) and optimizer state.</summary>

@@ -216,6 +216,27 @@ public sealed class CheckpointTests
     }
 
     [Test]
+    public void Notes_with_an_unpaired_surrogate_are_rejected_instead_of_rewritten()
+    {
+        string path = PathOf("agent.rlkit");
+        foreach (var notes in new[]
+                 {
+                     new Dictionary<string, string> { ["env"] = "Cart\uD800Pole" },
+                     new Dictionary<string, string> { ["env"] = "CartPole\uDC00" },
+                     new Dictionary<string, string> { ["\uD83D"] = "CartPole" },
+                 })
+        {
+            var error = Assert.Throws<ArgumentException>(() => Checkpoint.Save(NewAgent(seed: 1), path, notes: notes));
+            Assert.That(error!.ParamName, Is.EqualTo("notes"));
+            Assert.That(error.Message, Does.Contain("unpaired surrogate").And.Contain("note"));
+            Assert.That(File.Exists(path), Is.False);
+        }
+
+        Checkpoint.Save(NewAgent(seed: 1), path, notes: new Dictionary<string, string> { ["env"] = "CartPole \uD83D\uDE80" });
+        Assert.That(Checkpoint.Load(path).Metadata.Notes!["env"], Is.EqualTo("CartPole \uD83D\uDE80"));
+    }
+
+    [Test]
     public void LoadAgent_rebuilds_a_registered_algorithm_with_its_options_and_weights()
     {
         var algorithms = new AlgorithmRegistry();
