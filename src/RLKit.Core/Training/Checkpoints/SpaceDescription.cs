@@ -47,13 +47,13 @@ public sealed record SpaceDescription(
     /// and every action available: representations belong to the environment, not the checkpoint.
     /// </summary>
     /// <exception cref="NotSupportedException">For a space kind RLKit does not know.</exception>
+    /// <exception cref="InvalidDataException">If a field is missing, or an ActionSet's sizes are impossible or beyond <see cref="MaxActionSetFloats"/>.</exception>
     public Space ToSpace() => Kind switch
     {
         "Discrete" => new Discrete(N ?? throw Missing(nameof(N)), Start ?? 0),
         "MultiDiscrete" => new MultiDiscrete(Nvec ?? throw Missing(nameof(Nvec))),
         "Box" => new Box(Low ?? throw Missing(nameof(Low)), High ?? throw Missing(nameof(High)), Shape),
-        "ActionSet" => new ActionSet(Count ?? throw Missing(nameof(Count)), RepresentationSize ?? throw Missing(nameof(RepresentationSize)),
-                                     new float[(Count ?? 0) * (RepresentationSize ?? 0)]),
+        "ActionSet" => StoredActionSet(),
         _ => throw new NotSupportedException($"SpaceDescription.ToSpace: cannot rebuild a space of kind '{Kind}' ({Description})."),
     };
 
@@ -68,6 +68,22 @@ public sealed record SpaceDescription(
 
     private static bool SameOrBothNull<T>(T[]? a, T[]? b) where T : IEquatable<T> =>
         a is null ? b is null : b is not null && a.AsSpan().SequenceEqual(b);
+
+    /// <summary>The most representation floats (actions × representation size) a stored ActionSet may ask to allocate: 2^26 (256 MB).</summary>
+    public const long MaxActionSetFloats = 1L << 26;
+
+    // The sizes come from a file: check them before they size an allocation.
+    private ActionSet StoredActionSet()
+    {
+        int count = Count ?? throw Missing(nameof(Count));
+        int size = RepresentationSize ?? throw Missing(nameof(RepresentationSize));
+        long floats = (long)count * size;
+        if (count < 1 || size < 0 || floats > MaxActionSetFloats)
+            throw new InvalidDataException(
+                $"SpaceDescription: an ActionSet of {count} actions with representations of {size} floats cannot be rebuilt: the count must be ≥ 1, " +
+                $"the representation size ≥ 0, and their product at most {MaxActionSetFloats}.");
+        return new ActionSet(count, size, new float[floats]);
+    }
 
     private InvalidDataException Missing(string field) =>
         new($"SpaceDescription: a '{Kind}' space description has no '{field}'.");
