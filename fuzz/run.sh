@@ -8,6 +8,7 @@
 set -euo pipefail
 if [ $# -ne 2 ]; then echo "usage: $0 <target> <seconds>" >&2; exit 2; fi
 target=$1 seconds=$2
+case $target in safetensors|checkpoint|checkpoint-agent|options|tfevents) ;; *) echo "unknown target '$target'" >&2; exit 2;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 work=$here/.work
 bin=$work/$target/bin
@@ -24,7 +25,7 @@ command -v afl-fuzz >/dev/null || { echo "afl-fuzz not found: apt-get install -y
 ) 9>"$work/build.lock"
 rm -rf "$bin" && mkdir -p "$bin" && cp -r "$here/RLKit.Fuzz/bin/Release/net10.0/." "$bin/"
 dlls=(RLKit.Core.dll RLKit.Algorithms.dll)
-[ "$target" = tfevents ] && dlls+=(Google.Protobuf.dll RLKit.Fuzz.dll)
+[ "$target" = tfevents ] && dlls+=(Google.Protobuf.dll RLKit.Fuzz.Targets.dll)
 for dll in "${dlls[@]}"; do "$work/tools/sharpfuzz" "$bin/$dll" >/dev/null; done
 
 if [ "${FUZZ_RESUME:-0}" = 1 ] && [ -d "$findings" ]; then input=-; else rm -rf "$findings"; input=$here/corpus/$target; fi

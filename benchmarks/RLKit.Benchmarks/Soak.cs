@@ -12,7 +12,8 @@ namespace RLKit.Benchmarks;
 /// Soak run: one long PPO fit on CartPole-v1 (the QuickStart settings, 8 environments) and one long SAC fit on
 /// Pendulum-v1 (default options), each a single <c>Fit</c> call, printing at ten evenly spaced points the process
 /// working set, the managed heap (<see cref="GC.GetTotalMemory"/> and <see cref="GCMemoryInfo.HeapSizeBytes"/> of the
-/// last collection), the gen-2 collection count, the number of non-finite losses reported so far and of non-finite
+/// last collection), the gen-2 collection count, the number of non-finite values of losses that had been finite before (a loss not computed yet is reported
+/// as NaN) and of non-finite
 /// weights in the agent at that point. A leak shows as a working set or heap that keeps rising; a numerical
 /// blow-up as a non-zero count.
 /// </summary>
@@ -53,14 +54,20 @@ internal static class Soak
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private long _nextReport = totalSteps / 10;
+        private readonly HashSet<string> _computed = [];
         private long _badLosses;
         private TrainingUpdate? _last;
         private long _printedSteps;
 
         public void OnUpdate(TrainingUpdate update, TrainingControl control)
         {
-            foreach (var loss in update.Losses.Values)
-                if (!double.IsFinite(loss)) _badLosses++;
+            // A loss that has not been computed yet is reported as NaN (SAC's actor and α losses before their first
+            // delayed update): only a loss that was finite before and is not now counts.
+            foreach (var (key, loss) in update.Losses)
+            {
+                if (double.IsFinite(loss)) _computed.Add(key);
+                else if (_computed.Contains(key)) _badLosses++;
+            }
             if (update.Steps < _nextReport) return;
             _nextReport += totalSteps / 10;
             Print(update, control.Agent);

@@ -7,7 +7,7 @@ using SharpFuzz;
 
 if (args.Length == 0)
 {
-    Console.Error.WriteLine($"usage: RLKit.Fuzz <target> | --replay <target> <path>... | --make-corpus <dir>   (targets: {string.Join(", ", FuzzTargets.Names)})");
+    Console.Error.WriteLine("usage: RLKit.Fuzz <target> | --replay <target> <path>... | --make-corpus <dir>   (targets: see FuzzTargets.Names)");
     return 2;
 }
 switch (args[0])
@@ -18,12 +18,9 @@ switch (args[0])
     case "--replay":
         return Replay(args[1], args.Skip(2));
     default:
+        // Nothing instrumented may run before Fuzzer.Run maps afl's coverage memory, not even FuzzTargets.Names:
+        // run.sh checks the target name, and an unknown one fails on the first input with FuzzTargets.Run's message.
         string target = args[0];
-        if (!FuzzTargets.Names.Contains(target))
-        {
-            Console.Error.WriteLine($"unknown target '{target}' (targets: {string.Join(", ", FuzzTargets.Names)})");
-            return 2;
-        }
         Fuzzer.Run(stream =>
         {
             using var buffer = new MemoryStream();

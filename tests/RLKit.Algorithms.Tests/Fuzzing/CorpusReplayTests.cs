@@ -4,7 +4,7 @@ namespace RLKit.Algorithms.Tests.Fuzzing;
 
 /// <summary>
 /// Replays the committed fuzz corpus (fuzz/corpus/&lt;target&gt;/) and every saved reproducer of a fixed finding
-/// (fuzz/crashes/&lt;target&gt;/) through the fuzz targets' own code (fuzz/RLKit.Fuzz/FuzzTargets.cs): each input must
+/// (fuzz/crashes/&lt;target&gt;/) through the fuzz targets' own code (fuzz/RLKit.Fuzz.Targets/FuzzTargets.cs): each input must
 /// load or be rejected with an exception its loader documents. Reproducers of findings still open
 /// (fuzz/crashes/open/&lt;target&gt;/, listed in fuzz/FINDINGS.md) are reported as ignored, not run.
 /// </summary>

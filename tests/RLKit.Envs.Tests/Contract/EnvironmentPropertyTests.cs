@@ -25,8 +25,8 @@ namespace RLKit.Envs.Tests.Contract;
 public class EnvironmentPropertyTests
 {
     private const int MaxOps = 40;
-    private const int CasesPerEnvironment = 6;
-    private const int CasesPerTask = 2;
+    private const int CasesPerEnvironment = 12;
+    private const int CasesPerTask = 3;
 
     /// <summary>One scripted operation: reset (unseeded), step with an action drawn from <see cref="ActionSeed"/>, or step to the episode's end.</summary>
     public readonly record struct Op(OpKind Kind, ulong ActionSeed)
