@@ -47,11 +47,9 @@ public class EnvironmentPropertyTests
          from ops in Gen.ArrayOf(OpGen(), length)
          select ((ulong)seed, ops)).ToArbitrary();
 
-    private static IEnumerable<TestCaseData> EnvironmentIds() =>
-        StandardEnvironments.CreateCatalog().Environments.Select(e => new TestCaseData(e.Id).SetName($"Properties({e.Id})"));
+    private static IEnumerable<TestCaseData> EnvironmentIds() => CatalogCases.Environments("Properties({0})");
 
-    private static IEnumerable<TestCaseData> TaskSetIds() =>
-        StandardEnvironments.CreateCatalog().TaskSets.Select(e => new TestCaseData(e.Id).SetName($"Properties(task set {e.Id})"));
+    private static IEnumerable<TestCaseData> TaskSetIds() => CatalogCases.TaskSets("Properties(task set {0})");
 
     [TestCaseSource(nameof(EnvironmentIds))]
     public void RegisteredEnvironmentKeepsTheContractUnderRandomScripts(string id)
