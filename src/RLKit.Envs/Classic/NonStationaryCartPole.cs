@@ -56,5 +56,20 @@ public sealed class NonStationaryCartPole : CartPole
         });
     }
 
+    /// <summary>
+    /// As <see cref="CartPole"/>'s step, with the observation clipped into <see cref="Environments.EnvironmentBase.ObservationSpace"/>.
+    /// A body near the ranges' lower ends (a pole of almost no length or mass) can carry the pole or cart past twice its
+    /// failure threshold, the observation space's bound, in one step; the episode has ended there, so only the
+    /// terminal observation is ever clipped.
+    /// </summary>
+    protected override Transition StepCore(int action, Span<float> observation)
+    {
+        var transition = base.StepCore(action, observation);
+        var space = (Spaces.Box)ObservationSpace;
+        for (int i = 0; i < observation.Length; i++)
+            observation[i] = Math.Clamp(observation[i], space.Low[i], space.High[i]);
+        return transition;
+    }
+
     private double Sample(double min, double max) => Math.Max(MinimumBodyValue, Random.UniformDouble(min, max));
 }

@@ -74,4 +74,31 @@ public class NonStationaryCartPoleTests
         Assert.That(r.Observation.ToArray(), Has.All.Matches<float>(float.IsFinite));
         Assert.That(env.Id, Is.EqualTo("NonStationaryCartPole-v1"));
     }
+
+    /// <summary>
+    /// Regression (found by EnvironmentPropertyTests): with a body near the ranges' lower ends, one step carried the
+    /// pole past twice the failure angle, so the terminal observation lay outside the observation space.
+    /// </summary>
+    [Test]
+    public void TerminalObservationStaysInTheObservationSpaceForATinyBody()
+    {
+        var tiny = new NonStationaryCartPoleOptions
+        {
+            MinPoleHalfLength = 1e-5, MaxPoleHalfLength = 1e-5, MinPoleMass = 1e-5, MaxPoleMass = 1e-5, MinCartMass = 1e-3, MaxCartMass = 1e-3,
+        };
+        using var env = new NonStationaryCartPole(tiny);
+        var space = (RLKit.Spaces.Box)env.ObservationSpace;
+        for (int episode = 0; episode < 20; episode++)
+        {
+            Assert.That(space.Contains(env.Reset(seed: (ulong)episode).Observation));
+            bool done = false;
+            for (int t = 0; t < 500 && !done; t++)
+            {
+                var step = env.Step(t % 2);
+                Assert.That(space.Contains(step.Observation), $"episode {episode}, step {t}: [{string.Join(", ", step.Observation.ToArray())}]");
+                done = step.Terminated;
+            }
+            Assert.That(done, "a pole this light falls at once");
+        }
+    }
 }

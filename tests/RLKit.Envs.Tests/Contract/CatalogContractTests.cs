@@ -6,14 +6,11 @@ namespace RLKit.Envs.Tests.Contract;
 /// <summary>CheckEnv over every environment id and every task of every task set in the standard catalog.</summary>
 public class CatalogContractTests
 {
-    private static IEnumerable<TestCaseData> EnvironmentIds() =>
-        StandardEnvironments.CreateCatalog().Environments.Select(e => new TestCaseData(e.Id).SetName($"CheckEnv({e.Id})"));
+    private static IEnumerable<TestCaseData> EnvironmentIds() => CatalogCases.Environments("CheckEnv({0})");
 
-    private static IEnumerable<TestCaseData> VectorIds() =>
-        StandardEnvironments.CreateCatalog().Environments.Select(e => new TestCaseData(e.Id).SetName($"SyncVector({e.Id})"));
+    private static IEnumerable<TestCaseData> VectorIds() => CatalogCases.Environments("SyncVector({0})");
 
-    private static IEnumerable<TestCaseData> TaskSetIds() =>
-        StandardEnvironments.CreateCatalog().TaskSets.Select(e => new TestCaseData(e.Id).SetName($"CheckEnv(task set {e.Id})"));
+    private static IEnumerable<TestCaseData> TaskSetIds() => CatalogCases.TaskSets("CheckEnv(task set {0})");
 
     [TestCaseSource(nameof(EnvironmentIds))]
     public void RegisteredEnvironmentKeepsTheContract(string id)
