@@ -55,6 +55,7 @@ public abstract record DeterministicPolicyGradientOptions : IAlgorithmOptions
         OptionRules.Positive(LearningRate, record, nameof(LearningRate));
         OptionRules.AtLeast(BufferSize, 1, record, nameof(BufferSize));
         OptionRules.AtLeast(BatchSize, 1, record, nameof(BatchSize));
+        OptionRules.AtMost(BatchSize, BufferSize, record, nameof(BatchSize), maxName: nameof(BufferSize));
         OptionRules.AtLeast(LearningStarts, 0, record, nameof(LearningStarts));
         OptionRules.Defined(ExplorationNoise, record, nameof(ExplorationNoise));
         OptionRules.NonNegative(ExplorationNoiseStd, record, nameof(ExplorationNoiseStd));

@@ -72,6 +72,7 @@ public sealed record DiscreteSacOptions : IAlgorithmOptions
         OptionRules.Positive(AdamEpsilon, record, nameof(AdamEpsilon));
         OptionRules.AtLeast(BufferSize, 1, record, nameof(BufferSize));
         OptionRules.AtLeast(BatchSize, 1, record, nameof(BatchSize));
+        OptionRules.AtMost(BatchSize, BufferSize, record, nameof(BatchSize), maxName: nameof(BufferSize));
         OptionRules.AtLeast(LearningStarts, 0, record, nameof(LearningStarts));
         OptionRules.AtLeast(UpdateFrequency, 1, record, nameof(UpdateFrequency));
         OptionRules.Positive(Alpha, record, nameof(Alpha));

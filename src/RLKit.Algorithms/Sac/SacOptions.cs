@@ -64,6 +64,7 @@ public sealed record SacOptions : IAlgorithmOptions
         OptionRules.Positive(QLearningRate, record, nameof(QLearningRate));
         OptionRules.AtLeast(BufferSize, 1, record, nameof(BufferSize));
         OptionRules.AtLeast(BatchSize, 1, record, nameof(BatchSize));
+        OptionRules.AtMost(BatchSize, BufferSize, record, nameof(BatchSize), maxName: nameof(BufferSize));
         OptionRules.AtLeast(LearningStarts, 0, record, nameof(LearningStarts));
         OptionRules.AtLeast(PolicyFrequency, 1, record, nameof(PolicyFrequency));
         OptionRules.AtLeast(TargetNetworkFrequency, 1, record, nameof(TargetNetworkFrequency));
