@@ -13,13 +13,11 @@ namespace RLKit.Algorithms.Common;
 public abstract class DeterministicActorAgent<TOptions> : Agent<TOptions> where TOptions : DeterministicPolicyGradientOptions
 {
     private readonly RandomGenerator _fallbackRng;
-    private readonly float _explorationNoiseStd;
 
     private protected DeterministicActorAgent(Space observationSpace, Box actionSpace, DeterministicNetworks networks, TOptions options)
         : base(observationSpace, actionSpace, options)
     {
         Networks = networks;
-        _explorationNoiseStd = options.ExplorationNoiseStd;
         _fallbackRng = new RandomGenerator(options.Seed + 7919);
     }
 
@@ -54,7 +52,7 @@ public abstract class DeterministicActorAgent<TOptions> : Agent<TOptions> where 
         for (int j = 0; j < actions.Length; j++)
         {
             int d = j % actionSize;
-            actions[j] = Math.Clamp(actions[j] + random.Normal(0f, _explorationNoiseStd) * scale[d], box.Low[d], box.High[d]);
+            actions[j] = Math.Clamp(actions[j] + random.Normal(0f, Options.ExplorationNoiseStd) * scale[d], box.Low[d], box.High[d]);
         }
     }
 }

@@ -1,5 +1,6 @@
 using RLKit.Algorithms.Common;
 using System.Runtime.InteropServices;
+using RLKit.Data;
 using RLKit.Environments.Vector;
 using RLKit.Nn;
 using RLKit.Optim;
@@ -112,7 +113,7 @@ public sealed class ReinforceEstimator : AlgorithmEstimator<ReinforceOptions, Re
         var (logProb, entropy, value) = agent.Evaluate(observations, CollectionsMarshal.AsSpan(batch.DiscreteActions), continuousActions);
 
         var advantages = returns - value.Detach();
-        if (options.NormalizeAdvantages && steps > 1) Standardize(advantages.AsSpan());
+        if (options.NormalizeAdvantages && steps > 1) Returns.Standardize(advantages.AsSpan());
         var policyLoss = -(advantages * logProb).Mean();
         var valueLoss = Functional.MseLoss(value, returns);
         var entropyMean = entropy.Mean();
@@ -126,17 +127,6 @@ public sealed class ReinforceEstimator : AlgorithmEstimator<ReinforceOptions, Re
         losses["policy"] = policyLoss.Item();
         losses["value"] = valueLoss.Item();
         losses["entropy"] = entropyMean.Item();
-    }
-
-    private static void Standardize(Span<float> values)
-    {
-        double mean = 0;
-        foreach (float v in values) mean += v;
-        mean /= values.Length;
-        double squares = 0;
-        foreach (float v in values) squares += (v - mean) * (v - mean);
-        double scale = 1.0 / (Math.Sqrt(squares / (values.Length - 1)) + 1e-8);
-        for (int i = 0; i < values.Length; i++) values[i] = (float)((values[i] - mean) * scale);
     }
 
     /// <summary>The steps of one sub-environment's running episode.</summary>

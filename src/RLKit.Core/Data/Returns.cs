@@ -161,4 +161,19 @@ public static class Returns
             lastIndices[t] = last;
         }
     }
+
+    /// <summary>
+    /// Standardises advantages in place, (A − mean) / (std + 1e-8) with the unbiased std, as PPO, A2C and REINFORCE
+    /// normalise them within a batch of more than one value.
+    /// </summary>
+    internal static void Standardize(Span<float> values)
+    {
+        double mean = 0;
+        foreach (float v in values) mean += v;
+        mean /= values.Length;
+        double squares = 0;
+        foreach (float v in values) squares += (v - mean) * (v - mean);
+        double scale = 1.0 / (Math.Sqrt(squares / (values.Length - 1)) + 1e-8);
+        for (int i = 0; i < values.Length; i++) values[i] = (float)((values[i] - mean) * scale);
+    }
 }

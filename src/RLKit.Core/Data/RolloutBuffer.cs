@@ -322,20 +322,8 @@ public sealed class RolloutBuffer
             for (int b = 0; b < size; b++)
                 _actionMasks.AsSpan(indices[b] * width, width).CopyTo(masks.Slice(b * width, width));
         }
-        if (normalizeAdvantages && size > 1) Standardize(advantages);
+        if (normalizeAdvantages && size > 1) Data.Returns.Standardize(advantages);
         return batch;
-    }
-
-    private static void Standardize(Span<float> values)
-    {
-        double mean = 0;
-        foreach (float v in values) mean += v;
-        mean /= values.Length;
-        double squares = 0;
-        foreach (float v in values) squares += (v - mean) * (v - mean);
-        double std = Math.Sqrt(squares / (values.Length - 1));
-        double scale = 1.0 / (std + 1e-8);
-        for (int i = 0; i < values.Length; i++) values[i] = (float)((values[i] - mean) * scale);
     }
 
     private void RequireRoom()
