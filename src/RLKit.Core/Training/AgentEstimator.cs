@@ -5,7 +5,7 @@ namespace RLKit.Training;
 
 /// <summary>
 /// Base class for estimators: argument checks, wrapping a single environment as a vector environment, the
-/// <see cref="TrainingMonitor"/> and callbacks. An algorithm implements <see cref="FitCore"/> and reads top to
+/// <see cref="TrainingMonitor"/> and callbacks. An algorithm implements <see cref="FitCore(IVectorEnvironment, TrainingMonitor, TAgent)"/> and reads top to
 /// bottom from there.
 /// </summary>
 /// <typeparam name="TAgent">The agent type the algorithm produces.</typeparam>
@@ -41,8 +41,7 @@ public abstract class AgentEstimator<TAgent> : IAgentEstimator<TAgent> where TAg
             throw new ArgumentException(
                 $"{Algorithm}: training needs a vector environment with AutoresetMode.SameStep, so that every step is a real transition and truncated episodes keep their final observation; this one uses {environment.AutoresetMode}.",
                 nameof(environment));
-        var monitor = new TrainingMonitor(Algorithm, budget, environment.Count, progress, Callbacks, cancellationToken);
-        return FitCore(environment, monitor, initialAgent);
+        return Run(environment, TaskAssignment.SingleTask(environment.Count), budget, progress, cancellationToken, initialAgent);
     }
 
     /// <inheritdoc/>
@@ -69,8 +68,24 @@ public abstract class AgentEstimator<TAgent> : IAgentEstimator<TAgent> where TAg
                 environments.Add(taskSet.CreateEnvironment(task));
         // These environments are created here, so the vector environment owns and disposes them.
         using var vector = new SyncVectorEnvironment(environments, AutoresetMode.SameStep);
-        return Fit(vector, budget, progress, cancellationToken, initialAgent);
+        return Run(vector, new TaskAssignment(taskSet.TaskIds, environmentsPerTask), budget, progress, cancellationToken, initialAgent);
     }
+
+    private TAgent Run(IVectorEnvironment environment, TaskAssignment tasks, Budget budget, IProgress<TrainingUpdate>? progress,
+                       CancellationToken cancellationToken, TAgent? initialAgent)
+    {
+        var monitor = new TrainingMonitor(Algorithm, budget, environment.Count, progress, Callbacks, cancellationToken);
+        return FitCore(environment, tasks, monitor, initialAgent);
+    }
+
+    /// <summary>
+    /// The entry point of every <c>Fit</c>: <paramref name="tasks"/> says which task each sub-environment plays (one
+    /// task for a plain vector environment, the task set's tasks for <c>Fit(ITaskSet, …)</c>). Multi-task algorithms
+    /// override this; the others ignore the tasks, which is the shared-policy multi-task baseline, by keeping this
+    /// default, which calls <see cref="FitCore(IVectorEnvironment, TrainingMonitor, TAgent)"/>.
+    /// </summary>
+    protected virtual TAgent FitCore(IVectorEnvironment environment, TaskAssignment tasks, TrainingMonitor monitor, TAgent? initialAgent) =>
+        FitCore(environment, monitor, initialAgent);
 
     /// <summary>
     /// The algorithm: train on <paramref name="environment"/> (SameStep autoreset) while

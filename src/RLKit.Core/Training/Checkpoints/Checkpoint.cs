@@ -132,7 +132,7 @@ public static class Checkpoint
         var metadata = new CheckpointMetadata(
             FormatVersion, agent.Algorithm, RLKitVersion, agent.Options?.GetType().FullName, options,
             SpaceDescription.Of(agent.ObservationSpace), SpaceDescription.Of(agent.ActionSpace),
-            weightNames, optimizerNames, normalizers, notes);
+            weightNames, optimizerNames, normalizers, notes, (agent as IMultiTaskAgent)?.TaskIds);
         string json = JsonSerializer.Serialize(metadata, JsonOptions);
         SafeTensors.Save(path, tensors, new Dictionary<string, string> { [MetadataKey] = json });
     }

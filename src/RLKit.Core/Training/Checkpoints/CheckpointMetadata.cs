@@ -18,6 +18,7 @@ namespace RLKit.Training.Checkpoints;
 /// <param name="OptimizerStateNames">The optimizer state entries, or null when the checkpoint has no optimizer state.</param>
 /// <param name="Normalizers">Running normaliser statistics by role (e.g. "observation", "reward"), or null.</param>
 /// <param name="Notes">Free-form strings the caller stored (e.g. environment id, steps trained), or null.</param>
+/// <param name="TaskIds">The task ids of a multi-task agent (<see cref="IMultiTaskAgent.TaskIds"/>), or null for a single-task agent.</param>
 public sealed record CheckpointMetadata(
     int FormatVersion,
     string Algorithm,
@@ -29,4 +30,5 @@ public sealed record CheckpointMetadata(
     IReadOnlyList<string> WeightNames,
     IReadOnlyList<string>? OptimizerStateNames = null,
     IReadOnlyDictionary<string, RunningStatistics>? Normalizers = null,
-    IReadOnlyDictionary<string, string>? Notes = null);
+    IReadOnlyDictionary<string, string>? Notes = null,
+    IReadOnlyList<string>? TaskIds = null);
