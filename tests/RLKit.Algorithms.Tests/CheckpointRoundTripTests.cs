@@ -74,8 +74,8 @@ public class CheckpointRoundTripTests
     }
 
     [Test]
-    public void TheDefaultRegistryRestoresEveryClassicAlgorithm() =>
-        Assert.That(AlgorithmRegistry.CreateDefault().Factories, Is.SupersetOf(ClassicAlgorithms.All));
+    public void TheDefaultRegistryRestoresEveryAlgorithm() =>
+        Assert.That(AlgorithmRegistry.CreateDefault().Factories, Is.SupersetOf(ClassicAlgorithms.All.Concat(MultiTaskAlgorithms.All)));
 
     [Test]
     public void DqnCheckpointKeepsTheArchitectureAndExploration()

@@ -76,8 +76,10 @@ internal static class DistralActorCritic
                 if (monitor.IsCancellationRequested) { cancelled = true; break; }
                 int task = tasks.TaskOf(e);
                 using var scope = TensorScope.Begin();
-                var loss = DistralLosses.ActorCriticTask(model, task, episode.States(withFinal: true), episode.Actions, episode.RewardSpan,
-                                                         episode.Terminated, episode.Advantages);
+                var states = episode.States(withFinal: true);
+                var targets = new float[episode.Actions.Length];
+                DistralLosses.ActorCriticTargets(model, task, states, episode.Actions, episode.RewardSpan, episode.Terminated, targets, episode.Advantages);
+                var loss = DistralLosses.ActorCriticTask(model, task, states, episode.Actions, targets, episode.Advantages);
                 taskOptimizers[task].ZeroGrad();
                 loss.Backward();
                 taskOptimizers[task].Step();
@@ -102,8 +104,9 @@ internal static class DistralActorCritic
                 Tensor? total = null;
                 foreach (var (task, episode) in finished)
                 {
-                    var loss = DistralLosses.ActorCriticDistilled(model, task, episode.States(withFinal: false), episode.Actions, episode.Advantages,
-                                                                  episode.Discounts(o.Gamma));
+                    var states = episode.States(withFinal: false);
+                    var loss = DistralLosses.ActorCriticDistilled(model, task, states, episode.Actions, episode.Advantages, episode.Discounts(o.Gamma),
+                                                                  DistralLosses.TaskProbabilities(model, task, states));
                     total = total is null ? loss : total + loss;
                 }
                 distilledOptimizer.ZeroGrad();

@@ -10,11 +10,10 @@ namespace RLKit.Algorithms.Distral;
 internal static class DistralLosses
 {
     /// <summary>
-    /// Soft Q-learning for task i (thesis Alg. 1, lines 13–15): the mean squared error between f_i(s, a) and
-    /// y = r_reg + bootstrap · V_i(s′), with V_i the soft value of eq. 2.67 (outside autograd). With
-    /// <paramref name="regulariseRewards"/> the KL and entropy terms of r_reg are computed here from the current networks
-    /// (1-step TD); otherwise <paramref name="rewards"/> already hold them (n-step returns collected with them).
-    /// Gradients reach f_i only.
+    /// The soft-Q regression targets of task i (thesis Alg. 1, line 14), outside autograd:
+    /// y = r_reg + bootstrap · V_i(s′), with V_i the soft value of eq. 2.67. With <paramref name="regulariseRewards"/>
+    /// the KL and entropy terms of r_reg are computed here from the current networks (1-step TD); otherwise
+    /// <paramref name="rewards"/> already hold them (n-step returns collected with them).
     /// </summary>
     /// <param name="model">The networks.</param>
     /// <param name="task">i.</param>
@@ -24,31 +23,35 @@ internal static class DistralLosses
     /// <param name="bootstrap">γ^m (1 − terminated) per row, B values: the weight of V_i(s′).</param>
     /// <param name="nextStates">s′, [B, obs].</param>
     /// <param name="regulariseRewards">Add (α/β) log π0(a|s) − (1/β) log π_i(a|s) to the rewards.</param>
-    public static Tensor SoftQTask(DistralModel model, int task, Tensor states, ReadOnlySpan<int> actions, ReadOnlySpan<float> rewards,
-                                   ReadOnlySpan<float> bootstrap, Tensor nextStates, bool regulariseRewards)
+    /// <param name="targets">Receives the B targets.</param>
+    public static void SoftQTargets(DistralModel model, int task, Tensor states, ReadOnlySpan<int> actions, ReadOnlySpan<float> rewards,
+                                    ReadOnlySpan<float> bootstrap, Tensor nextStates, bool regulariseRewards, Span<float> targets)
     {
         var o = model.Options;
         var taskNetwork = model.Tasks[task];
-        int batch = actions.Length;
-        var taskValues = taskNetwork.Forward(states);
-        var targets = new float[batch];
+        bool needsDistilled = o.Alpha > 0f;
+        using var noGrad = Autograd.GradMode.NoGrad();
         rewards.CopyTo(targets);
-        using (Autograd.GradMode.NoGrad())
+        if (regulariseRewards)
         {
-            bool needsDistilled = o.Alpha > 0f;
-            var nextDistilledLogProbabilities = needsDistilled ? model.Distilled.Forward(nextStates).LogSoftmax(1) : null;
-            var nextValues = model.SoftValue(taskNetwork.Forward(nextStates), nextDistilledLogProbabilities).AsReadOnlySpan();
-            if (regulariseRewards)
-            {
-                var distilledLogits = needsDistilled ? model.Distilled.Forward(states) : null;
-                var taskLogProbabilities = model.TaskLogits(taskValues.Detach(), distilledLogits).LogSoftmax(1).Gather(1, actions);
-                var distilledLogProbabilities = needsDistilled ? distilledLogits!.LogSoftmax(1).Gather(1, actions).AsReadOnlySpan() : new float[batch];
-                DistralModel.Regularise(targets, distilledLogProbabilities, taskLogProbabilities.AsReadOnlySpan(), o.Alpha, o.Beta);
-            }
-            for (int b = 0; b < batch; b++) targets[b] += bootstrap[b] * nextValues[b];
+            var distilledLogits = needsDistilled || model.TaskPolicyUsesDistilled ? model.Distilled.Forward(states) : null;
+            var taskTaken = model.TaskLogits(taskNetwork.Forward(states), distilledLogits).LogSoftmax(1).Gather(1, actions).AsReadOnlySpan();
+            var distilledTaken = needsDistilled ? distilledLogits!.LogSoftmax(1).Gather(1, actions).AsReadOnlySpan() : new float[actions.Length];
+            DistralModel.Regularise(targets, distilledTaken, taskTaken, o.Alpha, o.Beta);
         }
-        var taken = taskValues.Gather(1, actions).Reshape(batch);
-        return Functional.MseLoss(taken, Tensor.FromSpan(targets, batch));
+        var nextDistilledLogProbabilities = needsDistilled ? model.Distilled.Forward(nextStates).LogSoftmax(1) : null;
+        var nextValues = model.SoftValue(taskNetwork.Forward(nextStates), nextDistilledLogProbabilities).AsReadOnlySpan();
+        for (int b = 0; b < targets.Length; b++) targets[b] += bootstrap[b] * nextValues[b];
+    }
+
+    /// <summary>
+    /// Soft Q-learning for task i (thesis Alg. 1, line 15): the mean squared error between f_i(s, a) and the targets of
+    /// <see cref="SoftQTargets"/>. Gradients reach f_i only.
+    /// </summary>
+    public static Tensor SoftQTask(DistralModel model, int task, Tensor states, ReadOnlySpan<int> actions, ReadOnlySpan<float> targets)
+    {
+        var taken = model.Tasks[task].Forward(states).Gather(1, actions).Reshape(actions.Length);
+        return Functional.MseLoss(taken, Tensor.FromSpan(targets, targets.Length));
     }
 
     /// <summary>
@@ -64,10 +67,10 @@ internal static class DistralLosses
     }
 
     /// <summary>
-    /// The regularised A2C step of task i after an episode (thesis Alg. 2, lines 19–25; eqs. 2.70–2.73):
-    /// ½ mean (y_t − V_i(s_t))² + mean −A_t log π_i(a_t|s_t), with V_i the soft value, r_reg the regularised reward,
-    /// y_t the n-step target Σ_{d&lt;n} γ^d r_reg(t+d) + γ^n V_i(s_{t+n}) (cut at the episode's end, where V is 0 if the
-    /// episode terminated) and A_t = y_t − V_i(s_t) held constant. Gradients reach f_i only; h0 enters as a constant.
+    /// The targets and advantages of task i's A2C step after an episode (thesis Alg. 2, lines 19–23; eqs. 2.70–2.73),
+    /// outside autograd: with V_i the soft value and r_reg the regularised reward, y_t is the n-step target
+    /// Σ_{d&lt;n} γ^d r_reg(t+d) + γ^n V_i(s_{t+n}) (cut at the episode's end, where V is 0 if the episode terminated)
+    /// and A_t = y_t − V_i(s_t).
     /// </summary>
     /// <param name="model">The networks.</param>
     /// <param name="task">i.</param>
@@ -75,60 +78,84 @@ internal static class DistralLosses
     /// <param name="actions">The L actions.</param>
     /// <param name="rewards">The L environment rewards.</param>
     /// <param name="terminated">Whether the episode ended in a terminal state (else it was truncated and bootstraps).</param>
-    /// <param name="advantages">Receives the L advantages A_t, for π0's step.</param>
-    public static Tensor ActorCriticTask(DistralModel model, int task, Tensor states, ReadOnlySpan<int> actions, ReadOnlySpan<float> rewards,
-                                         bool terminated, Span<float> advantages)
+    /// <param name="targets">Receives the L targets y_t.</param>
+    /// <param name="advantages">Receives the L advantages A_t.</param>
+    public static void ActorCriticTargets(DistralModel model, int task, Tensor states, ReadOnlySpan<int> actions, ReadOnlySpan<float> rewards,
+                                          bool terminated, Span<float> targets, Span<float> advantages)
     {
         var o = model.Options;
         int length = actions.Length;
+        using var noGrad = Autograd.GradMode.NoGrad();
         var taskValues = model.Tasks[task].Forward(states);
+        var distilledLogits = o.Alpha > 0f ? model.Distilled.Forward(states) : null;
+        var distilledLogProbabilities = distilledLogits?.LogSoftmax(1);
+        var values = model.SoftValue(taskValues, distilledLogProbabilities).AsReadOnlySpan();   // V(s_0) … V(s_L)
+        var taskTaken = model.TaskLogits(taskValues, distilledLogits).LogSoftmax(1).Narrow(0, 0, length).Gather(1, actions).AsReadOnlySpan();
+        var distilledTaken = distilledLogProbabilities is null ? new float[length]
+            : distilledLogProbabilities.Narrow(0, 0, length).Gather(1, actions).AsReadOnlySpan();
+        var regularised = rewards.ToArray();
+        DistralModel.Regularise(regularised, distilledTaken, taskTaken, o.Alpha, o.Beta);
+        NStepTargets(regularised, values, terminated, o.Gamma, o.NStep).CopyTo(targets);
+        for (int t = 0; t < length; t++) advantages[t] = targets[t] - values[t];
+    }
+
+    /// <summary>
+    /// Task i's regularised A2C loss (thesis Alg. 2, lines 24–25): ½ mean (y_t − V_i(s_t))² − mean A_t log π_i(a_t|s_t),
+    /// with the targets and advantages of <see cref="ActorCriticTargets"/> held constant. Gradients reach f_i only;
+    /// h0 enters as a constant.
+    /// </summary>
+    /// <param name="model">The networks.</param>
+    /// <param name="task">i.</param>
+    /// <param name="states">The episode's L states (a final state after them is ignored), [≥ L, obs].</param>
+    /// <param name="actions">The L actions.</param>
+    /// <param name="targets">y_t.</param>
+    /// <param name="advantages">A_t.</param>
+    public static Tensor ActorCriticTask(DistralModel model, int task, Tensor states, ReadOnlySpan<int> actions,
+                                         ReadOnlySpan<float> targets, ReadOnlySpan<float> advantages)
+    {
+        var o = model.Options;
+        int length = actions.Length;
+        var stepStates = states.Dim(0) == length ? states : states.Narrow(0, 0, length);
+        var taskValues = model.Tasks[task].Forward(stepStates);
         Tensor? distilledLogits = null;
         if (o.Alpha > 0f)
             using (Autograd.GradMode.NoGrad())
-                distilledLogits = model.Distilled.Forward(states);
-        var distilledLogProbabilities = distilledLogits?.LogSoftmax(1);
-        var values = model.SoftValue(taskValues, distilledLogProbabilities);                  // [L + 1]
-        var taskLogProbabilities = model.TaskLogits(taskValues, distilledLogits).LogSoftmax(1); // [L + 1, A]
-        var stepStates = taskLogProbabilities.Narrow(0, 0, length);
-        var logProbabilityTaken = stepStates.Gather(1, actions).Reshape(length);
-
-        var regularised = new float[length];
-        rewards.CopyTo(regularised);
-        var distilledTaken = distilledLogProbabilities is null ? new float[length]
-            : distilledLogProbabilities.Narrow(0, 0, length).Gather(1, actions).AsReadOnlySpan().ToArray();
-        DistralModel.Regularise(regularised, distilledTaken, logProbabilityTaken.AsReadOnlySpan(), o.Alpha, o.Beta);
-
-        var valueSpan = values.AsReadOnlySpan();
-        var targets = NStepTargets(regularised, valueSpan, terminated, o.Gamma, o.NStep);
-        for (int t = 0; t < length; t++) advantages[t] = targets[t] - valueSpan[t];
-
-        var stepValues = values.Narrow(0, 0, length);
-        var critic = Functional.MseLoss(stepValues, Tensor.FromSpan(targets, length)) * 0.5f;
+                distilledLogits = model.Distilled.Forward(stepStates);
+        var values = model.SoftValue(taskValues, distilledLogits?.LogSoftmax(1));
+        var logProbabilityTaken = model.TaskLogits(taskValues, distilledLogits).LogSoftmax(1).Gather(1, actions).Reshape(length);
+        var critic = Functional.MseLoss(values, Tensor.FromSpan(targets, length)) * 0.5f;
         var actor = (logProbabilityTaken * Tensor.FromSpan(advantages, length)).Mean() * -1f;
         return actor + critic;
+    }
+
+    /// <summary>π_i(·|s) for a batch of states, [L × |A|] row-major, outside autograd: the constant in π0's policy-gradient step.</summary>
+    public static float[] TaskProbabilities(DistralModel model, int task, Tensor states)
+    {
+        using var noGrad = Autograd.GradMode.NoGrad();
+        var distilledLogits = model.TaskPolicyUsesDistilled ? model.Distilled.Forward(states) : null;
+        return model.TaskLogits(model.Tasks[task].Forward(states), distilledLogits).Softmax(1).ToArray();
     }
 
     /// <summary>
     /// π0's policy-gradient step over one episode of task i (thesis Alg. 2, lines 27–31; eq. 2.74):
     /// −mean_t A_t log π_i(a_t|s_t) (2-col only, where π_i depends on h0) − (α/β) mean_t γ^t Σ_a π_i(a|s_t) log π0(a|s_t)
-    /// with π_i held constant in the second term, whose gradient is (α/β) γ^t Σ_a (π_i − π0) ∇h0 as in eq. 2.74.
-    /// Gradients reach h0 only.
+    /// with π_i held constant in the second term (<paramref name="taskProbabilities"/>, from <see cref="TaskProbabilities"/>),
+    /// whose gradient is (α/β) γ^t Σ_a (π_i − π0) ∇h0 as in eq. 2.74. Gradients reach h0 only.
     /// </summary>
     public static Tensor ActorCriticDistilled(DistralModel model, int task, Tensor states, ReadOnlySpan<int> actions,
-                                              ReadOnlySpan<float> advantages, ReadOnlySpan<float> discounts)
+                                              ReadOnlySpan<float> advantages, ReadOnlySpan<float> discounts, ReadOnlySpan<float> taskProbabilities)
     {
         var o = model.Options;
         int length = actions.Length;
         var distilledLogits = model.Distilled.Forward(states);
-        Tensor taskValues;
-        using (Autograd.GradMode.NoGrad()) taskValues = model.Tasks[task].Forward(states);
-        var taskLogProbabilities = model.TaskLogits(taskValues, distilledLogits).LogSoftmax(1);
-        var taskProbabilities = taskLogProbabilities.Detach().Exp();
-        var crossEntropy = (taskProbabilities * distilledLogits.LogSoftmax(1)).Sum(1);             // Σ_a π_i log π0, [L]
+        var constantPolicy = Tensor.FromSpan(taskProbabilities, length, model.ActionCount);
+        var crossEntropy = (constantPolicy * distilledLogits.LogSoftmax(1)).Sum(1);             // Σ_a π_i log π0, [L]
         var loss = (crossEntropy * Tensor.FromSpan(discounts, length)).Mean() * (-o.Alpha / o.Beta);
         if (model.TaskPolicyUsesDistilled)
         {
-            var logProbabilityTaken = taskLogProbabilities.Gather(1, actions).Reshape(length);
+            Tensor taskValues;
+            using (Autograd.GradMode.NoGrad()) taskValues = model.Tasks[task].Forward(states);
+            var logProbabilityTaken = model.TaskLogits(taskValues, distilledLogits).LogSoftmax(1).Gather(1, actions).Reshape(length);
             loss = loss - (logProbabilityTaken * Tensor.FromSpan(advantages, length)).Mean();
         }
         return loss;

@@ -49,6 +49,7 @@ internal static class DistralSoftQ
         var stepInEpisode = new int[envCount];
         var episodesPerTask = new long[taskCount];
         var bootstrap = new float[o.BatchSize];
+        var targets = new float[o.BatchSize];
         var distillation = new DistillationBatch(taskCount, o.BatchSize, observationSize);
         bool regulariseAtCollection = o.NStep > 1;
         var losses = new Dictionary<string, double>();
@@ -128,8 +129,9 @@ internal static class DistralSoftQ
                 var discounts = batch.Discounts.AsReadOnlySpan();
                 var dones = batch.Dones.AsReadOnlySpan();
                 for (int b = 0; b < bootstrap.Length; b++) bootstrap[b] = discounts[b] * (1f - dones[b]);
-                var loss = DistralLosses.SoftQTask(model, task, batch.Observations, batch.ActionIndices, batch.Rewards.AsReadOnlySpan(),
-                                                   bootstrap, batch.NextObservations, regulariseRewards: !regulariseAtCollection);
+                DistralLosses.SoftQTargets(model, task, batch.Observations, batch.ActionIndices, batch.Rewards.AsReadOnlySpan(), bootstrap,
+                                           batch.NextObservations, regulariseRewards: !regulariseAtCollection, targets);
+                var loss = DistralLosses.SoftQTask(model, task, batch.Observations, batch.ActionIndices, targets);
                 taskOptimizers[task].ZeroGrad();
                 loss.Backward();
                 taskOptimizers[task].Step();

@@ -33,6 +33,22 @@ public class DistralLearningTests
         }
     }
 
+    [Test]
+    public void TwoColumnActorCriticReachesTheGoalsOfGridsFiveAndSix()
+    {
+        var tasks = Grids(5, 6);
+        var options = DistralOptions.ThesisActorCritic with { Seed = 1 };
+        var clock = Stopwatch.StartNew();
+        var agent = new DistralEstimator(options).Fit(tasks, Budget.Steps(30_000));
+        double seconds = clock.Elapsed.TotalSeconds;
+        for (int task = 0; task < tasks.TaskCount; task++)
+        {
+            int length = GreedyEpisodeLength(agent, task, tasks.CreateEnvironment(task), out bool reached);
+            TestContext.Out.WriteLine($"{tasks.TaskIds[task]}: greedy episode {length} steps, goal reached {reached} ({seconds:0.0} s of training)");
+            Assert.That(reached, Is.True, $"{tasks.TaskIds[task]} never reached its goal");
+        }
+    }
+
     /// <summary>Runs task <paramref name="task"/>'s greedy policy for one episode; returns its length.</summary>
     internal static int GreedyEpisodeLength(DistralAgent agent, int task, IEnvironment env, out bool reachedGoal)
     {

@@ -10,7 +10,7 @@ using RLKit.Training.Checkpoints;
 namespace RLKit.Algorithms.Tests.Hosting;
 
 /// <summary>
-/// A checkpoint of every classic algorithm loads in a fresh process that registers nothing (tests/RLKit.CheckpointProbe):
+/// A checkpoint of every algorithm (classic and multi-task) loads in a fresh process that registers nothing (tests/RLKit.CheckpointProbe):
 /// <c>Checkpoint.LoadAgent(path)</c> and <c>RLKitEnvs.CreateContext(seed).Model.Load(path)</c> find the algorithms
 /// through RLKit.Algorithms' module alone, so no test process's earlier registrations can hide a gap.
 /// </summary>
@@ -30,13 +30,13 @@ public sealed class FreshProcessCheckpointTests
     private static readonly HashSet<string> ContinuousOnly = new(StringComparer.Ordinal) { "sac", "td3", "ddpg" };
 
     [Test]
-    public void AFreshProcessLoadsEveryClassicAlgorithmBothWays()
+    public void AFreshProcessLoadsEveryAlgorithmBothWays()
     {
         using var directory = new TemporaryDirectory("rlkit-probe");
         var catalog = StandardEnvironments.CreateCatalog();
         var expected = new Dictionary<string, string>(StringComparer.Ordinal);
         var paths = new List<string>();
-        foreach (var factory in ClassicAlgorithms.All)
+        foreach (var factory in ClassicAlgorithms.All.Concat(MultiTaskAlgorithms.All))
         {
             using var environment = catalog.Make(ContinuousOnly.Contains(factory.Algorithm) ? "Pendulum-v1" : "CartPole-v1");
             var agent = (ICheckpointable)factory.Create(factory.ParseOptions(TinyOptionsFor(factory))).Fit(environment, Budget.Steps(48));
