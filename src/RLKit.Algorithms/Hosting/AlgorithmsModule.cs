@@ -12,5 +12,9 @@ namespace RLKit.Algorithms.Hosting;
 /// </summary>
 internal sealed class AlgorithmsModule : IRLKitModule
 {
-    public void AddAlgorithms(AlgorithmRegistry registry) => ClassicAlgorithms.AddTo(registry);
+    public void AddAlgorithms(AlgorithmRegistry registry)
+    {
+        ClassicAlgorithms.AddTo(registry);
+        MultiTaskAlgorithms.AddTo(registry);
+    }
 }

@@ -1,0 +1,27 @@
+using RLKit.Algorithms.Distral;
+using RLKit.Hosting;
+using RLKit.Training.Checkpoints;
+
+namespace RLKit.Algorithms.Hosting;
+
+/// <summary>
+/// The multi-task algorithms of the seed papers as <see cref="IAgentEstimatorFactory"/> instances, keyed by their short
+/// names: the single source for <c>AddMultiTaskAlgorithms()</c> (keyed DI), the package's <see cref="IRLKitModule"/>
+/// (behind <see cref="Checkpoint.LoadAgent"/> and <c>new RLContext(seed)</c>) and <c>rl.Agents.Distral()</c>.
+/// </summary>
+public static class MultiTaskAlgorithms
+{
+    /// <summary>Distral (Teh et al. 2017; seed 001), "distral".</summary>
+    public static AgentEstimatorFactory<DistralOptions, DistralAgent, DistralEstimator> Distral { get; } = new(
+        DistralEstimator.Name, "Distral: per-task policies distilled into a shared policy π0 (soft Q-learning or actor-critic, 1-col or 2-col; fit a task set).",
+        static () => new DistralOptions(), static (o, seed) => o with { Seed = seed }, static o => new DistralEstimator(o), DistralAgent.FromCheckpoint);
+
+    /// <summary>Every multi-task algorithm.</summary>
+    public static IReadOnlyList<IAgentEstimatorFactory> All { get; } = [Distral];
+
+    /// <summary>Adds every multi-task algorithm not yet in <paramref name="registry"/>.</summary>
+    internal static void AddTo(AlgorithmRegistry registry)
+    {
+        foreach (var factory in All) registry.TryAdd(factory);
+    }
+}
