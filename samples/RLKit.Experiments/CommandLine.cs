@@ -12,7 +12,10 @@ internal static class CommandLine
     private const string Usage = """
         usage: RLKit.Experiments mixmask [options]
                RLKit.Experiments mixmask-report [options]   (table, RESULT lines and SVGs from the CSVs in --out)
+               RLKit.Experiments distral [options]
+               RLKit.Experiments distral-report [options]   (tables, RESULT lines and SVGs from the CSVs in --out)
 
+        mixmask (seed 000, Mix & Mask A2C on CartPole):
           --seeds <n>            seeds per variant (default 5): first-seed .. first-seed + n - 1
           --first-seed <s>       the first seed (default 0), to run a sweep's seeds in parts
           --episodes <n>         training-episode budget per run (default 100)
@@ -25,6 +28,23 @@ internal static class CommandLine
           --learning-rate <lr>   Adam's learning rate, in (0, 1] (default: the paper's 1e-2)
           --init <paper|orthogonal>  weight initialisation: the reference code's N(0, 0.1) / 0.1 (default) or orthogonal
           --solved <r>           CartPole mean evaluation return that stops a run (default 495)
+
+        distral (seed 001, Distral on the two-room grids 4-8; every run trains until each task has --episodes episodes):
+          --protocol <name>      the defaults below (default thesis):
+                                   paper  §3.2: 2col-paper,sql-paper on 4,5,6,7,8; 10-step, ≤ 100 steps, 1000 episodes
+                                   thesis §3.3: sql,1col,2col on 4,5;7,8;4,5,7;4,5,6,7,8; 1-step, ≤ 1000 steps, 200 episodes
+                                   ac     §3.4: a2c,ac-1col,ac-2col, the thesis subsets and settings
+                                   beta   §3.5: 1col-beta1..1col-beta10,2col on 4,5, the thesis settings
+          --variants <a,b,...>   variants to run: {1}, 1col-beta<k> (β′ = k, 1..{2})
+          --tasks <a,b;c,d;...>  task subsets (grid numbers 4..8; quote the ';'), e.g. '4,5;7,8'
+          --seeds <n>            seeds per variant and subset (default 5): first-seed .. first-seed + n - 1
+          --first-seed <s>       the first seed (default 0), to run a sweep's seeds in parts
+          --episodes <n>         episodes per task (the curves keep each task's first n)
+          --max-steps <n>        steps after which an episode is truncated
+          --n-step <n>           n of the n-step TD targets (soft-Q regression and actor-critic critic), 1..1000
+          --out <dir>            output directory (default runs/distral/<protocol>); runs already there are kept,
+                                 a run repeated replaces its old row. distral-report: --variants and --tasks select
+                                 (default: every run in the CSVs)
         """;
 
     public static int Run(string[] args)
@@ -40,7 +60,9 @@ internal static class CommandLine
             {
                 "mixmask" => MixMaskExperiment.Run(ParseMixMask(args.AsSpan(1))),
                 "mixmask-report" => MixMaskExperiment.Report(ParseMixMask(args.AsSpan(1))),
-                _ => throw new UsageException($"unknown experiment '{args[0]}' (known: mixmask, mixmask-report)"),
+                "distral" => DistralExperiment.Run(ParseDistral(args.AsSpan(1))),
+                "distral-report" => DistralExperiment.Report(ParseDistral(args.AsSpan(1))),
+                _ => throw new UsageException($"unknown experiment '{args[0]}' (known: mixmask, mixmask-report, distral, distral-report)"),
             };
         }
         catch (UsageException e)
@@ -51,7 +73,8 @@ internal static class CommandLine
         }
     }
 
-    private static string UsageText() => string.Format(CultureInfo.InvariantCulture, Usage, string.Join(",", MixMaskVariants.Names));
+    private static string UsageText() => string.Format(CultureInfo.InvariantCulture, Usage, string.Join(",", MixMaskVariants.Names),
+                                                       string.Join(",", DistralVariants.FixedNames), DistralVariants.MaxTaskPolicyScale);
 
     private static MixMaskSettings ParseMixMask(ReadOnlySpan<string> args)
     {
@@ -68,7 +91,7 @@ internal static class CommandLine
                 "--first-seed" => settings with { FirstSeed = Seed(name, value) },
                 "--episodes" => settings with { Episodes = PositiveInt(name, value) },
                 "--eval-episodes" => settings with { EvaluationEpisodes = PositiveInt(name, value) },
-                "--variants" => settings with { Variants = ParseVariants(value) },
+                "--variants" => settings with { Variants = ParseVariants(value, MixMaskVariants.Names.Contains) },
                 "--out" => settings with { OutputDirectory = value },
                 "--temperature" => settings with { Mechanisms = settings.Mechanisms with { Temperature = NonNegativeFloat(name, value) } },
                 "--temperature-decay" => settings with { Mechanisms = settings.Mechanisms with { TemperatureDecay = UnitInterval(name, value) } },
@@ -93,21 +116,75 @@ internal static class CommandLine
         return settings;
     }
 
-    private static IReadOnlyList<string> ParseVariants(string value)
+    private static DistralSettings ParseDistral(ReadOnlySpan<string> args)
+    {
+        var settings = new DistralSettings();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string name = args[i];
+            if (name is "-h" or "--help") throw new UsageException("help requested");
+            if (i + 1 >= args.Length) throw new UsageException($"option '{name}' needs a value");
+            string value = args[++i];
+            settings = name switch
+            {
+                "--protocol" => settings with
+                {
+                    Protocol = DistralProtocol.All.FirstOrDefault(p => p.Name == value)
+                               ?? throw new UsageException($"--protocol must be one of {string.Join(", ", DistralProtocol.All.Select(p => p.Name))}; got '{value}'"),
+                },
+                "--variants" => settings with { Variants = ParseVariants(value, DistralVariants.IsKnown) },
+                "--tasks" => settings with { Subsets = ParseSubsets(name, value) },
+                "--seeds" => settings with { Seeds = PositiveInt(name, value) },
+                "--first-seed" => settings with { FirstSeed = Seed(name, value) },
+                "--episodes" => settings with { Episodes = PositiveInt(name, value) },
+                "--max-steps" => settings with { MaxSteps = PositiveInt(name, value) },
+                "--n-step" => settings with { NStep = IntInRange(name, value, 1, 1000) },
+                "--out" => settings with { OutputDirectory = value },
+                _ => throw new UsageException($"unknown option '{name}'"),
+            };
+        }
+        return settings;
+    }
+
+    private static IReadOnlyList<string> ParseVariants(string value, Func<string, bool> isKnown)
     {
         var names = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (names.Length == 0) throw new UsageException("--variants needs at least one name");
         foreach (var name in names)
         {
-            if (!MixMaskVariants.Names.Contains(name))
+            if (!isKnown(name))
                 throw new UsageException($"unknown variant '{name}'");
         }
         return names.Distinct().ToArray();
     }
 
+    /// <summary>Task subsets "4,5;7,8" (a subset may also be written "4-5", as in file names): distinct grids 4..8 each.</summary>
+    private static IReadOnlyList<IReadOnlyList<int>> ParseSubsets(string option, string value)
+    {
+        var subsets = new List<IReadOnlyList<int>>();
+        foreach (var subset in value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var grids = subset.Split([',', '-'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                              .Select(g => int.TryParse(g, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n is >= 4 and <= 8
+                                  ? n : throw new UsageException($"{option}: grids are numbered 4..8; got '{g}' in '{value}'"))
+                              .ToArray();
+            if (grids.Length == 0 || grids.Distinct().Count() != grids.Length)
+                throw new UsageException($"{option}: a subset needs distinct grids; got '{subset}'");
+            if (subsets.Any(s => s.SequenceEqual(grids)))
+                throw new UsageException($"{option}: the subset '{subset}' appears twice");
+            subsets.Add(grids);
+        }
+        if (subsets.Count == 0) throw new UsageException($"{option} needs at least one subset, e.g. '4,5;7,8'");
+        return subsets;
+    }
+
     private static int PositiveInt(string option, string value) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= 1
             ? n : throw new UsageException($"{option} must be an integer ≥ 1; got '{value}'");
+
+    private static int IntInRange(string option, string value, int min, int max) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min && n <= max
+            ? n : throw new UsageException($"{option} must be an integer in [{min}, {max}]; got '{value}'");
 
     private static ulong Seed(string option, string value) =>
         ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ulong seed)

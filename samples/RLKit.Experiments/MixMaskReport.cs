@@ -20,7 +20,7 @@ internal static class MixMaskReport
             $"Episodes to solve: mean ± std over all seeds, unsolved counted as {settings.Episodes}. Final CP / nCP: the evaluation after the last training episode, mean ± std over seeds."));
         output.WriteLine();
         string[] header = ["variant", "solved", "episodes to solve", "final CP", "final nCP", "s/run"];
-        var table = rows.Select(r => new[]
+        var table = rows.Select(r => (IReadOnlyList<string>)new[]
         {
             r.Variant,
             $"{r.Solved}/{r.Seeds}",
@@ -29,10 +29,7 @@ internal static class MixMaskReport
             string.Create(Invariant, $"{r.NonStationaryMean:0.0} ± {r.NonStationaryStd:0.0}"),
             string.Create(Invariant, $"{r.SecondsPerRun:0}"),
         }).ToList();
-        var widths = header.Select((h, c) => Math.Max(h.Length, table.Count == 0 ? 0 : table.Max(row => row[c].Length))).ToArray();
-        output.WriteLine(FormatRow(header, widths));
-        output.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
-        foreach (var row in table) output.WriteLine(FormatRow(row, widths));
+        ExperimentOutput.WriteTable(output, header, table);
         output.WriteLine();
         foreach (var r in rows)
         {
@@ -40,9 +37,6 @@ internal static class MixMaskReport
                 $"RESULT variant={r.Variant} env=CartPole-v1 solved_seeds={r.Solved}/{r.Seeds} mean_episodes_to_solve={r.EpisodesMean:0.0} cp_return={r.CartPoleMean:0.0} ncp_return={r.NonStationaryMean:0.0}"));
         }
     }
-
-    private static string FormatRow(IReadOnlyList<string> cells, int[] widths) =>
-        string.Join("  ", cells.Select((cell, c) => c == 0 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))).TrimEnd();
 
     private sealed record Summary(string Variant, int Seeds, int Solved, double EpisodesMean, double EpisodesStd,
                                   double CartPoleMean, double CartPoleStd, double NonStationaryMean, double NonStationaryStd, double SecondsPerRun);
@@ -56,18 +50,10 @@ internal static class MixMaskReport
             var cp = list.Select(r => r.FinalCartPole).ToList();
             var ncp = list.Select(r => r.FinalNonStationary).ToList();
             yield return new Summary(group.Key, list.Count, list.Count(r => r.SolvedAt is not null),
-                                     Mean(episodes), Std(episodes), Mean(cp), Std(cp), Mean(ncp), Std(ncp),
+                                     ExperimentOutput.Mean(episodes), ExperimentOutput.Std(episodes), ExperimentOutput.Mean(cp), ExperimentOutput.Std(cp),
+                                     ExperimentOutput.Mean(ncp), ExperimentOutput.Std(ncp),
                                      list.Average(r => r.Seconds));
         }
-    }
-
-    private static double Mean(IReadOnlyList<double> values) => values.Average();
-
-    /// <summary>The population standard deviation (as the paper's numpy plots and <see cref="RLKit.Training.Evaluation.EvaluationReport"/> use).</summary>
-    private static double Std(IReadOnlyList<double> values)
-    {
-        double mean = values.Average();
-        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Count);
     }
 
     /// <summary>Writes mixmask-runs.csv (one row per run) and mixmask-curves.csv (one row per run and training episode).</summary>
@@ -82,8 +68,8 @@ internal static class MixMaskReport
             for (int e = 0; e < run.EpisodesRun; e++)
                 curves.Append(string.Create(Invariant, $"{run.Variant},{run.Seed},{e + 1},{run.CartPole[e]:0.###},{run.NonStationary[e]:0.###}\n"));
         }
-        WriteAtomically(Path.Combine(directory, "mixmask-runs.csv"), summary.ToString());
-        WriteAtomically(Path.Combine(directory, "mixmask-curves.csv"), curves.ToString());
+        ExperimentOutput.WriteAtomically(Path.Combine(directory, "mixmask-runs.csv"), summary.ToString());
+        ExperimentOutput.WriteAtomically(Path.Combine(directory, "mixmask-curves.csv"), curves.ToString());
     }
 
     /// <summary>
@@ -135,8 +121,7 @@ internal static class MixMaskReport
                 Width = 960,
                 Height = 540,
             };
-            // Render, then write with a temp file and rename (the library's AtomicFile is internal).
-            WriteAtomically(Path.Combine(directory, $"{stem}-{name}.svg"), LearningCurveSvg.Render(curves, options));
+            LearningCurveSvg.Write(Path.Combine(directory, $"{stem}-{name}.svg"), curves, options);
         }
     }
 
@@ -157,7 +142,7 @@ internal static class MixMaskReport
         var curves = new Dictionary<(string, ulong), (List<double> Cp, List<double> Ncp)>();
         foreach (var line in File.ReadLines(Path.Combine(directory, "mixmask-curves.csv")).Skip(1))
         {
-            var cells = SplitCsv(line);
+            var cells = ExperimentOutput.SplitCsv(line);
             var key = (cells[0], ulong.Parse(cells[1], Invariant));
             if (!curves.TryGetValue(key, out var curve)) curves[key] = curve = ([], []);
             if (int.Parse(cells[2], Invariant) != curve.Cp.Count + 1)
@@ -168,7 +153,7 @@ internal static class MixMaskReport
         var runs = new List<MixMaskRun>();
         foreach (var line in File.ReadLines(Path.Combine(directory, "mixmask-runs.csv")).Skip(1))
         {
-            var cells = SplitCsv(line);
+            var cells = ExperimentOutput.SplitCsv(line);
             var key = (cells[0], ulong.Parse(cells[1], Invariant));
             var curve = curves.TryGetValue(key, out var c) ? c : ([], []);
             if (curve.Cp.Count != int.Parse(cells[3], Invariant))
@@ -177,27 +162,5 @@ internal static class MixMaskReport
                                     cells[5].Length == 0 ? null : int.Parse(cells[5], Invariant), double.Parse(cells[8], Invariant)));
         }
         return runs;
-    }
-
-    private static List<string> SplitCsv(string line)
-    {
-        var cells = new List<string>();
-        var cell = new StringBuilder();
-        bool quoted = false;
-        foreach (char ch in line)
-        {
-            if (ch == '"') quoted = !quoted;
-            else if (ch == ',' && !quoted) { cells.Add(cell.ToString()); cell.Clear(); }
-            else cell.Append(ch);
-        }
-        cells.Add(cell.ToString());
-        return cells;
-    }
-
-    private static void WriteAtomically(string path, string text)
-    {
-        string temporary = path + ".tmp";
-        File.WriteAllText(temporary, text, new UTF8Encoding(false));
-        File.Move(temporary, path, overwrite: true);
     }
 }

@@ -6,7 +6,14 @@
 // CartPole-v1 for up to --episodes episodes; after every episode the greedy agent is evaluated on 100 CartPole-v1 and
 // 100 NonStationaryCartPole-v1 episodes and training stops once the CartPole mean reaches 495. Prints a table and one
 // RESULT line per variant and writes mixmask-runs.csv, mixmask-curves.csv, mixmask-cp.svg and mixmask-ncp.svg.
-using RLKit.Algorithms.MixMask;
+//
+//   dotnet run -c Release --project samples/RLKit.Experiments -- distral --protocol thesis --seeds 5
+//
+// distral (seed 001, Distral on the two-room grids 4-8, thesis §3.2-3.5): per task subset, seed and variant (per-task
+// soft-Q or A2C, Distral 1-col / 2-col / 1-col β′, or one shared soft-Q policy), trains until every task has finished
+// --episodes episodes. Prints a table per subset and one RESULT line per variant and subset and writes
+// distral-runs.csv, distral-curves.csv and distral-<tasks>-duration.svg / -return.svg to runs/distral/<protocol>.
+// distral-report (and mixmask-report) rebuild the tables, RESULT lines and SVGs from the CSVs.
 using RLKit.Experiments;
 
 return CommandLine.Run(args);
