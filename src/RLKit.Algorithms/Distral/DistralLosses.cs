@@ -18,39 +18,52 @@ internal static class DistralLosses
     /// <param name="model">The networks.</param>
     /// <param name="task">i.</param>
     /// <param name="states">s, [B, obs].</param>
+    /// <param name="taskValues">f_i(s), [B, |A|], as the loss's forward pass computed it (only read).</param>
     /// <param name="actions">a, B indices.</param>
     /// <param name="rewards">r (or the n-step return), B values.</param>
     /// <param name="bootstrap">γ^m (1 − terminated) per row, B values: the weight of V_i(s′).</param>
     /// <param name="nextStates">s′, [B, obs].</param>
     /// <param name="regulariseRewards">Add (α/β) log π0(a|s) − (1/β) log π_i(a|s) to the rewards.</param>
     /// <param name="targets">Receives the B targets.</param>
-    public static void SoftQTargets(DistralModel model, int task, Tensor states, ReadOnlySpan<int> actions, ReadOnlySpan<float> rewards,
+    public static void SoftQTargets(DistralModel model, int task, Tensor states, Tensor taskValues, ReadOnlySpan<int> actions, ReadOnlySpan<float> rewards,
                                     ReadOnlySpan<float> bootstrap, Tensor nextStates, bool regulariseRewards, Span<float> targets)
     {
         var o = model.Options;
-        var taskNetwork = model.Tasks[task];
+        int batch = actions.Length;
         bool needsDistilled = o.Alpha > 0f;
         using var noGrad = Autograd.GradMode.NoGrad();
         rewards.CopyTo(targets);
+
+        // h0 on s and s′ in one pass when both are needed.
+        Tensor? distilledLogits = null, nextDistilledLogits = null;
+        if (needsDistilled && regulariseRewards)
+        {
+            var both = model.Distilled.Forward(Tensor.Concat([states, nextStates], 0));
+            distilledLogits = both.Narrow(0, 0, batch);
+            nextDistilledLogits = both.Narrow(0, batch, batch);
+        }
+        else if (needsDistilled)
+        {
+            nextDistilledLogits = model.Distilled.Forward(nextStates);
+        }
+
         if (regulariseRewards)
         {
-            var distilledLogits = needsDistilled || model.TaskPolicyUsesDistilled ? model.Distilled.Forward(states) : null;
-            var taskTaken = model.TaskLogits(taskNetwork.Forward(states), distilledLogits).LogSoftmax(1).Gather(1, actions).AsReadOnlySpan();
-            var distilledTaken = needsDistilled ? distilledLogits!.LogSoftmax(1).Gather(1, actions).AsReadOnlySpan() : new float[actions.Length];
+            var taskTaken = model.TaskLogits(taskValues.Detach(), distilledLogits).LogSoftmax(1).Gather(1, actions).AsReadOnlySpan();
+            var distilledTaken = needsDistilled ? distilledLogits!.LogSoftmax(1).Gather(1, actions).AsReadOnlySpan() : new float[batch];
             DistralModel.Regularise(targets, distilledTaken, taskTaken, o.Alpha, o.Beta);
         }
-        var nextDistilledLogProbabilities = needsDistilled ? model.Distilled.Forward(nextStates).LogSoftmax(1) : null;
-        var nextValues = model.SoftValue(taskNetwork.Forward(nextStates), nextDistilledLogProbabilities).AsReadOnlySpan();
-        for (int b = 0; b < targets.Length; b++) targets[b] += bootstrap[b] * nextValues[b];
+        var nextValues = model.SoftValue(model.Tasks[task].Forward(nextStates), nextDistilledLogits?.LogSoftmax(1)).AsReadOnlySpan();
+        for (int b = 0; b < batch; b++) targets[b] += bootstrap[b] * nextValues[b];
     }
 
     /// <summary>
-    /// Soft Q-learning for task i (thesis Alg. 1, line 15): the mean squared error between f_i(s, a) and the targets of
-    /// <see cref="SoftQTargets"/>. Gradients reach f_i only.
+    /// Soft Q-learning for task i (thesis Alg. 1, line 15): the mean squared error between f_i(s, a), taken from
+    /// <paramref name="taskValues"/> = f_i(s), and the targets of <see cref="SoftQTargets"/>. Gradients reach f_i only.
     /// </summary>
-    public static Tensor SoftQTask(DistralModel model, int task, Tensor states, ReadOnlySpan<int> actions, ReadOnlySpan<float> targets)
+    public static Tensor SoftQTask(Tensor taskValues, ReadOnlySpan<int> actions, ReadOnlySpan<float> targets)
     {
-        var taken = model.Tasks[task].Forward(states).Gather(1, actions).Reshape(actions.Length);
+        var taken = taskValues.Gather(1, actions).Reshape(actions.Length);
         return Functional.MseLoss(taken, Tensor.FromSpan(targets, targets.Length));
     }
 

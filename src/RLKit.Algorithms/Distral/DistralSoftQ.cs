@@ -129,9 +129,10 @@ internal static class DistralSoftQ
                 var discounts = batch.Discounts.AsReadOnlySpan();
                 var dones = batch.Dones.AsReadOnlySpan();
                 for (int b = 0; b < bootstrap.Length; b++) bootstrap[b] = discounts[b] * (1f - dones[b]);
-                DistralLosses.SoftQTargets(model, task, batch.Observations, batch.ActionIndices, batch.Rewards.AsReadOnlySpan(), bootstrap,
+                var taskValues = model.Tasks[task].Forward(batch.Observations);
+                DistralLosses.SoftQTargets(model, task, batch.Observations, taskValues, batch.ActionIndices, batch.Rewards.AsReadOnlySpan(), bootstrap,
                                            batch.NextObservations, regulariseRewards: !regulariseAtCollection, targets);
-                var loss = DistralLosses.SoftQTask(model, task, batch.Observations, batch.ActionIndices, targets);
+                var loss = DistralLosses.SoftQTask(taskValues, batch.ActionIndices, targets);
                 taskOptimizers[task].ZeroGrad();
                 loss.Backward();
                 taskOptimizers[task].Step();

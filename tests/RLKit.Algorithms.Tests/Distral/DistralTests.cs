@@ -57,6 +57,38 @@ public class DistralTests
         Assert.That(rewards[1], Is.EqualTo(0.9 + 0.8 / 5 * Math.Log(0.25) - Math.Log(0.8) / 5).Within(1e-6));
     }
 
+    [TestCase(DistralColumns.OneColumn)]
+    [TestCase(DistralColumns.TwoColumn)]
+    public void SoftQTargetsAreTheRegularisedRewardPlusTheDiscountedSoftValue(DistralColumns columns)
+    {
+        var model = Model(WithColumns(DistralOptions.ThesisSql, columns));
+        var states = States(2, 21);
+        var next = States(2, 22);
+        int[] actions = [1, 3];
+        float[] rewards = [-0.1f, 0.9f], bootstrap = [0.999f, 0f];
+        var targets = new float[2];
+        DistralLosses.SoftQTargets(model, 0, states, model.Tasks[0].Forward(states), actions, rewards, bootstrap, next, regulariseRewards: true, targets);
+
+        var o = model.Options;
+        double[] Row(Tensor t, int row) => t.ToArray().Skip(row * 4).Take(4).Select(v => (double)v).ToArray();
+        var f = model.Tasks[0].Forward(states);
+        var h = model.Distilled.Forward(states);
+        var fNext = model.Tasks[0].Forward(next);
+        var hNext = model.Distilled.Forward(next);
+        for (int b = 0; b < 2; b++)
+        {
+            double[] fb = Row(f, b), hb = Row(h, b), fn = Row(fNext, b), hn = Row(hNext, b);
+            double logPi0 = hb[actions[b]] - LogSumExp(hb);
+            double[] logits = columns == DistralColumns.OneColumn ? fb.Select(v => o.TaskPolicyScale * v).ToArray()
+                                                                 : fb.Select((v, a) => o.Alpha * hb[a] + o.Beta * v).ToArray();
+            double logPi = logits[actions[b]] - LogSumExp(logits);
+            double logZ0Next = LogSumExp(hn);
+            double softValue = Math.Log(Enumerable.Range(0, 4).Sum(a => Math.Pow(Math.Exp(hn[a] - logZ0Next), o.Alpha) * Math.Exp(o.Beta * fn[a]))) / o.Beta;
+            double expected = rewards[b] + o.Alpha / o.Beta * logPi0 - logPi / o.Beta + bootstrap[b] * softValue;
+            Assert.That(targets[b], Is.EqualTo(expected).Within(1e-4), $"row {b}");
+        }
+    }
+
     [Test]
     public void OneColumnPolicyIsSoftmaxOfBetaPrimeTimesF()
     {
@@ -115,8 +147,9 @@ public class DistralTests
     {
         int[] actions = [0, 3, 1, 2];
         var targets = new float[4];
-        DistralLosses.SoftQTargets(model, task, States(4, 1), actions, [-0.1f, 0.9f, -0.6f, -0.1f], [0.999f, 0f, 0.999f, 0.5f], States(4, 2), regularise, targets);
-        return () => DistralLosses.SoftQTask(model, task, States(4, 1), actions, targets);
+        DistralLosses.SoftQTargets(model, task, States(4, 1), model.Tasks[task].Forward(States(4, 1)), actions, [-0.1f, 0.9f, -0.6f, -0.1f],
+                                   [0.999f, 0f, 0.999f, 0.5f], States(4, 2), regularise, targets);
+        return () => DistralLosses.SoftQTask(model.Tasks[task].Forward(States(4, 1)), actions, targets);
     }
 
     private static Tensor DistillationLoss(DistralModel model) =>
