@@ -32,14 +32,24 @@ internal static class DistralVariants
     public static IReadOnlyList<string> FixedNames { get; } =
         ["sql", "1col", "2col", "ac-1col", "ac-2col", "a2c", "shared", "sql-paper", "2col-paper"];
 
-    /// <summary>Whether <paramref name="name"/> is a variant: a fixed name or "1col-beta&lt;k&gt;".</summary>
-    public static bool IsKnown(string name) => FixedNames.Contains(name) || TaskPolicyScaleOf(name) is not null;
+    private const string SoftQBetaPrefix = "sql-beta";
+
+    /// <summary>Whether <paramref name="name"/> is a variant: a fixed name, "1col-beta&lt;k&gt;" or "sql-beta&lt;k&gt;".</summary>
+    public static bool IsKnown(string name) => FixedNames.Contains(name) || TaskPolicyScaleOf(name) is not null || SoftQBetaOf(name) is not null;
 
     /// <summary>The β′ of a "1col-beta&lt;k&gt;" name (k an integer in [1, 100]), or null for any other name.</summary>
-    public static int? TaskPolicyScaleOf(string name) =>
-        name.StartsWith(BetaPrefix, StringComparison.Ordinal)
-        && int.TryParse(name.AsSpan(BetaPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int k)
-        && k >= 1 && k <= MaxTaskPolicyScale && name == BetaPrefix + k.ToString(CultureInfo.InvariantCulture)
+    public static int? TaskPolicyScaleOf(string name) => NumberAfter(BetaPrefix, name);
+
+    /// <summary>
+    /// The β of a "sql-beta&lt;k&gt;" name (per-task soft Q-learning at inverse temperature k, an integer in [1, 100]), or
+    /// null for any other name. Not in the thesis: with β = 5 the entropy bonus outweighs the grids' step cost.
+    /// </summary>
+    public static int? SoftQBetaOf(string name) => NumberAfter(SoftQBetaPrefix, name);
+
+    private static int? NumberAfter(string prefix, string name) =>
+        name.StartsWith(prefix, StringComparison.Ordinal)
+        && int.TryParse(name.AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int k)
+        && k >= 1 && k <= MaxTaskPolicyScale && name == prefix + k.ToString(CultureInfo.InvariantCulture)
             ? k : null;
 
     /// <summary>"1col-beta&lt;k&gt;".</summary>
@@ -56,6 +66,8 @@ internal static class DistralVariants
     {
         if (TaskPolicyScaleOf(name) is { } k)
             return Distral(DistralOptions.ThesisSql with { Columns = DistralColumns.OneColumn, TaskPolicyScale = k });
+        if (SoftQBetaOf(name) is { } beta)
+            return Distral(DistralOptions.SeparateSoftQ with { Beta = beta });
         return name switch
         {
             "sql" => Distral(DistralOptions.SeparateSoftQ),

@@ -81,7 +81,8 @@ internal static class DistralLosses
 
     /// <summary>
     /// The targets and advantages of task i's A2C step after an episode (thesis Alg. 2, lines 19–23; eqs. 2.70–2.73),
-    /// outside autograd: with V_i the soft value and r_reg the regularised reward, y_t is the n-step target
+    /// outside autograd: with V_i the soft value and r_reg the regularised reward (the raw reward when
+    /// <see cref="DistralOptions.RegulariseReward"/> is off), y_t is the n-step target
     /// Σ_{d&lt;n} γ^d r_reg(t+d) + γ^n V_i(s_{t+n}) (cut at the episode's end, where V is 0 if the episode terminated)
     /// and A_t = y_t − V_i(s_t).
     /// </summary>
@@ -107,7 +108,7 @@ internal static class DistralLosses
         var distilledTaken = distilledLogProbabilities is null ? new float[length]
             : distilledLogProbabilities.Narrow(0, 0, length).Gather(1, actions).AsReadOnlySpan();
         var regularised = rewards.ToArray();
-        DistralModel.Regularise(regularised, distilledTaken, taskTaken, o.Alpha, o.Beta);
+        if (o.RegulariseReward) DistralModel.Regularise(regularised, distilledTaken, taskTaken, o.Alpha, o.Beta);
         NStepTargets(regularised, values, terminated, o.Gamma, o.NStep).CopyTo(targets);
         for (int t = 0; t < length; t++) advantages[t] = targets[t] - values[t];
     }

@@ -75,6 +75,14 @@ public sealed record DistralOptions : IAlgorithmOptions
     /// </summary>
     public int NStep { get; init; } = 1;
 
+    /// <summary>
+    /// Add the KL and entropy terms (α/β) log π0(a|s) − (1/β) log π_i(a|s) to every reward (default true), as the
+    /// thesis's Algorithms 1 and 2 and its reference code do. The soft value V_i already carries these terms, so with
+    /// true they count twice; false gives Teh et al.'s soft Bellman equation, Q_i = R_i + γ V_i(s′) with the raw reward,
+    /// which is also what <see cref="SeparateSoftQ"/> (plain soft Q-learning) uses.
+    /// </summary>
+    public bool RegulariseReward { get; init; } = true;
+
     /// <summary>Discount γ (thesis SQL 0.999, AC 0.95), in [0, 1].</summary>
     public float Gamma { get; init; } = 0.999f;
 
@@ -129,11 +137,19 @@ public sealed record DistralOptions : IAlgorithmOptions
         Framework = DistralFramework.ActorCritic, Gamma = 0.95f, LearningRate = 3e-4f, Activation = ActivationKind.ReLU,
     };
 
-    /// <summary>The per-task soft Q-learning baseline: <see cref="ThesisSql"/> with α = 0, i.e. π_i ∝ exp(β f_i) learning alone.</summary>
-    public static DistralOptions SeparateSoftQ => ThesisSql with { Alpha = 0f };
+    /// <summary>
+    /// The per-task soft Q-learning baseline (the reference code's SQL): <see cref="ThesisSql"/> with α = 0 and the raw
+    /// reward, i.e. f_i regresses onto r + γ (1/β) log Σ_a exp(β f_i(s′, a)) and π_i ∝ exp(β f_i) learns alone. (With the
+    /// regularised reward, α = 0 would pay −(1/β) log π_i ≈ +0.28 per step on top of the soft value's entropy, more than
+    /// the grids' −0.1 step cost, and the task would be better off never reaching its goal.)
+    /// </summary>
+    public static DistralOptions SeparateSoftQ => ThesisSql with { Alpha = 0f, RegulariseReward = false };
 
-    /// <summary>The per-task A2C baseline (the thesis's A3C stand-in): <see cref="ThesisActorCritic"/> with α = 0.</summary>
-    public static DistralOptions SeparateActorCritic => ThesisActorCritic with { Alpha = 0f };
+    /// <summary>
+    /// The per-task A2C baseline (the thesis's A3C stand-in): <see cref="ThesisActorCritic"/> with α = 0 and the raw
+    /// reward, so each task's actor-critic learns alone with π_i ∝ exp(β f_i) and the soft value as its critic.
+    /// </summary>
+    public static DistralOptions SeparateActorCritic => ThesisActorCritic with { Alpha = 0f, RegulariseReward = false };
 
     /// <summary>Whether π0 learns: only when the KL term pulls the task policies towards it (α &gt; 0).</summary>
     internal bool TrainsDistilledPolicy => Alpha > 0f;

@@ -51,7 +51,7 @@ internal static class DistralSoftQ
         var bootstrap = new float[o.BatchSize];
         var targets = new float[o.BatchSize];
         var distillation = new DistillationBatch(taskCount, o.BatchSize, observationSize);
-        bool regulariseAtCollection = o.NStep > 1;
+        bool regulariseAtCollection = o.RegulariseReward && o.NStep > 1;
         var losses = new Dictionary<string, double>();
 
         environment.Reset(o.Seed);
@@ -131,7 +131,7 @@ internal static class DistralSoftQ
                 for (int b = 0; b < bootstrap.Length; b++) bootstrap[b] = discounts[b] * (1f - dones[b]);
                 var taskValues = model.Tasks[task].Forward(batch.Observations);
                 DistralLosses.SoftQTargets(model, task, batch.Observations, taskValues, batch.ActionIndices, batch.Rewards.AsReadOnlySpan(), bootstrap,
-                                           batch.NextObservations, regulariseRewards: !regulariseAtCollection, targets);
+                                           batch.NextObservations, regulariseRewards: o.RegulariseReward && !regulariseAtCollection, targets);
                 var loss = DistralLosses.SoftQTask(taskValues, batch.ActionIndices, targets);
                 taskOptimizers[task].ZeroGrad();
                 loss.Backward();
