@@ -25,33 +25,18 @@ internal static class DistralSoftQ
         int taskCount = tasks.TaskCount, perTask = tasks.EnvironmentsPerTask, envCount = environment.Count;
         int observationSize = model.ObservationSize, actionCount = model.ActionCount;
 
-        // One replay buffer, one memory of recent actions and one optimizer per task; one optimizer for π0.
-        var replays = new ReplayBuffer[taskCount];
-        var recent = new RecentActions[taskCount];
-        var taskOptimizers = new Adam[taskCount];
-        for (int task = 0; task < taskCount; task++)
-        {
-            replays[task] = new ReplayBuffer(observationSize, ActionLayout.Discrete(actionCount), new ReplayBufferOptions
-            {
-                Capacity = Math.Max(o.ReplayCapacity, perTask), EnvCount = perTask, NStep = o.NStep, Gamma = o.Gamma,
-            });
-            recent[task] = new RecentActions(o.DistillationMemory, observationSize);
-            taskOptimizers[task] = new Adam(model.Tasks[task].Parameters(), o.LearningRate);
-        }
-        var distilledOptimizer = new Adam(model.Distilled.Parameters(), o.LearningRate);
-        var optimizers = DistralOptimizers.Named(distilledOptimizer, taskOptimizers);
-        OptimizerStates.Restore(initialAgent?.OptimizerState, optimizers);
+        var learner = new Learner(model, perTask, rng);
+        OptimizerStates.Restore(initialAgent?.OptimizerState, learner.Optimizers);
         agent.OptimizerState = null;
+        var replays = learner.Replays;
+        var recent = learner.Recent;
 
         var actions = new int[envCount];
         var regularisation = new float[envCount];
         var storedRewards = new float[envCount];
         var stepInEpisode = new int[envCount];
         var episodesPerTask = new long[taskCount];
-        var bootstrap = new float[o.BatchSize];
-        var targets = new float[o.BatchSize];
-        var distillation = new DistillationBatch(taskCount, o.BatchSize, observationSize);
-        bool regulariseAtCollection = o.RegulariseReward && o.NStep > 1;
+        bool regulariseAtCollection = learner.RegulariseAtCollection;
         var losses = new Dictionary<string, double>();
 
         environment.Reset(o.Seed);
@@ -117,56 +102,138 @@ internal static class DistralSoftQ
             }
 
             // Learn: one soft-Q step per task whose buffer holds a batch, then one π0 step.
-            double taskLoss = 0;
-            int taskSteps = 0;
-            bool cancelled = false;
-            for (int task = 0; task < taskCount && !cancelled; task++)
+            if (learner.Update(() => monitor.IsCancellationRequested) is { } result)
             {
-                if (replays[task].Count < o.BatchSize) continue;
-                if (monitor.IsCancellationRequested) { cancelled = true; break; }
-                var batch = replays[task].Sample(o.BatchSize, rng);
-                using var scope = TensorScope.Begin();
-                var discounts = batch.Discounts.AsReadOnlySpan();
-                var dones = batch.Dones.AsReadOnlySpan();
-                for (int b = 0; b < bootstrap.Length; b++) bootstrap[b] = discounts[b] * (1f - dones[b]);
-                var taskValues = model.Tasks[task].Forward(batch.Observations);
-                DistralLosses.SoftQTargets(model, task, batch.Observations, taskValues, batch.ActionIndices, batch.Rewards.AsReadOnlySpan(), bootstrap,
-                                           batch.NextObservations, regulariseRewards: o.RegulariseReward && !regulariseAtCollection, targets);
-                var loss = DistralLosses.SoftQTask(taskValues, batch.ActionIndices, targets);
-                taskOptimizers[task].ZeroGrad();
-                loss.Backward();
-                taskOptimizers[task].Step();
-                taskLoss += loss.Item();
-                taskSteps++;
-            }
-            double? distillationLoss = null;
-            if (!cancelled && o.TrainsDistilledPolicy && taskSteps > 0)
-            {
-                if (monitor.IsCancellationRequested)
-                {
-                    cancelled = true;
-                }
-                else
-                {
-                    using var scope = TensorScope.Begin();
-                    distillation.Sample(recent, o.BatchSize, rng);
-                    var loss = DistralLosses.Distillation(model, distillation.States(), distillation.Actions, distillation.Weights);
-                    distilledOptimizer.ZeroGrad();
-                    loss.Backward();
-                    distilledOptimizer.Step();
-                    distillationLoss = loss.Item();
-                }
-            }
-            if (!cancelled && taskSteps > 0)
-            {
-                losses = new Dictionary<string, double> { ["q"] = taskLoss / taskSteps };
-                if (distillationLoss is { } d) losses["distillation"] = d;
+                losses = new Dictionary<string, double> { ["q"] = result.TaskLoss };
+                if (result.DistillationLoss is { } d) losses["distillation"] = d;
                 monitor.Report(agent, losses, o.LearningRate);
             }
         }
-        agent.OptimizerState = OptimizerStates.Capture(optimizers);
+        agent.OptimizerState = OptimizerStates.Capture(learner.Optimizers);
         monitor.Finish(agent, losses, o.LearningRate);
         return agent;
+    }
+
+    /// <summary>
+    /// The learning half of Alg. 1: per task a replay buffer, a memory of recent actions and Adam over f_i, and Adam over
+    /// h0; <see cref="Update"/> runs one soft-Q regression per task whose buffer holds a batch, then π0's
+    /// maximum-likelihood step (when α &gt; 0).
+    /// </summary>
+    internal sealed class Learner
+    {
+        private readonly DistralModel _model;
+        private readonly RandomGenerator _rng;
+        private readonly float[][] _bootstrap, _targets;
+        private readonly ReplayBatch?[] _batches;
+        private readonly double[] _taskLosses;
+        private readonly ParallelOptions _parallel = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
+        private readonly DistillationBatch _distillation;
+
+        public Learner(DistralModel model, int environmentsPerTask, RandomGenerator rng)
+        {
+            var o = model.Options;
+            _model = model;
+            _rng = rng;
+            int taskCount = model.Tasks.Length;
+            Replays = new ReplayBuffer[taskCount];
+            Recent = new RecentActions[taskCount];
+            TaskOptimizers = new Adam[taskCount];
+            for (int task = 0; task < taskCount; task++)
+            {
+                Replays[task] = new ReplayBuffer(model.ObservationSize, ActionLayout.Discrete(model.ActionCount), new ReplayBufferOptions
+                {
+                    Capacity = Math.Max(o.ReplayCapacity, environmentsPerTask), EnvCount = environmentsPerTask, NStep = o.NStep, Gamma = o.Gamma,
+                });
+                Recent[task] = new RecentActions(o.DistillationMemory, model.ObservationSize);
+                TaskOptimizers[task] = new Adam(model.Tasks[task].Parameters(), o.LearningRate);
+            }
+            DistilledOptimizer = new Adam(model.Distilled.Parameters(), o.LearningRate);
+            Optimizers = DistralOptimizers.Named(DistilledOptimizer, TaskOptimizers);
+            _bootstrap = [.. Enumerable.Range(0, taskCount).Select(_ => new float[o.BatchSize])];
+            _targets = [.. Enumerable.Range(0, taskCount).Select(_ => new float[o.BatchSize])];
+            _batches = new ReplayBatch?[taskCount];
+            _taskLosses = new double[taskCount];
+            _distillation = new DistillationBatch(taskCount, o.BatchSize, model.ObservationSize);
+        }
+
+        public ReplayBuffer[] Replays { get; }
+
+        public RecentActions[] Recent { get; }
+
+        public Adam[] TaskOptimizers { get; }
+
+        public Adam DistilledOptimizer { get; }
+
+        /// <summary>Every optimizer under the name its state is saved with.</summary>
+        public (string Name, Optimizer Optimizer)[] Optimizers { get; }
+
+        /// <summary>
+        /// Whether collection stores rewards already regularised: n-step sums span states a sampled batch does not hold,
+        /// so their KL and entropy terms are fixed when collected (as in the reference code); 1-step targets recompute them.
+        /// </summary>
+        public bool RegulariseAtCollection => _model.Options.RegulariseReward && _model.Options.NStep > 1;
+
+        /// <summary>
+        /// One soft-Q step per task whose buffer holds a batch, then one π0 step. Returns the mean task loss and π0's loss,
+        /// or null when no buffer held a batch yet or <paramref name="cancelled"/> cut the update short (the steps already
+        /// taken stay).
+        /// </summary>
+        public (double TaskLoss, double? DistillationLoss)? Update(Func<bool> cancelled)
+        {
+            var o = _model.Options;
+            int taskCount = Replays.Length, taskSteps = 0;
+            for (int task = 0; task < taskCount; task++)
+            {
+                _batches[task] = null;
+                if (Replays[task].Count < o.BatchSize) continue;
+                if (cancelled()) return null;
+                _batches[task] = Replays[task].Sample(o.BatchSize, _rng);
+                taskSteps++;
+            }
+            if (taskSteps == 0) return null;
+
+            // The batches are drawn above, in task order, so the random stream does not depend on threads; each task's
+            // step touches only its own network, optimizer and scratch arrays (h0 is only read), so the tasks run in parallel.
+            if (taskCount == 1) RegressTask(0);
+            else Parallel.For(0, taskCount, _parallel, RegressTask);
+            double taskLoss = 0;
+            for (int task = 0; task < taskCount; task++) taskLoss += _taskLosses[task];
+
+            double? distillationLoss = null;
+            if (o.TrainsDistilledPolicy)
+            {
+                if (cancelled()) return null;
+                using var scope = TensorScope.Begin();
+                _distillation.Sample(Recent, o.BatchSize, _rng);
+                var loss = DistralLosses.Distillation(_model, _distillation.States(), _distillation.Actions, _distillation.Weights);
+                DistilledOptimizer.ZeroGrad();
+                loss.Backward();
+                DistilledOptimizer.Step();
+                distillationLoss = loss.Item();
+            }
+            return (taskLoss / taskSteps, distillationLoss);
+        }
+
+        private void RegressTask(int task)
+        {
+            _taskLosses[task] = 0;
+            if (_batches[task] is not { } batch) return;
+            var o = _model.Options;
+            using var scope = TensorScope.Begin();
+            var bootstrap = _bootstrap[task];
+            var targets = _targets[task];
+            var discounts = batch.Discounts.AsReadOnlySpan();
+            var dones = batch.Dones.AsReadOnlySpan();
+            for (int b = 0; b < bootstrap.Length; b++) bootstrap[b] = discounts[b] * (1f - dones[b]);
+            var taskValues = _model.Tasks[task].Forward(batch.Observations);
+            DistralLosses.SoftQTargets(_model, task, batch.Observations, taskValues, batch.ActionIndices, batch.Rewards.AsReadOnlySpan(), bootstrap,
+                                       batch.NextObservations, regulariseRewards: o.RegulariseReward && !RegulariseAtCollection, targets);
+            var loss = DistralLosses.SoftQTask(taskValues, batch.ActionIndices, targets);
+            TaskOptimizers[task].ZeroGrad();
+            loss.Backward();
+            TaskOptimizers[task].Step();
+            _taskLosses[task] = loss.Item();
+        }
     }
 
     /// <summary>A task's last <c>capacity</c> (state, action, γ^t) triples, what π0's maximum-likelihood step fits.</summary>
