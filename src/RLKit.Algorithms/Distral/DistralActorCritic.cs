@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using RLKit.Environments;
 using RLKit.Environments.Vector;
-using RLKit.Optim;
 using RLKit.Tensors;
 using RLKit.Training;
 using RLKit.Training.Checkpoints;
@@ -25,11 +24,9 @@ internal static class DistralActorCritic
         var model = agent.Model;
         int taskCount = tasks.TaskCount, envCount = environment.Count, observationSize = model.ObservationSize;
 
-        var taskOptimizers = new Adam[taskCount];
-        for (int task = 0; task < taskCount; task++) taskOptimizers[task] = new Adam(model.Tasks[task].Parameters(), o.LearningRate);
-        var distilledOptimizer = new Adam(model.Distilled.Parameters(), o.LearningRate);
-        var optimizers = DistralOptimizers.Named(distilledOptimizer, taskOptimizers);
-        OptimizerStates.Restore(initialAgent?.OptimizerState, optimizers);
+        var optimizers = new DistralOptimizers(model);
+        var (taskOptimizers, distilledOptimizer) = (optimizers.Tasks, optimizers.Distilled);
+        OptimizerStates.Restore(initialAgent?.OptimizerState, optimizers.Named);
         agent.OptimizerState = null;
 
         var running = new Episode[envCount];
@@ -122,7 +119,7 @@ internal static class DistralActorCritic
             taskSteps = 0;
             monitor.Report(agent, losses, o.LearningRate);
         }
-        agent.OptimizerState = OptimizerStates.Capture(optimizers);
+        agent.OptimizerState = OptimizerStates.Capture(optimizers.Named);
         monitor.Finish(agent, losses, o.LearningRate);
         return agent;
     }

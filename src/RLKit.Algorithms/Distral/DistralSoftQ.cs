@@ -26,7 +26,7 @@ internal static class DistralSoftQ
         int observationSize = model.ObservationSize, actionCount = model.ActionCount;
 
         var learner = new Learner(model, perTask, rng);
-        OptimizerStates.Restore(initialAgent?.OptimizerState, learner.Optimizers);
+        OptimizerStates.Restore(initialAgent?.OptimizerState, learner.Optimizers.Named);
         agent.OptimizerState = null;
         var replays = learner.Replays;
         var recent = learner.Recent;
@@ -109,7 +109,7 @@ internal static class DistralSoftQ
                 monitor.Report(agent, losses, o.LearningRate);
             }
         }
-        agent.OptimizerState = OptimizerStates.Capture(learner.Optimizers);
+        agent.OptimizerState = OptimizerStates.Capture(learner.Optimizers.Named);
         monitor.Finish(agent, losses, o.LearningRate);
         return agent;
     }
@@ -137,7 +137,6 @@ internal static class DistralSoftQ
             int taskCount = model.Tasks.Length;
             Replays = new ReplayBuffer[taskCount];
             Recent = new RecentActions[taskCount];
-            TaskOptimizers = new Adam[taskCount];
             for (int task = 0; task < taskCount; task++)
             {
                 Replays[task] = new ReplayBuffer(model.ObservationSize, ActionLayout.Discrete(model.ActionCount), new ReplayBufferOptions
@@ -145,10 +144,8 @@ internal static class DistralSoftQ
                     Capacity = Math.Max(o.ReplayCapacity, environmentsPerTask), EnvCount = environmentsPerTask, NStep = o.NStep, Gamma = o.Gamma,
                 });
                 Recent[task] = new RecentActions(o.DistillationMemory, model.ObservationSize);
-                TaskOptimizers[task] = new Adam(model.Tasks[task].Parameters(), o.LearningRate);
             }
-            DistilledOptimizer = new Adam(model.Distilled.Parameters(), o.LearningRate);
-            Optimizers = DistralOptimizers.Named(DistilledOptimizer, TaskOptimizers);
+            Optimizers = new DistralOptimizers(model);
             _bootstrap = [.. Enumerable.Range(0, taskCount).Select(_ => new float[o.BatchSize])];
             _targets = [.. Enumerable.Range(0, taskCount).Select(_ => new float[o.BatchSize])];
             _batches = new ReplayBatch?[taskCount];
@@ -160,12 +157,7 @@ internal static class DistralSoftQ
 
         public RecentActions[] Recent { get; }
 
-        public Adam[] TaskOptimizers { get; }
-
-        public Adam DistilledOptimizer { get; }
-
-        /// <summary>Every optimizer under the name its state is saved with.</summary>
-        public (string Name, Optimizer Optimizer)[] Optimizers { get; }
+        public DistralOptimizers Optimizers { get; }
 
         /// <summary>
         /// Whether collection stores rewards already regularised: n-step sums span states a sampled batch does not hold,
@@ -206,9 +198,9 @@ internal static class DistralSoftQ
                 using var scope = TensorScope.Begin();
                 _distillation.Sample(Recent, o.BatchSize, _rng);
                 var loss = DistralLosses.Distillation(_model, _distillation.States(), _distillation.Actions, _distillation.Weights);
-                DistilledOptimizer.ZeroGrad();
+                Optimizers.Distilled.ZeroGrad();
                 loss.Backward();
-                DistilledOptimizer.Step();
+                Optimizers.Distilled.Step();
                 distillationLoss = loss.Item();
             }
             return (taskLoss / taskSteps, distillationLoss);
@@ -229,9 +221,9 @@ internal static class DistralSoftQ
             DistralLosses.SoftQTargets(_model, task, batch.Observations, taskValues, batch.ActionIndices, batch.Rewards.AsReadOnlySpan(), bootstrap,
                                        batch.NextObservations, regulariseRewards: o.RegulariseReward && !RegulariseAtCollection, targets);
             var loss = DistralLosses.SoftQTask(taskValues, batch.ActionIndices, targets);
-            TaskOptimizers[task].ZeroGrad();
+            Optimizers.Tasks[task].ZeroGrad();
             loss.Backward();
-            TaskOptimizers[task].Step();
+            Optimizers.Tasks[task].Step();
             _taskLosses[task] = loss.Item();
         }
     }
@@ -302,11 +294,4 @@ internal static class DistralSoftQ
             }
         }
     }
-}
-
-/// <summary>The names Distral's optimizers save their state under: "distilled" and "task{i}".</summary>
-internal static class DistralOptimizers
-{
-    public static (string Name, Optimizer Optimizer)[] Named(Optimizer distilled, IReadOnlyList<Optimizer> tasks) =>
-        [("distilled", distilled), .. tasks.Select((optimizer, task) => ($"task{task}", optimizer))];
 }
