@@ -63,12 +63,39 @@ public abstract class AgentEstimator<TAgent> : IAgentEstimator<TAgent> where TAg
         if (environmentsPerTask < 1)
             throw new ArgumentOutOfRangeException(nameof(environmentsPerTask), environmentsPerTask, $"{Algorithm}: environmentsPerTask must be at least 1.");
         var environments = new List<IEnvironment>(taskSet.TaskCount * environmentsPerTask);
-        for (int task = 0; task < taskSet.TaskCount; task++)
-            for (int copy = 0; copy < environmentsPerTask; copy++)
-                environments.Add(taskSet.CreateEnvironment(task));
+        try
+        {
+            for (int task = 0; task < taskSet.TaskCount; task++)
+            {
+                for (int copy = 0; copy < environmentsPerTask; copy++)
+                {
+                    var environment = taskSet.CreateEnvironment(task);
+                    environments.Add(environment);
+                    RequireTaskSetSpaces(taskSet, task, environment);
+                }
+            }
+        }
+        catch
+        {
+            foreach (var environment in environments) environment.Dispose();
+            throw;
+        }
         // These environments are created here, so the vector environment owns and disposes them.
         using var vector = new SyncVectorEnvironment(environments, AutoresetMode.SameStep);
         return Run(vector, new TaskAssignment(taskSet.TaskIds, environmentsPerTask), budget, progress, cancellationToken, initialAgent);
+    }
+
+    /// <summary>A task set's tasks must have the spaces it declares (a hand-written <see cref="ITaskSet"/> may not check).</summary>
+    private void RequireTaskSetSpaces(ITaskSet taskSet, int task, IEnvironment environment)
+    {
+        if (!SpaceCompatibility.Same(taskSet.ObservationSpace, environment.ObservationSpace))
+            throw new ArgumentException(
+                $"{Algorithm}: task {task} ({taskSet.TaskIds[task]}) of task set '{taskSet.Name}' has observation space {environment.ObservationSpace.Description}, but the task set declares {taskSet.ObservationSpace.Description}; every task must share the task set's spaces.",
+                nameof(taskSet));
+        if (!SpaceCompatibility.Same(taskSet.ActionSpace, environment.ActionSpace))
+            throw new ArgumentException(
+                $"{Algorithm}: task {task} ({taskSet.TaskIds[task]}) of task set '{taskSet.Name}' has action space {environment.ActionSpace.Description}, but the task set declares {taskSet.ActionSpace.Description}; every task must share the task set's spaces.",
+                nameof(taskSet));
     }
 
     private TAgent Run(IVectorEnvironment environment, TaskAssignment tasks, Budget budget, IProgress<TrainingUpdate>? progress,

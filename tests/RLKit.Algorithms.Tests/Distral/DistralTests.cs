@@ -317,7 +317,8 @@ public class DistralTests
     {
         var e = Assert.Throws<ArgumentException>(() => new DistralEstimator().Fit(new MismatchedTasks(), Budget.Steps(10)));
         TestContext.Out.WriteLine(e!.Message);
-        Assert.That(e.Message, Does.Contain("space"));
+        Assert.That(e.ParamName, Is.EqualTo("taskSet"));
+        Assert.That(e.Message, Does.Contain("task 1 (cartpole)").And.Contain("observation space"));
     }
 
     [Test]
