@@ -1,7 +1,6 @@
 using RLKit.Data;
 using RLKit.Environments;
 using RLKit.Environments.Vector;
-using RLKit.Optim;
 using RLKit.Tensors;
 using RLKit.Training;
 using RLKit.Training.Checkpoints;

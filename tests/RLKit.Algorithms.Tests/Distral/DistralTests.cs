@@ -1,5 +1,4 @@
 using RLKit.Algorithms.Distral;
-using RLKit.Core.Tests;
 using RLKit.Environments;
 using RLKit.Hosting;
 using RLKit.Nn;
