@@ -19,6 +19,25 @@ public class TrainingMonitorTests
     }
 
     [Test]
+    public void EpisodesPerTaskWaitsForTheSlowestTask()
+    {
+        // Two tasks with two sub-environments each: envs 0 and 1 play task a, envs 2 and 3 task b.
+        var tasks = new RLKit.Environments.TaskAssignment(["a", "b"], environmentsPerTask: 2);
+        var monitor = new TrainingMonitor("test", Budget.EpisodesPerTask(2), envCount: 4, tasks: tasks);
+        monitor.RecordStep([0f, 0f, 0f, 0f], [true, true, false, false], [false, false, false, false]);
+        monitor.RecordStep([0f, 0f, 0f, 0f], [true, false, false, false], [false, false, false, true]);
+        Assert.That((monitor.EpisodesOfTask(0), monitor.EpisodesOfTask(1)), Is.EqualTo((3L, 1L)));
+        Assert.That(monitor.FewestTaskEpisodes, Is.EqualTo(1));
+        Assert.That(monitor.Progress, Is.EqualTo(0.5));
+        Assert.That(monitor.ShouldStop, Is.False, "task b has one episode");
+        monitor.RecordStep([0f, 0f, 0f, 0f], [false, false, true, false], [false, false, false, false]);
+        Assert.That(monitor.ShouldStop, Is.True);
+        Assert.That(monitor.StopReason, Is.EqualTo("every task completed 2 episodes"));
+        Assert.Throws<ArgumentException>(() => new TrainingMonitor("test", Budget.Steps(1), envCount: 3, tasks: tasks));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Budget.EpisodesPerTask(0));
+    }
+
+    [Test]
     public void StopsAtTheStepBudgetOrOnCancellation()
     {
         var monitor = new TrainingMonitor("test", Budget.Steps(4), envCount: 2);

@@ -101,7 +101,7 @@ public abstract class AgentEstimator<TAgent> : IAgentEstimator<TAgent> where TAg
     private TAgent Run(IVectorEnvironment environment, TaskAssignment tasks, Budget budget, IProgress<TrainingUpdate>? progress,
                        CancellationToken cancellationToken, TAgent? initialAgent)
     {
-        var monitor = new TrainingMonitor(Algorithm, budget, environment.Count, progress, Callbacks, cancellationToken);
+        var monitor = new TrainingMonitor(Algorithm, budget, environment.Count, progress, Callbacks, cancellationToken, tasks);
         return FitCore(environment, tasks, monitor, initialAgent);
     }
 

@@ -1,8 +1,9 @@
 namespace RLKit.Training;
 
 /// <summary>
-/// When training stops: after a number of environment steps or episodes, after a wall-clock time, or early once the
-/// recent mean return reaches a threshold; whichever comes first. At least one of steps, episodes or time is required.
+/// When training stops: after a number of environment steps or episodes (in all, or on every task of a task set), after
+/// a wall-clock time, or early once the recent mean return reaches a threshold; whichever comes first. At least one of
+/// steps, episodes, episodes per task or time is required.
 /// </summary>
 public sealed record Budget
 {
@@ -13,6 +14,12 @@ public sealed record Budget
 
     /// <summary>Maximum completed episodes, or null for no episode limit.</summary>
     public long? MaxEpisodes { get; private init; }
+
+    /// <summary>
+    /// Stop once every task has completed this many episodes (the multi-task loop "while some task has fewer than N
+    /// episodes", e.g. Distral's), or null. A plain environment is one task.
+    /// </summary>
+    public long? EpisodesPerTaskLimit { get; private init; }
 
     /// <summary>Maximum wall-clock training time, or null for no time limit.</summary>
     public TimeSpan? MaxTime { get; private init; }
@@ -32,6 +39,11 @@ public sealed record Budget
     public static Budget Episodes(long episodes) =>
         episodes > 0 ? new Budget { MaxEpisodes = episodes } : throw new ArgumentOutOfRangeException(nameof(episodes), episodes, "Budget.Episodes: episodes must be at least 1.");
 
+    /// <summary>A budget that ends once every task of the fitted task set has completed <paramref name="episodes"/> episodes.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">If episodes is not positive.</exception>
+    public static Budget EpisodesPerTask(long episodes) =>
+        episodes > 0 ? new Budget { EpisodesPerTaskLimit = episodes } : throw new ArgumentOutOfRangeException(nameof(episodes), episodes, "Budget.EpisodesPerTask: episodes must be at least 1.");
+
     /// <summary>A wall-clock budget.</summary>
     public static Budget Time(TimeSpan time) =>
         time > TimeSpan.Zero ? new Budget { MaxTime = time } : throw new ArgumentOutOfRangeException(nameof(time), time, "Budget.Time: time must be positive.");
@@ -41,6 +53,9 @@ public sealed record Budget
 
     /// <summary>Also stop after <paramref name="episodes"/> episodes.</summary>
     public Budget AndEpisodes(long episodes) => this with { MaxEpisodes = Episodes(episodes).MaxEpisodes };
+
+    /// <summary>Also stop once every task has completed <paramref name="episodes"/> episodes.</summary>
+    public Budget AndEpisodesPerTask(long episodes) => this with { EpisodesPerTaskLimit = EpisodesPerTask(episodes).EpisodesPerTaskLimit };
 
     /// <summary>Also stop after <paramref name="time"/>.</summary>
     public Budget AndTime(TimeSpan time) => this with { MaxTime = Time(time).MaxTime };
@@ -60,6 +75,7 @@ public sealed record Budget
         var parts = new List<string>();
         if (MaxSteps is { } s) parts.Add($"{s} steps");
         if (MaxEpisodes is { } e) parts.Add($"{e} episodes");
+        if (EpisodesPerTaskLimit is { } perTask) parts.Add($"{perTask} episodes on every task");
         if (MaxTime is { } t) parts.Add($"{t.TotalSeconds:0.#} s");
         if (RewardThreshold is { } r) parts.Add($"mean return ≥ {r} over {ThresholdWindow} episodes");
         return string.Join(", ", parts);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using RLKit.Environments;
 
 namespace RLKit.Training;
 
@@ -30,16 +31,31 @@ public sealed class TrainingMonitor
     private readonly Queue<(double Return, int Length)> _recent = new();
     private readonly Queue<double> _thresholdWindow = new();
     private double _thresholdSum;
+    private readonly TaskAssignment _tasks;
+    private readonly long[] _taskEpisodes;
     private TrainingControl? _control;
 
     /// <summary>Creates a monitor for a vector environment of <paramref name="envCount"/> sub-environments.</summary>
+    /// <param name="algorithm">The algorithm's short name.</param>
+    /// <param name="budget">When training stops.</param>
+    /// <param name="envCount">The number of sub-environments.</param>
+    /// <param name="progress">Receives a report after every update.</param>
+    /// <param name="callbacks">Run after every update.</param>
+    /// <param name="cancellationToken">Stops training promptly.</param>
+    /// <param name="tasks">Which task each sub-environment plays, for <see cref="Budget.EpisodesPerTaskLimit"/> and <see cref="EpisodesOfTask"/>; null for one task played by all.</param>
+    /// <exception cref="ArgumentException">If the budget has no step, episode or time limit, or the tasks cover another number of sub-environments.</exception>
     public TrainingMonitor(string algorithm, Budget budget, int envCount, IProgress<TrainingUpdate>? progress = null,
-                           IReadOnlyList<ITrainingCallback>? callbacks = null, CancellationToken cancellationToken = default)
+                           IReadOnlyList<ITrainingCallback>? callbacks = null, CancellationToken cancellationToken = default,
+                           TaskAssignment? tasks = null)
     {
         ArgumentNullException.ThrowIfNull(budget);
         if (envCount < 1) throw new ArgumentOutOfRangeException(nameof(envCount), envCount, "TrainingMonitor: envCount must be at least 1.");
-        if (budget.MaxSteps is null && budget.MaxEpisodes is null && budget.MaxTime is null)
+        if (budget.MaxSteps is null && budget.MaxEpisodes is null && budget.EpisodesPerTaskLimit is null && budget.MaxTime is null)
             throw new ArgumentException("The budget needs a step, episode or time limit; a reward threshold alone might never be reached.", nameof(budget));
+        _tasks = tasks ?? TaskAssignment.SingleTask(envCount);
+        if (_tasks.EnvironmentCount != envCount)
+            throw new ArgumentException($"TrainingMonitor: the tasks cover {_tasks.EnvironmentCount} sub-environments, but there are {envCount}.", nameof(tasks));
+        _taskEpisodes = new long[_tasks.TaskCount];
         Algorithm = algorithm;
         _budget = budget;
         _progress = progress;
@@ -58,6 +74,12 @@ public sealed class TrainingMonitor
     /// <summary>Completed episodes so far.</summary>
     public long Episodes { get; private set; }
 
+    /// <summary>Completed episodes of task <paramref name="task"/> so far.</summary>
+    public long EpisodesOfTask(int task) => _taskEpisodes[task];
+
+    /// <summary>The fewest completed episodes of any task (<see cref="Episodes"/> for a single task).</summary>
+    public long FewestTaskEpisodes => _taskEpisodes.Min();
+
     /// <summary>Updates reported so far.</summary>
     public long Updates { get; private set; }
 
@@ -74,12 +96,13 @@ public sealed class TrainingMonitor
     public string? StopReason { get; private set; }
 
     /// <summary>
-    /// The fraction of the budget used, in [0, 1], by steps if there is a step limit, else by episodes, else by
-    /// time; learning-rate schedules use 1 − this as "progress remaining".
+    /// The fraction of the budget used, in [0, 1], by steps if there is a step limit, else by episodes, else by the
+    /// episodes of the slowest task, else by time; learning-rate schedules use 1 − this as "progress remaining".
     /// </summary>
     public double Progress =>
         Math.Clamp(_budget.MaxSteps is { } s ? Steps / (double)s
                  : _budget.MaxEpisodes is { } e ? Episodes / (double)e
+                 : _budget.EpisodesPerTaskLimit is { } perTask ? FewestTaskEpisodes / (double)perTask
                  : Elapsed / _budget.MaxTime!.Value, 0, 1);
 
     /// <summary>True once the budget is spent, the threshold is reached, the token is cancelled or a callback stopped training.</summary>
@@ -91,6 +114,7 @@ public sealed class TrainingMonitor
             if (_cancellationToken.IsCancellationRequested) StopReason = "cancelled";
             else if (_budget.MaxSteps is { } s && Steps >= s) StopReason = $"step budget of {s} reached";
             else if (_budget.MaxEpisodes is { } e && Episodes >= e) StopReason = $"episode budget of {e} reached";
+            else if (_budget.EpisodesPerTaskLimit is { } perTask && FewestTaskEpisodes >= perTask) StopReason = $"every task completed {perTask} episodes";
             else if (_budget.MaxTime is { } t && Elapsed >= t) StopReason = $"time budget of {t.TotalSeconds:0.#} s reached";
             else if (_budget.RewardThreshold is { } r && _thresholdWindow.Count == _budget.ThresholdWindow && _thresholdSum / _thresholdWindow.Count >= r)
                 StopReason = $"mean return over the last {_budget.ThresholdWindow} episodes reached {r}";
@@ -122,6 +146,7 @@ public sealed class TrainingMonitor
             _runningLengths[i]++;
             if (terminated[i] || truncated[i])
             {
+                _taskEpisodes[_tasks.TaskOf(i)]++;
                 CloseEpisode(_runningReturns[i], _runningLengths[i]);
                 _runningReturns[i] = 0;
                 _runningLengths[i] = 0;

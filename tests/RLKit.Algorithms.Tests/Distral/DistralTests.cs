@@ -365,6 +365,23 @@ public class DistralTests
     }
 
     [Test]
+    public void EpisodesPerTaskBudgetRunsUntilEveryTaskHasItsEpisodes()
+    {
+        var tasks = DistralLearningTests.Grids(5, 6);   // grid 6's goal is the closer one, so it finishes episodes first
+        var recorders = new List<(int Task, RLKit.Environments.Wrappers.EpisodeStatistics Statistics)>();
+        var recorded = new TaskSet("recorded", tasks.TaskIds, task =>
+        {
+            var statistics = new RLKit.Environments.Wrappers.EpisodeStatistics(tasks.CreateEnvironment(task));
+            recorders.Add((task, statistics));
+            return statistics;
+        });
+        new DistralEstimator(new DistralOptions { HiddenSizes = [8], BatchSize = 8, Seed = 3 }).Fit(recorded, Budget.EpisodesPerTask(3));
+        var episodes = Enumerable.Range(0, 2).Select(task => recorders.Where(r => r.Task == task).Sum(r => r.Statistics.EpisodeCount)).ToArray();
+        TestContext.Out.WriteLine($"episodes per task: {string.Join(", ", episodes)}");
+        Assert.That(episodes.Min(), Is.EqualTo(3), "training ends with the episode that gives the slowest task its third");
+    }
+
+    [Test]
     public void ForTaskViewsActWithTheirTaskPolicy()
     {
         var agent = new DistralEstimator(new DistralOptions { HiddenSizes = [8], BatchSize = 8, Seed = 1 }).Fit(DistralLearningTests.Grids(4, 5), Budget.Steps(40));
