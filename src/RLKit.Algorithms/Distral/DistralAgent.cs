@@ -78,6 +78,9 @@ public sealed class DistralAgent : Agent<DistralOptions>, IMultiTaskAgent
     }
 
     /// <inheritdoc/>
+    public IAgent ForTask(int task) => TaskPolicies.View(this, task);
+
+    /// <inheritdoc/>
     /// <exception cref="NotSupportedException">Always: Distral acts in Discrete action spaces.</exception>
     public override void Act(Tensor observations, Span<float> actions, bool deterministic, RandomGenerator? rng = null) => throw Continuous();
 

@@ -23,14 +23,23 @@ public interface IMultiTaskAgent : IAgent
 
     /// <summary>
     /// Task <paramref name="task"/>'s policy as a plain <see cref="IAgent"/> (a view, not a copy), for everything that
-    /// takes one: evaluation, rendering, serving.
+    /// takes one: evaluation, rendering, serving. Implementations can forward to <see cref="TaskPolicies.View"/>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">If the task is not in [0, TaskIds.Count).</exception>
-    IAgent ForTask(int task)
+    IAgent ForTask(int task) => TaskPolicies.View(this, task);
+}
+
+/// <summary>Views of one task's policy of an <see cref="IMultiTaskAgent"/> as a plain <see cref="IAgent"/>.</summary>
+public static class TaskPolicies
+{
+    /// <summary>Task <paramref name="task"/>'s policy of <paramref name="agent"/>: acting forwards to <c>agent.Act(task, …)</c>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">If the task is not in [0, TaskIds.Count).</exception>
+    public static IAgent View(IMultiTaskAgent agent, int task)
     {
-        if ((uint)task >= (uint)TaskIds.Count)
-            throw new ArgumentOutOfRangeException(nameof(task), task, $"{Algorithm}: the task must be in [0, {TaskIds.Count - 1}].");
-        return new TaskPolicyView(this, task);
+        ArgumentNullException.ThrowIfNull(agent);
+        if ((uint)task >= (uint)agent.TaskIds.Count)
+            throw new ArgumentOutOfRangeException(nameof(task), task, $"{agent.Algorithm}: the task must be in [0, {agent.TaskIds.Count - 1}].");
+        return new TaskPolicyView(agent, task);
     }
 
     private sealed class TaskPolicyView(IMultiTaskAgent agent, int task) : IAgent

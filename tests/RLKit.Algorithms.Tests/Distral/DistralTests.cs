@@ -389,9 +389,10 @@ public class DistralTests
         var direct = new int[32];
         var viaView = new int[32];
         agent.Act(1, observations, direct, deterministic: true);
-        ((IMultiTaskAgent)agent).ForTask(1).Act(observations, viaView, deterministic: true);
+        agent.ForTask(1).Act(observations, viaView, deterministic: true);
         Assert.That(viaView, Is.EqualTo(direct));
-        Assert.Throws<ArgumentOutOfRangeException>(() => ((IMultiTaskAgent)agent).ForTask(2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => agent.ForTask(2));
+        Assert.That(((IMultiTaskAgent)agent).ForTask(0).ToString(), Does.Contain("DistralGrid4-v0"));
         Assert.Throws<ArgumentOutOfRangeException>(() => agent.Act(-1, observations, direct, deterministic: true));
     }
 
