@@ -59,6 +59,9 @@ internal sealed record DistralRun(string Variant, IReadOnlyList<int> Tasks, ulon
     /// <summary>The mean duration over the last 10 % of episodes, averaged over tasks.</summary>
     public double FinalDuration => MeanDurationCurve[^FinalWindow..].Average();
 
+    /// <summary>Task <paramref name="task"/>'s (an index into <see cref="Tasks"/>) mean duration over the last 10% of episodes.</summary>
+    public double FinalTaskDuration(int task) => Durations[task].Skip(Episodes - FinalWindow).Average();
+
     /// <summary>The mean return over the last 10 % of episodes, averaged over tasks.</summary>
     public double FinalReturn => MeanReturnCurve[^FinalWindow..].Average();
 

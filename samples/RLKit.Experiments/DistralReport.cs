@@ -57,6 +57,7 @@ internal static class DistralReport
                 string.Create(Invariant, $"{s.SecondsPerRun:0.0}"),
             ]).ToList();
             ExperimentOutput.WriteTable(output, header, table);
+            PrintPerTask(output, runs.Where(r => r.TaskName == subset.Key).ToList());
         }
         output.WriteLine();
         foreach (var s in summaries)
@@ -64,6 +65,49 @@ internal static class DistralReport
             output.WriteLine(string.Create(Invariant,
                 $"RESULT exp=distral variant={s.Variant} tasks={s.Tasks} seeds={s.Seeds} episodes={s.Episodes} final_duration={ExperimentOutput.MeanStd(s.FinalDuration, "0.00")} final_return={ExperimentOutput.MeanStd(s.FinalReturn, "0.00")} auc_return={ExperimentOutput.Mean(s.AucReturn):0.00}"));
         }
+    }
+
+    /// <summary>
+    /// Each grid's final duration per variant (mean ± std over seeds) beside its shortest path, so a variant that solves
+    /// one grid and wanders in another shows which.
+    /// </summary>
+    private static void PrintPerTask(TextWriter output, IReadOnlyList<DistralRun> runs)
+    {
+        if (runs.Count == 0) return;
+        var grids = runs[0].Tasks;
+        output.WriteLine("Final duration per grid (shortest path in brackets):");
+        string[] header = ["variant", .. grids.Select(g => string.Create(Invariant, $"grid {g} ({ShortestPath(g)})"))];
+        var table = runs.GroupBy(r => (r.Variant, r.Episodes)).Select(group => (IReadOnlyList<string>)
+        [
+            group.Key.Variant,
+            .. grids.Select((_, t) =>
+            {
+                var finals = group.Select(r => r.FinalTaskDuration(t)).ToArray();
+                return string.Create(Invariant, $"{ExperimentOutput.Mean(finals):0.0} ± {ExperimentOutput.Std(finals):0.0}");
+            }),
+        ]).ToList();
+        ExperimentOutput.WriteTable(output, header, table);
+    }
+
+    /// <summary>The fewest steps from start to goal of Distral grid <paramref name="layout"/>, by breadth-first search over its floor.</summary>
+    internal static int ShortestPath(int layout)
+    {
+        var grid = new RLKit.Envs.Grid.DistralGrid(layout);
+        var (start, goal) = (grid.Start, grid.Goal);
+        var distance = new Dictionary<(int Row, int Column), int> { [start] = 0 };
+        var frontier = new Queue<(int Row, int Column)>([start]);
+        while (frontier.Count > 0)
+        {
+            var cell = frontier.Dequeue();
+            if (cell == goal) return distance[cell];
+            foreach (var next in new[] { (cell.Row + 1, cell.Column), (cell.Row - 1, cell.Column), (cell.Row, cell.Column - 1), (cell.Row, cell.Column + 1) })
+            {
+                if (grid.IsWall(next.Item1, next.Item2) || distance.ContainsKey(next)) continue;
+                distance[next] = distance[cell] + 1;
+                frontier.Enqueue(next);
+            }
+        }
+        throw new InvalidOperationException($"Distral grid {layout} has no path from its start to its goal.");
     }
 
     private sealed record Summary(string Variant, string Tasks, int Seeds, int Episodes, double[] FinalDuration, double[] FinalReturn,
