@@ -76,7 +76,7 @@ public static class OnnxExporter
     /// <paramref name="inputSize"/>] and output "output", replacing any file at <paramref name="path"/> atomically.
     /// </summary>
     /// <exception cref="NotSupportedException">For any other module; the message names it.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">If <paramref name="inputSize"/> is below 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">If <paramref name="inputSize"/> is not the network's input width.</exception>
     /// <exception cref="ArgumentException">If <paramref name="path"/> is empty or a directory.</exception>
     /// <exception cref="DirectoryNotFoundException">If the directory of <paramref name="path"/> does not exist.</exception>
     public static void Export(Layer network, int inputSize, string path)
@@ -84,6 +84,16 @@ public static class OnnxExporter
         ArgumentNullException.ThrowIfNull(network);
         ArgumentOutOfRangeException.ThrowIfLessThan(inputSize, 1);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        int expected = network switch
+        {
+            Linear linear => linear.InFeatures,
+            Mlp mlp => mlp.InputSize,
+            LayerNorm norm => norm.Features,
+            BatchNorm1d norm => norm.Channels,
+            _ => inputSize, // NnNodes.Layer names the unsupported module below.
+        };
+        if (inputSize != expected)
+            throw new ArgumentOutOfRangeException(nameof(inputSize), inputSize, $"Export: {network} reads inputs of width {expected}; got inputSize = {inputSize}.");
         var g = new OnnxGraphBuilder(network.GetType().Name);
         string x = g.Input("input", DataType.Float, "the network's input", inputSize);
         string y = NnNodes.Layer(g, x, network, "network");

@@ -120,6 +120,8 @@ public sealed class ExportTests
         Assert.That(e.Message, Does.Contain("DeepSet").And.Contain("Linear, Mlp, LayerNorm"));
         var conv = Assert.Throws<NotSupportedException>(() => OnnxExporter.Export(new Conv1d(2, 2, 3, rng), 4, directory.File("conv.onnx")))!;
         Assert.That(conv.Message, Does.Contain("Conv1d"));
+        var width = Assert.Throws<ArgumentOutOfRangeException>(() => OnnxExporter.Export(new Linear(4, 2, rng), 5, directory.File("linear.onnx")))!;
+        Assert.That(width.ParamName, Is.EqualTo("inputSize"));
         Assert.That(Directory.GetFiles(directory.FullPath), Is.Empty, "a failed export writes nothing");
     }
 

@@ -61,8 +61,8 @@ internal static class AgentGraphs
                 PolicyNodes.Categorical(g, NnNodes.Mlp(g, x, discreteSac.Actor, "actor"), discreteSac.Actor.OutputSize,
                     actionOffset: ((Discrete)discreteSac.ActionSpace).Start);
                 break;
-            case Td3Agent td3: Deterministic(g, x, td3.Networks.Actor, (Box)td3.ActionSpace); break;
-            case DdpgAgent ddpg: Deterministic(g, x, ddpg.Networks.Actor, (Box)ddpg.ActionSpace); break;
+            case Td3Agent td3: Deterministic(g, x, td3.Networks.Actor); break;
+            case DdpgAgent ddpg: Deterministic(g, x, ddpg.Networks.Actor); break;
             case DistralAgent distral: Distral(g, x, distral, options.Task); break;
             default:
                 throw new NotSupportedException(
@@ -143,12 +143,12 @@ internal static class AgentGraphs
     {
         var hidden = NnNodes.Mlp(g, x, agent.Actor.Trunk, "actor.trunk");
         var mean = NnNodes.Linear(g, hidden, agent.Actor.MeanLayer, "actor.mean");
-        PolicyNodes.RescaledAction(g, g.Node("Tanh", "actor.mean", [mean]), agent.Actor.Rescaler.Space);
+        PolicyNodes.RescaledAction(g, g.Node("Tanh", "actor.mean", [mean]), agent.Actor.Rescaler);
     }
 
     // TD3, DDPG: μ(s), the actor's tanh output rescaled to the box.
-    private static void Deterministic(OnnxGraphBuilder g, string x, DeterministicActor actor, Box box) =>
-        PolicyNodes.RescaledAction(g, NnNodes.Mlp(g, x, actor.Mlp, "actor.mlp"), box);
+    private static void Deterministic(OnnxGraphBuilder g, string x, DeterministicActor actor) =>
+        PolicyNodes.RescaledAction(g, NnNodes.Mlp(g, x, actor.Mlp, "actor.mlp"), actor.Rescaler);
 
     // Distral: π0 = softmax(h0), or π_i with the logits of DistralModel.TaskLogits.
     private static void Distral(OnnxGraphBuilder g, string x, DistralAgent agent, int? task)

@@ -1,3 +1,4 @@
+using RLKit.Algorithms.Common;
 using RLKit.Spaces;
 using static RLKit.Onnx.Graph.OnnxGraphBuilder;
 using DataType = RLKit.Onnx.Schema.TensorProto.Types.DataType;
@@ -55,20 +56,12 @@ internal static class PolicyNodes
         g.Output(action, OnnxNames.Action, DataType.Int64, description);
     }
 
-    /// <summary>squashed·scale + bias with scale = (high − low)/2 and bias = (high + low)/2 (a tanh output into the box), as the float output "action".</summary>
-    public static void RescaledAction(OnnxGraphBuilder g, string squashed, Box box)
+    /// <summary>squashed·scale + bias with the actor's own <see cref="ActionRescaler"/> (a tanh output into the box), as the float output "action".</summary>
+    public static void RescaledAction(OnnxGraphBuilder g, string squashed, ActionRescaler rescaler)
     {
-        int size = box.FlatSize;
-        var scale = new float[size];
-        var bias = new float[size];
-        for (int i = 0; i < size; i++)
-        {
-            scale[i] = (box.High[i] - box.Low[i]) / 2f;
-            bias[i] = (box.High[i] + box.Low[i]) / 2f;
-        }
-        var scaled = g.Node("Mul", "action", [squashed, g.Weight("action.scale", scale, [size])]);
-        var action = g.Node("Add", "action", [scaled, g.Weight("action.bias", bias, [size])]);
-        g.Output(action, OnnxNames.Action, DataType.Float, $"the deterministic action in the box {box.Description}", size);
+        var scaled = g.Node("Mul", "action", [squashed, g.Weight("action.scale", rescaler.Scale)]);
+        var action = g.Node("Add", "action", [scaled, g.Weight("action.bias", rescaler.Bias)]);
+        g.Output(action, OnnxNames.Action, DataType.Float, $"the deterministic action in the box {rescaler.Space.Description}", rescaler.Size);
     }
 
     /// <summary>min(max(x, low), high) elementwise, as the float output "action".</summary>
