@@ -83,6 +83,15 @@ public sealed class ActorCriticNetwork : ActorCriticModel
         return (Head.Distribution(actorLatent, actionMask), _value.Forward(criticLatent).Reshape(x.Dim(0)));
     }
 
+    /// <summary>The actor's trunk (the shared trunk when <see cref="SharedTrunk"/>), for exporters.</summary>
+    internal Mlp ActorTrunk => _actorTrunk;
+
+    /// <summary>The critic's trunk, or null when the trunk is shared.</summary>
+    internal Mlp? CriticTrunk => _criticTrunk;
+
+    /// <summary>The value output Linear(latent, 1).</summary>
+    internal Linear ValueOutput => _value;
+
     private Tensor Flat(Tensor observations) => Flat(observations, "ActorCritic");
 
     // Hidden layers only, each followed by the activation; CleanRL's layer_init(std=√2, bias 0).

@@ -1,5 +1,5 @@
-using System.Globalization;
 using RLKit.Tensors;
+using RLKit.Training;
 
 namespace RLKit.Algorithms.Common;
 
@@ -21,16 +21,7 @@ internal static class AgentActing
         if (outputLength != observations.Dim(0) * perRow)
             throw new ArgumentException(
                 $"{algorithm}: the action span must hold {(perRow == 1 ? "one entry" : $"{perRow} entries")} per observation, {observations.Dim(0) * perRow} for {observations.Dim(0)} observations; got {outputLength}.", "actions");
-        ReadOnlySpan<float> values = observations.AsReadOnlySpan();
-        // NaN and ±∞ propagate into one vectorised sum; only then is the batch scanned for the culprit (a sum that merely
-        // overflows finite values finds none and passes).
-        if (float.IsFinite(TensorPrimitives.Sum(values))) return;
-        for (int k = 0; k < values.Length; k++)
-        {
-            if (!float.IsFinite(values[k]))
-                throw new ArgumentException(
-                    $"{algorithm}: observations must be finite, but row {k / observationSize} holds {values[k].ToString(CultureInfo.InvariantCulture)} at index {k % observationSize}.", nameof(observations));
-        }
+        ObservationChecks.RequireFinite(observations.AsReadOnlySpan(), observationSize, algorithm, nameof(observations));
     }
 
     /// <summary>Flattens observations to [N, obs] without copying.</summary>

@@ -15,6 +15,9 @@ public sealed class CategoricalHead : PolicyHead
         _logits = RegisterModule("logits", OutputLayer(latentSize, actionCount, rng, gain));
     }
 
+    /// <summary>The logit layer Linear(latent, actions).</summary>
+    internal Linear LogitLayer => _logits;
+
     /// <inheritdoc/>
     public override bool IsDiscrete => true;
 
@@ -42,6 +45,9 @@ public sealed class MaskedCategoricalHead : PolicyHead
         ArgumentNullException.ThrowIfNull(rng);
         _logits = RegisterModule("logits", OutputLayer(latentSize, actionCount, rng, gain));
     }
+
+    /// <summary>The logit layer Linear(latent, actions).</summary>
+    internal Linear LogitLayer => _logits;
 
     /// <inheritdoc/>
     public override bool IsDiscrete => true;

@@ -21,6 +21,9 @@ public sealed class DiagGaussianHead : PolicyHead
         _logStd = RegisterParameter("log_std", Tensor.Full(initialLogStd, 1, actionSize));
     }
 
+    /// <summary>The mean layer Linear(latent, actions).</summary>
+    internal Linear MeanLayer => _mean;
+
     /// <summary>The learned log standard deviation, [1, ActionSize].</summary>
     public Tensor LogStd => _logStd;
 

@@ -105,6 +105,12 @@ internal sealed class TanhGaussianActor : Module
 
     public ActionRescaler Rescaler { get; }
 
+    /// <summary>The ReLU trunk, its output activated.</summary>
+    public Mlp Trunk => _trunk;
+
+    /// <summary>The pre-squash mean head.</summary>
+    public Linear MeanLayer => _mean;
+
     /// <summary>The pre-squash mean and the bounded log-std, each [B, act].</summary>
     public (Tensor Mean, Tensor LogStd) Forward(Tensor observations)
     {
@@ -147,6 +153,9 @@ internal sealed class DeterministicActor : Module
     public int ObservationSize { get; }
     public IReadOnlyList<int> HiddenSizes { get; }
     public ActionRescaler Rescaler { get; }
+
+    /// <summary>The MLP with its tanh output, before rescaling.</summary>
+    public Mlp Mlp => _mlp;
 
     /// <summary>μ(s) in the environment's units, [B, act].</summary>
     public Tensor Forward(Tensor observations) => Rescaler.ToEnvironment(_mlp.Forward(observations));

@@ -58,6 +58,15 @@ public sealed class QNetwork : Layer
     /// <summary>Whether the network uses the dueling aggregation.</summary>
     public bool IsDueling { get; }
 
+    /// <summary>The MLP: the whole network, or the dueling network's shared trunk (its output activated).</summary>
+    internal Mlp Trunk => _trunk;
+
+    /// <summary>The dueling network's V(s) head Linear(hidden, 1), or null.</summary>
+    internal Linear? ValueHead => _valueHead;
+
+    /// <summary>The dueling network's A(s, a) head Linear(hidden, actions), or null.</summary>
+    internal Linear? AdvantageHead => _advantageHead;
+
     /// <summary>Q-values, [B, obs] → [B, actions].</summary>
     public override Tensor Forward(Tensor input)
     {

@@ -41,6 +41,10 @@ internal sealed class FeatureAttention : Module
     /// <summary>The latent width H (the number of feature tokens).</summary>
     public int Width { get; }
 
+    internal Linear Query => _query;
+    internal Linear Key => _key;
+    internal Linear Value => _value;
+
     /// <summary>
     /// The attention weights a [B, H, H] (row i: feature i's weights over the key features j, summing to 1).
     /// <paramref name="queryInput"/> is [B, H], or [1, H] / [H] for a query shared by every row (it broadcasts).

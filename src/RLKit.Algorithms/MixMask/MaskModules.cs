@@ -49,6 +49,10 @@ internal sealed class MlpMask : MaskModule
         _value = RegisterModule("value", init.Linear(width, width, rng));
     }
 
+    internal Linear PolicyLayer => _policy;
+    internal Linear ValueLayer => _value;
+    internal Activation Activation => _activation;
+
     /// <inheritdoc/>
     public override (Tensor Policy, Tensor Value) Forward(Tensor shared)
     {
@@ -69,6 +73,9 @@ internal sealed class SelfAttentionMask : MaskModule
         _policy = RegisterModule("policy", new FeatureAttention(width, rng, init));
         _value = RegisterModule("value", new FeatureAttention(width, rng, init));
     }
+
+    internal FeatureAttention PolicyAttention => _policy;
+    internal FeatureAttention ValueAttention => _value;
 
     /// <inheritdoc/>
     public override (Tensor Policy, Tensor Value) Forward(Tensor shared)
@@ -95,6 +102,9 @@ internal sealed class LatentQueryMask : MaskModule
         _policy = RegisterModule("policy", new FeatureAttention(width, rng, init));
         _value = RegisterModule("value", new FeatureAttention(width, rng, init));
     }
+
+    internal FeatureAttention PolicyAttention => _policy;
+    internal FeatureAttention ValueAttention => _value;
 
     /// <summary>The learned query input [H], shared by both sides.</summary>
     public Tensor LatentQuery { get; }
@@ -128,6 +138,8 @@ internal sealed class SharedAttentionMask : MaskModule
             throw new ArgumentOutOfRangeException(nameof(width), width, "SharedAttentionMask: width must be at least 2, since the inverted attention (1 − a)/(H − 1) is undefined for H = 1.");
         _attention = RegisterModule("attention", new FeatureAttention(width, rng, init));
     }
+
+    internal FeatureAttention Attention => _attention;
 
     /// <summary>The policy's attention a_π [B, H, H] and the value's inverted attention a_v [B, H, H] for a shared latent.</summary>
     public (Tensor Policy, Tensor Value) AttentionWeights(Tensor shared)

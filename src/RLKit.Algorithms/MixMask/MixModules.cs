@@ -58,6 +58,10 @@ internal sealed class MlpMix : MixModule
         _value = RegisterModule("value", init.Linear(2 * width, width, rng));
     }
 
+    internal Linear PolicyLayer => _policy;
+    internal Linear ValueLayer => _value;
+    internal Activation Activation => _activation;
+
     /// <inheritdoc/>
     public override (Tensor Policy, Tensor Value) Forward(Tensor policyLatent, Tensor valueLatent)
     {
@@ -94,6 +98,10 @@ internal sealed class MixerMix : MixModule
 
     /// <summary>The number of blocks.</summary>
     public int Blocks => _norms.Length;
+
+    internal IReadOnlyList<Linear> ChannelMixers => _channelMixers;
+    internal IReadOnlyList<Linear> FeatureMixers => _featureMixers;
+    internal IReadOnlyList<LayerNorm> Norms => _norms;
 
     /// <inheritdoc/>
     public override (Tensor Policy, Tensor Value) Forward(Tensor policyLatent, Tensor valueLatent)
@@ -140,6 +148,10 @@ internal sealed class ConvMix : MixModule
     /// <summary>The number of blocks.</summary>
     public int Blocks => _norms.Length;
 
+    internal IReadOnlyList<Conv1d> Convolutions => _convolutions;
+    internal IReadOnlyList<BatchNorm1d> Norms => _norms;
+    internal Activation Activation => _activation;
+
     /// <inheritdoc/>
     public override (Tensor Policy, Tensor Value) Forward(Tensor policyLatent, Tensor valueLatent)
     {
@@ -167,6 +179,9 @@ internal sealed class CrossAttentionMix : MixModule
         _policy = RegisterModule("policy", new FeatureAttention(width, rng, init));
         _value = RegisterModule("value", new FeatureAttention(width, rng, init));
     }
+
+    internal FeatureAttention PolicyAttention => _policy;
+    internal FeatureAttention ValueAttention => _value;
 
     /// <inheritdoc/>
     public override (Tensor Policy, Tensor Value) Forward(Tensor policyLatent, Tensor valueLatent)

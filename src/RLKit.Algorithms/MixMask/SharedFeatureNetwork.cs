@@ -157,6 +157,19 @@ public sealed class SharedFeatureNetwork : ActorCriticModel
         return (Head.Distribution(policyLatent, actionMask), _valueOutput.Forward(valueLatent).Reshape(x.Dim(0)));
     }
 
+    // The parts in acting order, for exporters (RLKit.Onnx); null where the layout has none.
+    internal Activation HiddenActivation => _activation;
+    internal Linear? Backbone => _backbone;
+    internal Mlp? ActorTrunk => _actorTrunk;
+    internal Mlp? CriticTrunk => _criticTrunk;
+    internal MaskModule? MaskModule => _mask;
+    internal Linear? ActorBridge => _actorBridge;
+    internal Linear? CriticBridge => _criticBridge;
+    internal MixModule? MixModule => _mix;
+    internal Linear? ActorHidden => _actorHidden;
+    internal Linear? CriticHidden => _criticHidden;
+    internal Linear ValueOutput => _valueOutput;
+
     /// <summary>
     /// The parameters that generate features both heads read: the shared backbone, the mask and the mix. These are
     /// the parameters PCGrad projects (eq. 14). Empty for separated networks.

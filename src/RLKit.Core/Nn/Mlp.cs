@@ -80,6 +80,9 @@ public sealed class Mlp : Layer
     /// <summary>The linear layers, input first.</summary>
     public IReadOnlyList<Linear> Layers => _linears;
 
+    /// <summary>The layer norm after each hidden linear layer (null where there is none; the last entry always is).</summary>
+    internal IReadOnlyList<LayerNorm?> Norms => _norms;
+
     /// <summary>[.., input] → [.., output].</summary>
     public override Tensor Forward(Tensor input)
     {

@@ -6,7 +6,8 @@ namespace RLKit.Core.Tests.Architecture;
 /// <summary>
 /// The layers as a test: the engine (tensors, ops, GEMM, autograd, Nn, Optim, Distributions, Serialization) knows
 /// nothing of RL (spaces, environments, data, training, hosting); RLKit.Core knows neither RLKit.Envs nor
-/// RLKit.Algorithms; RLKit.Envs does not know RLKit.Algorithms. Checked on the source text (using directives, qualified
+/// RLKit.Algorithms; RLKit.Envs does not know RLKit.Algorithms; none of the three knows the optional RLKit.Onnx, and none
+/// takes an ONNX package. Checked on the source text (using directives, qualified
 /// names and string literals, comments excluded) and on the compiled assemblies' references.
 /// </summary>
 public sealed partial class LayeringTests
@@ -18,6 +19,8 @@ public sealed partial class LayeringTests
         ["RLKit.Spaces", "RLKit.Environments", "RLKit.Data", "RLKit.Training", "RLKit.Hosting"];
 
     private static readonly string[] UpperPackages = ["RLKit.Envs", "RLKit.Algorithms"];
+
+    private static readonly string[] CorePackages = ["RLKit.Core", "RLKit.Envs", "RLKit.Algorithms"];
 
     [Test]
     public void TheEngineNeverRefersToTheRlLayer()
@@ -46,6 +49,19 @@ public sealed partial class LayeringTests
             .SelectMany(f => References(f.Code, ["RLKit.Algorithms"]).Select(r => $"{f.Path}: {r}")).ToList();
         Assert.That(violations, Is.Empty);
         Assert.That(ProjectReferences("RLKit.Envs"), Is.EquivalentTo(new[] { "RLKit.Core" }));
+    }
+
+    [Test]
+    public void NoCorePackageKnowsTheOnnxPackageOrTakesAnOnnxDependency()
+    {
+        foreach (var project in CorePackages)
+        {
+            var violations = SourceFiles(project).SelectMany(f => References(f.Code, ["RLKit.Onnx"]).Select(r => $"{f.Path}: {r}")).ToList();
+            Assert.That(violations, Is.Empty, project);
+            Assert.That(ProjectReferences(project), Has.None.EqualTo("RLKit.Onnx"), project);
+            var packages = PackageReference().Matches(ProjectFile(project)).Select(m => m.Groups[1].Value);
+            Assert.That(packages, Has.None.Contains("Onnx").And.None.Contains("Grpc"), project);
+        }
     }
 
     [Test]
@@ -95,9 +111,11 @@ public sealed partial class LayeringTests
     /// <summary>The RLKit projects a src/ project references (by project file name).</summary>
     private static IEnumerable<string> ProjectReferences(string project)
     {
-        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), "src", project, project + ".csproj"));
+        var text = ProjectFile(project);
         return ProjectReference().Matches(text).Select(m => Path.GetFileNameWithoutExtension(m.Groups[1].Value.Replace('\\', '/')));
     }
+
+    private static string ProjectFile(string project) => File.ReadAllText(Path.Combine(RepositoryRoot(), "src", project, project + ".csproj"));
 
     private static IEnumerable<(string Path, string Code)> SourceFiles(string project)
     {
@@ -123,6 +141,9 @@ public sealed partial class LayeringTests
 
     [GeneratedRegex(@"<ProjectReference\s+Include=""([^""]+)""")]
     private static partial Regex ProjectReference();
+
+    [GeneratedRegex(@"<PackageReference\s+Include=""([^""]+)""")]
+    private static partial Regex PackageReference();
 
     [GeneratedRegex(@"""(?:[^""\\\n]|\\.)*""")]
     private static partial Regex StringLiteral();
