@@ -30,7 +30,7 @@ internal static class DistralVariants
 
     /// <summary>The fixed names, in the order they are listed; "1col-beta&lt;k&gt;" (k = 1 … 100) adds any β′.</summary>
     public static IReadOnlyList<string> FixedNames { get; } =
-        ["sql", "1col", "2col", "ac-1col", "ac-2col", "a2c", "shared", "sql-paper", "2col-paper"];
+        ["sql", "1col", "2col", "2col-raw", "ac-1col", "ac-2col", "a2c", "shared", "sql-paper", "2col-paper"];
 
     private const string SoftQBetaPrefix = "sql-beta";
 
@@ -73,6 +73,9 @@ internal static class DistralVariants
             "sql" => Distral(DistralOptions.SeparateSoftQ),
             "1col" => Distral(DistralOptions.ThesisSql with { Columns = DistralColumns.OneColumn }),
             "2col" => Distral(DistralOptions.ThesisSql),
+            // Not in the thesis: 2-col with Teh et al.'s soft Bellman equation (raw reward; the soft value alone carries
+            // the KL and entropy terms), where the thesis adds them to the reward as well.
+            "2col-raw" => Distral(DistralOptions.ThesisSql with { RegulariseReward = false }),
             // The thesis's 1-col actor-critic used Adam 5e-5 (3e-4, the 2-col rate, and 1e-3 diverged).
             "ac-1col" => Distral(DistralOptions.ThesisActorCritic with { Columns = DistralColumns.OneColumn, LearningRate = 5e-5f }),
             "ac-2col" => Distral(DistralOptions.ThesisActorCritic),
