@@ -59,17 +59,26 @@ public sealed class DiscreteSacEstimator : AlgorithmEstimator<DiscreteSacOptions
         // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent); the agent
         // being trained drops the old state so a checkpoint taken mid-fit never pairs new weights with it.
         OptimizerStates.Restore(initialAgent?.OptimizerState, ("actor", actorOptimizer), ("critic", criticOptimizer), ("alpha", alphaOptimizer));
+        // A warm start also continues the replay buffer, the counters, the generator and the targets (OffPolicyResume).
+        var resumed = agent.TrainingState;
+        long vectorSteps = 0;
+        if (resumed is not null)
+        {
+            vectorSteps = resumed.Counter("vector_steps");
+            resumed.LoadModule("q1_target", q1Target);
+            resumed.LoadModule("q2_target", q2Target);
+        }
         agent.OptimizerState = null;
+        agent.TrainingState = null;
         float targetEntropy = TargetEntropy(actionCount, o.TargetEntropyScale);
 
-        var buffer = new ReplayBuffer(observationSize, ActionLayout.Discrete(actionCount),
-            new ReplayBufferOptions { Capacity = o.BufferSize, EnvCount = envCount, Gamma = o.Gamma });
+        var buffer = OffPolicyResume.Buffer(agent.ReplayBuffer, observationSize, ActionLayout.Discrete(actionCount),
+            new ReplayBufferOptions { Capacity = o.BufferSize, EnvCount = envCount, Gamma = o.Gamma }, Name);
 
         var collector = new TransitionCollector(environment, buffer, monitor);
         var actionIndices = collector.DiscreteActions;
-        environment.Reset(o.Seed);
+        OffPolicyResume.Begin(environment, monitor, resumed, o.Seed, buffer, ("rng", rng));
         IReadOnlyDictionary<string, double> losses = new Dictionary<string, double>();
-        long vectorSteps = 0;
 
         while (!monitor.ShouldStop)
         {
@@ -151,6 +160,9 @@ public sealed class DiscreteSacEstimator : AlgorithmEstimator<DiscreteSacOptions
         }
 
         agent.OptimizerState = OptimizerStates.Capture(("actor", actorOptimizer), ("critic", criticOptimizer), ("alpha", alphaOptimizer));
+        agent.TrainingState = OffPolicyResume.Capture(monitor, environment, [("vector_steps", vectorSteps)], [("rng", rng)],
+                                                      [("q1_target", q1Target), ("q2_target", q2Target)]);
+        agent.ReplayBuffer = buffer;
         monitor.Finish(agent, losses, o.PolicyLearningRate);
         return agent;
     }
