@@ -180,7 +180,7 @@ public sealed partial class ReplayBuffer
                 {
                     float action = actions[i];
                     if (!(action >= 0 && action < limit) || action != MathF.Floor(action))
-                        throw new InvalidDataException($"action {action} of slot {i} is not an integer in [0, {limit}).");
+                        throw new InvalidDataException($"its 'actions' tensor holds {action} at slot {i}, which is not an integer in [0, {limit}).");
                     buffer._discreteActions[i] = (int)action;
                 }
             }
