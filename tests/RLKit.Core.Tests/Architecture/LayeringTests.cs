@@ -147,7 +147,7 @@ public sealed partial class LayeringTests
         return files.Select(f => (Path.GetRelativePath(directory, f), File.ReadAllText(f)));
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "RLKit.sln"))) return dir.FullName;
