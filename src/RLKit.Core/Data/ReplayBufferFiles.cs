@@ -79,22 +79,31 @@ public sealed partial class ReplayBuffer
         SafeTensors.Save(path, tensors, new Dictionary<string, string> { [MetadataKey] = JsonSerializer.Serialize(header, Checkpoint.JsonOptions) });
     }
 
+    /// <summary>The default limit of <see cref="Load"/> on the memory a file's header may ask for: 16 GiB.</summary>
+    public const long DefaultMaxLoadBytes = 16L << 30;
+
     /// <summary>
     /// Reads a buffer written by <see cref="Save"/>: the same layout, options, transitions, priorities and write
     /// position, so it samples exactly as the saved one did. Every value is checked before the buffer is returned.
     /// </summary>
     /// <remarks>
     /// The buffer is allocated at its full capacity, as the saved one was, which may be far more than the file holds
-    /// (a buffer of capacity 10⁶ saved after 10³ steps).
+    /// (a buffer of capacity 10⁶ saved after 10³ steps); <paramref name="maxBytes"/> bounds what a header may ask for,
+    /// so a small file cannot make loading allocate without limit.
     /// </remarks>
+    /// <param name="path">The file.</param>
+    /// <param name="maxBytes">The most memory the buffer described by the file's header may take (default <see cref="DefaultMaxLoadBytes"/>).</param>
     /// <exception cref="FileNotFoundException">If the file does not exist.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">If <paramref name="maxBytes"/> is not positive.</exception>
     /// <exception cref="InvalidDataException">
     /// If the file is truncated or corrupt, is not a saved replay buffer (a checkpoint, say), comes from a newer format
-    /// version, or holds values that do not fit its own header; the message names the file and the problem.
+    /// version, describes a buffer larger than <paramref name="maxBytes"/>, or holds values that do not fit its own
+    /// header; the message names the file and the problem.
     /// </exception>
-    public static ReplayBuffer Load(string path)
+    public static ReplayBuffer Load(string path, long maxBytes = DefaultMaxLoadBytes)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
         string fullPath = Path.GetFullPath(path);
         if (!File.Exists(fullPath)) throw new FileNotFoundException($"ReplayBuffer.Load: no replay buffer at '{fullPath}'.", fullPath);
         try
@@ -108,7 +117,7 @@ public sealed partial class ReplayBuffer
             {
                 throw new InvalidDataException($"it is truncated or corrupt: {e.Message}", e);
             }
-            return FromFile(file);
+            return FromFile(file, maxBytes);
         }
         catch (InvalidDataException e)
         {
@@ -116,7 +125,7 @@ public sealed partial class ReplayBuffer
         }
     }
 
-    private static ReplayBuffer FromFile(SafeTensorsFile file)
+    private static ReplayBuffer FromFile(SafeTensorsFile file, long maxBytes)
     {
         if (!file.Metadata.TryGetValue(MetadataKey, out var json))
             throw new InvalidDataException(
@@ -146,6 +155,12 @@ public sealed partial class ReplayBuffer
                 ContinuousKind => ActionLayout.Continuous(header.ActionSize),
                 _ => throw new InvalidDataException($"its action kind '{header.ActionKind}' is none of {DiscreteKind}, {MaskedDiscreteKind}, {ContinuousKind}."),
             };
+            options.Validate();
+            long bytes = StorageBytes(header.ObservationSize, actions, options);
+            if (bytes > maxBytes)
+                throw new InvalidDataException(
+                    $"its header describes a buffer of {bytes} bytes (capacity {options.Capacity}, observation size {header.ObservationSize}), " +
+                    $"more than the limit of {maxBytes}; pass a larger maxBytes to load it.");
             buffer = new ReplayBuffer(header.ObservationSize, actions, options);
         }
         catch (ArgumentException e)
@@ -237,6 +252,16 @@ public sealed partial class ReplayBuffer
         public int FilledRows { get; init; }
         public long SampleCalls { get; init; }
         public double MaxPriority { get; init; }
+    }
+
+    /// <summary>The bytes a buffer of these dimensions allocates (its arrays and, when prioritized, its sum and min trees).</summary>
+    private static long StorageBytes(int observationSize, ActionLayout actions, ReplayBufferOptions options)
+    {
+        long slots = options.Capacity / options.EnvCount * (long)options.EnvCount;
+        long perSlot = 2L * sizeof(float) * Math.Max(observationSize, 0) + (actions.IsDiscrete ? sizeof(int) : sizeof(float) * (long)actions.Size)
+                       + sizeof(float) + 2 * sizeof(bool);
+        long trees = options.Prioritized is null ? 0 : 2L * 2 * sizeof(double) * (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)Math.Max(slots, 1));
+        return slots * perSlot + trees;
     }
 
     private static Tensor Stored(ReadOnlySpan<float> values, params int[] shape)

@@ -177,4 +177,22 @@ public class ReplayBufferFileTests
             Assert.That(e!.Message, Does.Contain(path), problem);
         }
     }
+
+    [Test]
+    public void A_header_asking_for_more_memory_than_the_limit_is_refused_before_allocating_it()
+    {
+        using var directory = new TemporaryDirectory("rlkit-replay");
+        string path = directory.File("buffer.replay");
+        Filled(ActionLayout.Discrete(4), new ReplayBufferOptions { Capacity = 30, EnvCount = 3 }, 8, 1).Save(path);
+        var file = SafeTensors.Load(path);
+        string json = file.Metadata[ReplayBuffer.MetadataKey];
+        Assert.That(json, Does.Contain("\"Capacity\":30"));
+        SafeTensors.Save(path, file.Tensors, new Dictionary<string, string> { [ReplayBuffer.MetadataKey] = json.Replace("\"Capacity\":30", "\"Capacity\":300000000") });
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<InvalidDataException>(() => ReplayBuffer.Load(path, maxBytes: 64L << 20));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.That(e!.Message, Does.Contain("more than the limit of 67108864"));
+        Assert.That(allocated, Is.LessThan(4L << 20), "the 7 GB buffer is refused before it is allocated");
+    }
 }
