@@ -47,15 +47,11 @@ internal static class DeterministicPolicyGradient
         var noise = ActionNoise.Create(s.ExplorationNoise, envCount, actionSize, s.ExplorationNoiseStd, rng);
         // A warm start also continues the replay buffer, the counters, the generator, the targets and the noise process.
         var resumed = agent.TrainingState;
-        long updates = 0;
-        if (resumed is not null)
-        {
-            updates = resumed.Counter("updates");
-            resumed.LoadModule("actor_target", actorTarget);
-            resumed.LoadModule("q1_target", q1Target);
-            if (q2Target is not null) resumed.LoadModule("q2_target", q2Target);
-            if (noise.State.Length > 0) RestoreNoise(resumed, noise.State);
-        }
+        List<(string, Module)> targets = [("actor_target", actorTarget), ("q1_target", q1Target)];
+        if (q2Target is not null) targets.Add(("q2_target", q2Target));
+        long updates = resumed?.Counter("updates") ?? 0;
+        OffPolicyResume.LoadNetworks(resumed, targets);
+        if (resumed is not null && noise.State.Length > 0) RestoreNoise(resumed, noise.State);
         agent.OptimizerState = null;
         agent.TrainingState = null;
 
@@ -137,8 +133,6 @@ internal static class DeterministicPolicyGradient
         }
 
         agent.OptimizerState = OptimizerStates.Capture(("actor", actorOptimizer), ("critic", criticOptimizer));
-        List<(string, Module)> targets = [("actor_target", actorTarget), ("q1_target", q1Target)];
-        if (q2Target is not null) targets.Add(("q2_target", q2Target));
         agent.TrainingState = OffPolicyResume.Capture(monitor, environment, [("updates", updates)], [("rng", rng)], targets,
             noise.State.Length > 0 ? [(NoiseKey, Tensor.FromSpan(noise.State, noise.State.Length))] : null);
         agent.ReplayBuffer = buffer;

@@ -67,6 +67,14 @@ internal static class OffPolicyResume
         buffer.TruncateNewestTransitions();
     }
 
+    /// <summary>Loads each of <paramref name="networks"/> (target networks) from <paramref name="state"/>, when there is one.</summary>
+    /// <exception cref="InvalidOperationException">If the state lacks one or it does not fit; the message names it.</exception>
+    public static void LoadNetworks(TrainingState? state, IEnumerable<(string Prefix, Module Module)> networks)
+    {
+        if (state is null) return;
+        foreach (var (prefix, module) in networks) state.LoadModule(prefix, module);
+    }
+
     /// <summary>
     /// What the next <c>Fit</c> needs to resume this one: the monitor's counts, the algorithm's
     /// <paramref name="counters"/>, the <paramref name="generators"/>' states, the <paramref name="networks"/> (target

@@ -61,13 +61,9 @@ public sealed class DiscreteSacEstimator : AlgorithmEstimator<DiscreteSacOptions
         OptimizerStates.Restore(initialAgent?.OptimizerState, ("actor", actorOptimizer), ("critic", criticOptimizer), ("alpha", alphaOptimizer));
         // A warm start also continues the replay buffer, the counters, the generator and the targets (OffPolicyResume).
         var resumed = agent.TrainingState;
-        long vectorSteps = 0;
-        if (resumed is not null)
-        {
-            vectorSteps = resumed.Counter("vector_steps");
-            resumed.LoadModule("q1_target", q1Target);
-            resumed.LoadModule("q2_target", q2Target);
-        }
+        (string, Module)[] targets = [("q1_target", q1Target), ("q2_target", q2Target)];
+        long vectorSteps = resumed?.Counter("vector_steps") ?? 0;
+        OffPolicyResume.LoadNetworks(resumed, targets);
         agent.OptimizerState = null;
         agent.TrainingState = null;
         float targetEntropy = TargetEntropy(actionCount, o.TargetEntropyScale);
@@ -160,8 +156,7 @@ public sealed class DiscreteSacEstimator : AlgorithmEstimator<DiscreteSacOptions
         }
 
         agent.OptimizerState = OptimizerStates.Capture(("actor", actorOptimizer), ("critic", criticOptimizer), ("alpha", alphaOptimizer));
-        agent.TrainingState = OffPolicyResume.Capture(monitor, environment, [("vector_steps", vectorSteps)], [("rng", rng)],
-                                                      [("q1_target", q1Target), ("q2_target", q2Target)]);
+        agent.TrainingState = OffPolicyResume.Capture(monitor, environment, [("vector_steps", vectorSteps)], [("rng", rng)], targets);
         agent.ReplayBuffer = buffer;
         monitor.Finish(agent, losses, o.PolicyLearningRate);
         return agent;

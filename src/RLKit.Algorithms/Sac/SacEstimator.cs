@@ -54,13 +54,9 @@ public sealed class SacEstimator : AlgorithmEstimator<SacOptions, SacAgent>
         // being trained drops the old state so a checkpoint taken mid-fit never pairs new weights with it.
         OptimizerStates.Restore(initialAgent?.OptimizerState, ("actor", actorOptimizer), ("critic", criticOptimizer), ("alpha", alphaOptimizer));
         var resumed = agent.TrainingState;
-        long updates = 0;
-        if (resumed is not null)
-        {
-            updates = resumed.Counter("updates");
-            resumed.LoadModule("q1_target", q1Target);
-            resumed.LoadModule("q2_target", q2Target);
-        }
+        (string, Module)[] targets = [("q1_target", q1Target), ("q2_target", q2Target)];
+        long updates = resumed?.Counter("updates") ?? 0;
+        OffPolicyResume.LoadNetworks(resumed, targets);
         agent.OptimizerState = null;
         agent.TrainingState = null;
         float targetEntropy = o.TargetEntropy ?? -actionSize;
@@ -155,8 +151,7 @@ public sealed class SacEstimator : AlgorithmEstimator<SacOptions, SacAgent>
         }
 
         agent.OptimizerState = OptimizerStates.Capture(("actor", actorOptimizer), ("critic", criticOptimizer), ("alpha", alphaOptimizer));
-        agent.TrainingState = OffPolicyResume.Capture(monitor, environment, [("updates", updates)], [("rng", rng)],
-                                                      [("q1_target", q1Target), ("q2_target", q2Target)]);
+        agent.TrainingState = OffPolicyResume.Capture(monitor, environment, [("updates", updates)], [("rng", rng)], targets);
         agent.ReplayBuffer = buffer;
         monitor.Finish(agent, losses, o.PolicyLearningRate);
         return agent;

@@ -99,6 +99,14 @@ public class ReplayBufferFileTests
         batch.Dones.ToArray(), batch.Discounts.ToArray(), batch.Weights.ToArray(), Array.ConvertAll(batch.Indices.ToArray(), i => (float)i),
     ];
 
+    /// <summary>Saves a 30-slot buffer of 8 rows × 3 environments with discrete actions in [0, 4); returns its path.</summary>
+    private static string SaveSmallBuffer(TemporaryDirectory directory)
+    {
+        string path = directory.File("buffer.replay");
+        Filled(ActionLayout.Discrete(4), new ReplayBufferOptions { Capacity = 30, EnvCount = 3 }, 8, 1).Save(path);
+        return path;
+    }
+
     [Test]
     public void Saving_a_half_added_row_is_refused()
     {
@@ -118,8 +126,7 @@ public class ReplayBufferFileTests
     public void A_truncated_file_is_refused_naming_it()
     {
         using var directory = new TemporaryDirectory("rlkit-replay");
-        string path = directory.File("buffer.replay");
-        Filled(ActionLayout.Discrete(4), new ReplayBufferOptions { Capacity = 30, EnvCount = 3 }, 8, 1).Save(path);
+        string path = SaveSmallBuffer(directory);
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..(bytes.Length - 10)]);
 
@@ -150,8 +157,7 @@ public class ReplayBufferFileTests
     public void A_file_whose_values_do_not_fit_its_header_is_refused_naming_the_tensor(string tensor, Func<Tensor, Tensor> damage, string problem)
     {
         using var directory = new TemporaryDirectory("rlkit-replay");
-        string path = directory.File("buffer.replay");
-        Filled(ActionLayout.Discrete(4), new ReplayBufferOptions { Capacity = 30, EnvCount = 3 }, 8, 1).Save(path);
+        string path = SaveSmallBuffer(directory);
         var file = SafeTensors.Load(path);
         var tensors = file.Tensors.ToDictionary(t => t.Key, t => t.Value);
         tensors[tensor] = damage(tensors[tensor]);
@@ -165,8 +171,7 @@ public class ReplayBufferFileTests
     public void A_header_describing_an_impossible_buffer_is_refused()
     {
         using var directory = new TemporaryDirectory("rlkit-replay");
-        string path = directory.File("buffer.replay");
-        Filled(ActionLayout.Discrete(4), new ReplayBufferOptions { Capacity = 30, EnvCount = 3 }, 8, 1).Save(path);
+        string path = SaveSmallBuffer(directory);
         var file = SafeTensors.Load(path);
         foreach (var (edit, problem) in new[] { ("\"FilledRows\":8", "\"FilledRows\":11"), ("\"EnvCount\":3", "\"EnvCount\":0"), ("\"FormatVersion\":1", "\"FormatVersion\":2") })
         {
@@ -182,8 +187,7 @@ public class ReplayBufferFileTests
     public void A_header_asking_for_more_memory_than_the_limit_is_refused_before_allocating_it()
     {
         using var directory = new TemporaryDirectory("rlkit-replay");
-        string path = directory.File("buffer.replay");
-        Filled(ActionLayout.Discrete(4), new ReplayBufferOptions { Capacity = 30, EnvCount = 3 }, 8, 1).Save(path);
+        string path = SaveSmallBuffer(directory);
         var file = SafeTensors.Load(path);
         string json = file.Metadata[ReplayBuffer.MetadataKey];
         Assert.That(json, Does.Contain("\"Capacity\":30"));
