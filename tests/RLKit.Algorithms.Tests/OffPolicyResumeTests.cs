@@ -173,6 +173,8 @@ public class OffPolicyResumeTests
         var e = Assert.Throws<ArgumentException>(() => new SacEstimator(sac).Fit(environment, Budget.Steps(40), initialAgent: agent));
         Assert.That(e!.ParamName, Is.EqualTo("initialAgent"));
         Assert.That(e.Message, Does.Contain("replay buffer").And.Contain("Capacity = 1000").And.Contain("ReplayBuffer to null"));
+        Assert.That(agent.TrainingState, Is.Not.Null, "a refused resume leaves the agent's state as it was");
+        Assert.That(agent.OptimizerState, Is.Not.Null, "a refused resume leaves the agent's optimizer state as it was");
     }
 
     [Test]
@@ -186,6 +188,7 @@ public class OffPolicyResumeTests
 
         var e = Assert.Throws<InvalidOperationException>(() => new Td3Estimator(options).Fit(environment, Budget.Steps(40), initialAgent: td3));
         Assert.That(e!.Message, Does.Contain("actor_target").And.Contain("TrainingState to null"));
+        Assert.That(td3.TrainingState, Is.SameAs(sac.TrainingState), "a refused resume leaves the agent's state as it was");
     }
 
     [Test]

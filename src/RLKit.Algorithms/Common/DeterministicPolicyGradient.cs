@@ -41,8 +41,7 @@ internal static class DeterministicPolicyGradient
         var q2Target = q2?.CloneAsTarget(rng);
         var criticOptimizer = new Adam(q2 is null ? q1.Parameters() : q1.Parameters().Concat(q2.Parameters()), s.LearningRate);
         var actorOptimizer = new Adam(actor.Parameters(), s.LearningRate);
-        // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent); the agent
-        // being trained drops the old state so a checkpoint taken mid-fit never pairs new weights with it.
+        // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent).
         OptimizerStates.Restore(agent.OptimizerState, ("actor", actorOptimizer), ("critic", criticOptimizer));
         var noise = ActionNoise.Create(s.ExplorationNoise, envCount, actionSize, s.ExplorationNoiseStd, rng);
         // A warm start also continues the replay buffer, the counters, the generator, the targets and the noise process.
@@ -52,8 +51,6 @@ internal static class DeterministicPolicyGradient
         long updates = resumed?.Counter("updates") ?? 0;
         OffPolicyResume.LoadNetworks(resumed, targets);
         if (resumed is not null && noise.State.Length > 0) RestoreNoise(resumed, noise.State);
-        agent.OptimizerState = null;
-        agent.TrainingState = null;
 
         var buffer = OffPolicyResume.Buffer(agent.ReplayBuffer, observationSize, ActionLayout.Continuous(actionSize),
             new ReplayBufferOptions { Capacity = s.BufferSize, EnvCount = envCount, Gamma = s.Gamma }, algorithm);
@@ -61,6 +58,10 @@ internal static class DeterministicPolicyGradient
         var collector = new TransitionCollector(environment, buffer, monitor);
         var actions = collector.ContinuousActions;
         OffPolicyResume.Begin(environment, monitor, resumed, s.Seed, buffer, ("rng", rng));
+        // The agent being trained drops the old state (only now, so a refused resume leaves it as it was): a checkpoint
+        // taken mid-fit never pairs new weights with it.
+        agent.OptimizerState = null;
+        agent.TrainingState = null;
         var noiseValues = new float[envCount * actionSize];
         IReadOnlyDictionary<string, double> losses = new Dictionary<string, double>();
         double actorLoss = double.NaN;

@@ -50,15 +50,12 @@ public sealed class SacEstimator : AlgorithmEstimator<SacOptions, SacAgent>
         var criticOptimizer = new Adam(q1.Parameters().Concat(q2.Parameters()), o.QLearningRate);
         var actorOptimizer = new Adam(actor.Parameters(), o.PolicyLearningRate);
         var alphaOptimizer = new Adam([logAlpha], o.QLearningRate);
-        // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent); the agent
-        // being trained drops the old state so a checkpoint taken mid-fit never pairs new weights with it.
+        // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent).
         OptimizerStates.Restore(initialAgent?.OptimizerState, ("actor", actorOptimizer), ("critic", criticOptimizer), ("alpha", alphaOptimizer));
         var resumed = agent.TrainingState;
         (string, Module)[] targets = [("q1_target", q1Target), ("q2_target", q2Target)];
         long updates = resumed?.Counter("updates") ?? 0;
         OffPolicyResume.LoadNetworks(resumed, targets);
-        agent.OptimizerState = null;
-        agent.TrainingState = null;
         float targetEntropy = o.TargetEntropy ?? -actionSize;
 
         var buffer = OffPolicyResume.Buffer(agent.ReplayBuffer, observationSize, ActionLayout.Continuous(actionSize),
@@ -67,6 +64,10 @@ public sealed class SacEstimator : AlgorithmEstimator<SacOptions, SacAgent>
         var collector = new TransitionCollector(environment, buffer, monitor);
         var actions = collector.ContinuousActions;
         OffPolicyResume.Begin(environment, monitor, resumed, o.Seed, buffer, ("rng", rng));
+        // The agent being trained drops the old state (only now, so a refused resume leaves it as it was): a checkpoint
+        // taken mid-fit never pairs new weights with it.
+        agent.OptimizerState = null;
+        agent.TrainingState = null;
         IReadOnlyDictionary<string, double> losses = new Dictionary<string, double>();
         double actorLoss = double.NaN, alphaLoss = double.NaN, entropy = double.NaN;
 
