@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes one RLKit loader with SharpFuzz + afl-fuzz for a bounded time.
-#   fuzz/run.sh <target> <seconds>     targets: safetensors checkpoint checkpoint-agent options tfevents
+#   fuzz/run.sh <target> <seconds>     targets: safetensors checkpoint checkpoint-agent options tfevents replay-buffer
 # Needs afl-fuzz (Debian: apt-get install -y afl++); installs the sharpfuzz tool (SharpFuzz.CommandLine 2.3.0) into
 # fuzz/.work/tools. Work files go to fuzz/.work/<target>/ (ignored by git): bin/ the instrumented build, findings/
 # afl's output. FUZZ_RESUME=1 continues the previous findings/ instead of starting from fuzz/corpus/<target>/.
@@ -8,7 +8,7 @@
 set -euo pipefail
 if [ $# -ne 2 ]; then echo "usage: $0 <target> <seconds>" >&2; exit 2; fi
 target=$1 seconds=$2
-case $target in safetensors|checkpoint|checkpoint-agent|options|tfevents) ;; *) echo "unknown target '$target'" >&2; exit 2;; esac
+case $target in safetensors|checkpoint|checkpoint-agent|options|tfevents|replay-buffer) ;; *) echo "unknown target '$target'" >&2; exit 2;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 work=$here/.work
 bin=$work/$target/bin

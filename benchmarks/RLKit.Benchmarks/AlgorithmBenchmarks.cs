@@ -105,7 +105,7 @@ public class DqnStepBenchmarks
         int actionCount = ((Discrete)_environment.SingleActionSpace).N;
         var qNetwork = new QNetwork(observationSize, actionCount, o.HiddenSizes, o.Dueling, rng);
         var monitor = AlgorithmBenchmarkSetup.UnboundedMonitor(DqnEstimator.Name, _environment.Count);
-        _learning = new QLearning(_environment, monitor, o, qNetwork, rng);
+        _learning = new QLearning(_environment, monitor, o, qNetwork, rng, keptBuffer: null, DqnEstimator.Name);
         AlgorithmBenchmarkSetup.FillWithRandomPolicy(_learning.Collector, _environment, 10_000 / _environment.Count, rng);
     }
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
 using RLKit.Core.Tests.Training.Metrics;
+using RLKit.Data;
 using RLKit.Hosting;
 using RLKit.Serialization;
 using RLKit.Training.Checkpoints;
@@ -16,7 +17,7 @@ namespace RLKit.Fuzz;
 public static class FuzzTargets
 {
     /// <summary>The target names, as run.sh and the replay test take them; each is also the name of its corpus folder.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["safetensors", "checkpoint", "checkpoint-agent", "options", "tfevents"];
+    public static IReadOnlyList<string> Names { get; } = ["safetensors", "checkpoint", "checkpoint-agent", "options", "tfevents", "replay-buffer"];
 
     private static readonly Lazy<AlgorithmRegistry> Registry = new(AlgorithmRegistry.CreateDefault);
     private static readonly Lazy<RLContext> Context = new(() => new RLContext(seed: 1));
@@ -32,6 +33,8 @@ public static class FuzzTargets
             "checkpoint-agent" => bytes => WithFile(bytes, path => Checkpoint.LoadAgent(path, Registry.Value)),
             "options" => ParseOptions,
             "tfevents" => ReadEvents,
+            // A header may ask for a large buffer that the file need not hold; 64 MiB keeps the fuzzer inside its heap.
+            "replay-buffer" => bytes => WithFile(bytes, path => ReplayBuffer.Load(path, maxBytes: 64L << 20)),
             _ => throw new ArgumentException($"Unknown fuzz target '{target}'; known: {string.Join(", ", Names)}.", nameof(target)),
         };
         try

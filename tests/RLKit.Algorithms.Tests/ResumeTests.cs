@@ -25,57 +25,60 @@ public class ResumeTests
     /// <param name="StepKey">The "step" entry of an optimizer that updates on every gradient step.</param>
     /// <param name="UpdatesFixedByBudget">
     /// Whether the number of updates depends only on the step budget (so a resumed fit of the same budget exactly doubles
-    /// the count); REINFORCE updates per finished episode, so its count depends on how long the episodes last.
+    /// the count of an on-policy algorithm, and reaches that of one fit of twice the budget for an off-policy one, whose
+    /// resumed fit continues the step count instead of starting again); REINFORCE updates per finished episode, so its
+    /// count depends on how long the episodes last.
     /// </param>
-    public sealed record ResumeCase(string Environment, string StepKey, bool UpdatesFixedByBudget, Func<IAgent?, IResumableAgent> Fit);
+    /// <param name="ContinuesCount">Whether a resumed fit continues the step count (the off-policy algorithms' TrainingState).</param>
+    public sealed record ResumeCase(string Environment, string StepKey, bool UpdatesFixedByBudget, bool ContinuesCount, Func<IAgent?, int, IResumableAgent> Fit);
 
     // Tiny networks, early learning starts and budgets of a few hundred steps: enough for several updates per optimizer.
     private static IEnumerable<TestCaseData> Cases()
     {
-        yield return Case("ppo", "CartPole-v1", "network.step", true, (env, initial) => new PpoEstimator(new PpoOptions
+        yield return Case("ppo", "CartPole-v1", "network.step", true, (env, initial, scale) => new PpoEstimator(new PpoOptions
         {
             StepsPerEnvironment = 64, MinibatchSize = 32, Epochs = 2, HiddenSizes = [16, 16], Seed = 3,
-        }).Fit(env, Budget.Steps(128), initialAgent: (PpoAgent?)initial));
-        yield return Case("dqn", "CartPole-v1", "q.step", true, (env, initial) => new DqnEstimator(new DqnOptions
+        }).Fit(env, Budget.Steps(128 * scale), initialAgent: (PpoAgent?)initial));
+        yield return Case("dqn", "CartPole-v1", "q.step", true, (env, initial, scale) => new DqnEstimator(new DqnOptions
         {
             HiddenSizes = [16, 16], LearningStarts = 32, BatchSize = 16, TrainFrequency = 8, GradientSteps = 4, Seed = 3,
-        }).Fit(env, Budget.Steps(300), initialAgent: (DqnAgent?)initial));
-        yield return Case("sql", "CartPole-v1", "q.step", true, (env, initial) => new SoftQEstimator(new SoftQOptions
+        }).Fit(env, Budget.Steps(300 * scale), initialAgent: (DqnAgent?)initial));
+        yield return Case("sql", "CartPole-v1", "q.step", true, (env, initial, scale) => new SoftQEstimator(new SoftQOptions
         {
             HiddenSizes = [16, 16], LearningStarts = 32, BatchSize = 16, TrainFrequency = 8, GradientSteps = 4, Seed = 3,
-        }).Fit(env, Budget.Steps(300), initialAgent: (SoftQAgent?)initial));
-        yield return Case("a2c", "CartPole-v1", "network.step", true, (env, initial) => new A2cEstimator(new A2cOptions
+        }).Fit(env, Budget.Steps(300 * scale), initialAgent: (SoftQAgent?)initial));
+        yield return Case("a2c", "CartPole-v1", "network.step", true, (env, initial, scale) => new A2cEstimator(new A2cOptions
         {
             HiddenSizes = [16, 16], Seed = 3,
-        }).Fit(env, Budget.Steps(100), initialAgent: (A2cAgent?)initial));
-        yield return Case("reinforce", "CartPole-v1", "network.step", false, (env, initial) => new ReinforceEstimator(new ReinforceOptions
+        }).Fit(env, Budget.Steps(100 * scale), initialAgent: (A2cAgent?)initial));
+        yield return Case("reinforce", "CartPole-v1", "network.step", false, (env, initial, scale) => new ReinforceEstimator(new ReinforceOptions
         {
             HiddenSizes = [16, 16], EpisodesPerUpdate = 2, Seed = 3,
-        }).Fit(env, Budget.Steps(200), initialAgent: (ReinforceAgent?)initial));
-        yield return Case("sac", "Pendulum-v1", "critic.step", true, (env, initial) => new SacEstimator(new SacOptions
+        }).Fit(env, Budget.Steps(200 * scale), initialAgent: (ReinforceAgent?)initial));
+        yield return Case("sac", "Pendulum-v1", "critic.step", true, (env, initial, scale) => new SacEstimator(new SacOptions
         {
             HiddenSizes = [16, 16], LearningStarts = 32, BatchSize = 16, Seed = 3,
-        }).Fit(env, Budget.Steps(96), initialAgent: (SacAgent?)initial));
-        yield return Case("sac-discrete", "CartPole-v1", "critic.step", true, (env, initial) => new DiscreteSacEstimator(new DiscreteSacOptions
+        }).Fit(env, Budget.Steps(96 * scale), initialAgent: (SacAgent?)initial));
+        yield return Case("sac-discrete", "CartPole-v1", "critic.step", true, (env, initial, scale) => new DiscreteSacEstimator(new DiscreteSacOptions
         {
             HiddenSizes = [16, 16], LearningStarts = 32, BatchSize = 16, Seed = 3,
-        }).Fit(env, Budget.Steps(128), initialAgent: (DiscreteSacAgent?)initial));
-        yield return Case("td3", "Pendulum-v1", "critic.step", true, (env, initial) => new Td3Estimator(new Td3Options
+        }).Fit(env, Budget.Steps(128 * scale), initialAgent: (DiscreteSacAgent?)initial));
+        yield return Case("td3", "Pendulum-v1", "critic.step", true, (env, initial, scale) => new Td3Estimator(new Td3Options
         {
             HiddenSizes = [16, 16], LearningStarts = 32, BatchSize = 16, Seed = 3,
-        }).Fit(env, Budget.Steps(96), initialAgent: (Td3Agent?)initial));
-        yield return Case("ddpg", "Pendulum-v1", "critic.step", true, (env, initial) => new DdpgEstimator(new DdpgOptions
+        }).Fit(env, Budget.Steps(96 * scale), initialAgent: (Td3Agent?)initial));
+        yield return Case("ddpg", "Pendulum-v1", "critic.step", true, (env, initial, scale) => new DdpgEstimator(new DdpgOptions
         {
             HiddenSizes = [16, 16], LearningStarts = 32, BatchSize = 16, Seed = 3,
-        }).Fit(env, Budget.Steps(96), initialAgent: (DdpgAgent?)initial));
+        }).Fit(env, Budget.Steps(96 * scale), initialAgent: (DdpgAgent?)initial));
     }
 
     private static TestCaseData Case(string name, string environment, string stepKey, bool fixedByBudget,
-                                     Func<RLKit.Environments.IEnvironment, IAgent?, IResumableAgent> fit) =>
-        new TestCaseData(new ResumeCase(environment, stepKey, fixedByBudget, initial =>
+                                     Func<RLKit.Environments.IEnvironment, IAgent?, int, IResumableAgent> fit) =>
+        new TestCaseData(new ResumeCase(environment, stepKey, fixedByBudget, ContinuesCount: name is not ("ppo" or "a2c" or "reinforce"), (initial, scale) =>
         {
             using var env = StandardEnvironments.CreateCatalog().Make(environment);
-            return fit(env, initial);
+            return fit(env, initial, scale);
         })).SetName(name);
 
     /// <summary>Reads row 0 of an optimizer's "step" entry (stored as high·2²⁴ + low so float32 holds it exactly).</summary>
@@ -88,7 +91,7 @@ public class ResumeTests
     [TestCaseSource(nameof(Cases))]
     public void A_checkpoint_carries_the_optimizer_state_and_a_warm_start_resumes_it(ResumeCase resume)
     {
-        var trained = resume.Fit(null);
+        var trained = resume.Fit(null, 1);
         Assert.That(trained.OptimizerState, Is.Not.Null, "Fit leaves its optimizers' state on the agent");
         var saved = trained.OptimizerState!;
         long firstSteps = StepCount(saved, resume.StepKey);
@@ -111,9 +114,12 @@ public class ResumeTests
             }
 
             // Resuming from the loaded agent continues the step count; restarting fresh would count from zero again.
-            var resumed = resume.Fit(loaded);
+            var resumed = resume.Fit(loaded, 1);
             long resumedSteps = StepCount(resumed.OptimizerState!, resume.StepKey);
-            if (resume.UpdatesFixedByBudget)
+            if (resume.UpdatesFixedByBudget && resume.ContinuesCount)
+                Assert.That(resumedSteps, Is.EqualTo(StepCount(resume.Fit(null, 2).OptimizerState!, resume.StepKey)),
+                            "the same budget again brings the count to that of one fit of twice the budget");
+            else if (resume.UpdatesFixedByBudget)
                 Assert.That(resumedSteps, Is.EqualTo(2 * firstSteps), "the same budget again adds as many updates as the first fit");
             else
                 Assert.That(resumedSteps, Is.GreaterThan(firstSteps));

@@ -74,6 +74,13 @@ public abstract class Agent<TOptions> : IResumableAgent where TOptions : class, 
     /// </summary>
     public IReadOnlyDictionary<string, Tensor>? OptimizerState { get; set; }
 
+    /// <summary>
+    /// Where the off-policy <c>Fit</c> that trained this agent stopped (counts, counters, random generators, target
+    /// networks), so the next warm-started <c>Fit</c> resumes bit for bit; saved and loaded with the checkpoint. Null
+    /// before training and for on-policy algorithms.
+    /// </summary>
+    public TrainingState? TrainingState { get; set; }
+
     /// <inheritdoc/>
     public abstract IReadOnlyDictionary<string, Tensor> Weights { get; }
 

@@ -10,7 +10,7 @@ namespace RLKit.Algorithms.Common;
 /// clipped to the box. The subclasses differ only in their name, options type and number of critics.
 /// </summary>
 /// <typeparam name="TOptions">The algorithm's options record.</typeparam>
-public abstract class DeterministicActorAgent<TOptions> : Agent<TOptions> where TOptions : DeterministicPolicyGradientOptions
+public abstract class DeterministicActorAgent<TOptions> : OffPolicyAgent<TOptions> where TOptions : DeterministicPolicyGradientOptions
 {
     private readonly RandomGenerator _fallbackRng;
 

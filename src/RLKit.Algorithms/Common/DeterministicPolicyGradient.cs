@@ -24,9 +24,10 @@ internal static class DeterministicPolicyGradient
     public static Tensor ClippedTargetNoise(RandomGenerator rng, int batchSize, ActionRescaler rescaler, float std, float clip) =>
         (Tensor.RandomNormal(rng, [batchSize, rescaler.Size], 0f, std).Clamp(-clip, clip)) * rescaler.Scale;
 
-    public static void Train(IVectorEnvironment environment, TrainingMonitor monitor, IResumableAgent agent, DeterministicNetworks networks,
-                             DeterministicPolicyGradientOptions s)
+    public static void Train<TOptions>(IVectorEnvironment environment, TrainingMonitor monitor, DeterministicActorAgent<TOptions> agent,
+                                       TOptions s, string algorithm) where TOptions : DeterministicPolicyGradientOptions
     {
+        var networks = agent.Networks;
         var actionSpace = (Box)environment.SingleActionSpace;
         int envCount = environment.Count;
         int observationSize = environment.SingleObservationSpace.FlatSize;
@@ -40,22 +41,30 @@ internal static class DeterministicPolicyGradient
         var q2Target = q2?.CloneAsTarget(rng);
         var criticOptimizer = new Adam(q2 is null ? q1.Parameters() : q1.Parameters().Concat(q2.Parameters()), s.LearningRate);
         var actorOptimizer = new Adam(actor.Parameters(), s.LearningRate);
-        // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent); the agent
-        // being trained drops the old state so a checkpoint taken mid-fit never pairs new weights with it.
+        // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent).
         OptimizerStates.Restore(agent.OptimizerState, ("actor", actorOptimizer), ("critic", criticOptimizer));
-        agent.OptimizerState = null;
         var noise = ActionNoise.Create(s.ExplorationNoise, envCount, actionSize, s.ExplorationNoiseStd, rng);
+        // A warm start also continues the replay buffer, the counters, the generator, the targets and the noise process.
+        var resumed = agent.TrainingState;
+        List<(string, Module)> targets = [("actor_target", actorTarget), ("q1_target", q1Target)];
+        if (q2Target is not null) targets.Add(("q2_target", q2Target));
+        long updates = resumed?.Counter("updates") ?? 0;
+        OffPolicyResume.LoadNetworks(resumed, targets);
+        if (resumed is not null && noise.State.Length > 0) RestoreNoise(resumed, noise.State);
 
-        var buffer = new ReplayBuffer(observationSize, ActionLayout.Continuous(actionSize),
-            new ReplayBufferOptions { Capacity = s.BufferSize, EnvCount = envCount, Gamma = s.Gamma });
+        var buffer = OffPolicyResume.Buffer(agent.ReplayBuffer, observationSize, ActionLayout.Continuous(actionSize),
+            new ReplayBufferOptions { Capacity = s.BufferSize, EnvCount = envCount, Gamma = s.Gamma }, algorithm);
 
         var collector = new TransitionCollector(environment, buffer, monitor);
         var actions = collector.ContinuousActions;
-        environment.Reset(s.Seed);
+        OffPolicyResume.Begin(environment, monitor, resumed, s.Seed, buffer, ("rng", rng));
+        // The agent being trained drops the old state (only now, so a refused resume leaves it as it was): a checkpoint
+        // taken mid-fit never pairs new weights with it.
+        agent.OptimizerState = null;
+        agent.TrainingState = null;
         var noiseValues = new float[envCount * actionSize];
         IReadOnlyDictionary<string, double> losses = new Dictionary<string, double>();
         double actorLoss = double.NaN;
-        long updates = 0;
 
         while (!monitor.ShouldStop)
         {
@@ -125,6 +134,23 @@ internal static class DeterministicPolicyGradient
         }
 
         agent.OptimizerState = OptimizerStates.Capture(("actor", actorOptimizer), ("critic", criticOptimizer));
+        agent.TrainingState = OffPolicyResume.Capture(monitor, environment, [("updates", updates)], [("rng", rng)], targets,
+            noise.State.Length > 0 ? [(NoiseKey, Tensor.FromSpan(noise.State, noise.State.Length))] : null);
+        agent.ReplayBuffer = buffer;
         monitor.Finish(agent, losses, s.LearningRate);
+    }
+
+    private const string NoiseKey = "noise";
+
+    /// <summary>Continues a stateful noise process (Ornstein–Uhlenbeck) where the training state left it.</summary>
+    /// <exception cref="InvalidOperationException">If the state has no noise of this size (other sub-environment count or noise kind).</exception>
+    private static void RestoreNoise(TrainingState state, Span<float> noiseState)
+    {
+        var saved = state.TensorOrNull(NoiseKey);
+        if (saved is null || saved.Size != noiseState.Length)
+            throw new InvalidOperationException(
+                $"The training state has no exploration noise of {noiseState.Length} values (it has {(saved is null ? "none" : saved.Size.ToString(System.Globalization.CultureInfo.InvariantCulture))}): " +
+                "it was written with another number of sub-environments or another noise kind. Set the agent's TrainingState to null to warm-start without resuming.");
+        saved.AsReadOnlySpan().CopyTo(noiseState);
     }
 }

@@ -20,6 +20,9 @@ internal interface IActionNoise
 
     /// <summary>Restarts sub-environment <paramref name="index"/>'s process (at an episode boundary).</summary>
     void Reset(int index);
+
+    /// <summary>The process's state, [N × action size], for resuming training; empty for memoryless noise.</summary>
+    Span<float> State { get; }
 }
 
 /// <summary>Independent Gaussian noise N(0, σ²).</summary>
@@ -28,6 +31,8 @@ internal sealed class GaussianActionNoise(float sigma, RandomGenerator rng) : IA
     public void Sample(Span<float> destination) => rng.FillNormal(destination, 0f, sigma);
 
     public void Reset(int index) { }
+
+    public Span<float> State => [];
 }
 
 /// <summary>
@@ -74,6 +79,8 @@ internal sealed class OrnsteinUhlenbeckActionNoise : IActionNoise
     }
 
     public void Reset(int index) => _state.AsSpan(index * _actionSize, _actionSize).Clear();
+
+    public Span<float> State => _state;
 }
 
 /// <summary>Creates the noise process an option names.</summary>

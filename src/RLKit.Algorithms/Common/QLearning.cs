@@ -5,6 +5,7 @@ using RLKit.Optim;
 using RLKit.Spaces;
 using RLKit.Tensors;
 using RLKit.Training;
+using RLKit.Training.Checkpoints;
 
 namespace RLKit.Algorithms.Common;
 
@@ -34,9 +35,12 @@ internal sealed class QLearning
     /// <param name="settings">The schedule and replay settings (validated).</param>
     /// <param name="online">The online Q-network (already holding the warm-start weights, if any).</param>
     /// <param name="rng">Initialises the target network and samples replay batches.</param>
+    /// <param name="keptBuffer">The initial agent's replay buffer to continue, or null for a new one.</param>
+    /// <param name="algorithm">The algorithm's name, for error messages.</param>
     /// <param name="prioritized">Prioritized replay, or null for uniform replay.</param>
+    /// <exception cref="ArgumentException">If <paramref name="keptBuffer"/> does not fit the options.</exception>
     public QLearning(IVectorEnvironment environment, TrainingMonitor monitor, QLearningOptions settings, QNetwork online, RandomGenerator rng,
-                     PrioritizedReplayOptions? prioritized = null)
+                     ReplayBuffer? keptBuffer, string algorithm, PrioritizedReplayOptions? prioritized = null)
     {
         _monitor = monitor;
         _settings = settings;
@@ -47,14 +51,14 @@ internal sealed class QLearning
         _targetParameters = Target.Parameters().ToList();
         Polyak.HardUpdate(_targetParameters, _onlineParameters);
         Optimizer = new Adam(_onlineParameters, settings.LearningRate);
-        Buffer = new ReplayBuffer(environment.SingleObservationSpace.FlatSize, ActionLayout.Discrete(online.ActionCount), new ReplayBufferOptions
+        Buffer = OffPolicyResume.Buffer(keptBuffer, environment.SingleObservationSpace.FlatSize, ActionLayout.Discrete(online.ActionCount), new ReplayBufferOptions
         {
             Capacity = Math.Max(settings.BufferSize, environment.Count),
             EnvCount = environment.Count,
             NStep = settings.NStep,
             Gamma = settings.Gamma,
             Prioritized = prioritized,
-        });
+        }, algorithm);
         Collector = new TransitionCollector(environment, Buffer, monitor);
         _targets = new float[settings.BatchSize];
         _tdErrors = new float[settings.BatchSize];
@@ -74,6 +78,22 @@ internal sealed class QLearning
 
     /// <summary>Write the next actions into its <see cref="TransitionCollector.DiscreteActions"/>, then call <see cref="TransitionCollector.Step"/>.</summary>
     public TransitionCollector Collector { get; }
+
+    /// <summary>The schedule's counters, for the training state.</summary>
+    public IEnumerable<(string Name, long Value)> Counters =>
+        [("vector_steps", _vectorSteps), ("steps_since_target_sync", _stepsSinceTargetSync)];
+
+    /// <summary>The target network's name in the training state.</summary>
+    public const string TargetName = "q_target";
+
+    /// <summary>Continues the schedule and the target network where <paramref name="state"/> left them.</summary>
+    /// <exception cref="InvalidOperationException">If the state lacks them or its target network does not fit.</exception>
+    public void Resume(TrainingState state)
+    {
+        _vectorSteps = state.Counter("vector_steps");
+        _stepsSinceTargetSync = state.Counter("steps_since_target_sync");
+        state.LoadModule(TargetName, Target);
+    }
 
     /// <summary>
     /// The learning half of one vector step, called after <see cref="TransitionCollector.Step"/>: runs the

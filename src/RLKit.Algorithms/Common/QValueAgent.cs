@@ -11,7 +11,7 @@ namespace RLKit.Algorithms.Common;
 /// the Q-values: greedy when deterministic, otherwise the subclass's exploration (ε-greedy, Boltzmann).
 /// </summary>
 /// <typeparam name="TOptions">The algorithm's options record.</typeparam>
-public abstract class QValueAgent<TOptions> : Agent<TOptions> where TOptions : QLearningOptions
+public abstract class QValueAgent<TOptions> : OffPolicyAgent<TOptions> where TOptions : QLearningOptions
 {
     /// <summary>The prefix of the Q-network's parameters in <see cref="Weights"/>.</summary>
     internal const string WeightPrefix = "q.";

@@ -29,7 +29,7 @@ public sealed class DdpgEstimator : AlgorithmEstimator<DdpgOptions, DdpgAgent>
         var actionSpace = environment.SingleActionSpace as Box
             ?? throw new ArgumentException($"ddpg needs a Box action space, got {environment.SingleActionSpace.Description}.", nameof(environment));
         var agent = initialAgent ?? DdpgAgent.Create(environment.SingleObservationSpace, actionSpace, Options, new RandomGenerator(Options.Seed));
-        DeterministicPolicyGradient.Train(environment, monitor, agent, agent.Networks, Options);
+        DeterministicPolicyGradient.Train(environment, monitor, agent, Options, Name);
         return agent;
     }
 }

@@ -56,20 +56,26 @@ public sealed class DiscreteSacEstimator : AlgorithmEstimator<DiscreteSacOptions
         var criticOptimizer = new Adam(q1.Parameters().Concat(q2.Parameters()), o.QLearningRate, epsilon: o.AdamEpsilon);
         var actorOptimizer = new Adam(actor.Parameters(), o.PolicyLearningRate, epsilon: o.AdamEpsilon);
         var alphaOptimizer = new Adam([logAlpha], o.QLearningRate, epsilon: o.AdamEpsilon);
-        // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent); the agent
-        // being trained drops the old state so a checkpoint taken mid-fit never pairs new weights with it.
+        // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent).
         OptimizerStates.Restore(initialAgent?.OptimizerState, ("actor", actorOptimizer), ("critic", criticOptimizer), ("alpha", alphaOptimizer));
-        agent.OptimizerState = null;
+        // A warm start also continues the replay buffer, the counters, the generator and the targets (OffPolicyResume).
+        var resumed = agent.TrainingState;
+        (string, Module)[] targets = [("q1_target", q1Target), ("q2_target", q2Target)];
+        long vectorSteps = resumed?.Counter("vector_steps") ?? 0;
+        OffPolicyResume.LoadNetworks(resumed, targets);
         float targetEntropy = TargetEntropy(actionCount, o.TargetEntropyScale);
 
-        var buffer = new ReplayBuffer(observationSize, ActionLayout.Discrete(actionCount),
-            new ReplayBufferOptions { Capacity = o.BufferSize, EnvCount = envCount, Gamma = o.Gamma });
+        var buffer = OffPolicyResume.Buffer(agent.ReplayBuffer, observationSize, ActionLayout.Discrete(actionCount),
+            new ReplayBufferOptions { Capacity = o.BufferSize, EnvCount = envCount, Gamma = o.Gamma }, Name);
 
         var collector = new TransitionCollector(environment, buffer, monitor);
         var actionIndices = collector.DiscreteActions;
-        environment.Reset(o.Seed);
+        OffPolicyResume.Begin(environment, monitor, resumed, o.Seed, buffer, ("rng", rng));
+        // The agent being trained drops the old state (only now, so a refused resume leaves it as it was): a checkpoint
+        // taken mid-fit never pairs new weights with it.
+        agent.OptimizerState = null;
+        agent.TrainingState = null;
         IReadOnlyDictionary<string, double> losses = new Dictionary<string, double>();
-        long vectorSteps = 0;
 
         while (!monitor.ShouldStop)
         {
@@ -151,6 +157,8 @@ public sealed class DiscreteSacEstimator : AlgorithmEstimator<DiscreteSacOptions
         }
 
         agent.OptimizerState = OptimizerStates.Capture(("actor", actorOptimizer), ("critic", criticOptimizer), ("alpha", alphaOptimizer));
+        agent.TrainingState = OffPolicyResume.Capture(monitor, environment, [("vector_steps", vectorSteps)], [("rng", rng)], targets);
+        agent.ReplayBuffer = buffer;
         monitor.Finish(agent, losses, o.PolicyLearningRate);
         return agent;
     }

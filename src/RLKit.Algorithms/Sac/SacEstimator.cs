@@ -41,7 +41,8 @@ public sealed class SacEstimator : AlgorithmEstimator<SacOptions, SacAgent>
         int actionSize = actionSpace.FlatSize;
         var rng = new RandomGenerator(o.Seed);
 
-        // Networks: the actor, twin critics and their targets; warm start continues from the given agent's weights.
+        // Networks: the actor, twin critics and their targets; a warm start continues from the given agent's weights,
+        // optimizers, replay buffer and training state (OffPolicyResume).
         var agent = initialAgent ?? SacAgent.Create(environment.SingleObservationSpace, actionSpace, o, rng);
         var (actor, q1, q2, logAlpha) = (agent.Actor, agent.Q1, agent.Q2, agent.LogAlpha);
         var q1Target = q1.CloneAsTarget(rng);
@@ -49,21 +50,26 @@ public sealed class SacEstimator : AlgorithmEstimator<SacOptions, SacAgent>
         var criticOptimizer = new Adam(q1.Parameters().Concat(q2.Parameters()), o.QLearningRate);
         var actorOptimizer = new Adam(actor.Parameters(), o.PolicyLearningRate);
         var alphaOptimizer = new Adam([logAlpha], o.QLearningRate);
-        // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent); the agent
-        // being trained drops the old state so a checkpoint taken mid-fit never pairs new weights with it.
+        // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent).
         OptimizerStates.Restore(initialAgent?.OptimizerState, ("actor", actorOptimizer), ("critic", criticOptimizer), ("alpha", alphaOptimizer));
-        agent.OptimizerState = null;
+        var resumed = agent.TrainingState;
+        (string, Module)[] targets = [("q1_target", q1Target), ("q2_target", q2Target)];
+        long updates = resumed?.Counter("updates") ?? 0;
+        OffPolicyResume.LoadNetworks(resumed, targets);
         float targetEntropy = o.TargetEntropy ?? -actionSize;
 
-        var buffer = new ReplayBuffer(observationSize, ActionLayout.Continuous(actionSize),
-            new ReplayBufferOptions { Capacity = o.BufferSize, EnvCount = envCount, Gamma = o.Gamma });
+        var buffer = OffPolicyResume.Buffer(agent.ReplayBuffer, observationSize, ActionLayout.Continuous(actionSize),
+            new ReplayBufferOptions { Capacity = o.BufferSize, EnvCount = envCount, Gamma = o.Gamma }, Name);
 
         var collector = new TransitionCollector(environment, buffer, monitor);
         var actions = collector.ContinuousActions;
-        environment.Reset(o.Seed);
+        OffPolicyResume.Begin(environment, monitor, resumed, o.Seed, buffer, ("rng", rng));
+        // The agent being trained drops the old state (only now, so a refused resume leaves it as it was): a checkpoint
+        // taken mid-fit never pairs new weights with it.
+        agent.OptimizerState = null;
+        agent.TrainingState = null;
         IReadOnlyDictionary<string, double> losses = new Dictionary<string, double>();
         double actorLoss = double.NaN, alphaLoss = double.NaN, entropy = double.NaN;
-        long updates = 0;
 
         while (!monitor.ShouldStop)
         {
@@ -146,6 +152,8 @@ public sealed class SacEstimator : AlgorithmEstimator<SacOptions, SacAgent>
         }
 
         agent.OptimizerState = OptimizerStates.Capture(("actor", actorOptimizer), ("critic", criticOptimizer), ("alpha", alphaOptimizer));
+        agent.TrainingState = OffPolicyResume.Capture(monitor, environment, [("updates", updates)], [("rng", rng)], targets);
+        agent.ReplayBuffer = buffer;
         monitor.Finish(agent, losses, o.PolicyLearningRate);
         return agent;
     }

@@ -11,7 +11,7 @@ namespace RLKit.Algorithms.Sac;
 /// fallback generator for stochastic acting. The subclasses add how the actor acts in their action space.
 /// </summary>
 /// <typeparam name="TOptions">The algorithm's options record.</typeparam>
-public abstract class SoftActorCriticAgent<TOptions> : Agent<TOptions> where TOptions : class, IAlgorithmOptions
+public abstract class SoftActorCriticAgent<TOptions> : OffPolicyAgent<TOptions> where TOptions : class, IAlgorithmOptions
 {
     private readonly Module _actor, _q1, _q2;
 

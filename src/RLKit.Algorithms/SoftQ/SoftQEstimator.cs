@@ -33,21 +33,26 @@ public sealed class SoftQEstimator : AlgorithmEstimator<SoftQOptions, SoftQAgent
         int actionCount = QLearning.DiscreteActionCount(environment, Name);
         var rng = new RandomGenerator(o.Seed);
 
-        // Networks, replay and schedule; a warm start continues from the initial agent's Q-network and optimizer.
+        // Networks, replay and schedule; a warm start continues from the initial agent's Q-network, optimizer, replay
+        // buffer and training state (OffPolicyResume).
         var qNetwork = new QNetwork(environment.SingleObservationSpace.FlatSize, actionCount, o.HiddenSizes, dueling: false, rng);
         if (initialAgent is not null) qNetwork.LoadStateDict(initialAgent.QNetwork.StateDict());
-        var learning = new QLearning(environment, monitor, o, qNetwork, rng);
+        var learning = new QLearning(environment, monitor, o, qNetwork, rng, initialAgent?.ReplayBuffer, Name);
         var agent = new SoftQAgent(qNetwork, environment.SingleObservationSpace, environment.SingleActionSpace, o);
-        // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent); the agent
-        // being trained drops the old state so a checkpoint taken mid-fit never pairs new weights with it.
+        // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent).
         OptimizerStates.Restore(initialAgent?.OptimizerState, ("q", learning.Optimizer));
-        agent.OptimizerState = null;
+        var resumed = initialAgent?.TrainingState;
+        if (resumed is not null) learning.Resume(resumed);
         float beta = o.InverseTemperature;
         void SoftTarget(ReplayBatch batch, QNetwork online, QNetwork target, Span<float> targets) =>
             ValueTargets.Soft(target.Forward(batch.NextObservations).AsReadOnlySpan(), target.ActionCount, beta,
                               batch.Rewards.AsReadOnlySpan(), batch.Discounts.AsReadOnlySpan(), batch.Dones.AsReadOnlySpan(), targets);
 
-        environment.Reset(o.Seed);
+        OffPolicyResume.Begin(environment, monitor, resumed, o.Seed, learning.Buffer, ("rng", rng));
+        // The agent being trained drops the old state (only now, so a refused resume leaves it as it was): a checkpoint
+        // taken mid-fit never pairs new weights with it.
+        agent.OptimizerState = null;
+        agent.TrainingState = null;
         var losses = new Dictionary<string, double>();
         var actions = learning.Collector.DiscreteActions;
         while (!monitor.ShouldStop)
@@ -67,6 +72,8 @@ public sealed class SoftQEstimator : AlgorithmEstimator<SoftQOptions, SoftQAgent
             }
         }
         agent.OptimizerState = OptimizerStates.Capture(("q", learning.Optimizer));
+        agent.TrainingState = OffPolicyResume.Capture(monitor, environment, learning.Counters, [("rng", rng)], [(QLearning.TargetName, learning.Target)]);
+        agent.ReplayBuffer = learning.Buffer;
         monitor.Finish(agent, losses, o.LearningRate);
         return agent;
     }

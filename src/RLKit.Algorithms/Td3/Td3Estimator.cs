@@ -29,7 +29,7 @@ public sealed class Td3Estimator : AlgorithmEstimator<Td3Options, Td3Agent>
         var actionSpace = environment.SingleActionSpace as Box
             ?? throw new ArgumentException($"td3 needs a Box action space, got {environment.SingleActionSpace.Description}.", nameof(environment));
         var agent = initialAgent ?? Td3Agent.Create(environment.SingleObservationSpace, actionSpace, Options, new RandomGenerator(Options.Seed));
-        DeterministicPolicyGradient.Train(environment, monitor, agent, agent.Networks, Options);
+        DeterministicPolicyGradient.Train(environment, monitor, agent, Options, Name);
         return agent;
     }
 }

@@ -26,8 +26,10 @@ namespace RLKit.Data;
 /// transition (for truncation, its final observation), Dones = whether that transition terminated, and
 /// Discounts = γ^m. Targets are <c>Rewards + Discounts · (1 − Dones) · V(NextObservations)</c>.</para>
 /// <para>Sampling is with replacement and deterministic for a given generator state. Not thread-safe.</para>
+/// <para><see cref="Save"/> and <see cref="Load"/> keep a buffer on disk (like Stable-Baselines3's
+/// <c>save_replay_buffer</c>), so off-policy training can resume with the transitions it had collected.</para>
 /// </remarks>
-public sealed class ReplayBuffer
+public sealed partial class ReplayBuffer
 {
     private readonly int _rows;
     private readonly int _envCount;
@@ -275,6 +277,18 @@ public sealed class ReplayBuffer
             _maxPriority = Math.Max(_maxPriority, priority);
             _priorities.Set(indices[i], Math.Pow(priority, _priorityOptions.Alpha));
         }
+    }
+
+    /// <summary>
+    /// Marks the newest transition of every environment as truncated: the episodes it belongs to were cut (the
+    /// environment was reset before they ended), so n-step returns stop there and bootstrap from its next observation
+    /// instead of running on into the episode that follows.
+    /// </summary>
+    internal void TruncateNewestTransitions()
+    {
+        if (_filledRows == 0 || _observationsPending) return;
+        int newestRow = (_position - 1 + _rows) % _rows;
+        _truncated.AsSpan(newestRow * _envCount, _envCount).Fill(true);
     }
 
     /// <summary>Forgets every stored transition (storage is kept; priorities and β annealing restart).</summary>

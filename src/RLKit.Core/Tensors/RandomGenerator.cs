@@ -29,6 +29,23 @@ public sealed class RandomGenerator
         _s3 = SplitMix64(ref x);
     }
 
+    /// <summary>
+    /// The generator's whole state (the xoshiro words and the cached second normal draw), so a resumed training run
+    /// continues the very stream it stopped in. Setting it makes this generator draw exactly what the one it was read
+    /// from would draw next.
+    /// </summary>
+    /// <exception cref="ArgumentException">When set to the all-zero xoshiro state, which can never occur and would only draw zeros.</exception>
+    internal RandomGeneratorState State
+    {
+        get => new(_s0, _s1, _s2, _s3, _hasSpareNormal, _spareNormal);
+        set
+        {
+            if ((value.S0 | value.S1 | value.S2 | value.S3) == 0)
+                throw new ArgumentException("RandomGenerator: the all-zero state is not a state of this generator.", nameof(value));
+            (_s0, _s1, _s2, _s3, _hasSpareNormal, _spareNormal) = (value.S0, value.S1, value.S2, value.S3, value.HasSpareNormal, value.SpareNormal);
+        }
+    }
+
     /// <summary>Creates a generator from a signed seed (the bits are reinterpreted).</summary>
     public RandomGenerator(long seed) : this(unchecked((ulong)seed)) { }
 
@@ -186,3 +203,6 @@ public sealed class RandomGenerator
         for (int i = 0; i < destination.Length; i++) destination[i] = low + (high - low) * NextSingle();
     }
 }
+
+/// <summary>The state of a <see cref="RandomGenerator"/>: its four xoshiro256** words and its cached normal draw.</summary>
+internal readonly record struct RandomGeneratorState(ulong S0, ulong S1, ulong S2, ulong S3, bool HasSpareNormal, double SpareNormal);

@@ -15,10 +15,14 @@ public interface IAgentEstimator<TAgent> where TAgent : class, IAgent
     /// cancelled. Pass <paramref name="initialAgent"/> to warm-start.
     /// </summary>
     /// <remarks>
-    /// The budget is checked between updates, so a spent budget lets the current update finish. Cancellation is
+    /// <para>The budget is checked between updates, so a spent budget lets the current update finish. Cancellation is
     /// prompt: no gradient step starts after the token is cancelled, even in the middle of an update (the interrupted
     /// update is not reported), and Fit returns normally, without throwing, the agent holding the weights of its last
-    /// completed gradient step; the final progress report is still emitted.
+    /// completed gradient step; the final progress report is still emitted.</para>
+    /// <para>An initial agent that carries a <see cref="Checkpoints.TrainingState"/> (the off-policy algorithms leave one)
+    /// resumes: the step count, schedules, random generator and replay buffer go on, the budget counts the steps this
+    /// Fit adds, and <paramref name="environment"/> continues where the last Fit left it if it is that environment, still
+    /// running (otherwise it is reset with seed Seed + steps).</para>
     /// </remarks>
     TAgent Fit(IVectorEnvironment environment, Budget budget, IProgress<TrainingUpdate>? progress = null,
                CancellationToken cancellationToken = default, TAgent? initialAgent = null);

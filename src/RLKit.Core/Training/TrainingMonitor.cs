@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using RLKit.Environments;
+using RLKit.Tensors;
+using RLKit.Training.Checkpoints;
 
 namespace RLKit.Training;
 
@@ -34,6 +36,9 @@ public sealed class TrainingMonitor
     private readonly TaskAssignment _tasks;
     private readonly long[] _taskEpisodes;
     private TrainingControl? _control;
+    // Where a resumed run's counts stood when this Fit began: budgets count from here, schedules run over the whole run.
+    private long _startSteps;
+    private long _startEpisodes;
 
     /// <summary>Creates a monitor for a vector environment of <paramref name="envCount"/> sub-environments.</summary>
     /// <param name="algorithm">The algorithm's short name.</param>
@@ -97,11 +102,13 @@ public sealed class TrainingMonitor
 
     /// <summary>
     /// The fraction of the budget used, in [0, 1], by steps if there is a step limit, else by episodes, else by the
-    /// episodes of the slowest task, else by time; learning-rate schedules use 1 − this as "progress remaining".
+    /// episodes of the slowest task, else by time; learning-rate schedules use 1 − this as "progress remaining". In a
+    /// resumed run (<see cref="Resume"/>) the step and episode fractions cover the whole run: the steps before this
+    /// <c>Fit</c> count, and the schedule's length is those steps plus this <c>Fit</c>'s budget.
     /// </summary>
     public double Progress =>
-        Math.Clamp(_budget.MaxSteps is { } s ? Steps / (double)s
-                 : _budget.MaxEpisodes is { } e ? Episodes / (double)e
+        Math.Clamp(_budget.MaxSteps is { } s ? Steps / (double)(_startSteps + s)
+                 : _budget.MaxEpisodes is { } e ? Episodes / (double)(_startEpisodes + e)
                  : _budget.EpisodesPerTaskLimit is { } perTask ? FewestTaskEpisodes / (double)perTask
                  : Elapsed / _budget.MaxTime!.Value, 0, 1);
 
@@ -112,8 +119,8 @@ public sealed class TrainingMonitor
         {
             if (StopReason is not null) return true;
             if (_cancellationToken.IsCancellationRequested) StopReason = "cancelled";
-            else if (_budget.MaxSteps is { } s && Steps >= s) StopReason = $"step budget of {s} reached";
-            else if (_budget.MaxEpisodes is { } e && Episodes >= e) StopReason = $"episode budget of {e} reached";
+            else if (_budget.MaxSteps is { } s && Steps - _startSteps >= s) StopReason = $"step budget of {s} reached";
+            else if (_budget.MaxEpisodes is { } e && Episodes - _startEpisodes >= e) StopReason = $"episode budget of {e} reached";
             else if (_budget.EpisodesPerTaskLimit is { } perTask && FewestTaskEpisodes >= perTask) StopReason = $"every task completed {perTask} episodes";
             else if (_budget.MaxTime is { } t && Elapsed >= t) StopReason = $"time budget of {t.TotalSeconds:0.#} s reached";
             else if (_budget.RewardThreshold is { } r && _thresholdWindow.Count == _budget.ThresholdWindow && _thresholdSum / _thresholdWindow.Count >= r)
@@ -147,21 +154,68 @@ public sealed class TrainingMonitor
             if (terminated[i] || truncated[i])
             {
                 _taskEpisodes[_tasks.TaskOf(i)]++;
-                CloseEpisode(_runningReturns[i], _runningLengths[i]);
+                CloseEpisode(_runningReturns[i], _runningLengths[i], counted: true);
                 _runningReturns[i] = 0;
                 _runningLengths[i] = 0;
             }
         }
     }
 
-    private void CloseEpisode(double episodeReturn, int length)
+    private void CloseEpisode(double episodeReturn, int length, bool counted)
     {
-        Episodes++;
+        if (counted) Episodes++;
         _recent.Enqueue((episodeReturn, length));
         if (_recent.Count > RecentEpisodes) _recent.Dequeue();
         _thresholdWindow.Enqueue(episodeReturn);
         _thresholdSum += episodeReturn;
         if (_thresholdWindow.Count > _budget.ThresholdWindow) _thresholdSum -= _thresholdWindow.Dequeue();
+    }
+
+    /// <summary>
+    /// Continues the counts of the run <paramref name="state"/> was captured from: steps, episodes and updates go on
+    /// from there (budgets count this <c>Fit</c>'s share only; see <see cref="Progress"/>), and the recent episodes are
+    /// kept for reports and reward thresholds. With <paramref name="continueEpisodes"/> the unfinished episodes go on
+    /// too (the environment continues); otherwise they are dropped, as the environment is reset.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">If called after steps were recorded.</exception>
+    internal void Resume(TrainingState state, bool continueEpisodes)
+    {
+        if (Steps != 0 || Episodes != 0 || Updates != 0)
+            throw new InvalidOperationException("TrainingMonitor.Resume: training has already started.");
+        Steps = _startSteps = state.Steps;
+        Episodes = _startEpisodes = state.Episodes;
+        Updates = state.Updates;
+        var statistics = state.Statistics;
+        for (int i = 0; i < statistics.RecentReturns.Length; i++) CloseEpisode(statistics.RecentReturns[i], statistics.RecentLengths[i], counted: false);
+        if (continueEpisodes && statistics.RunningReturns.Length == _runningReturns.Length)
+        {
+            statistics.RunningReturns.CopyTo(_runningReturns, 0);
+            statistics.RunningLengths.CopyTo(_runningLengths, 0);
+        }
+    }
+
+    /// <summary>
+    /// This run's counts and episode statistics, with the algorithm's own <paramref name="counters"/>, the states of its
+    /// <paramref name="generators"/> and persistent copies of <paramref name="tensors"/>: what a later <c>Fit</c> needs
+    /// to resume where this one stops.
+    /// </summary>
+    internal TrainingState CaptureTrainingState(IEnumerable<KeyValuePair<string, long>> counters,
+                                                IEnumerable<KeyValuePair<string, RandomGenerator>> generators,
+                                                IEnumerable<KeyValuePair<string, Tensor>> tensors)
+    {
+        var recent = _recent.ToArray();
+        var statistics = new EpisodeStatisticsState((double[])_runningReturns.Clone(), (int[])_runningLengths.Clone(),
+                                                    recent.Select(e => e.Return).ToArray(), recent.Select(e => e.Length).ToArray());
+        var copies = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (name, tensor) in tensors)
+        {
+            var copy = Tensor.AllocatePersistent(tensor.ShapeArray());
+            tensor.AsReadOnlySpan().CopyTo(copy.AsSpan());
+            copies.Add(name, copy);
+        }
+        return new TrainingState(Steps, Episodes, Updates, statistics,
+                                 new Dictionary<string, long>(counters, StringComparer.Ordinal),
+                                 generators.ToDictionary(g => g.Key, g => g.Value.State, StringComparer.Ordinal), copies);
     }
 
     /// <summary>Counts an update, then reports progress and runs the callbacks.</summary>
@@ -182,7 +236,7 @@ public sealed class TrainingMonitor
     {
         var elapsed = Elapsed;
         var update = new TrainingUpdate(Algorithm, Steps, Episodes, Updates,
-            elapsed.TotalSeconds > 0 ? Steps / elapsed.TotalSeconds : 0, MeanReturn, MeanLength, losses, learningRate, elapsed, isFinal);
+            elapsed.TotalSeconds > 0 ? (Steps - _startSteps) / elapsed.TotalSeconds : 0, MeanReturn, MeanLength, losses, learningRate, elapsed, isFinal);
         _progress?.Report(update);
         if (!isFinal && _callbacks.Count > 0)
         {

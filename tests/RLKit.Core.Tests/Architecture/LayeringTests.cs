@@ -6,8 +6,8 @@ namespace RLKit.Core.Tests.Architecture;
 /// <summary>
 /// The layers as a test: the engine (tensors, ops, GEMM, autograd, Nn, Optim, Distributions, Serialization) knows
 /// nothing of RL (spaces, environments, data, training, hosting); RLKit.Core knows neither RLKit.Envs nor
-/// RLKit.Algorithms; RLKit.Envs does not know RLKit.Algorithms; none of the three knows the optional RLKit.Onnx, and none
-/// takes an ONNX package. Checked on the source text (using directives, qualified
+/// RLKit.Algorithms; RLKit.Envs does not know RLKit.Algorithms; none of the three knows the optional RLKit.Onnx or
+/// RLKit.MLNet, and none takes an ONNX or ML.NET package. Checked on the source text (using directives, qualified
 /// names and string literals, comments excluded) and on the compiled assemblies' references.
 /// </summary>
 public sealed partial class LayeringTests
@@ -52,15 +52,33 @@ public sealed partial class LayeringTests
     }
 
     [Test]
-    public void NoCorePackageKnowsTheOnnxPackageOrTakesAnOnnxDependency()
+    public void NoCorePackageKnowsTheOnnxPackageOrTakesAnOnnxDependency() =>
+        AssertNoCorePackageKnows("RLKit.Onnx", package => package.Contains("Onnx") || package.Contains("Grpc"));
+
+    [Test]
+    public void NoCorePackageKnowsTheMLNetPackageOrTakesAnMLNetDependency()
+    {
+        AssertNoCorePackageKnows("RLKit.MLNet", package => package.StartsWith("Microsoft.ML", StringComparison.Ordinal));
+        foreach (var project in CorePackages)
+        {
+            var mlNetNames = SourceFiles(project).Where(f => MicrosoftMl().IsMatch(WithoutComments(f.Code))).Select(f => f.Path).ToList();
+            Assert.That(mlNetNames, Is.Empty, $"{project} names Microsoft.ML");
+        }
+    }
+
+    /// <summary>
+    /// No core package names <paramref name="package"/> in code or as a type name in a string, references its project,
+    /// or takes a NuGet package that <paramref name="forbiddenPackage"/> matches.
+    /// </summary>
+    private static void AssertNoCorePackageKnows(string package, Func<string, bool> forbiddenPackage)
     {
         foreach (var project in CorePackages)
         {
-            var violations = SourceFiles(project).SelectMany(f => References(f.Code, ["RLKit.Onnx"]).Select(r => $"{f.Path}: {r}")).ToList();
+            var violations = SourceFiles(project).SelectMany(f => References(f.Code, [package]).Select(r => $"{f.Path}: {r}")).ToList();
             Assert.That(violations, Is.Empty, project);
-            Assert.That(ProjectReferences(project), Has.None.EqualTo("RLKit.Onnx"), project);
+            Assert.That(ProjectReferences(project), Has.None.EqualTo(package), project);
             var packages = PackageReference().Matches(ProjectFile(project)).Select(m => m.Groups[1].Value);
-            Assert.That(packages, Has.None.Contains("Onnx").And.None.Contains("Grpc"), project);
+            Assert.That(packages.Where(forbiddenPackage), Is.Empty, project);
         }
     }
 
@@ -129,7 +147,7 @@ public sealed partial class LayeringTests
         return files.Select(f => (Path.GetRelativePath(directory, f), File.ReadAllText(f)));
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "RLKit.sln"))) return dir.FullName;
@@ -150,6 +168,9 @@ public sealed partial class LayeringTests
 
     [GeneratedRegex(@"(?:,\s*)?\b(RLKit(?:\.[A-Z]\w*){2,}|(?<=,\s*)RLKit(?:\.[A-Z]\w*)+)")]
     private static partial Regex TypeNameInString();
+
+    [GeneratedRegex(@"\bMicrosoft\.ML\b")]
+    private static partial Regex MicrosoftMl();
 
     [GeneratedRegex(@"//[^\n]*")]
     private static partial Regex LineComment();

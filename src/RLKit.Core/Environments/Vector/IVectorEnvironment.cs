@@ -25,6 +25,12 @@ public interface IVectorEnvironment : IDisposable
     /// <summary>How finished sub-environments are restarted.</summary>
     AutoresetMode AutoresetMode { get; }
 
+    /// <summary>
+    /// True until <see cref="Reset"/> has run, and again after a failed step: <c>Step</c> throws until the next Reset.
+    /// A resumed training run continues an environment that does not need a reset instead of resetting it.
+    /// </summary>
+    bool NeedsReset { get; }
+
     /// <summary>The current observations, [Count, observation shape…]: one tensor, rewritten in place by every Reset and Step.</summary>
     Tensor Observations { get; }
 

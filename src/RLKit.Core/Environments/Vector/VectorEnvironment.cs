@@ -33,6 +33,9 @@ public abstract class VectorEnvironment : IVectorEnvironment
     public AutoresetMode AutoresetMode => Core.Mode;
 
     /// <inheritdoc/>
+    public bool NeedsReset => !Core.Started;
+
+    /// <inheritdoc/>
     public Tensor Observations => Core.Observations;
 
     /// <inheritdoc/>

@@ -139,6 +139,9 @@ internal sealed class VectorEnvironmentCore
         _operation = Operation.StepFloat;
     }
 
+    /// <summary>Whether a Reset has succeeded and no step has failed since.</summary>
+    public bool Started => _started;
+
     /// <summary>Marks the batch complete, or, after a failure, forces a Reset because sub-environments may disagree.</summary>
     public void Complete(bool succeeded)
     {

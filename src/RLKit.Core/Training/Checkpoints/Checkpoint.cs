@@ -12,7 +12,8 @@ namespace RLKit.Training.Checkpoints;
 
 /// <summary>
 /// Saves and loads agents as a single safetensors file: the weights under their own names (readable from Python),
-/// the optional optimizer state under <see cref="OptimizerPrefix"/>, and a JSON <see cref="CheckpointMetadata"/>
+/// the optional optimizer state under <see cref="OptimizerPrefix"/>, the optional <see cref="TrainingState"/>'s tensors
+/// under "__training__.", and a JSON <see cref="CheckpointMetadata"/>
 /// (algorithm, options record, spaces, normaliser statistics, RLKit version) in the header's <c>__metadata__</c>.
 /// Writes are atomic: readers see the old file or the complete new one.
 /// </summary>
@@ -99,8 +100,10 @@ public static class Checkpoint
         var weightNames = new List<string>(weights.Count);
         foreach (var (name, tensor) in weights)
         {
-            if (string.IsNullOrEmpty(name) || name.StartsWith(OptimizerPrefix, StringComparison.Ordinal))
-                throw new ArgumentException($"Checkpoint.Save: weight name '{name}' is empty or starts with the reserved '{OptimizerPrefix}'.", nameof(agent));
+            if (string.IsNullOrEmpty(name) || name.StartsWith(OptimizerPrefix, StringComparison.Ordinal)
+                || name.StartsWith(TrainingState.TensorPrefix, StringComparison.Ordinal))
+                throw new ArgumentException(
+                    $"Checkpoint.Save: weight name '{name}' is empty or starts with a reserved prefix ('{OptimizerPrefix}', '{TrainingState.TensorPrefix}').", nameof(agent));
             tensors.Add(name, tensor);
             weightNames.Add(name);
         }
@@ -115,6 +118,10 @@ public static class Checkpoint
                 optimizerNames.Add(name);
             }
         }
+
+        var trainingState = (agent as IResumableAgent)?.TrainingState;
+        if (trainingState is not null)
+            foreach (var (name, tensor) in trainingState.Tensors) tensors.Add(TrainingState.TensorPrefix + name, tensor);
 
         JsonElement options;
         try
@@ -132,7 +139,7 @@ public static class Checkpoint
         var metadata = new CheckpointMetadata(
             FormatVersion, agent.Algorithm, RLKitVersion, agent.Options?.GetType().FullName, options,
             SpaceDescription.Of(agent.ObservationSpace), SpaceDescription.Of(agent.ActionSpace),
-            weightNames, optimizerNames, normalizers, notes, (agent as IMultiTaskAgent)?.TaskIds);
+            weightNames, optimizerNames, normalizers, notes, (agent as IMultiTaskAgent)?.TaskIds, trainingState?.ToJson());
         string json = JsonSerializer.Serialize(metadata, JsonOptions);
         SafeTensors.Save(path, tensors, new Dictionary<string, string> { [MetadataKey] = json });
     }
@@ -151,7 +158,7 @@ public static class Checkpoint
         }
     }
 
-    /// <summary>Reads the checkpoint at <paramref name="path"/>: metadata, weights (in the agent's order) and optimizer state.</summary>
+    /// <summary>Reads the checkpoint at <paramref name="path"/>: metadata, weights (in the agent's order), optimizer state and training state.</summary>
     /// <exception cref="FileNotFoundException">If the file does not exist.</exception>
     /// <exception cref="CheckpointFormatException">If the file is truncated or corrupt, or is not an RLKit checkpoint; the message names the file.</exception>
     public static CheckpointData Load(string path)
@@ -207,14 +214,26 @@ public static class Checkpoint
                 optimizer.Add(name, tensor);
             }
         }
+        TrainingState? trainingState = null;
+        if (metadata.TrainingState is { } trainingJson)
+        {
+            try
+            {
+                trainingState = TrainingState.FromJson(trainingJson, name => file.Tensors.GetValueOrDefault(TrainingState.TensorPrefix + name));
+            }
+            catch (InvalidDataException e)
+            {
+                throw new CheckpointFormatException($"Checkpoint.Load: '{fullPath}' has an unreadable training state: {e.Message}", fullPath, e);
+            }
+        }
         return new CheckpointData(metadata, new ReadOnlyDictionary<string, Tensor>(weights),
-                                  optimizer is null ? null : new ReadOnlyDictionary<string, Tensor>(optimizer));
+                                  optimizer is null ? null : new ReadOnlyDictionary<string, Tensor>(optimizer), trainingState);
     }
 
     /// <summary>
     /// Loads the checkpoint at <paramref name="path"/> into <paramref name="agent"/> after checking that it was written
     /// by the same algorithm with the same spaces and weight names and shapes. Nothing is copied unless all match.
-    /// An <see cref="IResumableAgent"/> also gets the checkpoint's optimizer state (null if it holds none), so a warm-started
+    /// An <see cref="IResumableAgent"/> also gets the checkpoint's optimizer and training state (null where it holds none), so a warm-started
     /// <c>Fit</c> resumes its optimizers.
     /// </summary>
     /// <returns>The checkpoint, for its normaliser statistics and optimizer state.</returns>
@@ -231,7 +250,7 @@ public static class Checkpoint
     /// <summary>
     /// Rebuilds the agent saved at <paramref name="path"/> with the <see cref="IAgentEstimatorFactory.Restore"/> of its
     /// algorithm in <paramref name="algorithms"/>, then (for <see cref="ICheckpointable"/> agents) validates and loads the
-    /// weights, and (for <see cref="IResumableAgent"/> agents) sets the saved optimizer state, so a warm-started
+    /// weights, and (for <see cref="IResumableAgent"/> agents) sets the saved optimizer and training state, so a warm-started
     /// <c>Fit</c> resumes it.
     /// </summary>
     /// <param name="path">The checkpoint.</param>
@@ -301,8 +320,12 @@ public static class Checkpoint
             throw new CheckpointMismatchException(
                 $"Checkpoint.LoadInto: '{Path.GetFullPath(path)}' does not fit the {agent.Algorithm} agent: " + string.Join("; ", problems) + ".", problems);
         agent.LoadWeights(data.Weights);
-        // The agent now is the checkpoint, so it carries the checkpoint's optimizer state, or none.
-        if (agent is IResumableAgent resumable) resumable.OptimizerState = data.OptimizerState;
+        // The agent now is the checkpoint, so it carries the checkpoint's optimizer and training state, or none.
+        if (agent is IResumableAgent resumable)
+        {
+            resumable.OptimizerState = data.OptimizerState;
+            resumable.TrainingState = data.TrainingState;
+        }
     }
 
     /// <summary>

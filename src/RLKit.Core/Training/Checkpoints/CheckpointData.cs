@@ -3,14 +3,16 @@ using RLKit.Tensors;
 
 namespace RLKit.Training.Checkpoints;
 
-/// <summary>What <see cref="Checkpoint.Load"/> reads: the metadata, the weights and the optional optimizer state.</summary>
+/// <summary>What <see cref="Checkpoint.Load"/> reads: the metadata, the weights and the optional optimizer and training state.</summary>
 /// <param name="Metadata">Algorithm, options, spaces, normaliser statistics, version.</param>
 /// <param name="Weights">The agent's weights, in the order the agent listed them. The tensors are persistent (not scoped).</param>
 /// <param name="OptimizerState">The optimizer state dictionary saved for resuming, or null.</param>
+/// <param name="TrainingState">The training state saved for resuming off-policy training, or null.</param>
 public sealed record CheckpointData(
     CheckpointMetadata Metadata,
     IReadOnlyDictionary<string, Tensor> Weights,
-    IReadOnlyDictionary<string, Tensor>? OptimizerState)
+    IReadOnlyDictionary<string, Tensor>? OptimizerState,
+    TrainingState? TrainingState = null)
 {
     /// <summary>The algorithm that wrote the checkpoint.</summary>
     public string Algorithm => Metadata.Algorithm;

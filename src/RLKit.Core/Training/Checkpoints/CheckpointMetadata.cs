@@ -19,6 +19,10 @@ namespace RLKit.Training.Checkpoints;
 /// <param name="Normalizers">Running normaliser statistics by role (e.g. "observation", "reward"), or null.</param>
 /// <param name="Notes">Free-form strings the caller stored (e.g. environment id, steps trained), or null.</param>
 /// <param name="TaskIds">The task ids of a multi-task agent (<see cref="IMultiTaskAgent.TaskIds"/>), or null for a single-task agent.</param>
+/// <param name="TrainingState">
+/// The scalar part of the agent's <see cref="Checkpoints.TrainingState"/> (its tensors are stored under their own prefix), or
+/// null. Absent from files of RLKit 0.1, which therefore load without one; older readers ignore it.
+/// </param>
 public sealed record CheckpointMetadata(
     int FormatVersion,
     string Algorithm,
@@ -31,4 +35,5 @@ public sealed record CheckpointMetadata(
     IReadOnlyList<string>? OptimizerStateNames = null,
     IReadOnlyDictionary<string, RunningStatistics>? Normalizers = null,
     IReadOnlyDictionary<string, string>? Notes = null,
-    IReadOnlyList<string>? TaskIds = null);
+    IReadOnlyList<string>? TaskIds = null,
+    JsonElement? TrainingState = null);

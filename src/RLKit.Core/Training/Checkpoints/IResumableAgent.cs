@@ -19,6 +19,8 @@ namespace RLKit.Training.Checkpoints;
 /// <item><see cref="Checkpoint.Save"/> writes the agent's state (unless an explicit one is passed), and
 /// <see cref="Checkpoint.LoadAgent"/> / <see cref="Checkpoint.LoadInto(ICheckpointable, string)"/> put the loaded state
 /// back on the agent.</item>
+/// <item>The off-policy estimators also leave a <see cref="TrainingState"/> (counts, counters, random generators, target
+/// networks), handled the same way, so a resumed <c>Fit</c> continues bit for bit.</item>
 /// </list>
 /// </remarks>
 public interface IResumableAgent : ICheckpointable
@@ -28,4 +30,11 @@ public interface IResumableAgent : ICheckpointable
     /// or null when the agent has not been trained yet or the state was not kept. The tensors are persistent copies.
     /// </summary>
     IReadOnlyDictionary<string, Tensor>? OptimizerState { get; set; }
+
+    /// <summary>
+    /// Everything else a resumed <c>Fit</c> needs to continue where the last one stopped (see <see cref="Checkpoints.TrainingState"/>),
+    /// or null: before training, after an on-policy <c>Fit</c> (PPO, A2C, REINFORCE, which warm-start without it), or when
+    /// the state was not kept. Set it to null to warm-start from the weights and optimizers only, counting from zero.
+    /// </summary>
+    TrainingState? TrainingState { get; set; }
 }

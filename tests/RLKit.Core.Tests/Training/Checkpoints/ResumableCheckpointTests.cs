@@ -137,6 +137,7 @@ public sealed class ResumableCheckpointTests
         public IReadOnlyDictionary<string, Tensor> Weights => inner.Weights;
         public object Options => inner.Options;
         public IReadOnlyDictionary<string, Tensor>? OptimizerState { get; set; }
+        public TrainingState? TrainingState { get; set; }
         public void LoadWeights(IReadOnlyDictionary<string, Tensor> weights) => inner.LoadWeights(weights);
         public void Act(Tensor observations, Span<int> actions, bool deterministic, RandomGenerator? rng = null) => inner.Act(observations, actions, deterministic, rng);
         public void Act(Tensor observations, Span<float> actions, bool deterministic, RandomGenerator? rng = null) => inner.Act(observations, actions, deterministic, rng);
