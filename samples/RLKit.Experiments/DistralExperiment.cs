@@ -160,21 +160,20 @@ internal static class DistralExperiment
     {
         int episodes = settings.EffectiveEpisodes, maxSteps = settings.EffectiveMaxSteps, nStep = settings.EffectiveNStep;
         string label = $"[{variant} {SubsetName(tasks)} seed {seed}]";
-        using var stop = new CancellationTokenSource();
-        var recorder = new EpisodeRecorder(tasks.Count, episodes, stop, label);
+        var recorder = new EpisodeRecorder(tasks.Count, episodes, label);
         var taskSet = new TaskSet($"distral-grids-{SubsetName(tasks)}",
                                   tasks.Select(t => new DistralGrid(t).Id).ToArray(),
                                   task => recorder.Wrap(task, new TimeLimit(new DistralGrid(tasks[task]), maxSteps)));
-        // The tasks are stepped in lockstep, so every task has N episodes after at most N × maxSteps vector steps; the
-        // step budget is a safety net twice that, in case an algorithm lets a task wait for the others.
-        var budget = Budget.Steps(2L * tasks.Count * episodes * maxSteps);
+        // Training ends once every task has N episodes (the thesis's loop). The tasks are stepped in lockstep, so that
+        // takes at most N × maxSteps vector steps; the step budget is a safety net twice that.
+        var budget = Budget.EpisodesPerTask(episodes).AndSteps(2L * tasks.Count * episodes * maxSteps);
         var options = DistralVariants.Build(variant, tasks.Count, nStep, seed);
 
         var watch = Stopwatch.StartNew();
         if (options.Distral is { } distral)
-            new DistralEstimator(distral).Fit(taskSet, budget, cancellationToken: stop.Token);
+            new DistralEstimator(distral).Fit(taskSet, budget);
         else
-            new SoftQEstimator(options.Shared!).Fit(taskSet, budget, cancellationToken: stop.Token);
+            new SoftQEstimator(options.Shared!).Fit(taskSet, budget);
         watch.Stop();
 
         int recorded = recorder.MinimumEpisodes;
@@ -193,10 +192,10 @@ internal static class DistralExperiment
     }
 
     /// <summary>
-    /// Records every task's episodes (return and length) through a wrapper around each task's environment, reports
-    /// progress every tenth of the budget, and cancels training once every task has finished <c>target</c> episodes.
+    /// Records every task's episodes (return and length) through a wrapper around each task's environment and reports
+    /// progress every tenth of the <c>target</c> episodes.
     /// </summary>
-    private sealed class EpisodeRecorder(int taskCount, int target, CancellationTokenSource stop, string label)
+    private sealed class EpisodeRecorder(int taskCount, int target, string label)
     {
         private readonly Stopwatch _watch = Stopwatch.StartNew();
         private int _reported;
@@ -216,11 +215,7 @@ internal static class DistralExperiment
             Durations[task].Add(length);
             int minimum = MinimumEpisodes;
             int tenth = Math.Max(1, target / 10);
-            if (minimum >= target)
-            {
-                stop.Cancel();
-            }
-            else if (minimum / tenth > _reported)
+            if (minimum < target && minimum / tenth > _reported)
             {
                 _reported = minimum / tenth;
                 var recent = Enumerable.Range(0, taskCount).Select(t => Durations[t][minimum - 1]).ToArray();
