@@ -99,7 +99,7 @@ public sealed class AgentExportTests
         foreach (int task in new[] { 0, 3 })
         {
             var taskAgent = ((IMultiTaskAgent)agent).ForTask(task);
-            CheckCategorical(taskAgent, size, actions, obs => agent.TaskLogits(task, obs), new OnnxExportOptions { Task = task }, exported: agent);
+            CheckCategorical(taskAgent, size, actions, obs => agent.Model.PolicyLogits(task, obs), new OnnxExportOptions { Task = task }, exported: agent);
         }
     }
 

@@ -51,7 +51,7 @@ internal static class DistralActorCritic
                 {
                     int first = tasks.FirstEnvironmentOf(task);
                     var rows = observations.Narrow(0, first, tasks.EnvironmentsPerTask);
-                    var logits = model.TaskLogits(model.Tasks[task].Forward(rows), distilledLogits?.Narrow(0, first, tasks.EnvironmentsPerTask));
+                    var logits = model.PolicyLogits(task, rows, distilledLogits?.Narrow(0, first, tasks.EnvironmentsPerTask));
                     DistralAgent.ChooseActions(logits, actions.AsSpan(first, tasks.EnvironmentsPerTask), deterministic: false, rng);
                 }
             }

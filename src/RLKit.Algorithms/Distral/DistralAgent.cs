@@ -74,7 +74,7 @@ public sealed class DistralAgent : Agent<DistralOptions>, IMultiTaskAgent
         AgentActing.CheckBatch(observations, Model.ObservationSize, actions.Length, 1, Algorithm);
         using var scope = TensorScope.Begin();
         using var noGrad = Autograd.GradMode.NoGrad();
-        ChooseActions(TaskLogits(task, AgentActing.Flat(observations)), actions, deterministic, rng ?? _defaultRng);
+        ChooseActions(Model.PolicyLogits(task, AgentActing.Flat(observations)), actions, deterministic, rng ?? _defaultRng);
     }
 
     /// <inheritdoc/>
@@ -87,14 +87,6 @@ public sealed class DistralAgent : Agent<DistralOptions>, IMultiTaskAgent
     /// <inheritdoc/>
     /// <exception cref="NotSupportedException">Always: Distral acts in Discrete action spaces.</exception>
     public void Act(int task, Tensor observations, Span<float> actions, bool deterministic, RandomGenerator? rng = null) => throw Continuous();
-
-    /// <summary>The logits of π_i on a batch [N, obs] (no autograd bookkeeping needed by the caller).</summary>
-    internal Tensor TaskLogits(int task, Tensor observations)
-    {
-        var taskValues = Model.Tasks[task].Forward(observations);
-        var distilled = Model.TaskPolicyUsesDistilled ? Model.Distilled.Forward(observations) : null;
-        return Model.TaskLogits(taskValues, distilled);
-    }
 
     /// <summary>Samples (or takes the mode of) softmax(logits) row by row.</summary>
     internal static void ChooseActions(Tensor logits, Span<int> actions, bool deterministic, RandomGenerator rng)

@@ -146,8 +146,7 @@ internal static class DistralLosses
     public static float[] TaskProbabilities(DistralModel model, int task, Tensor states)
     {
         using var noGrad = Autograd.GradMode.NoGrad();
-        var distilledLogits = model.TaskPolicyUsesDistilled ? model.Distilled.Forward(states) : null;
-        return model.TaskLogits(model.Tasks[task].Forward(states), distilledLogits).Softmax(1).ToArray();
+        return model.PolicyLogits(task, states).Softmax(1).ToArray();
     }
 
     /// <summary>

@@ -54,6 +54,17 @@ internal sealed class DistralModel
     }
 
     /// <summary>
+    /// The logits of task <paramref name="task"/>'s policy π_i on <paramref name="states"/> [B, obs]: f_i's forward pass
+    /// through <see cref="TaskLogits"/>. h0 enters only when the policy needs it; pass <paramref name="distilledLogits"/>
+    /// (h0 on the same states) when the caller has them already, else they are computed here.
+    /// </summary>
+    public Tensor PolicyLogits(int task, Tensor states, Tensor? distilledLogits = null)
+    {
+        distilledLogits = TaskPolicyUsesDistilled ? distilledLogits ?? Distilled.Forward(states) : null;
+        return TaskLogits(Tasks[task].Forward(states), distilledLogits);
+    }
+
+    /// <summary>
     /// V_i(s) = (1/β) log Σ_a π0(a|s)^α exp(β f_i(s, a)) (eq. 2.67), [B], as (1/β)·logsumexp(α log π0 + β f_i), whose
     /// max-subtracted evaluation cannot overflow even at β = 1 with large f_i. <paramref name="distilledLogProbabilities"/>
     /// may be null when α = 0.

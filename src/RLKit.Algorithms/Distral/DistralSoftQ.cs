@@ -34,7 +34,6 @@ internal static class DistralSoftQ
         var regularisation = new float[envCount];
         var storedRewards = new float[envCount];
         var stepInEpisode = new int[envCount];
-        var episodesPerTask = new long[taskCount];
         bool regulariseAtCollection = learner.RegulariseAtCollection;
         var losses = new Dictionary<string, double>();
 
@@ -54,8 +53,8 @@ internal static class DistralSoftQ
                     int first = tasks.FirstEnvironmentOf(task);
                     var rows = observations.Narrow(0, first, perTask);
                     var rowsDistilled = distilledLogits?.Narrow(0, first, perTask);
-                    var logits = model.TaskLogits(model.Tasks[task].Forward(rows), model.TaskPolicyUsesDistilled ? rowsDistilled : null);
-                    float epsilon = o.ExplorationEnd + (o.ExplorationStart - o.ExplorationEnd) * MathF.Exp(-episodesPerTask[task] / o.ExplorationDecayEpisodes);
+                    var logits = model.PolicyLogits(task, rows, rowsDistilled);
+                    float epsilon = o.ExplorationEnd + (o.ExplorationStart - o.ExplorationEnd) * MathF.Exp(-monitor.EpisodesOfTask(task) / o.ExplorationDecayEpisodes);
                     var chosen = actions.AsSpan(first, perTask);
                     DistralAgent.ChooseActions(logits, chosen, deterministic: false, rng);
                     for (int row = 0; row < perTask; row++)
@@ -87,18 +86,7 @@ internal static class DistralSoftQ
                     next.Slice(first * observationSize, perTask * observationSize), step.Terminated.Slice(first, perTask), step.Truncated.Slice(first, perTask));
             }
             monitor.RecordStep(step.Rewards, step.Terminated, step.Truncated);
-            for (int e = 0; e < envCount; e++)
-            {
-                if (step.Done(e))
-                {
-                    episodesPerTask[tasks.TaskOf(e)]++;
-                    stepInEpisode[e] = 0;
-                }
-                else
-                {
-                    stepInEpisode[e]++;
-                }
-            }
+            for (int e = 0; e < envCount; e++) stepInEpisode[e] = step.Done(e) ? 0 : stepInEpisode[e] + 1;
 
             // Learn: one soft-Q step per task whose buffer holds a batch, then one π0 step.
             if (learner.Update(() => monitor.IsCancellationRequested) is { } result)

@@ -150,7 +150,7 @@ internal static class AgentGraphs
     private static void Deterministic(OnnxGraphBuilder g, string x, DeterministicActor actor) =>
         PolicyNodes.RescaledAction(g, NnNodes.Mlp(g, x, actor.Mlp, "actor.mlp"), actor.Rescaler);
 
-    // Distral: π0 = softmax(h0), or π_i with the logits of DistralModel.TaskLogits.
+    // Distral: π0 = softmax(h0), or π_i with the logits of DistralModel.PolicyLogits.
     private static void Distral(OnnxGraphBuilder g, string x, DistralAgent agent, int? task)
     {
         var model = agent.Model;
