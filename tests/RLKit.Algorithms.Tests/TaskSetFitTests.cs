@@ -30,6 +30,14 @@ public class TaskSetFitTests
     }
 
     [Test]
+    public void ATaskSetRefusesTasksWhoseSpacesDifferFromTaskZero()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new TaskSet("mixed", ["grid", "cartpole"], task =>
+            task == 0 ? new RLKit.Envs.Grid.DistralGrid(4) : new CartPole()));
+        Assert.That(e!.Message, Does.Contain("task 1 (cartpole) has observation space").And.Contain("but task 0 has"));
+    }
+
+    [Test]
     public void EnvironmentsPerTaskMustBePositive()
     {
         var tasks = new TaskSet("one", ["CartPole-v1"], _ => StandardEnvironments.CreateCatalog().Make("CartPole-v1"));

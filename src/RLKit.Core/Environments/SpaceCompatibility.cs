@@ -21,4 +21,13 @@ internal static class SpaceCompatibility
             _ => a.GetType() == b.GetType() && a.Shape.AsSpan().SequenceEqual(b.Shape) && a.Description == b.Description,
         };
     }
+
+    /// <summary>
+    /// The first of <paramref name="environment"/>'s spaces that differs from the expected one ("observation" before
+    /// "action"), or null when both agree: the check a task set's members must pass, whoever makes it.
+    /// </summary>
+    public static (string Kind, Space Actual, Space Expected)? FirstMismatch(IEnvironment environment, Space observationSpace, Space actionSpace) =>
+        !Same(observationSpace, environment.ObservationSpace) ? ("observation", environment.ObservationSpace, observationSpace)
+        : !Same(actionSpace, environment.ActionSpace) ? ("action", environment.ActionSpace, actionSpace)
+        : null;
 }

@@ -80,9 +80,7 @@ public sealed class TaskSet : ITaskSet
 
     private void CheckSpaces(IEnvironment env, int task)
     {
-        if (!SpaceCompatibility.Same(ObservationSpace, env.ObservationSpace))
-            throw new ArgumentException($"TaskSet {Name}: task {task} ({_taskIds[task]}) has observation space {env.ObservationSpace.Description}, but task 0 has {ObservationSpace.Description}.");
-        if (!SpaceCompatibility.Same(ActionSpace, env.ActionSpace))
-            throw new ArgumentException($"TaskSet {Name}: task {task} ({_taskIds[task]}) has action space {env.ActionSpace.Description}, but task 0 has {ActionSpace.Description}.");
+        if (SpaceCompatibility.FirstMismatch(env, ObservationSpace, ActionSpace) is var (kind, actual, expected))
+            throw new ArgumentException($"TaskSet {Name}: task {task} ({_taskIds[task]}) has {kind} space {actual.Description}, but task 0 has {expected.Description}.");
     }
 }

@@ -88,13 +88,9 @@ public abstract class AgentEstimator<TAgent> : IAgentEstimator<TAgent> where TAg
     /// <summary>A task set's tasks must have the spaces it declares (a hand-written <see cref="ITaskSet"/> may not check).</summary>
     private void RequireTaskSetSpaces(ITaskSet taskSet, int task, IEnvironment environment)
     {
-        if (!SpaceCompatibility.Same(taskSet.ObservationSpace, environment.ObservationSpace))
+        if (SpaceCompatibility.FirstMismatch(environment, taskSet.ObservationSpace, taskSet.ActionSpace) is var (kind, actual, expected))
             throw new ArgumentException(
-                $"{Algorithm}: task {task} ({taskSet.TaskIds[task]}) of task set '{taskSet.Name}' has observation space {environment.ObservationSpace.Description}, but the task set declares {taskSet.ObservationSpace.Description}; every task must share the task set's spaces.",
-                nameof(taskSet));
-        if (!SpaceCompatibility.Same(taskSet.ActionSpace, environment.ActionSpace))
-            throw new ArgumentException(
-                $"{Algorithm}: task {task} ({taskSet.TaskIds[task]}) of task set '{taskSet.Name}' has action space {environment.ActionSpace.Description}, but the task set declares {taskSet.ActionSpace.Description}; every task must share the task set's spaces.",
+                $"{Algorithm}: task {task} ({taskSet.TaskIds[task]}) of task set '{taskSet.Name}' has {kind} space {actual.Description}, but the task set declares {expected.Description}; every task must share the task set's spaces.",
                 nameof(taskSet));
     }
 
