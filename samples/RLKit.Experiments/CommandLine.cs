@@ -76,16 +76,24 @@ internal static class CommandLine
     private static string UsageText() => string.Format(CultureInfo.InvariantCulture, Usage, string.Join(",", MixMaskVariants.Names),
                                                        string.Join(",", DistralVariants.FixedNames), DistralVariants.MaxTaskPolicyScale);
 
-    private static MixMaskSettings ParseMixMask(ReadOnlySpan<string> args)
+    /// <summary>
+    /// Reads "--name value" pairs into <paramref name="settings"/> with <paramref name="apply"/>, which throws for an
+    /// unknown name; "-h" or "--help" anywhere asks for the usage text.
+    /// </summary>
+    private static TSettings ParseOptions<TSettings>(ReadOnlySpan<string> args, TSettings settings, Func<TSettings, string, string, TSettings> apply)
     {
-        var settings = new MixMaskSettings();
         for (int i = 0; i < args.Length; i++)
         {
             string name = args[i];
             if (name is "-h" or "--help") throw new UsageException("help requested");
             if (i + 1 >= args.Length) throw new UsageException($"option '{name}' needs a value");
-            string value = args[++i];
-            settings = name switch
+            settings = apply(settings, name, args[++i]);
+        }
+        return settings;
+    }
+
+    private static MixMaskSettings ParseMixMask(ReadOnlySpan<string> args) =>
+        ParseOptions(args, new MixMaskSettings(), static (settings, name, value) => name switch
             {
                 "--seeds" => settings with { Seeds = PositiveInt(name, value) },
                 "--first-seed" => settings with { FirstSeed = Seed(name, value) },
@@ -111,21 +119,10 @@ internal static class CommandLine
                 } },
                 "--solved" => settings with { SolvedThreshold = NonNegativeFloat(name, value) },
                 _ => throw new UsageException($"unknown option '{name}'"),
-            };
-        }
-        return settings;
-    }
+            });
 
-    private static DistralSettings ParseDistral(ReadOnlySpan<string> args)
-    {
-        var settings = new DistralSettings();
-        for (int i = 0; i < args.Length; i++)
-        {
-            string name = args[i];
-            if (name is "-h" or "--help") throw new UsageException("help requested");
-            if (i + 1 >= args.Length) throw new UsageException($"option '{name}' needs a value");
-            string value = args[++i];
-            settings = name switch
+    private static DistralSettings ParseDistral(ReadOnlySpan<string> args) =>
+        ParseOptions(args, new DistralSettings(), static (settings, name, value) => name switch
             {
                 "--protocol" => settings with
                 {
@@ -141,10 +138,7 @@ internal static class CommandLine
                 "--n-step" => settings with { NStep = IntInRange(name, value, 1, 1000) },
                 "--out" => settings with { OutputDirectory = value },
                 _ => throw new UsageException($"unknown option '{name}'"),
-            };
-        }
-        return settings;
-    }
+            });
 
     private static IReadOnlyList<string> ParseVariants(string value, Func<string, bool> isKnown)
     {
