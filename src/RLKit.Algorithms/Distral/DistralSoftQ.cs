@@ -36,6 +36,7 @@ internal static class DistralSoftQ
         var stepInEpisode = new int[envCount];
         bool regulariseAtCollection = learner.RegulariseAtCollection;
         var losses = new Dictionary<string, double>();
+        Func<bool> cancelled = () => monitor.IsCancellationRequested;
 
         environment.Reset(o.Seed);
         while (!monitor.ShouldStop)
@@ -89,7 +90,7 @@ internal static class DistralSoftQ
             for (int e = 0; e < envCount; e++) stepInEpisode[e] = step.Done(e) ? 0 : stepInEpisode[e] + 1;
 
             // Learn: one soft-Q step per task whose buffer holds a batch, then one π0 step.
-            if (learner.Update(() => monitor.IsCancellationRequested) is { } result)
+            if (learner.Update(cancelled) is { } result)
             {
                 losses = new Dictionary<string, double> { ["q"] = result.TaskLoss };
                 if (result.DistillationLoss is { } d) losses["distillation"] = d;
