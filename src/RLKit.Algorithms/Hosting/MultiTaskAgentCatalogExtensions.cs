@@ -1,4 +1,5 @@
 using RLKit.Algorithms.Distral;
+using RLKit.Algorithms.Dnc;
 using RLKit.Algorithms.Hosting;
 using RLKit.Algorithms.MultiTaskSac;
 using RLKit.Algorithms.Qmp;
@@ -49,5 +50,13 @@ public static class MultiTaskAgentCatalogExtensions
             ArgumentNullException.ThrowIfNull(mixer);
             return new QmpEstimator(options, mixer: mixer);
         }
+
+        /// <summary>DnC from the seeded defaults (Table 1's maze column, full DnC with β = 1e-3), changed by <paramref name="configure"/> when given.</summary>
+        /// <inheritdoc cref="AgentCatalog.Create{TOptions, TAgent, TEstimator}(AgentEstimatorFactory{TOptions, TAgent, TEstimator}, Func{TOptions, TOptions}?)"/>
+        public DncEstimator Dnc(Func<DncOptions, DncOptions>? configure = null) => agents.Create(MultiTaskAlgorithms.Dnc, configure);
+
+        /// <summary>DnC with exactly <paramref name="options"/> (seed included), e.g. a preset from <c>MultiTaskSacOptions.Preset</c>.</summary>
+        /// <inheritdoc cref="AgentCatalog.Create{TOptions, TAgent, TEstimator}(AgentEstimatorFactory{TOptions, TAgent, TEstimator}, TOptions)"/>
+        public DncEstimator Dnc(DncOptions options) => agents.Create(MultiTaskAlgorithms.Dnc, options);
     }
 }

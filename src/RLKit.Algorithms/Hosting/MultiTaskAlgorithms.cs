@@ -1,4 +1,5 @@
 using RLKit.Algorithms.Distral;
+using RLKit.Algorithms.Dnc;
 using RLKit.Algorithms.MultiTaskSac;
 using RLKit.Algorithms.Qmp;
 using RLKit.Hosting;
@@ -29,8 +30,13 @@ public static class MultiTaskAlgorithms
         QmpEstimator.Name, "QMP: multi-task SAC whose tasks collect data with the Q-switch mixture of every task's policy (continuous actions; fit a task set).",
         static () => new QmpOptions(), static (o, seed) => o with { Seed = seed }, static o => new QmpEstimator(o), MultiTaskSacAgent.FromCheckpoint<QmpOptions>);
 
+    /// <summary>DnC (Divide-and-Conquer RL, the QMP paper's DnC and DnC regularisation-only baselines; seed 002), "dnc".</summary>
+    public static AgentEstimatorFactory<DncOptions, MultiTaskSacAgent, DncEstimator> Dnc { get; } = new(
+        DncEstimator.Name, "DnC: multi-task SAC with a KL penalty between task policies and distillation into a central policy at 10 points of training, or the penalty alone (continuous actions; fit a task set).",
+        static () => new DncOptions(), static (o, seed) => o with { Seed = seed }, static o => new DncEstimator(o), MultiTaskSacAgent.FromCheckpoint<DncOptions>);
+
     /// <summary>Every multi-task algorithm.</summary>
-    public static IReadOnlyList<IAgentEstimatorFactory> All { get; } = [Distral, MultiTaskSac, Qmp];
+    public static IReadOnlyList<IAgentEstimatorFactory> All { get; } = [Distral, MultiTaskSac, Qmp, Dnc];
 
     /// <summary>Adds every multi-task algorithm not yet in <paramref name="registry"/>.</summary>
     internal static void AddTo(AlgorithmRegistry registry)
