@@ -31,14 +31,6 @@ public static class BehaviorMixers
 
     /// <summary>The built-in names, in the order above.</summary>
     public static IReadOnlyList<string> Names { get; } = [QSwitch, Uniform, Domain, Softmax];
-
-    /// <summary>The built-in mixer named <paramref name="name"/>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">If no built-in has that name (the message lists them).</exception>
-    public static IBehaviorMixer Get(string name) =>
-        name is not null && All.TryGetValue(name, out var mixer)
-            ? mixer
-            : throw new ArgumentOutOfRangeException(nameof(name), name,
-                $"QmpOptions.Mixer must name a built-in mixer ({string.Join(", ", Names)}) unless a mixer is passed to QmpEstimator; got '{name}'.");
 }
 
 /// <summary>

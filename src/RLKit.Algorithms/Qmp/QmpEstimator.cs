@@ -35,8 +35,13 @@ public sealed class QmpEstimator : AlgorithmEstimator<QmpOptions, MultiTaskSacAg
     /// <param name="mixer">A mixer to use instead of the built-in named by the options (e.g. one resolved from DI).</param>
     /// <exception cref="ArgumentOutOfRangeException">If an option is out of range, or names no built-in mixer and none is given.</exception>
     public QmpEstimator(QmpOptions? options = null, IReadOnlyList<ITrainingCallback>? callbacks = null, IBehaviorMixer? mixer = null)
-        : base(Name, options ?? new QmpOptions(), callbacks) =>
-        Mixer = mixer ?? BehaviorMixers.Get(Options.Mixer);
+        : base(Name, options ?? new QmpOptions(), callbacks)
+    {
+        if (mixer is null)
+            OptionRules.Require(Options.Mixer, BehaviorMixers.All.ContainsKey(Options.Mixer),
+                                $"a built-in mixer ({string.Join(", ", BehaviorMixers.Names)}) unless a mixer is passed to QmpEstimator", nameof(QmpOptions), nameof(QmpOptions.Mixer));
+        Mixer = mixer ?? BehaviorMixers.All[Options.Mixer];
+    }
 
     /// <summary>The mixer that picks which policy's action each task executes.</summary>
     public IBehaviorMixer Mixer { get; }
