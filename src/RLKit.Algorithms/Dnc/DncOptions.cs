@@ -35,6 +35,8 @@ public sealed record DncOptions : MultiTaskSacOptions
     /// How many times a <see cref="DncMode.Full"/> run distils its task policies into the central policy, ≥ 1 (the paper:
     /// 10 over the course of training). Distillation k runs after the first update at which the budget's progress
     /// reaches k/(count + 1), so the distillations are evenly spaced and the task policies train on after the last one.
+    /// An update that passes several points distils once, so a budget of fewer than count + 1 updates distils fewer times
+    /// (each update reports "distillations", the count so far).
     /// </summary>
     public int DistillationCount { get; init; } = 10;
 
