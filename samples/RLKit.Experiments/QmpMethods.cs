@@ -1,0 +1,101 @@
+using RLKit.Environments;
+using RLKit.Envs;
+using RLKit.Envs.Reacher;
+using RLKit.Training;
+
+namespace RLKit.Experiments;
+
+/// <summary>One of QMP's two environments: its task set and the Table 1 column (<see cref="MultiTaskSacPreset"/>) its runs use.</summary>
+internal sealed record QmpEnvironment(string Name, string TaskSetId, string Title, string Description, int Preset)
+{
+    public static QmpEnvironment Maze { get; } = new("maze", "point-maze-large", "Maze navigation",
+        "maze navigation (point mass in D4RL's LARGE_MAZE, 10 start → goal tasks, 600-step episodes)", 0);
+
+    public static QmpEnvironment Reacher { get; } = new("reacher", "multistage-reacher", "Multistage reacher",
+        "multistage reacher (RLKit's planar 3-link arm, 5 tasks, 200-step episodes; the paper's is a 6-DoF Jaco arm in MuJoCo)", 1);
+
+    public static IReadOnlyList<QmpEnvironment> All { get; } = [Maze, Reacher];
+
+    /// <summary>A fresh task set from the standard catalog.</summary>
+    public ITaskSet CreateTaskSet() => StandardEnvironments.CreateCatalog().MakeTaskSet(TaskSetId);
+}
+
+/// <summary>
+/// What one run trains: a description for the log, the schedule numbers the experiment needs (environment steps per
+/// update and minimum buffer, per task), and the training call.
+/// </summary>
+internal sealed record QmpTraining(string Description, int EnvStepsPerUpdate, int MinBufferSize,
+                                   Func<ITaskSet, Budget, IReadOnlyList<ITrainingCallback>, IProgress<TrainingUpdate>, IAgent> Fit);
+
+/// <summary>
+/// The methods compared in seed 002 (Figs. 4 and 5), by name. Each builds its options from the environment's Table 1
+/// preset (<see cref="MultiTaskSacOptions.Preset{TOptions}"/>: the sharing baselines' widths and learning rates, and
+/// QMP-multihead's maze warm-up, come with it) and the run's seed.
+/// </summary>
+internal static class QmpMethods
+{
+    private const string MazeHasNoDomainWeights = "the paper defines task-similarity weights for the reacher only";
+
+    private static readonly (string Name, Func<QmpEnvironment, string?> WhyUndefined, Func<QmpEnvironment, ulong, QmpTraining> Build)[] All =
+    [
+        ("qmp", Everywhere, (env, seed) => throw new NotImplementedException()),
+    ];
+    /// <summary>Every method name, in the order they are run and reported.</summary>
+    public static IReadOnlyList<string> Names { get; } = All.Select(m => m.Name).ToArray();
+
+    /// <summary>Whether <paramref name="name"/> is a method.</summary>
+    public static bool IsKnown(string name) => Names.Contains(name);
+
+    /// <summary>The methods defined on <paramref name="env"/>, in table order.</summary>
+    public static IReadOnlyList<string> DefinedOn(QmpEnvironment env) => All.Where(m => m.WhyUndefined(env) is null).Select(m => m.Name).ToArray();
+
+    /// <summary>Why method <paramref name="name"/> cannot run on <paramref name="env"/>, or null when it can.</summary>
+    public static string? WhyUndefined(string name, QmpEnvironment env) => Find(name).WhyUndefined(env);
+
+    /// <summary>The training of method <paramref name="name"/> on <paramref name="env"/> with seed <paramref name="seed"/>.</summary>
+    /// <exception cref="ArgumentException">If the method is unknown or undefined on the environment.</exception>
+    public static QmpTraining Build(string name, QmpEnvironment env, ulong seed)
+    {
+        var method = Find(name);
+        if (method.WhyUndefined(env) is { } why) throw new ArgumentException($"qmp: {name} is not defined on the {env.Name}: {why}.", nameof(name));
+        return method.Build(env, seed);
+    }
+
+    private static (string Name, Func<QmpEnvironment, string?> WhyUndefined, Func<QmpEnvironment, ulong, QmpTraining> Build) Find(string name) =>
+        All.FirstOrDefault(m => m.Name == name) is { Name: not null } method ? method : throw new ArgumentException($"unknown qmp method '{name}'", nameof(name));
+
+    private static string? Everywhere(QmpEnvironment env) => null;
+
+    /// <summary>
+    /// QMP-Domain's fixed mixture on the reacher (seed 002 §5.4: "weight the probability of selecting π_j for task i by
+    /// the number of shared sub-goal sequences between task i and j"; the reference code does not include the matrix).
+    /// RLKit's rule: a task's sub-goal sequences are the segments it must travel, start → first subgoal and each subgoal
+    /// → the next (T0 ABC: S→A, A→B, B→C); the stay-still task has the one segment S→S. Weight(i, j) = the number of
+    /// segments tasks i and j share (so the diagonal holds each task's own count: 3, or 1 for staying still), each row
+    /// normalised to sum to 1. T0 and T1 share S→A and A→B; T0 and T3 share B→C; T1 and T2 share B→D; T2 and T3 share
+    /// S→B; T4 shares nothing, so its row is its own policy only.
+    /// </summary>
+    public static double[,] ReacherDomainWeightCounts()
+    {
+        var tasks = MultistageReacherTask.Tasks;
+        var segments = tasks.Select(t => t.Reward == ReacherReward.StayStill
+            ? new HashSet<(char, char)> { ('S', 'S') }
+            : ("S" + t.Subgoals).Zip(t.Subgoals).ToHashSet()).ToArray();
+        var counts = new double[tasks.Count, tasks.Count];
+        for (int i = 0; i < tasks.Count; i++)
+            for (int j = 0; j < tasks.Count; j++) counts[i, j] = segments[i].Intersect(segments[j]).Count();
+        return counts;
+    }
+
+    /// <summary><see cref="ReacherDomainWeightCounts"/> with every row normalised to sum to 1.</summary>
+    private static IReadOnlyList<IReadOnlyList<float>> ReacherDomainWeights()
+    {
+        var counts = ReacherDomainWeightCounts();
+        int n = counts.GetLength(0);
+        return Enumerable.Range(0, n).Select(i =>
+        {
+            double sum = Enumerable.Range(0, n).Sum(j => counts[i, j]);
+            return (IReadOnlyList<float>)Enumerable.Range(0, n).Select(j => (float)(counts[i, j] / sum)).ToArray();
+        }).ToArray();
+    }
+}
