@@ -145,14 +145,15 @@ internal static partial class CommandLine
                 _ => throw new UsageException($"unknown option '{name}'"),
             });
 
-    private static IReadOnlyList<string> ParseVariants(string value, Func<string, bool> isKnown)
+    /// <summary>A comma-separated list of distinct known names (variants, or what <paramref name="kind"/> says) for <paramref name="option"/>.</summary>
+    private static IReadOnlyList<string> ParseVariants(string value, Func<string, bool> isKnown, string option = "--variants", string kind = "variant")
     {
         var names = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (names.Length == 0) throw new UsageException("--variants needs at least one name");
+        if (names.Length == 0) throw new UsageException($"{option} needs at least one name");
         foreach (var name in names)
         {
             if (!isKnown(name))
-                throw new UsageException($"unknown variant '{name}'");
+                throw new UsageException($"unknown {kind} '{name}'");
         }
         return names.Distinct().ToArray();
     }

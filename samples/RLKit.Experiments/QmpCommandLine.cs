@@ -35,7 +35,7 @@ internal static partial class CommandLine
                     Environment = QmpEnvironment.All.FirstOrDefault(e => e.Name == value)
                                   ?? throw new UsageException($"--env must be one of {string.Join(", ", QmpEnvironment.All.Select(e => e.Name))}; got '{value}'"),
                 },
-                "--methods" => settings with { Methods = ParseVariants(value, QmpMethods.IsKnown) },
+                "--methods" => settings with { Methods = ParseVariants(value, QmpMethods.IsKnown, name, "method") },
                 "--seeds" => settings with { Seeds = PositiveInt(name, value) },
                 "--first-seed" => settings with { FirstSeed = Seed(name, value) },
                 "--iterations" => settings with { Iterations = PositiveInt(name, value) },
