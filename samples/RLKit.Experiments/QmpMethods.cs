@@ -1,3 +1,5 @@
+using RLKit.Algorithms.MultiTaskSac;
+using RLKit.Algorithms.Qmp;
 using RLKit.Environments;
 using RLKit.Envs;
 using RLKit.Envs.Reacher;
@@ -6,13 +8,13 @@ using RLKit.Training;
 namespace RLKit.Experiments;
 
 /// <summary>One of QMP's two environments: its task set and the Table 1 column (<see cref="MultiTaskSacPreset"/>) its runs use.</summary>
-internal sealed record QmpEnvironment(string Name, string TaskSetId, string Title, string Description, int Preset)
+internal sealed record QmpEnvironment(string Name, string TaskSetId, string Title, string Description, MultiTaskSacPreset Preset)
 {
     public static QmpEnvironment Maze { get; } = new("maze", "point-maze-large", "Maze navigation",
-        "maze navigation (point mass in D4RL's LARGE_MAZE, 10 start → goal tasks, 600-step episodes)", 0);
+        "maze navigation (point mass in D4RL's LARGE_MAZE, 10 start → goal tasks, 600-step episodes)", MultiTaskSacPreset.Maze);
 
     public static QmpEnvironment Reacher { get; } = new("reacher", "multistage-reacher", "Multistage reacher",
-        "multistage reacher (RLKit's planar 3-link arm, 5 tasks, 200-step episodes; the paper's is a 6-DoF Jaco arm in MuJoCo)", 1);
+        "multistage reacher (RLKit's planar 3-link arm, 5 tasks, 200-step episodes; the paper's is a 6-DoF Jaco arm in MuJoCo)", MultiTaskSacPreset.Reacher);
 
     public static IReadOnlyList<QmpEnvironment> All { get; } = [Maze, Reacher];
 
@@ -38,8 +40,18 @@ internal static class QmpMethods
 
     private static readonly (string Name, Func<QmpEnvironment, string?> WhyUndefined, Func<QmpEnvironment, ulong, QmpTraining> Build)[] All =
     [
-        ("qmp", Everywhere, (env, seed) => throw new NotImplementedException()),
+        ("qmp", Everywhere, (env, seed) => Qmp(env, seed, new QmpOptions())),
+        ("separated", Everywhere, (env, seed) => MultiTaskSac(env, seed, TaskParameterSharing.Separate)),
+        ("shared", Everywhere, (env, seed) => MultiTaskSac(env, seed, TaskParameterSharing.Shared)),
+        ("multihead", Everywhere, (env, seed) => MultiTaskSac(env, seed, TaskParameterSharing.Multihead)),
+        ("qmp-multihead", Everywhere, (env, seed) => Qmp(env, seed, new QmpOptions { Sharing = TaskParameterSharing.Multihead })),
+        ("qmp-uniform", Everywhere, (env, seed) => Qmp(env, seed, new QmpOptions { Mixer = BehaviorMixers.Uniform })),
+        ("qmp-domain", env => env == QmpEnvironment.Maze ? MazeHasNoDomainWeights : null,
+            (env, seed) => Qmp(env, seed, new QmpOptions { Mixer = BehaviorMixers.Domain, DomainWeights = ReacherDomainWeights() })),
+        ("qmp-softmax", Everywhere, (env, seed) => Qmp(env, seed, new QmpOptions { Mixer = BehaviorMixers.Softmax })),
+        // DnC and DnC (regularisation only), seed 002 A.3.4, once src/RLKit.Algorithms/Dnc exists: one line each here.
     ];
+
     /// <summary>Every method name, in the order they are run and reported.</summary>
     public static IReadOnlyList<string> Names { get; } = All.Select(m => m.Name).ToArray();
 
@@ -65,6 +77,25 @@ internal static class QmpMethods
         All.FirstOrDefault(m => m.Name == name) is { Name: not null } method ? method : throw new ArgumentException($"unknown qmp method '{name}'", nameof(name));
 
     private static string? Everywhere(QmpEnvironment env) => null;
+
+    private static QmpTraining MultiTaskSac(QmpEnvironment env, ulong seed, TaskParameterSharing sharing)
+    {
+        var options = MultiTaskSacOptions.Preset(new MultiTaskSacOptions { Sharing = sharing }, env.Preset) with { Seed = seed };
+        return new QmpTraining(Describe(options), options.EnvStepsPerUpdate, options.MinBufferSize,
+                               (taskSet, budget, callbacks, progress) => new MultiTaskSacEstimator(options, callbacks).Fit(taskSet, budget, progress));
+    }
+
+    private static QmpTraining Qmp(QmpEnvironment env, ulong seed, QmpOptions options)
+    {
+        options = MultiTaskSacOptions.Preset(options, env.Preset) with { Seed = seed };
+        string mixer = options.Mixer + (options.MixtureWarmup > 0 ? $", warm-up {options.MixtureWarmup} iterations" : "")
+                       + (options.Mixer == BehaviorMixers.Softmax ? $", temperature {options.SoftmaxTemperature}" : "");
+        return new QmpTraining($"QMP ({mixer}), {Describe(options)}", options.EnvStepsPerUpdate, options.MinBufferSize,
+                               (taskSet, budget, callbacks, progress) => new QmpEstimator(options, callbacks).Fit(taskSet, budget, progress));
+    }
+
+    private static string Describe(MultiTaskSacOptions o) => FormattableString.Invariant(
+        $"{o.Sharing} networks [{string.Join(", ", o.HiddenSizes)}] {o.Activation}, lr {o.PolicyLearningRate}/{o.QLearningRate}/{o.AlphaLearningRate}, batch {o.BatchSize} per task, {o.EnvStepsPerUpdate} env / {o.GradientStepsPerUpdate} gradient steps per update per task, min buffer {o.MinBufferSize} per task, seed {o.Seed}");
 
     /// <summary>
     /// QMP-Domain's fixed mixture on the reacher (seed 002 §5.4: "weight the probability of selecting π_j for task i by
