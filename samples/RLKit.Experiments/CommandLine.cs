@@ -7,13 +7,15 @@ namespace RLKit.Experiments;
 /// Hand-rolled argument parsing (the repo takes no new package references, so no System.CommandLine):
 /// <c>&lt;experiment&gt; [--name value]…</c>, with usage on error.
 /// </summary>
-internal static class CommandLine
+internal static partial class CommandLine
 {
     private const string Usage = """
         usage: RLKit.Experiments mixmask [options]
                RLKit.Experiments mixmask-report [options]   (table, RESULT lines and SVGs from the CSVs in --out)
                RLKit.Experiments distral [options]
                RLKit.Experiments distral-report [options]   (tables, RESULT lines and SVGs from the CSVs in --out)
+               RLKit.Experiments qmp --env maze|reacher [options]
+               RLKit.Experiments qmp-report --env maze|reacher [options]   (tables, RESULT lines and SVGs from the runs in --out)
 
         mixmask (seed 000, Mix & Mask A2C on CartPole):
           --seeds <n>            seeds per variant (default 5): first-seed .. first-seed + n - 1
@@ -62,7 +64,9 @@ internal static class CommandLine
                 "mixmask-report" => MixMaskExperiment.Report(ParseMixMask(args.AsSpan(1))),
                 "distral" => DistralExperiment.Run(ParseDistral(args.AsSpan(1))),
                 "distral-report" => DistralExperiment.Report(ParseDistral(args.AsSpan(1))),
-                _ => throw new UsageException($"unknown experiment '{args[0]}' (known: mixmask, mixmask-report, distral, distral-report)"),
+                "qmp" => QmpExperiment.Run(ParseQmp(args.AsSpan(1))),
+                "qmp-report" => QmpExperiment.Report(ParseQmp(args.AsSpan(1))),
+                _ => throw new UsageException($"unknown experiment '{args[0]}' (known: mixmask, mixmask-report, distral, distral-report, qmp, qmp-report)"),
             };
         }
         catch (UsageException e)
@@ -74,7 +78,8 @@ internal static class CommandLine
     }
 
     private static string UsageText() => string.Format(CultureInfo.InvariantCulture, Usage, string.Join(",", MixMaskVariants.Names),
-                                                       string.Join(",", DistralVariants.FixedNames), DistralVariants.MaxTaskPolicyScale);
+                                                       string.Join(",", DistralVariants.FixedNames), DistralVariants.MaxTaskPolicyScale)
+                                         + QmpUsageText();
 
     /// <summary>
     /// Reads "--name value" pairs into <paramref name="settings"/> with <paramref name="apply"/>, which throws for an
@@ -140,14 +145,15 @@ internal static class CommandLine
                 _ => throw new UsageException($"unknown option '{name}'"),
             });
 
-    private static IReadOnlyList<string> ParseVariants(string value, Func<string, bool> isKnown)
+    /// <summary>A comma-separated list of distinct known names (variants, or what <paramref name="kind"/> says) for <paramref name="option"/>.</summary>
+    private static IReadOnlyList<string> ParseVariants(string value, Func<string, bool> isKnown, string option = "--variants", string kind = "variant")
     {
         var names = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (names.Length == 0) throw new UsageException("--variants needs at least one name");
+        if (names.Length == 0) throw new UsageException($"{option} needs at least one name");
         foreach (var name in names)
         {
             if (!isKnown(name))
-                throw new UsageException($"unknown variant '{name}'");
+                throw new UsageException($"unknown {kind} '{name}'");
         }
         return names.Distinct().ToArray();
     }

@@ -5,11 +5,15 @@ using RLKit.Training;
 
 namespace RLKit.CheckpointProbe;
 
-/// <summary>An agent's greedy action on an all-zero observation, as text (shared with the test that runs the probe).</summary>
+/// <summary>
+/// An agent's greedy action on an all-zero observation, as text (shared with the test that runs the probe); a
+/// multi-task agent acts with task 0's policy, since not every one has a task-agnostic policy.
+/// </summary>
 internal static class GreedyAction
 {
     public static string Of(IAgent agent)
     {
+        if (agent is IMultiTaskAgent multiTask) agent = multiTask.ForTask(0);
         var observation = Tensor.Zeros(1, agent.ObservationSpace.FlatSize);
         if (agent.ActionSpace is Discrete)
         {
