@@ -32,8 +32,7 @@ internal abstract class BehaviorPolicy
         int perTask = tasks.EnvironmentsPerTask;
         var perTaskRows = observations.Reshape(tasks.TaskCount, perTask, model.ObservationSize);
         var (mean, logStd) = model.Gaussian(model.Actor.Forward(perTaskRows));
-        var (sampled, _) = model.Sample(mean, logStd, Tensor.RandomNormal(rng, [tasks.TaskCount, perTask, model.ActionSize]));
-        sampled.AsReadOnlySpan().CopyTo(actions);
+        model.SampleAction(mean, logStd, Tensor.RandomNormal(rng, [tasks.TaskCount, perTask, model.ActionSize])).AsReadOnlySpan().CopyTo(actions);
     }
 }
 

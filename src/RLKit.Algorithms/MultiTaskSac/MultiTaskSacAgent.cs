@@ -122,7 +122,7 @@ public sealed class MultiTaskSacAgent : Agent<MultiTaskSacOptions>, IMultiTaskAg
         var (mean, logStd) = Model.Gaussian(policy.ForwardTask(member, AgentActing.Flat(observations)));
         var chosen = deterministic
             ? Model.MeanAction(mean)
-            : Model.Sample(mean, logStd, Tensor.RandomNormal(rng ?? _fallbackRng, mean.ShapeArray())).Action;
+            : Model.SampleAction(mean, logStd, Tensor.RandomNormal(rng ?? _fallbackRng, mean.ShapeArray()));
         chosen.AsReadOnlySpan().CopyTo(actions);
     }
 

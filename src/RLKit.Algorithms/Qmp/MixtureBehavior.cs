@@ -49,7 +49,7 @@ internal sealed class MixtureBehavior : BehaviorPolicy
 
         // Every policy on every row: [T, R, ·].
         var (mean, logStd) = model.Gaussian(model.Actor.Forward(observations));
-        var (sampled, _) = model.Sample(mean, logStd, Tensor.RandomNormal(rng, [taskCount, rows, actionSize]));
+        var sampled = model.SampleAction(mean, logStd, Tensor.RandomNormal(rng, [taskCount, rows, actionSize]));
         var meanActions = model.MeanAction(mean);
         var context = new BehaviorMixingContext(_rowTasks, observations, sampled, meanActions,
                                                 () => Scores(model, observations, meanActions, tasks), _options, rng);
