@@ -85,7 +85,7 @@ public class QmpTests
         using var environment = new SyncVectorEnvironment([.. Enumerable.Range(0, tasks).Select(taskSet.CreateEnvironment)], AutoresetMode.SameStep);
         var monitor = new TrainingMonitor(QmpEstimator.Name, Budget.Steps(tasks * 30), tasks, tasks: assignment);
         var rng = new RandomGenerator(options.Seed);
-        var agent = MultiTaskSacEstimator.Prepare(QmpEstimator.Name, options, environment, assignment, null, rng);
+        var agent = MultiTaskSacAgent.ForFit(QmpEstimator.Name, options, environment, assignment, null, rng);
         MultiTaskSacTraining.Fit(environment, assignment, monitor, agent, null, new MixtureBehavior(options, mixer, assignment), spy, rng);
 
         Assert.That(mixer.Executed, Has.Count.EqualTo(30));
