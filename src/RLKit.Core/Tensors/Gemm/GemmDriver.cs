@@ -37,7 +37,8 @@ internal enum GemmKernelKind
 /// count.</para>
 /// <para>Kernel families: AVX-512 (8 × 32 register tile) where 512-bit vectors are fast, else AVX2 + FMA (6 × 16),
 /// else a portable 128-bit fallback (x64 without AVX2, Arm64). Multi-threading starts at 2^21 multiply-adds, with
-/// C statically split into blocks of whole register tiles, one per thread.</para>
+/// C statically split into blocks of whole register tiles, one per thread; a batched call instead gives each thread
+/// a run of whole entries (see <see cref="MultiplyBatched(int, bool, bool, int, int, int, ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, int, int, Span{float}, int, int, bool, int)"/>).</para>
 /// </remarks>
 internal static unsafe class GemmDriver
 {
@@ -189,9 +190,9 @@ internal static unsafe class GemmDriver
             var first = new GemmProblem(transA, transB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
             long work = (long)m * n * k;
             int parts = ThreadsFor(work > long.MaxValue / batch ? long.MaxValue : work * batch, Math.Min(threads, batch));
-            if (parts == 1 || work >= ParallelThreshold)
+            if (parts == 1)
             {
-                // Large products parallelise internally; tiny batches are not worth a thread hand-off.
+                // A single entry (which may still parallelise internally) or too little work for a thread hand-off.
                 for (int i = 0; i < batch; i++)
                 {
                     Execute(kind, BatchEntry(first, i, strideA, strideB, strideC), threads);
@@ -200,10 +201,17 @@ internal static unsafe class GemmDriver
                 return;
             }
 
-            // Many small products: each thread takes a contiguous run of whole entries, each computed exactly
-            // as it would be on one thread.
-            var job = new BatchJob(kind, first, batch, parts, strideA, strideB, strideC);
+            // Each thread takes a contiguous run of whole entries, each computed exactly as it would be on one
+            // thread: one hand-off for the whole batch instead of one per entry, and no operand packed twice. Small
+            // entries are shared out as evenly as they go; large ones only in whole rounds, and the entries left
+            // over (fewer than the threads) each parallelise internally, so that no thread idles through one.
+            int split = work >= ParallelThreshold ? batch - (batch % parts) : batch;
+            var job = new BatchJob(kind, first, split, parts, strideA, strideB, strideC);
             Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, job.Run);
+            for (int i = split; i < batch; i++)
+            {
+                Execute(kind, BatchEntry(first, i, strideA, strideB, strideC), threads);
+            }
         }
     }
 

@@ -58,6 +58,41 @@ public class EnsembleLinearTests
         if (sharedInput) Assert.That(x.Grad!.ToArray(), Is.EqualTo(xs.Grad!.ToArray()).Within(1e-3), "shared input gradient");
     }
 
+    /// <summary>
+    /// Members large enough to parallelise on their own, in a count that does not divide among 2 or 3 threads: the
+    /// whole rounds of members go one per thread and the rest parallelise internally; every output and gradient is
+    /// bit for bit what one thread computes.
+    /// </summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public void ResultsDoNotDependOnTheThreadCount(bool sharedInput)
+    {
+        const int members = 5, rows = 130, inFeatures = 140, outFeatures = 129;
+        float[][]? expected = null;
+        int original = EngineSettings.MaxDegreeOfParallelism;
+        try
+        {
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                EngineSettings.MaxDegreeOfParallelism = threads;
+                var rng = new RandomGenerator(17);
+                var x = GradCheck.Input(rng, sharedInput ? [rows, inFeatures] : [members, rows, inFeatures]);
+                var w = GradCheck.Input(rng, [members, outFeatures, inFeatures]);
+                var b = GradCheck.Input(rng, [members, outFeatures]);
+                var y = Tensor.EnsembleLinear(x, w, b);
+                y.Backward(Tensor.RandomUniform(rng, y.ShapeArray(), -1f, 1f));
+                float[][] results = [y.ToArray(), x.Grad!.ToArray(), w.Grad!.ToArray(), b.Grad!.ToArray()];
+                expected ??= results;
+                for (int i = 0; i < results.Length; i++)
+                    Assert.That(results[i], Is.EqualTo(expected[i]), $"result {i} (output, dX, dW, db) with {threads} threads");
+            }
+        }
+        finally
+        {
+            EngineSettings.MaxDegreeOfParallelism = original;
+        }
+    }
+
     [Test]
     public void ComputesEachMembersAffineMapWithPyTorchLayout()
     {
