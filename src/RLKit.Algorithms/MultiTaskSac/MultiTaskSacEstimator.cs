@@ -67,7 +67,7 @@ public abstract class MultiTaskSacEstimator<TOptions> : AlgorithmEstimator<TOpti
     private protected virtual void CheckTasks(TaskAssignment tasks) { }
 
     /// <summary>The behaviour policy of this fit (default: every task acts with its own policy).</summary>
-    private protected virtual BehaviorPolicy CreateBehavior(TaskAssignment tasks) => TaskPolicyBehavior.Instance;
+    private protected virtual BehaviorPolicy CreateBehavior(TaskAssignment tasks) => new TaskPolicyBehavior();
 
     /// <summary>The hooks of this fit (default: none).</summary>
     private protected virtual MultiTaskSacHooks CreateHooks(TaskAssignment tasks) => MultiTaskSacHooks.None;

@@ -89,6 +89,32 @@ internal sealed class MultiTaskSacModel
         return (Rescaler.ToEnvironment(squashed), logProb - Rescaler.LogScaleSum);
     }
 
+    /// <summary>
+    /// Acting's fused form of <see cref="Gaussian"/>, <see cref="SampleAction"/> and <see cref="MeanAction"/> on plain
+    /// spans (no autograd, no tensors): from actor outputs [rows × 2|A|] and standard-normal <paramref name="noise"/>
+    /// [rows × |A|], writes each row's sampled action scale·tanh(μ + σε) + bias and, unless <paramref name="means"/> is
+    /// empty, its mean action scale·tanh(μ) + bias. Collection calls it at every environment step, where a dozen small
+    /// tensor ops would cost more than the arithmetic.
+    /// </summary>
+    public void Actions(ReadOnlySpan<float> actorOutput, ReadOnlySpan<float> noise, Span<float> sampled, Span<float> means)
+    {
+        int actionSize = ActionSize, rows = noise.Length / actionSize;
+        var scale = Rescaler.Scale.AsReadOnlySpan();
+        var bias = Rescaler.Bias.AsReadOnlySpan();
+        float min = Options.LogStdMin, max = Options.LogStdMax;
+        for (int r = 0; r < rows; r++)
+        {
+            var output = actorOutput.Slice(r * 2 * actionSize, 2 * actionSize);
+            for (int d = 0; d < actionSize; d++)
+            {
+                int i = r * actionSize + d;
+                float mean = output[d], std = MathF.Exp(Math.Clamp(output[actionSize + d], min, max));
+                sampled[i] = scale[d] * MathF.Tanh(mean + std * noise[i]) + bias[d];
+                if (!means.IsEmpty) means[i] = scale[d] * MathF.Tanh(mean) + bias[d];
+            }
+        }
+    }
+
     /// <summary>The action tanh(μ + σ·<paramref name="noise"/>) in the environment's units, without its log-probability (for acting).</summary>
     public Tensor SampleAction(Tensor mean, Tensor logStd, Tensor noise) => Rescaler.ToEnvironment((mean + logStd.Exp() * noise).Tanh());
 
