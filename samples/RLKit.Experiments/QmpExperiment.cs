@@ -156,7 +156,7 @@ internal static class QmpExperiment
                              taskSet.TaskIds, tracker.Evaluations, tracker.Selection());
         QmpReport.WriteRun(runDirectory, run);
         Console.Error.WriteLine(string.Create(Invariant,
-            $"{label} done: {run.Iterations} iterations, {run.EnvironmentSteps} env steps, final success {run.Final.SuccessRate:0.00} ({run.Final.TasksSolved}/{tasks} tasks ≥ {QmpReport.SolvedThreshold}), {run.Seconds:0} s: {run.SecondsPerIteration:0.00} s per iteration (first {tracker.FirstIterationSeconds:0.0} s), {run.SecondsPerEvaluation:0.0} s per evaluation"));
+            $"{label} done: {run.Iterations} iterations, {run.EnvironmentSteps} env steps, final success {run.Final.SuccessRate:0.00} ({run.Final.TasksSolved}/{tasks} tasks ≥ {QmpReport.SolvedThreshold}), {run.Seconds:0} s: {run.SecondsPerIteration:0.00} s per iteration (first {tracker.FirstIterationSeconds:0.0} s{(run.Iterations > 1 ? string.Create(Invariant, $", then {(run.SecondsPerIteration * run.Iterations - tracker.FirstIterationSeconds) / (run.Iterations - 1):0.00} s each") : "")}), {run.SecondsPerEvaluation:0.0} s per evaluation"));
     }
 
     /// <summary>Reports training progress synchronously (Progress&lt;T&gt; would post to the thread pool).</summary>

@@ -25,23 +25,25 @@ internal abstract class BehaviorPolicy
 
     /// <summary>
     /// Writes a sample of task t's own policy π_t for each of task t's sub-environments: the harness's default behaviour,
-    /// one batched pass of the actors over [T, k, obs].
+    /// one batched pass of the actors over [T, k, obs]. <paramref name="noise"/> is scratch space of the actions' length.
     /// </summary>
-    public static void ActWithTaskPolicies(MultiTaskSacModel model, Tensor observations, TaskAssignment tasks, Span<float> actions, RandomGenerator rng)
+    public static void ActWithTaskPolicies(MultiTaskSacModel model, Tensor observations, TaskAssignment tasks, Span<float> actions,
+                                           Span<float> noise, RandomGenerator rng)
     {
-        int perTask = tasks.EnvironmentsPerTask;
-        var perTaskRows = observations.Reshape(tasks.TaskCount, perTask, model.ObservationSize);
-        var (mean, logStd) = model.Gaussian(model.Actor.Forward(perTaskRows));
-        var (sampled, _) = model.Sample(mean, logStd, Tensor.RandomNormal(rng, [tasks.TaskCount, perTask, model.ActionSize]));
-        sampled.AsReadOnlySpan().CopyTo(actions);
+        var perTaskRows = observations.Reshape(tasks.TaskCount, tasks.EnvironmentsPerTask, model.ObservationSize);
+        rng.FillNormal(noise);
+        model.Actions(model.Actor.Forward(perTaskRows).AsReadOnlySpan(), noise, actions, []);
     }
 }
 
 /// <summary>Every task acts with its own policy π_t (Separated, Shared, Multihead, DnC).</summary>
 internal sealed class TaskPolicyBehavior : BehaviorPolicy
 {
-    public static TaskPolicyBehavior Instance { get; } = new();
+    private float[] _noise = [];
 
-    public override void Act(MultiTaskSacModel model, Tensor observations, TaskAssignment tasks, int iteration, Span<float> actions, RandomGenerator rng) =>
-        ActWithTaskPolicies(model, observations, tasks, actions, rng);
+    public override void Act(MultiTaskSacModel model, Tensor observations, TaskAssignment tasks, int iteration, Span<float> actions, RandomGenerator rng)
+    {
+        if (_noise.Length != actions.Length) _noise = new float[actions.Length];
+        ActWithTaskPolicies(model, observations, tasks, actions, _noise, rng);
+    }
 }

@@ -1,5 +1,7 @@
 using RLKit.Algorithms.Common;
 using RLKit.Autograd;
+using RLKit.Environments;
+using RLKit.Environments.Vector;
 using RLKit.Spaces;
 using RLKit.Tensors;
 using RLKit.Training;
@@ -39,6 +41,30 @@ public sealed class MultiTaskSacAgent : Agent<MultiTaskSacOptions>, IMultiTaskAg
     internal static MultiTaskSacAgent Create(string algorithm, Space observationSpace, Box actionSpace, IReadOnlyList<string> taskIds,
                                              MultiTaskSacOptions options, RandomGenerator rng) =>
         new(algorithm, new MultiTaskSacModel(observationSpace.FlatSize, actionSpace, taskIds.Count, options, rng), observationSpace, actionSpace, taskIds, options);
+
+    /// <summary>
+    /// The agent a harness-based estimator trains (<see cref="MultiTaskSacEstimator{TOptions}"/>): a fresh one for <paramref name="tasks"/>, with the weights of
+    /// <paramref name="initialAgent"/> when warm-starting. Checks the action space and the initial agent.
+    /// </summary>
+    /// <exception cref="ArgumentException">If the action space is not a bounded Box, or the initial agent does not fit.</exception>
+    internal static MultiTaskSacAgent ForFit(string algorithm, MultiTaskSacOptions options, IVectorEnvironment environment, TaskAssignment tasks,
+                                             MultiTaskSacAgent? initialAgent, RandomGenerator rng)
+    {
+        var actionSpace = environment.SingleActionSpace as Box is { IsBounded: true } box
+            ? box
+            : throw new ArgumentException($"{algorithm} needs a bounded Box action space, got {environment.SingleActionSpace.Description}.", nameof(environment));
+        var agent = Create(algorithm, environment.SingleObservationSpace, actionSpace, tasks.TaskIds, options, rng);
+        if (initialAgent is not null)
+        {
+            if (initialAgent.TaskIds.Count != tasks.TaskCount || initialAgent.Model.ObservationSize != agent.Model.ObservationSize
+                || initialAgent.Model.ActionSize != agent.Model.ActionSize)
+                throw new ArgumentException(
+                    $"{algorithm}: the initial agent was trained on {initialAgent.TaskIds.Count} tasks with {initialAgent.Model.ObservationSize} observation floats and {initialAgent.Model.ActionSize} action floats; " +
+                    $"this fit has {tasks.TaskCount} tasks, {agent.Model.ObservationSize} floats and {agent.Model.ActionSize} action floats.", nameof(initialAgent));
+            agent.LoadWeights(initialAgent.Weights);
+        }
+        return agent;
+    }
 
     /// <summary>Rebuilds an "mt-sac" agent from a checkpoint: its options, spaces and task ids, with its weights loaded.</summary>
     /// <exception cref="InvalidDataException">If the checkpoint lists no task ids, or its options are not <see cref="MultiTaskSacOptions"/>.</exception>
@@ -122,7 +148,7 @@ public sealed class MultiTaskSacAgent : Agent<MultiTaskSacOptions>, IMultiTaskAg
         var (mean, logStd) = Model.Gaussian(policy.ForwardTask(member, AgentActing.Flat(observations)));
         var chosen = deterministic
             ? Model.MeanAction(mean)
-            : Model.Sample(mean, logStd, Tensor.RandomNormal(rng ?? _fallbackRng, mean.ShapeArray())).Action;
+            : Model.SampleAction(mean, logStd, Tensor.RandomNormal(rng ?? _fallbackRng, mean.ShapeArray()));
         chosen.AsReadOnlySpan().CopyTo(actions);
     }
 

@@ -1,7 +1,6 @@
 using RLKit.Algorithms.Common;
 using RLKit.Environments;
 using RLKit.Environments.Vector;
-using RLKit.Spaces;
 using RLKit.Tensors;
 using RLKit.Training;
 
@@ -21,7 +20,7 @@ namespace RLKit.Algorithms.MultiTaskSac;
 /// buffer holds <see cref="MultiTaskSacOptions.MinBufferSize"/>), then takes the gradient steps, then reports once:
 /// "critic", "actor", "alpha", "entropy" (means over tasks and over the update's gradient steps) and "alpha_value".</para>
 /// </remarks>
-public sealed class MultiTaskSacEstimator : AlgorithmEstimator<MultiTaskSacOptions, MultiTaskSacAgent>
+public sealed class MultiTaskSacEstimator : MultiTaskSacEstimator<MultiTaskSacOptions>
 {
     /// <summary>The algorithm's name in registries, checkpoints and configuration files: "mt-sac".</summary>
     public const string Name = "mt-sac";
@@ -33,43 +32,43 @@ public sealed class MultiTaskSacEstimator : AlgorithmEstimator<MultiTaskSacOptio
 
     /// <inheritdoc/>
     protected override AgentEstimator<MultiTaskSacAgent> WithCallbacksCore(IReadOnlyList<ITrainingCallback> callbacks) => new MultiTaskSacEstimator(Options, callbacks);
+}
+
+/// <summary>
+/// What every estimator built on the multi-task SAC harness shares (<see cref="MultiTaskSacEstimator"/>, <c>QmpEstimator</c>,
+/// and DnC's): the checks, the agent (fresh, or warm-started from an initial agent's weights and optimizers) and the
+/// harness's loop; a method supplies only its behaviour policy and its hooks. Fitting a plain vector environment trains
+/// one task.
+/// </summary>
+/// <typeparam name="TOptions">The method's options record.</typeparam>
+public abstract class MultiTaskSacEstimator<TOptions> : AlgorithmEstimator<TOptions, MultiTaskSacAgent> where TOptions : MultiTaskSacOptions
+{
+    /// <exception cref="ArgumentOutOfRangeException">If an option is out of range (the message names it).</exception>
+    private protected MultiTaskSacEstimator(string algorithm, TOptions options, IReadOnlyList<ITrainingCallback>? callbacks)
+        : base(algorithm, options, callbacks) { }
 
     /// <inheritdoc/>
-    protected override MultiTaskSacAgent FitCore(IVectorEnvironment environment, TrainingMonitor monitor, MultiTaskSacAgent? initialAgent) =>
+    protected sealed override MultiTaskSacAgent FitCore(IVectorEnvironment environment, TrainingMonitor monitor, MultiTaskSacAgent? initialAgent) =>
         FitCore(environment, TaskAssignment.SingleTask(environment.Count), monitor, initialAgent);
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">
     /// If the action space is not a bounded Box, or the initial agent was trained on another number of tasks or other spaces.
     /// </exception>
-    protected override MultiTaskSacAgent FitCore(IVectorEnvironment environment, TaskAssignment tasks, TrainingMonitor monitor, MultiTaskSacAgent? initialAgent)
+    protected sealed override MultiTaskSacAgent FitCore(IVectorEnvironment environment, TaskAssignment tasks, TrainingMonitor monitor, MultiTaskSacAgent? initialAgent)
     {
+        CheckTasks(tasks);
         var rng = new RandomGenerator(Options.Seed);
-        var agent = Prepare(Algorithm, Options, environment, tasks, initialAgent, rng);
-        return MultiTaskSacTraining.Fit(environment, tasks, monitor, agent, initialAgent, TaskPolicyBehavior.Instance, MultiTaskSacHooks.None, rng);
+        var agent = MultiTaskSacAgent.ForFit(Algorithm, Options, environment, tasks, initialAgent, rng);
+        return MultiTaskSacTraining.Fit(environment, tasks, monitor, agent, initialAgent, CreateBehavior(tasks), CreateHooks(tasks), rng);
     }
 
-    /// <summary>
-    /// The agent a harness-based estimator trains: a fresh one for <paramref name="tasks"/>, with the weights of
-    /// <paramref name="initialAgent"/> when warm-starting. Checks the action space and the initial agent.
-    /// </summary>
-    /// <exception cref="ArgumentException">If the action space is not a bounded Box, or the initial agent does not fit.</exception>
-    internal static MultiTaskSacAgent Prepare(string algorithm, MultiTaskSacOptions options, IVectorEnvironment environment, TaskAssignment tasks,
-                                             MultiTaskSacAgent? initialAgent, RandomGenerator rng)
-    {
-        var actionSpace = environment.SingleActionSpace as Box is { IsBounded: true } box
-            ? box
-            : throw new ArgumentException($"{algorithm} needs a bounded Box action space, got {environment.SingleActionSpace.Description}.", nameof(environment));
-        var agent = MultiTaskSacAgent.Create(algorithm, environment.SingleObservationSpace, actionSpace, tasks.TaskIds, options, rng);
-        if (initialAgent is not null)
-        {
-            if (initialAgent.TaskIds.Count != tasks.TaskCount || initialAgent.Model.ObservationSize != agent.Model.ObservationSize
-                || initialAgent.Model.ActionSize != agent.Model.ActionSize)
-                throw new ArgumentException(
-                    $"{algorithm}: the initial agent was trained on {initialAgent.TaskIds.Count} tasks with {initialAgent.Model.ObservationSize} observation floats and {initialAgent.Model.ActionSize} action floats; " +
-                    $"this fit has {tasks.TaskCount} tasks, {agent.Model.ObservationSize} floats and {agent.Model.ActionSize} action floats.", nameof(initialAgent));
-            agent.LoadWeights(initialAgent.Weights);
-        }
-        return agent;
-    }
+    /// <summary>Checks the options against the fit's tasks (nothing by default).</summary>
+    private protected virtual void CheckTasks(TaskAssignment tasks) { }
+
+    /// <summary>The behaviour policy of this fit (default: every task acts with its own policy).</summary>
+    private protected virtual BehaviorPolicy CreateBehavior(TaskAssignment tasks) => new TaskPolicyBehavior();
+
+    /// <summary>The hooks of this fit (default: none).</summary>
+    private protected virtual MultiTaskSacHooks CreateHooks(TaskAssignment tasks) => MultiTaskSacHooks.None;
 }

@@ -21,6 +21,13 @@ namespace RLKit.Algorithms.MultiTaskSac;
 /// true from <see cref="MultiTaskSacOptions.HasCentralPolicy"/>, and the model builds <see cref="MultiTaskSacModel.Central"/>,
 /// which checkpoints save under "central." and the agent's task-free <c>Act</c> uses.
 /// </summary>
+/// <remarks>
+/// A method plugs in by deriving its estimator from <see cref="MultiTaskSacEstimator{TOptions}"/> with its own options
+/// record (derived from <see cref="MultiTaskSacOptions"/>) and overriding <c>CreateHooks</c> (and <c>CreateBehavior</c>
+/// for a behaviour policy, as QMP does); its registry entry restores checkpoints with
+/// <see cref="MultiTaskSacAgent.FromCheckpoint{TOptions}"/>. A hooks object is created per fit, so it may keep state
+/// (its own optimizer, a distillation schedule).
+/// </remarks>
 internal class MultiTaskSacHooks
 {
     /// <summary>The harness's own behaviour: no extra loss, nothing after an iteration.</summary>

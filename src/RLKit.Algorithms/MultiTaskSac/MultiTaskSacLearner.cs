@@ -1,4 +1,3 @@
-using RLKit.Algorithms.Common;
 using RLKit.Autograd;
 using RLKit.Data;
 using RLKit.Optim;
@@ -21,7 +20,7 @@ internal sealed class MultiTaskSacLearner
     private readonly MultiTaskSacHooks _hooks;
     private readonly RandomGenerator _rng;
     private readonly TaskNetworks _q1Target, _q2Target;
-    private readonly Tensor[] _criticParameters;
+    private readonly Tensor[] _criticParameters, _targetParameters;
     private readonly Adam _actorOptimizer, _criticOptimizer, _alphaOptimizer;
     private double _criticSum, _actorSum, _alphaSum, _entropySum;
     private int _steps;
@@ -32,9 +31,10 @@ internal sealed class MultiTaskSacLearner
         _model = model;
         _hooks = hooks;
         _rng = rng;
-        _q1Target = CloneAsTarget(model.Q1, model, rng);
-        _q2Target = CloneAsTarget(model.Q2, model, rng);
+        _q1Target = model.Q1.CloneAsTarget(rng);
+        _q2Target = model.Q2.CloneAsTarget(rng);
         _criticParameters = [.. model.Q1.Parameters(), .. model.Q2.Parameters()];
+        _targetParameters = [.. _q1Target.Parameters(), .. _q2Target.Parameters()];
         _actorOptimizer = new Adam(model.Actor.Parameters(), o.PolicyLearningRate);
         _criticOptimizer = new Adam(_criticParameters, o.QLearningRate);
         _alphaOptimizer = new Adam([model.LogAlpha], o.AlphaLearningRate);
@@ -106,8 +106,7 @@ internal sealed class MultiTaskSacLearner
         temperatureLoss.Backward();
         _alphaOptimizer.Step();
 
-        OffPolicyHelpers.SoftUpdate(_q1Target, model.Q1, model.Options.Tau);
-        OffPolicyHelpers.SoftUpdate(_q2Target, model.Q2, model.Options.Tau);
+        Polyak.SoftUpdate(_targetParameters, _criticParameters, model.Options.Tau);
 
         _criticSum += criticLoss.Item() / tasks;
         _actorSum += actorLoss.Item() / tasks;
@@ -138,13 +137,5 @@ internal sealed class MultiTaskSacLearner
     private void SetCriticsTrainable(bool trainable)
     {
         foreach (var parameter in _criticParameters) parameter.RequiresGrad = trainable;
-    }
-
-    private static TaskNetworks CloneAsTarget(TaskNetworks critic, MultiTaskSacModel model, RandomGenerator rng)
-    {
-        var o = model.Options;
-        var clone = TaskNetworks.Create(o.Sharing, model.Tasks, critic.InputSize, o.HiddenSizes, critic.OutputSize, o.Activation, rng);
-        clone.CopyFrom(critic);
-        return clone;
     }
 }

@@ -16,17 +16,25 @@ namespace RLKit.Algorithms.MultiTaskSac;
 /// </summary>
 internal sealed class MultiTaskSacModel
 {
-    public MultiTaskSacModel(int observationSize, Box actionSpace, int tasks, MultiTaskSacOptions options, RandomGenerator rng)
+    /// <summary>Builds every network from <paramref name="rng"/>: the actors, Q1, Q2, then the central policy if any.</summary>
+    /// <param name="observationSize">Floats per observation.</param>
+    /// <param name="actionSpace">The bounded Box the actions are rescaled to.</param>
+    /// <param name="tasks">T.</param>
+    /// <param name="options">The hyperparameters (widths, activation, sharing, log-std range, initial log α).</param>
+    /// <param name="rng">Initialises the networks.</param>
+    /// <param name="layout">The task networks' layout; null for the one <see cref="MultiTaskSacOptions.Sharing"/> names
+    /// (the benchmark passes <see cref="TaskNetworkLayout.LoopedSeparate"/> for its before row).</param>
+    public MultiTaskSacModel(int observationSize, Box actionSpace, int tasks, MultiTaskSacOptions options, RandomGenerator rng, TaskNetworkLayout? layout = null)
     {
         Options = options;
         ObservationSize = observationSize;
         Tasks = tasks;
         Rescaler = new ActionRescaler(actionSpace);
         int actionSize = Rescaler.Size;
-        var (sharing, hidden, activation) = (options.Sharing, options.HiddenSizes, options.Activation);
-        Actor = TaskNetworks.Create(sharing, tasks, observationSize, hidden, 2 * actionSize, activation, rng);
-        Q1 = TaskNetworks.Create(sharing, tasks, observationSize + actionSize, hidden, 1, activation, rng);
-        Q2 = TaskNetworks.Create(sharing, tasks, observationSize + actionSize, hidden, 1, activation, rng);
+        var (networks, hidden, activation) = (layout ?? TaskNetworks.LayoutOf(options.Sharing), options.HiddenSizes, options.Activation);
+        Actor = TaskNetworks.Create(networks, tasks, observationSize, hidden, 2 * actionSize, activation, rng);
+        Q1 = TaskNetworks.Create(networks, tasks, observationSize + actionSize, hidden, 1, activation, rng);
+        Q2 = TaskNetworks.Create(networks, tasks, observationSize + actionSize, hidden, 1, activation, rng);
         LogAlpha = Tensor.FromArray(Enumerable.Repeat(options.InitialLogAlpha, tasks).ToArray(), tasks);
         LogAlpha.RequiresGrad = true;
         if (options.HasCentralPolicy)
@@ -80,6 +88,35 @@ internal sealed class MultiTaskSacModel
         var (squashed, logProb) = new TanhGaussian(mean, logStd).RSampleWithLogProb(noise);
         return (Rescaler.ToEnvironment(squashed), logProb - Rescaler.LogScaleSum);
     }
+
+    /// <summary>
+    /// Acting's fused form of <see cref="Gaussian"/>, <see cref="SampleAction"/> and <see cref="MeanAction"/> on plain
+    /// spans (no autograd, no tensors): from actor outputs [rows × 2|A|] and standard-normal <paramref name="noise"/>
+    /// [rows × |A|], writes each row's sampled action scale·tanh(μ + σε) + bias and, unless <paramref name="means"/> is
+    /// empty, its mean action scale·tanh(μ) + bias. Collection calls it at every environment step, where a dozen small
+    /// tensor ops would cost more than the arithmetic.
+    /// </summary>
+    public void Actions(ReadOnlySpan<float> actorOutput, ReadOnlySpan<float> noise, Span<float> sampled, Span<float> means)
+    {
+        int actionSize = ActionSize, rows = noise.Length / actionSize;
+        var scale = Rescaler.Scale.AsReadOnlySpan();
+        var bias = Rescaler.Bias.AsReadOnlySpan();
+        float min = Options.LogStdMin, max = Options.LogStdMax;
+        for (int r = 0; r < rows; r++)
+        {
+            var output = actorOutput.Slice(r * 2 * actionSize, 2 * actionSize);
+            for (int d = 0; d < actionSize; d++)
+            {
+                int i = r * actionSize + d;
+                float mean = output[d], std = MathF.Exp(Math.Clamp(output[actionSize + d], min, max));
+                sampled[i] = scale[d] * MathF.Tanh(mean + std * noise[i]) + bias[d];
+                if (!means.IsEmpty) means[i] = scale[d] * MathF.Tanh(mean) + bias[d];
+            }
+        }
+    }
+
+    /// <summary>The action tanh(μ + σ·<paramref name="noise"/>) in the environment's units, without its log-probability (for acting).</summary>
+    public Tensor SampleAction(Tensor mean, Tensor logStd, Tensor noise) => Rescaler.ToEnvironment((mean + logStd.Exp() * noise).Tanh());
 
     /// <summary>The mean action tanh(μ) in the environment's units: the deterministic action, and what QMP's Q-switch scores.</summary>
     public Tensor MeanAction(Tensor mean) => Rescaler.ToEnvironment(mean.Tanh());

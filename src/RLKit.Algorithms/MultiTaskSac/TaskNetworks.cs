@@ -3,6 +3,25 @@ using RLKit.Tensors;
 
 namespace RLKit.Algorithms.MultiTaskSac;
 
+/// <summary>How <see cref="TaskNetworks"/> stores its T networks: the three sharings, and the pre-ensemble reference.</summary>
+internal enum TaskNetworkLayout
+{
+    /// <summary><see cref="TaskParameterSharing.Separate"/>: one <see cref="EnsembleMlp"/>.</summary>
+    Separate,
+
+    /// <summary><see cref="TaskParameterSharing.Shared"/>: one MLP on input ⊕ one-hot task id.</summary>
+    Shared,
+
+    /// <summary><see cref="TaskParameterSharing.Multihead"/>: a shared trunk and an <see cref="EnsembleLinear"/> of heads.</summary>
+    Multihead,
+
+    /// <summary>
+    /// T separate <see cref="Mlp"/>s run one after the other: the layout before the ensemble layer, with the same
+    /// initial weights as <see cref="Separate"/>; kept as the reference the ensemble is tested and benchmarked against.
+    /// </summary>
+    LoopedSeparate,
+}
+
 /// <summary>
 /// T task networks of one shape behind one batched forward pass: <see cref="Forward"/> maps [T, N, in] (row block t to
 /// task t's network) or [N, in] (every task's network on the same rows) to [T, N, out]. The three
@@ -17,6 +36,10 @@ internal abstract class TaskNetworks : Layer
         InputSize = inputSize;
         OutputSize = outputSize;
     }
+
+    private TaskNetworkLayout _layout;
+    private IReadOnlyList<int> _hiddenSizes = [];
+    private ActivationKind _activation;
 
     /// <summary>T, the number of task networks.</summary>
     public int Tasks { get; }
@@ -33,21 +56,45 @@ internal abstract class TaskNetworks : Layer
     /// Member t is drawn from <paramref name="rng"/> after members 0…t−1.
     /// </summary>
     public static TaskNetworks Create(TaskParameterSharing sharing, int tasks, int inputSize, IReadOnlyList<int> hiddenSizes, int outputSize,
+                                      ActivationKind activation, RandomGenerator rng) =>
+        Create(LayoutOf(sharing), tasks, inputSize, hiddenSizes, outputSize, activation, rng);
+
+    /// <inheritdoc cref="Create(TaskParameterSharing, int, int, IReadOnlyList{int}, int, ActivationKind, RandomGenerator)"/>
+    public static TaskNetworks Create(TaskNetworkLayout layout, int tasks, int inputSize, IReadOnlyList<int> hiddenSizes, int outputSize,
                                       ActivationKind activation, RandomGenerator rng)
     {
         var hidden = Activation.FromKind(activation);
-        TaskNetworks networks = sharing switch
+        TaskNetworks networks = layout switch
         {
-            TaskParameterSharing.Separate => new SeparateTaskNetworks(tasks, inputSize, hiddenSizes, outputSize, hidden, rng),
-            TaskParameterSharing.Multihead => new MultiheadTaskNetworks(tasks, inputSize, hiddenSizes, outputSize, hidden, rng),
-            TaskParameterSharing.Shared => new SharedTaskNetworks(tasks, inputSize, hiddenSizes, outputSize, hidden, rng),
-            _ => throw new ArgumentOutOfRangeException(nameof(sharing), sharing, "TaskNetworks: unknown sharing."),
+            TaskNetworkLayout.Separate => new SeparateTaskNetworks(tasks, inputSize, hiddenSizes, outputSize, hidden, rng),
+            TaskNetworkLayout.Multihead => new MultiheadTaskNetworks(tasks, inputSize, hiddenSizes, outputSize, hidden, rng),
+            TaskNetworkLayout.Shared => new SharedTaskNetworks(tasks, inputSize, hiddenSizes, outputSize, hidden, rng),
+            TaskNetworkLayout.LoopedSeparate => new LoopedTaskNetworks(tasks, inputSize, hiddenSizes, outputSize, hidden, rng),
+            _ => throw new ArgumentOutOfRangeException(nameof(layout), layout, "TaskNetworks: unknown layout."),
         };
+        (networks._layout, networks._hiddenSizes, networks._activation) = (layout, hiddenSizes, activation);
         // garage initialises biases to zero; the layers draw PyTorch's default, so clear them (the draws keep the rng's
         // stream identical to T separately built networks).
         foreach (var (name, parameter) in networks.NamedParameters())
             if (name.EndsWith("bias", StringComparison.Ordinal)) parameter.AsSpan().Clear();
         return networks;
+    }
+
+    /// <summary>The layout that implements <paramref name="sharing"/>.</summary>
+    public static TaskNetworkLayout LayoutOf(TaskParameterSharing sharing) => sharing switch
+    {
+        TaskParameterSharing.Separate => TaskNetworkLayout.Separate,
+        TaskParameterSharing.Shared => TaskNetworkLayout.Shared,
+        TaskParameterSharing.Multihead => TaskNetworkLayout.Multihead,
+        _ => throw new ArgumentOutOfRangeException(nameof(sharing), sharing, "TaskNetworks: unknown sharing."),
+    };
+
+    /// <summary>Networks of the same layout and shape holding a copy of these weights (a target network).</summary>
+    public TaskNetworks CloneAsTarget(RandomGenerator rng)
+    {
+        var clone = Create(_layout, Tasks, InputSize, _hiddenSizes, OutputSize, _activation, rng);
+        clone.CopyFrom(this);
+        return clone;
     }
 
     /// <summary>[T, N, in] (row block t through task t's network) or [N, in] (every task's network on the same rows) → [T, N, out].</summary>
@@ -176,4 +223,32 @@ internal sealed class SharedTaskNetworks : TaskNetworks
         for (int r = 0; r < rows; r++) ids[r * Tasks + task] = 1f;
         return _mlp.Forward(Tensor.Concat([input, oneHot], 1));
     }
+}
+
+/// <summary>
+/// The pre-ensemble layout (<see cref="TaskNetworkLayout.LoopedSeparate"/>): T <see cref="Mlp"/>s, one small GEMM chain
+/// per task. Built from the generator exactly as <see cref="SeparateTaskNetworks"/> is, so both hold the same weights.
+/// </summary>
+internal sealed class LoopedTaskNetworks : TaskNetworks
+{
+    private readonly Mlp[] _mlps;
+
+    public LoopedTaskNetworks(int tasks, int inputSize, IReadOnlyList<int> hiddenSizes, int outputSize, Activation activation, RandomGenerator rng)
+        : base(tasks, inputSize, outputSize)
+    {
+        _mlps = new Mlp[tasks];
+        for (int t = 0; t < tasks; t++)
+            _mlps[t] = RegisterModule(t.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                                      new Mlp([inputSize, .. hiddenSizes, outputSize], rng, activation, weightInit: WeightInit));
+    }
+
+    public override Tensor Forward(Tensor input)
+    {
+        CheckInput(input);
+        var outputs = new Tensor[Tasks];
+        for (int t = 0; t < Tasks; t++) outputs[t] = ForwardTask(t, input.Rank == 2 ? input : input.Narrow(0, t, 1).Reshape(input.Dim(1), InputSize));
+        return Tensor.Stack(outputs, 0);
+    }
+
+    public override Tensor ForwardTask(int task, Tensor input) => _mlps[task].Forward(input);
 }

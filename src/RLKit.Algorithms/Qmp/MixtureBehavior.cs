@@ -22,6 +22,8 @@ internal sealed class MixtureBehavior : BehaviorPolicy
     private readonly int[] _rowTasks;
     private readonly int[] _chosen;
     private readonly float[] _scores;
+    private float[] _noise = [];
+    private Tensor _sampled = null!, _means = null!, _scoreInput = null!;
 
     public MixtureBehavior(QmpOptions options, IBehaviorMixer mixer, TaskAssignment tasks)
     {
@@ -40,22 +42,21 @@ internal sealed class MixtureBehavior : BehaviorPolicy
     public override void Act(MultiTaskSacModel model, Tensor observations, TaskAssignment tasks, int iteration, Span<float> actions, RandomGenerator rng)
     {
         int taskCount = tasks.TaskCount, rows = _rowTasks.Length, actionSize = model.ActionSize;
+        EnsureBuffers(taskCount, rows, model);
         if (iteration < _options.MixtureWarmup)
         {
-            ActWithTaskPolicies(model, observations, tasks, actions, rng);
+            ActWithTaskPolicies(model, observations, tasks, actions, _noise.AsSpan(0, actions.Length), rng);
             for (int r = 0; r < rows; r++) _counts[_rowTasks[r], _rowTasks[r]]++;
             return;
         }
 
-        // Every policy on every row: [T, R, ·].
-        var (mean, logStd) = model.Gaussian(model.Actor.Forward(observations));
-        var (sampled, _) = model.Sample(mean, logStd, Tensor.RandomNormal(rng, [taskCount, rows, actionSize]));
-        var meanActions = model.MeanAction(mean);
-        var context = new BehaviorMixingContext(_rowTasks, observations, sampled, meanActions,
-                                                () => Scores(model, observations, meanActions, tasks), _options, rng);
+        // Every policy's proposal on every row, [T, R, ·]: one actor pass, then the samples and means in place.
+        rng.FillNormal(_noise);
+        model.Actions(model.Actor.Forward(observations).AsReadOnlySpan(), _noise, _sampled.AsSpan(), _means.AsSpan());
+        var context = new BehaviorMixingContext(_rowTasks, observations, _sampled, _means, () => Scores(model, observations, tasks), _options, rng);
         _mixer.Choose(context, _chosen);
 
-        var proposals = sampled.AsReadOnlySpan();
+        var proposals = _sampled.AsReadOnlySpan();
         for (int r = 0; r < rows; r++)
         {
             int policy = _chosen[r];
@@ -66,18 +67,29 @@ internal sealed class MixtureBehavior : BehaviorPolicy
         }
     }
 
+    /// <summary>Allocates the proposal, noise and scoring buffers once, at the first step (they are persistent, not scoped).</summary>
+    private void EnsureBuffers(int taskCount, int rows, MultiTaskSacModel model)
+    {
+        if (_noise.Length > 0) return;
+        int actionSize = model.ActionSize;
+        _noise = new float[taskCount * rows * actionSize];
+        _sampled = Tensor.AllocatePersistent([taskCount, rows, actionSize]);
+        _means = Tensor.AllocatePersistent([taskCount, rows, actionSize]);
+        _scoreInput = Tensor.AllocatePersistent([taskCount, rows, model.ObservationSize + actionSize]);
+    }
+
     /// <summary>
     /// Q1_i(s_r, ā_j) for every row r (of task i) and policy j, row-major [R × T], in one pass of the critic ensemble:
     /// member i reads its k rows, each paired with the T mean actions, so its output is already rows × policies.
     /// </summary>
-    private float[] Scores(MultiTaskSacModel model, Tensor observations, Tensor meanActions, TaskAssignment tasks)
+    private float[] Scores(MultiTaskSacModel model, Tensor observations, TaskAssignment tasks)
     {
         int taskCount = tasks.TaskCount, rows = _rowTasks.Length, observationSize = model.ObservationSize, actionSize = model.ActionSize;
         int width = observationSize + actionSize;
-        var input = Tensor.Zeros(taskCount, tasks.EnvironmentsPerTask * taskCount, width);
-        var destination = input.AsSpan();
+        // [T, k·T, obs + |A|] is [T, R, ·] with R = k·T: member i's k rows, each paired with the T mean actions.
+        var destination = _scoreInput.AsSpan();
         var states = observations.AsReadOnlySpan();
-        var means = meanActions.AsReadOnlySpan();
+        var means = _means.AsReadOnlySpan();
         for (int r = 0; r < rows; r++)          // rows are task-major, so row r is row (r mod k) of task r / k
             for (int j = 0; j < taskCount; j++)
             {
@@ -85,7 +97,7 @@ internal sealed class MixtureBehavior : BehaviorPolicy
                 states.Slice(r * observationSize, observationSize).CopyTo(slot);
                 means.Slice((j * rows + r) * actionSize, actionSize).CopyTo(slot[observationSize..]);
             }
-        model.Q1.Forward(input).AsReadOnlySpan().CopyTo(_scores);
+        model.Q1.Forward(_scoreInput).AsReadOnlySpan().CopyTo(_scores);
         return _scores;
     }
 

@@ -1,8 +1,5 @@
-using RLKit.Algorithms.Common;
 using RLKit.Algorithms.MultiTaskSac;
 using RLKit.Environments;
-using RLKit.Environments.Vector;
-using RLKit.Tensors;
 using RLKit.Training;
 
 namespace RLKit.Algorithms.Qmp;
@@ -21,7 +18,7 @@ namespace RLKit.Algorithms.Qmp;
 /// <para>Each update reports, besides the harness's losses, "selection/{i}/{j}": the fraction of task i's steps in that
 /// update that executed π_j's action (the paper's Fig. 5 heat map, averaged over training).</para>
 /// </remarks>
-public sealed class QmpEstimator : AlgorithmEstimator<QmpOptions, MultiTaskSacAgent>
+public sealed class QmpEstimator : MultiTaskSacEstimator<QmpOptions>
 {
     /// <summary>The algorithm's name in registries, checkpoints and configuration files: "qmp".</summary>
     public const string Name = "qmp";
@@ -50,20 +47,9 @@ public sealed class QmpEstimator : AlgorithmEstimator<QmpOptions, MultiTaskSacAg
     protected override AgentEstimator<MultiTaskSacAgent> WithCallbacksCore(IReadOnlyList<ITrainingCallback> callbacks) => new QmpEstimator(Options, callbacks, Mixer);
 
     /// <inheritdoc/>
-    protected override MultiTaskSacAgent FitCore(IVectorEnvironment environment, TrainingMonitor monitor, MultiTaskSacAgent? initialAgent) =>
-        FitCore(environment, TaskAssignment.SingleTask(environment.Count), monitor, initialAgent);
-
-    /// <inheritdoc/>
-    /// <exception cref="ArgumentException">
-    /// If the action space is not a bounded Box, or the initial agent was trained on another number of tasks or other spaces.
-    /// </exception>
     /// <exception cref="ArgumentOutOfRangeException">If <see cref="QmpOptions.DomainWeights"/> is not T × T for the task set.</exception>
-    protected override MultiTaskSacAgent FitCore(IVectorEnvironment environment, TaskAssignment tasks, TrainingMonitor monitor, MultiTaskSacAgent? initialAgent)
-    {
-        Options.RequireDomainWeightsFor(tasks.TaskCount);
-        var rng = new RandomGenerator(Options.Seed);
-        var agent = MultiTaskSacEstimator.Prepare(Algorithm, Options, environment, tasks, initialAgent, rng);
-        var behavior = new MixtureBehavior(Options, Mixer, tasks);
-        return MultiTaskSacTraining.Fit(environment, tasks, monitor, agent, initialAgent, behavior, MultiTaskSacHooks.None, rng);
-    }
+    private protected override void CheckTasks(TaskAssignment tasks) => Options.RequireDomainWeightsFor(tasks.TaskCount);
+
+    /// <summary>The Q-switch mixture (after the warm-up) with this estimator's mixer.</summary>
+    private protected override BehaviorPolicy CreateBehavior(TaskAssignment tasks) => new MixtureBehavior(Options, Mixer, tasks);
 }

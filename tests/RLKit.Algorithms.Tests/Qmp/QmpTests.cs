@@ -19,7 +19,7 @@ public class QmpTests
     /// A task that signs its data: observation [task, t/20], reward 10·task + action, 20-step episodes. A stored
     /// transition shows which task produced it and which action was executed.
     /// </summary>
-    private sealed class TaggedTask(int task) : EnvironmentBase(new Box(-100f, 100f, 2), new Box(-1f, 1f, 1))
+    private sealed class TaggedTask(int task, Action? onStep = null) : EnvironmentBase(new Box(-100f, 100f, 2), new Box(-1f, 1f, 1))
     {
         private int _t;
 
@@ -34,6 +34,7 @@ public class QmpTests
 
         protected override Transition StepCore(ReadOnlySpan<float> action, Span<float> observation)
         {
+            onStep?.Invoke();
             _t++;
             (observation[0], observation[1]) = (task, _t / 20f);
             return new Transition(10.0 * task + action[0], Terminated: false, Truncated: _t == 20);
@@ -85,7 +86,7 @@ public class QmpTests
         using var environment = new SyncVectorEnvironment([.. Enumerable.Range(0, tasks).Select(taskSet.CreateEnvironment)], AutoresetMode.SameStep);
         var monitor = new TrainingMonitor(QmpEstimator.Name, Budget.Steps(tasks * 30), tasks, tasks: assignment);
         var rng = new RandomGenerator(options.Seed);
-        var agent = MultiTaskSacEstimator.Prepare(QmpEstimator.Name, options, environment, assignment, null, rng);
+        var agent = MultiTaskSacAgent.ForFit(QmpEstimator.Name, options, environment, assignment, null, rng);
         MultiTaskSacTraining.Fit(environment, assignment, monitor, agent, null, new MixtureBehavior(options, mixer, assignment), spy, rng);
 
         Assert.That(mixer.Executed, Has.Count.EqualTo(30));
@@ -106,6 +107,33 @@ public class QmpTests
                 Assert.That(rewards[b], Is.EqualTo(10f * task + actions[b]).Within(1e-4f), "the reward is task i's");
             }
         }
+    }
+
+    [Test]
+    public void CancellationDuringCollectionStopsBeforeAnyGradientStep()
+    {
+        // Task 0's environment cancels on its 30th step, the last of the first update's collection.
+        using var cancellation = new CancellationTokenSource();
+        int steps = 0;
+        var taskSet = new TaskSet("tagged", ["Tagged0", "Tagged1"], t => new TaggedTask(t, t == 0 ? () => { if (++steps == 30) cancellation.Cancel(); } : null));
+        var updates = new List<TrainingUpdate>();
+        var options = Tiny();
+        var agent = new QmpEstimator(options).Fit(taskSet, Budget.Steps(10_000), new SynchronousProgress(updates.Add), cancellation.Token);
+        Assert.That(updates.Select(u => u.IsFinal), Is.EqualTo(new[] { true }), "only the final report");
+        var untrained = MultiTaskSac.ShortMaze.Untrained(taskSet, options, QmpEstimator.Name);
+        foreach (var (name, tensor) in untrained.Weights)
+            Assert.That(agent.Weights[name].ToArray(), Is.EqualTo(tensor.ToArray()), $"{name} took no gradient step");
+    }
+
+    [Test]
+    public void SeveralSubEnvironmentsPerTaskCollectTaskMajor()
+    {
+        var updates = new List<TrainingUpdate>();
+        var mixer = new NextPolicyMixer();
+        new QmpEstimator(Tiny(), mixer: mixer).Fit(Tagged(2), Budget.Steps(2 * 2 * 15), new SynchronousProgress(updates.Add), environmentsPerTask: 2);
+        Assert.That(mixer.Executed, Has.Count.EqualTo(15), "30 transitions per task, two at a time");
+        Assert.That(mixer.Executed[0], Has.Length.EqualTo(4));
+        Assert.That(updates[0].Losses["selection/0/1"], Is.EqualTo(1.0));
     }
 
     [Test]
