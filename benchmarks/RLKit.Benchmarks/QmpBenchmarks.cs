@@ -15,10 +15,11 @@ namespace RLKit.Benchmarks;
 /// </summary>
 /// <remarks>
 /// <para><c>GradientStep*</c>: one <see cref="MultiTaskSacLearner.Step(MultiTaskReplayBuffer)"/> of all ten tasks —
-/// sample 256 transitions per task from buffers of 3,000, critic targets (actor and both target critics on s′),
-/// critic update, actor update through both critics (their weights frozen), temperature update, Polyak update of the
-/// targets. About 2.8 G multiply-adds (5.5 GFLOP) in the GEMMs. <c>Ensemble</c> is the harness's batched layout (one
-/// GEMM per layer over all tasks); <c>Looped</c> the same networks, initialised identically, as ten separate MLPs.</para>
+/// sample 256 transitions per task from buffers of 3,000, critic targets (actor and both target critics on s′), critic
+/// update, actor update through both critics (their weights frozen), temperature update, Polyak update of the targets.
+/// About 2.7 G multiply-adds (5.4 GFLOP) in the GEMMs: sixteen 10 × 256³ products (forward and backward of the
+/// [256, 256] layers), the input and output layers adding about 1%. <c>Ensemble</c> is the harness's batched layout (one GEMM
+/// per layer over all tasks); <c>Looped</c> the same networks, initialised identically, as ten separate MLPs.</para>
 /// <para><c>QSwitchSelection*</c>: one behaviour step of QMP for ten tasks with one sub-environment each: every policy's
 /// proposal for every task's state (actors on [10 rows] → [10, 10, ·]), the Q-switch scores Q1_i(s_i, ā_j) of all 100
 /// pairs in one critic pass ([10, 10, 6]), the argmax and the copy of the chosen samples. 13.5 M multiply-adds.</para>

@@ -1,3 +1,4 @@
+using RLKit.Algorithms.Common;
 using RLKit.Autograd;
 using RLKit.Data;
 using RLKit.Environments;
@@ -60,7 +61,7 @@ internal static class MultiTaskSacTraining
                 }
                 using (TensorScope.Begin())
                 using (GradMode.NoGrad())
-                    behavior.Act(model, environment.Observations, tasks, iteration, actions, rng);
+                    behavior.Act(model, AgentActing.Flat(environment.Observations), tasks, iteration, actions, rng);
                 StepAndStore(environment, tasks, buffers, actions, monitor);
             }
             if (!collected) break;

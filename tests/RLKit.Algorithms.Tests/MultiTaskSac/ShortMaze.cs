@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using RLKit.Algorithms.MultiTaskSac;
 using RLKit.Environments;
 using RLKit.Environments.Wrappers;
@@ -39,6 +40,27 @@ internal static class ShortMaze
     /// <summary>An untrained agent with <paramref name="options"/>' networks for <paramref name="tasks"/>.</summary>
     public static MultiTaskSacAgent Untrained(ITaskSet tasks, MultiTaskSacOptions options, string algorithm = MultiTaskSacEstimator.Name) =>
         MultiTaskSacAgent.Create(algorithm, tasks.ObservationSpace, (Box)tasks.ActionSpace, tasks.TaskIds, options, new RandomGenerator(options.Seed));
+
+    /// <summary>
+    /// Fits <paramref name="estimator"/> (built with <paramref name="options"/>) on <see cref="Tasks"/> for
+    /// <paramref name="steps"/> steps and checks that it learned: the untrained policies of the same seed reach neither
+    /// goal in more than half of their episodes (so the test can fail), and every trained task policy reaches its goal in
+    /// at least 9 of 10 deterministic episodes.
+    /// </summary>
+    public static MultiTaskSacAgent AssertLearns(AgentEstimator<MultiTaskSacAgent> estimator, MultiTaskSacOptions options, int steps,
+                                                 IProgress<TrainingUpdate>? progress = null)
+    {
+        var tasks = Tasks();
+        var untrained = SuccessRates(Untrained(tasks, options, estimator.Algorithm), tasks);
+        var clock = Stopwatch.StartNew();
+        var agent = estimator.Fit(tasks, Budget.Steps(steps), progress);
+        double seconds = clock.Elapsed.TotalSeconds;
+        var trained = SuccessRates(agent, tasks);
+        TestContext.Out.WriteLine($"{estimator.Algorithm}: success untrained [{string.Join(", ", untrained)}], after {steps} steps [{string.Join(", ", trained)}] ({seconds:0.0} s)");
+        Assert.That(untrained, Has.All.LessThanOrEqualTo(0.5), "the untrained policies already reach the goals; the test would show nothing");
+        Assert.That(trained, Has.All.GreaterThanOrEqualTo(0.9));
+        return agent;
+    }
 
     /// <summary>The fraction of <paramref name="episodes"/> deterministic episodes of each task that reach its goal.</summary>
     public static double[] SuccessRates(IMultiTaskAgent agent, ITaskSet tasks, int episodes = 10)

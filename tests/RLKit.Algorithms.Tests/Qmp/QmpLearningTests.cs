@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RLKit.Algorithms.Qmp;
 using RLKit.Algorithms.Tests.MultiTaskSac;
 using RLKit.Training;
@@ -11,21 +10,12 @@ public class QmpLearningTests
     [Test]
     public void QSwitchMixtureTrainsTaskPoliciesThatReachTheirGoals()
     {
-        var tasks = ShortMaze.Tasks();
         var options = ShortMaze.Small(new QmpOptions { Seed = 7 });
-        var untrained = ShortMaze.SuccessRates(ShortMaze.Untrained(tasks, options, QmpEstimator.Name), tasks);
-
         var updates = new List<TrainingUpdate>();
-        var clock = Stopwatch.StartNew();
-        var agent = new QmpEstimator(options).Fit(tasks, Budget.Steps(10_000), new SynchronousProgress(updates.Add));
-        double seconds = clock.Elapsed.TotalSeconds;
-        var trained = ShortMaze.SuccessRates(agent, tasks);
-        var last = updates.Last(u => !u.IsFinal).Losses;
-        TestContext.Out.WriteLine($"success untrained [{string.Join(", ", untrained)}], after 10,000 steps [{string.Join(", ", trained)}] ({seconds:0.0} s); " +
-                                  $"last update's selection: {string.Join(", ", last.Where(l => l.Key.StartsWith("selection/")).Select(l => $"{l.Key} {l.Value:0.00}"))}");
-
+        var agent = ShortMaze.AssertLearns(new QmpEstimator(options), options, steps: 10_000, new SynchronousProgress(updates.Add));
         Assert.That(agent.Algorithm, Is.EqualTo("qmp"));
-        Assert.That(untrained, Has.All.LessThanOrEqualTo(0.5), "the untrained policies already reach the goals; the test would show nothing");
-        Assert.That(trained, Has.All.GreaterThanOrEqualTo(0.9));
+        var selection = updates.Last(u => !u.IsFinal).Losses.Where(l => l.Key.StartsWith("selection/", StringComparison.Ordinal)).ToList();
+        TestContext.Out.WriteLine($"last update's selection: {string.Join(", ", selection.Select(l => $"{l.Key} {l.Value:0.00}"))}");
+        Assert.That(selection, Has.Count.EqualTo(4));
     }
 }
