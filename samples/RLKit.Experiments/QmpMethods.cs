@@ -1,3 +1,4 @@
+using RLKit.Algorithms.Dnc;
 using RLKit.Algorithms.MultiTaskSac;
 using RLKit.Algorithms.Qmp;
 using RLKit.Environments;
@@ -49,7 +50,8 @@ internal static class QmpMethods
         ("qmp-domain", env => env == QmpEnvironment.Maze ? MazeHasNoDomainWeights : null,
             (env, seed) => Qmp(env, seed, new QmpOptions { Mixer = BehaviorMixers.Domain, DomainWeights = ReacherDomainWeights() })),
         ("qmp-softmax", Everywhere, (env, seed) => Qmp(env, seed, new QmpOptions { Mixer = BehaviorMixers.Softmax })),
-        // DnC and DnC (regularisation only), seed 002 A.3.4, once src/RLKit.Algorithms/Dnc exists: one line each here.
+        ("dnc", Everywhere, (env, seed) => Dnc(env, seed, DncMode.Full)),
+        ("dnc-reg", Everywhere, (env, seed) => Dnc(env, seed, DncMode.RegularisationOnly)),
     ];
 
     /// <summary>Every method name, in the order they are run and reported.</summary>
@@ -92,6 +94,14 @@ internal static class QmpMethods
                        + (options.Mixer == BehaviorMixers.Softmax ? $", temperature {options.SoftmaxTemperature}" : "");
         return new QmpTraining($"QMP ({mixer}), {Describe(options)}", options.EnvStepsPerUpdate, options.MinBufferSize,
                                (taskSet, budget, callbacks, progress) => new QmpEstimator(options, callbacks).Fit(taskSet, budget, progress));
+    }
+
+    private static QmpTraining Dnc(QmpEnvironment env, ulong seed, DncMode mode)
+    {
+        var options = MultiTaskSacOptions.Preset(new DncOptions { Mode = mode }, env.Preset) with { Seed = seed };
+        string distillation = mode == DncMode.Full ? $", {options.DistillationCount} distillations of {options.DistillationSteps} steps" : ", regularisation only";
+        return new QmpTraining(FormattableString.Invariant($"DnC (KL {options.KlCoefficient}{distillation}), {Describe(options)}"), options.EnvStepsPerUpdate, options.MinBufferSize,
+                               (taskSet, budget, callbacks, progress) => new DncEstimator(options, callbacks).Fit(taskSet, budget, progress));
     }
 
     private static string Describe(MultiTaskSacOptions o) => FormattableString.Invariant(

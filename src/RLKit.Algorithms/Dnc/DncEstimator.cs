@@ -28,7 +28,7 @@ namespace RLKit.Algorithms.Dnc;
 /// <para>Each update reports, besides the harness's losses, "kl" (mean KL between ordered pairs of task policies) and,
 /// for the full method, "distillations" (so far) and "distillation_loss" in an update that distils.</para>
 /// </remarks>
-public sealed class DncEstimator : AlgorithmEstimator<DncOptions, MultiTaskSacAgent>
+public sealed class DncEstimator : MultiTaskSacEstimator<DncOptions>
 {
     /// <summary>The algorithm's name in registries, checkpoints and configuration files: "dnc".</summary>
     public const string Name = "dnc";
@@ -43,23 +43,11 @@ public sealed class DncEstimator : AlgorithmEstimator<DncOptions, MultiTaskSacAg
     /// <inheritdoc/>
     protected override AgentEstimator<MultiTaskSacAgent> WithCallbacksCore(IReadOnlyList<ITrainingCallback> callbacks) => new DncEstimator(Options, callbacks);
 
-    /// <inheritdoc/>
-    protected override MultiTaskSacAgent FitCore(IVectorEnvironment environment, TrainingMonitor monitor, MultiTaskSacAgent? initialAgent) =>
-        FitCore(environment, TaskAssignment.SingleTask(environment.Count), monitor, initialAgent);
-
-    /// <inheritdoc/>
-    /// <exception cref="ArgumentException">
-    /// If the action space is not a bounded Box, or the initial agent was trained on another number of tasks, other spaces
-    /// or another <see cref="DncOptions.Mode"/>.
-    /// </exception>
-    protected override MultiTaskSacAgent FitCore(IVectorEnvironment environment, TaskAssignment tasks, TrainingMonitor monitor, MultiTaskSacAgent? initialAgent)
+    private protected override MultiTaskSacHooks CreateHooks(TaskAssignment tasks, MultiTaskSacAgent agent, bool warmStart, TrainingMonitor monitor)
     {
-        var rng = new RandomGenerator(Options.Seed);
-        var agent = MultiTaskSacEstimator.Prepare(Algorithm, Options, environment, tasks, initialAgent, rng);
         var model = agent.Model;
         // The reference's centroid starts as a deep copy of the first task's policy.
-        if (initialAgent is null && model.Central is { } central) DncDistillation.CopyMember(model.Actor, 0, central, 0);
-        var hooks = new DncHooks(Options, model, monitor.Progress);
-        return MultiTaskSacTraining.Fit(environment, tasks, monitor, agent, initialAgent, TaskPolicyBehavior.Instance, hooks, rng);
+        if (!warmStart && model.Central is { } central) DncDistillation.CopyMember(model.Actor, 0, central, 0);
+        return new DncHooks(Options, model, monitor.Progress);
     }
 }

@@ -60,7 +60,7 @@ public abstract class MultiTaskSacEstimator<TOptions> : AlgorithmEstimator<TOpti
         CheckTasks(tasks);
         var rng = new RandomGenerator(Options.Seed);
         var agent = MultiTaskSacAgent.ForFit(Algorithm, Options, environment, tasks, initialAgent, rng);
-        return MultiTaskSacTraining.Fit(environment, tasks, monitor, agent, initialAgent, CreateBehavior(tasks), CreateHooks(tasks), rng);
+        return MultiTaskSacTraining.Fit(environment, tasks, monitor, agent, initialAgent, CreateBehavior(tasks), CreateHooks(tasks, agent, initialAgent is not null, monitor), rng);
     }
 
     /// <summary>Checks the options against the fit's tasks (nothing by default).</summary>
@@ -69,6 +69,6 @@ public abstract class MultiTaskSacEstimator<TOptions> : AlgorithmEstimator<TOpti
     /// <summary>The behaviour policy of this fit (default: every task acts with its own policy).</summary>
     private protected virtual BehaviorPolicy CreateBehavior(TaskAssignment tasks) => new TaskPolicyBehavior();
 
-    /// <summary>The hooks of this fit (default: none).</summary>
-    private protected virtual MultiTaskSacHooks CreateHooks(TaskAssignment tasks) => MultiTaskSacHooks.None;
+    /// <summary>The hooks of this fit (default: none), given the agent being trained and whether it continues an initial agent.</summary>
+    private protected virtual MultiTaskSacHooks CreateHooks(TaskAssignment tasks, MultiTaskSacAgent agent, bool warmStart, TrainingMonitor monitor) => MultiTaskSacHooks.None;
 }
