@@ -56,10 +56,13 @@ public abstract class AgentEstimator<TAgent> : IAgentEstimator<TAgent> where TAg
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentOutOfRangeException">If <paramref name="environmentsPerTask"/> is less than 1.</exception>
+    /// <exception cref="ArgumentException">If the task set has no tasks.</exception>
     public TAgent Fit(ITaskSet taskSet, Budget budget, IProgress<TrainingUpdate>? progress = null,
                       CancellationToken cancellationToken = default, TAgent? initialAgent = null, int environmentsPerTask = 1)
     {
         ArgumentNullException.ThrowIfNull(taskSet);
+        if (taskSet.TaskCount < 1)
+            throw new ArgumentException($"{Algorithm}: the task set '{taskSet.Name}' has no tasks; it needs at least one.", nameof(taskSet));
         if (environmentsPerTask < 1)
             throw new ArgumentOutOfRangeException(nameof(environmentsPerTask), environmentsPerTask, $"{Algorithm}: environmentsPerTask must be at least 1.");
         var environments = new List<IEnvironment>(taskSet.TaskCount * environmentsPerTask);
