@@ -12,6 +12,9 @@ internal sealed record QmpEvaluation(int Iteration, long Steps, IReadOnlyList<do
 
     /// <summary>Tasks whose success rate is at least <see cref="QmpReport.SolvedThreshold"/>.</summary>
     public int TasksSolved => Success.Count(s => s >= QmpReport.SolvedThreshold);
+
+    /// <summary>The mean evaluation return over tasks: a finer measure than success while no task is solved yet.</summary>
+    public double MeanReturn => Returns.Average();
 }
 
 /// <summary>
@@ -31,6 +34,9 @@ internal sealed record QmpRun(string Environment, string Method, ulong Seed, int
 
     /// <summary>The mean of the average success rate over every evaluation: the area under the curve, per evaluation (higher = learnt sooner).</summary>
     public double AucSuccess => Evaluations.Average(e => e.SuccessRate);
+
+    /// <summary>The mean over every evaluation of the mean return over tasks (higher = better sooner).</summary>
+    public double AucReturn => Evaluations.Average(e => e.MeanReturn);
 
     /// <summary>The environment steps of the first evaluation with every task at success 1, or null.</summary>
     public long? StepsToFullSuccess => Evaluations.FirstOrDefault(e => e.SuccessRate >= 1)?.Steps;
@@ -151,6 +157,8 @@ internal static class QmpReport
         public double[] Final => Runs.Select(r => r.Final.SuccessRate).ToArray();
         public double[] Solved => Runs.Select(r => (double)r.Final.TasksSolved).ToArray();
         public double[] Auc => Runs.Select(r => r.AucSuccess).ToArray();
+        public double[] FinalReturn => Runs.Select(r => r.Final.MeanReturn).ToArray();
+        public double[] AucReturn => Runs.Select(r => r.AucReturn).ToArray();
     }
 
     /// <summary>One summary per method and budget (runs of one method with other iteration counts form their own row), in the runs' order.</summary>
@@ -170,10 +178,10 @@ internal static class QmpReport
         output.WriteLine(string.Create(Invariant,
             $"QMP (seed 002) on the {env.Description}: {tasks} tasks; one iteration = every task's environment steps then gradient steps of its method's preset (the first iteration fills every buffer to its minimum size); env steps are summed over tasks."));
         output.WriteLine(string.Create(Invariant,
-            $"Evaluation: {first.EvaluationEpisodes} greedy episodes per task every {first.EvaluateEvery} iterations' worth of steps and at the end; success = info \"success\" at an episode's last step. Final = the last evaluation; a task is solved at final success ≥ {SolvedThreshold}; AUC = mean success over all evaluations; 100% = the first evaluation with every task at 1 (mean over the seeds that got there). Mean ± std over seeds (population std)."));
+            $"Evaluation: {first.EvaluationEpisodes} greedy episodes per task every {first.EvaluateEvery} iterations' worth of steps and at the end; success = info \"success\" at an episode's last step. Final = the last evaluation; a task is solved at final success ≥ {SolvedThreshold}; AUC = mean success over all evaluations; return = the mean evaluation return over tasks (final, and its mean over all evaluations); 100% = the first evaluation with every task at 1 (mean over the seeds that got there). Mean ± std over seeds (population std)."));
         output.WriteLine();
         var summaries = Summarise(runs);
-        string[] header = ["method", "seeds", "iterations", "env steps", "final success", "tasks solved", "auc success", "100% at (steps)", "s/iteration", "s/eval"];
+        string[] header = ["method", "seeds", "iterations", "env steps", "final success", "tasks solved", "auc success", "final return", "auc return", "100% at (steps)", "s/iteration", "s/eval"];
         var table = summaries.Select(s => (IReadOnlyList<string>)
         [
             s.Method,
@@ -183,6 +191,8 @@ internal static class QmpReport
             PlusMinus(s.Final, "0.00"),
             PlusMinus(s.Solved, "0.0"),
             PlusMinus(s.Auc, "0.00"),
+            PlusMinus(s.FinalReturn, "0.0"),
+            PlusMinus(s.AucReturn, "0.0"),
             FullSuccess(s.Runs),
             string.Create(Invariant, $"{s.Runs.Average(r => r.SecondsPerIteration):0.00}"),
             string.Create(Invariant, $"{s.Runs.Average(r => r.SecondsPerEvaluation):0.0}"),
@@ -194,6 +204,11 @@ internal static class QmpReport
         var taskTable = summaries.Select(s => (IReadOnlyList<string>)
             [s.Method, .. Enumerable.Range(0, tasks).Select(t => PlusMinus(s.Runs.Select(r => r.Final.Success[t]).ToArray(), "0.00"))]).ToList();
         ExperimentOutput.WriteTable(output, taskHeader, taskTable);
+        output.WriteLine();
+        output.WriteLine("Final evaluation return per task:");
+        var returnTable = summaries.Select(s => (IReadOnlyList<string>)
+            [s.Method, .. Enumerable.Range(0, tasks).Select(t => PlusMinus(s.Runs.Select(r => r.Final.Returns[t]).ToArray(), "0.0"))]).ToList();
+        ExperimentOutput.WriteTable(output, taskHeader, returnTable);
         foreach (var s in summaries.Where(s => s.Runs.Any(r => r.Selection is not null)))
         {
             output.WriteLine();
@@ -244,12 +259,12 @@ internal static class QmpReport
     {
         if (runs.Count == 0) return;
         int tasks = runs[0].TaskIds.Count;
-        var summary = new StringBuilder("method,seed,iterations,env_steps,final_success,tasks_solved,auc_success,steps_to_full_success,seconds_per_iteration,seconds_per_evaluation,"
+        var summary = new StringBuilder("method,seed,iterations,env_steps,final_success,tasks_solved,auc_success,final_return,auc_return,steps_to_full_success,seconds_per_iteration,seconds_per_evaluation,"
                                         + string.Join(",", Enumerable.Range(0, tasks).Select(t => $"final_success_task{t}")) + "\n");
         foreach (var r in runs)
         {
             summary.Append(string.Create(Invariant,
-                $"{r.Method},{r.Seed},{r.Iterations},{r.EnvironmentSteps},{r.Final.SuccessRate:0.####},{r.Final.TasksSolved},{r.AucSuccess:0.####},{r.StepsToFullSuccess?.ToString(Invariant) ?? ""},{r.SecondsPerIteration:0.###},{r.SecondsPerEvaluation:0.###},"));
+                $"{r.Method},{r.Seed},{r.Iterations},{r.EnvironmentSteps},{r.Final.SuccessRate:0.####},{r.Final.TasksSolved},{r.AucSuccess:0.####},{r.Final.MeanReturn:0.###},{r.AucReturn:0.###},{r.StepsToFullSuccess?.ToString(Invariant) ?? ""},{r.SecondsPerIteration:0.###},{r.SecondsPerEvaluation:0.###},"));
             summary.Append(string.Join(",", r.Final.Success.Select(s => s.ToString("0.###", Invariant)))).Append('\n');
         }
         ExperimentOutput.WriteAtomically(Path.Combine(directory, $"qmp-{env.Name}-runs.csv"), summary.ToString());
@@ -263,6 +278,17 @@ internal static class QmpReport
                 Title = $"{env.Title}: average multitask success rate ({budget}), mean ± std over seeds",
                 XAxisLabel = "Environment steps (all tasks)",
                 YAxisLabel = "Average success rate",
+                Width = 960,
+                Height = 540,
+            });
+
+        LearningCurveSvg.Write(Path.Combine(directory, $"qmp-{env.Name}-return.svg"),
+            methods.Select(m => Curve(m, runs, e => e.MeanReturn)).ToList(),
+            new LearningCurveSvgOptions
+            {
+                Title = $"{env.Title}: mean evaluation return over tasks ({budget}), mean ± std over seeds",
+                XAxisLabel = "Environment steps (all tasks)",
+                YAxisLabel = "Mean return",
                 Width = 960,
                 Height = 540,
             });
