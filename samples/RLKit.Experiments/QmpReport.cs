@@ -271,27 +271,23 @@ internal static class QmpReport
 
         var methods = runs.Select(r => r.Method).Distinct().ToList();
         string budget = string.Create(Invariant, $"{runs.Max(r => r.Iterations)} iterations");
-        LearningCurveSvg.Write(Path.Combine(directory, $"qmp-{env.Name}-success.svg"),
-            methods.Select(m => Curve(m, runs, e => e.SuccessRate)).ToList(),
-            new LearningCurveSvgOptions
-            {
-                Title = $"{env.Title}: average multitask success rate ({budget}), mean ± std over seeds",
-                XAxisLabel = "Environment steps (all tasks)",
-                YAxisLabel = "Average success rate",
-                Width = 960,
-                Height = 540,
-            });
-
-        LearningCurveSvg.Write(Path.Combine(directory, $"qmp-{env.Name}-return.svg"),
-            methods.Select(m => Curve(m, runs, e => e.MeanReturn)).ToList(),
-            new LearningCurveSvgOptions
-            {
-                Title = $"{env.Title}: mean evaluation return over tasks ({budget}), mean ± std over seeds",
-                XAxisLabel = "Environment steps (all tasks)",
-                YAxisLabel = "Mean return",
-                Width = 960,
-                Height = 540,
-            });
+        foreach (var (name, value, title, axis) in new (string, Func<QmpEvaluation, double>, string, string)[]
+                 {
+                     ("success", e => e.SuccessRate, "average multitask success rate", "Average success rate"),
+                     ("return", e => e.MeanReturn, "mean evaluation return over tasks", "Mean return"),
+                 })
+        {
+            LearningCurveSvg.Write(Path.Combine(directory, $"qmp-{env.Name}-{name}.svg"),
+                methods.Select(m => Curve(m, runs, value)).ToList(),
+                new LearningCurveSvgOptions
+                {
+                    Title = $"{env.Title}: {title} ({budget}), mean ± std over seeds",
+                    XAxisLabel = "Environment steps (all tasks)",
+                    YAxisLabel = axis,
+                    Width = 960,
+                    Height = 540,
+                });
+        }
 
         var panels = Enumerable.Range(0, tasks).Select(t => LearningCurveSvg.Render(
             methods.Select(m => Curve(m, runs, e => e.Success[t])).ToList(),
