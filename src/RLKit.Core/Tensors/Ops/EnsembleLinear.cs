@@ -25,14 +25,8 @@ public sealed partial class Tensor
         var y = Allocate([p.Members, p.Rows, p.Out], clear: bias is null);
         var yData = y.Data.AsSpan();
         if (bias is not null)
-        {
-            var b = bias.Data.AsSpan();
             for (int t = 0; t < p.Members; t++)
-            {
-                var bt = b.Slice(t * p.Out, p.Out);
-                for (int r = 0; r < p.Rows; r++) bt.CopyTo(yData.Slice((t * p.Rows + r) * p.Out, p.Out));
-            }
-        }
+                WriteBiasRows(bias.Data.AsSpan(t * p.Out, p.Out), yData.Slice(t * p.Rows * p.Out, p.Rows * p.Out));
         // Y[t] (N × out) += X[t] (N × in) · W[t]ᵀ (W[t] stored out × in).
         GemmDriver.MultiplyBatched(p.Members, false, true, p.Rows, p.Out, p.In,
             input.Data, p.In, p.SharedInput ? 0 : p.Rows * p.In,
@@ -114,11 +108,7 @@ public sealed partial class Tensor
             {
                 var dbSpan = db.AsSpan();
                 if (overwriteB) dbSpan.Clear();
-                for (int m = 0; m < t; m++)
-                {
-                    var dbt = dbSpan.Slice(m * outF, outF);
-                    for (int r = 0; r < n; r++) SimdMath.Binary<SimdMath.AddOp>(dbt, g.Slice((m * n + r) * outF, outF), dbt);
-                }
+                for (int m = 0; m < t; m++) AddRowsInto(g.Slice(m * n * outF, n * outF), dbSpan.Slice(m * outF, outF));
             }
         }
     }

@@ -156,8 +156,7 @@ public sealed partial class Tensor
         var shape = (int[])input._shape.Clone();
         shape[^1] = outFeatures;
         var y = Allocate(shape, clear: bias is null);
-        if (bias is not null)
-            for (int r = 0; r < rows; r++) bias.Data.AsSpan().CopyTo(y.Data.AsSpan(r * outFeatures, outFeatures));
+        if (bias is not null) WriteBiasRows(bias.Data.AsSpan(0, outFeatures), y.Data.AsSpan(0, rows * outFeatures));
         GemmDriver.Multiply(false, true, rows, outFeatures, inFeatures, input.Data, inFeatures, weight.Data, inFeatures, y.Data, outFeatures, accumulate: true);
         bool record = bias is null ? ShouldRecord(input, weight) : ShouldRecord([input, weight, bias]);
         return y.Finish("linear", record ? new LinearNode(input, weight, bias, rows) : null);
@@ -183,8 +182,26 @@ public sealed partial class Tensor
             {
                 var dbSpan = db.AsSpan();
                 if (overwriteB) dbSpan.Clear();
-                for (int r = 0; r < _rows; r++) SimdMath.Binary<SimdMath.AddOp>(dbSpan, g.Slice(r * outFeatures, outFeatures), dbSpan);
+                AddRowsInto(g.Slice(0, _rows * outFeatures), dbSpan);
             }
         }
+    }
+
+    /// <summary>
+    /// Copies <paramref name="bias"/> into every row of <paramref name="output"/> (rows of bias.Length floats): the
+    /// dense layers write their bias first and accumulate the product onto it.
+    /// </summary>
+    private static void WriteBiasRows(ReadOnlySpan<float> bias, Span<float> output)
+    {
+        for (int start = 0; start < output.Length; start += bias.Length) bias.CopyTo(output.Slice(start, bias.Length));
+    }
+
+    /// <summary>
+    /// Adds every row of <paramref name="rows"/> (rows of sum.Length floats), in order, into <paramref name="sum"/>: a
+    /// dense layer's bias gradient is the column sum of its output gradient.
+    /// </summary>
+    private static void AddRowsInto(ReadOnlySpan<float> rows, Span<float> sum)
+    {
+        for (int start = 0; start < rows.Length; start += sum.Length) SimdMath.Binary<SimdMath.AddOp>(sum, rows.Slice(start, sum.Length), sum);
     }
 }
