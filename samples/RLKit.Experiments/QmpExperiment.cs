@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using RLKit.Environments;
 using RLKit.Training;
 using RLKit.Training.Callbacks;
 using RLKit.Training.Checkpoints;

@@ -1,6 +1,5 @@
 using RLKit.Algorithms.Common;
 using RLKit.Algorithms.MultiTaskSac;
-using RLKit.Autograd;
 using RLKit.Data;
 using RLKit.Distributions;
 using RLKit.Optim;

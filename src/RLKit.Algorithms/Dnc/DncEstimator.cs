@@ -1,8 +1,5 @@
-using RLKit.Algorithms.Common;
 using RLKit.Algorithms.MultiTaskSac;
 using RLKit.Environments;
-using RLKit.Environments.Vector;
-using RLKit.Tensors;
 using RLKit.Training;
 
 namespace RLKit.Algorithms.Dnc;

@@ -1,6 +1,5 @@
 using RLKit.Algorithms.Dnc;
 using RLKit.Algorithms.MultiTaskSac;
-using RLKit.Nn;
 using RLKit.Spaces;
 using RLKit.Tensors;
 

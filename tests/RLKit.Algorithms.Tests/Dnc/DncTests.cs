@@ -2,7 +2,6 @@ using RLKit.Algorithms.Dnc;
 using RLKit.Algorithms.MultiTaskSac;
 using RLKit.Algorithms.Tests.MultiTaskSac;
 using RLKit.Hosting;
-using RLKit.Spaces;
 using RLKit.Tensors;
 using RLKit.Training;
 using RLKit.Training.Checkpoints;

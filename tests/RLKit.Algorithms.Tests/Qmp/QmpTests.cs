@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using RLKit.Algorithms.Hosting;
 using RLKit.Algorithms.MultiTaskSac;
 using RLKit.Algorithms.Qmp;
 using RLKit.Data;
