@@ -62,43 +62,69 @@ public sealed class PpoAgileLearningTests
         return new GreedyEpisode(total, grid.MaxSteps, false, digs);
     }
 
+    /// <summary>
+    /// The greedy choice in each lava column, reached on the straight line (two moves right for the orange lava at
+    /// (3, 5); then dig orange and four moves right for the pink lava at (7, 5)).
+    /// </summary>
+    internal static (DigLavaSkill InOrange, DigLavaSkill InPink) GreedyInLava(IActionSetAgent agent, DigLavaGridOptions? grid = null)
+    {
+        var env = new DigLavaGrid(grid ?? BothDigs);
+        var observation = Tensor.Zeros(1, env.ObservationSpace.FlatSize);
+        env.Reset(0).Observation.CopyTo(observation.AsSpan());
+        var action = new int[1];
+        DigLavaSkill Choose()
+        {
+            agent.Act(observation, env.Skills.Available, action, deterministic: true);
+            return (DigLavaSkill)action[0];
+        }
+        void Take(DigLavaSkill skill) => env.Step((int)skill).Observation.CopyTo(observation.AsSpan());
+        Take(DigLavaSkill.MoveRight);
+        Take(DigLavaSkill.MoveRight);
+        Assert.That(env.InLava && env.Agent == (DigLavaGrid.OrangeColumn, 5), "the probe stands in the orange lava");
+        var inOrange = Choose();
+        Take(DigLavaSkill.DigOrange);
+        for (int i = 0; i < 4; i++) Take(DigLavaSkill.MoveRight);
+        Assert.That(env.InLava && env.Agent == (DigLavaGrid.PinkColumn, 5), "the probe stands in the pink lava");
+        return (inOrange, Choose());
+    }
+
     private static SyncVectorEnvironment DigLava(int count, DigLavaGridOptions grid) =>
         new(Enumerable.Range(0, count).Select(_ => Catalog.Make("DigLavaGrid-v0", grid)).ToArray(), AutoresetMode.SameStep);
 
-    /// <summary>Evaluates greedily every few updates and stops training once <paramref name="done"/> holds.</summary>
-    private sealed class GreedyStop(DigLavaGridOptions grid, int every, Func<GreedyEpisode, bool> done) : ITrainingCallback
+    /// <summary>Stops training once the mean training return reaches <paramref name="threshold"/>.</summary>
+    private sealed class ReturnStop(double threshold) : ITrainingCallback
     {
-        public GreedyEpisode Last { get; private set; }
-
         public void OnUpdate(TrainingUpdate update, TrainingControl control)
         {
-            if (update.Updates % every != 0 || update.IsFinal) return;
-            Last = Greedy((IActionSetAgent)control.Agent, seed: 100, grid);
-            if (done(Last)) control.Stop("the greedy episode shows the behaviour under test");
+            if (update.MeanReturn >= threshold) control.Stop($"mean return {update.MeanReturn:0.00} ≥ {threshold}");
         }
     }
 
     [Test]
-    public void AgileLearnsToDigThroughTheMatchingLava()
+    public void AgileLearnsToDigThroughTheLava()
     {
-        // CI-sized: a dig pays 1 (the option's maximum; the paper's 0.01 leaves the dig to be discovered through the
-        // goal, which takes far more steps than a unit test has), small relational layers, Table B.4 otherwise. The
-        // agent must learn to enter lava and then pick the dig of that lava's colour among the seven available skills.
+        // CI-sized: a dig pays 1 (the option's maximum; with the paper's 0.01 the dig is only worth its shortcut to the
+        // goal, which PPO does not find within hundreds of thousands of steps here), small relational layers, Table B.4
+        // otherwise. Walking into lava and then choosing the dig of that colour among the seven available skills
+        // (anything else ends the episode with nothing) is the only way to a mean return near 1: the untrained agent
+        // scores about 0.2 (exploration and a rare subgoal), and the subgoal alone pays under 0.5.
+        const double threshold = 0.9;
         var grid = BothDigs with { DigReward = 1 };
         using var env = DigLava(16, grid);
-        var stop = new GreedyStop(grid, every: 2, done: e => e.Digs >= 1);
         var updates = new List<TrainingUpdate>();
         var clock = Stopwatch.StartNew();
-        var agent = new PpoEstimator(PaperOptions(seed: 1) with { StepsPerEnvironment = 64, MinibatchSize = 256 }, [stop])
+        var agent = new PpoEstimator(PaperOptions(seed: 1) with { StepsPerEnvironment = 64, MinibatchSize = 256 }, [new ReturnStop(threshold)])
             .WithActionRelations(Relations.Agile with { HiddenSize = 32, StateHiddenSize = 32 })
             .Fit(env, Budget.Steps(80_000), new SynchronousProgress(updates.Add));
         clock.Stop();
         var returns = updates.Where(u => u.MeanReturn is not null).Select(u => u.MeanReturn!.Value).ToArray();
-        var episode = stop.Last;
+        var episode = Greedy(agent, seed: 100, grid);
+        var inLava = GreedyInLava(agent, grid);
         TestContext.Out.WriteLine($"PPO + AGILE dig-lava (dig reward 1): {updates[^1].Steps} steps in {clock.Elapsed.TotalSeconds:0.0} s; " +
-                                  $"mean return first {returns[0]:0.00}, best {returns.Max():0.00}; " +
-                                  $"greedy: return {episode.Return:0.00}, {episode.Steps} steps, goal {episode.ReachedGoal}, digs {episode.Digs}");
-        Assert.That(episode.Digs, Is.GreaterThanOrEqualTo(1), "the greedy agent walks into lava and digs it with the matching skill");
-        Assert.That(returns.Max(), Is.GreaterThan(returns[0] + 0.3), "the training return rises");
+                                  $"mean return first {returns[0]:0.00}, last {returns[^1]:0.00}; greedy: return {episode.Return:0.00}, " +
+                                  $"{episode.Steps} steps, goal {episode.ReachedGoal}, digs {episode.Digs}; in orange lava {inLava.InOrange}, in pink lava {inLava.InPink}");
+        Assert.That(returns[0], Is.LessThan(0.5), "the untrained agent rarely digs");
+        Assert.That(returns[^1], Is.GreaterThanOrEqualTo(threshold), "the agent learns to dig through the lava it walks into");
+        Assert.That(inLava.InOrange, Is.EqualTo(DigLavaSkill.DigOrange), "standing in orange lava, the greedy choice is dig-orange");
     }
 }
