@@ -33,6 +33,7 @@ public sealed class HostingTests
     [TestCase("sac-discrete", typeof(DiscreteSacEstimator))]
     [TestCase("td3", typeof(Td3Estimator))]
     [TestCase("ddpg", typeof(DdpgEstimator))]
+    [TestCase("cdqn", typeof(RLKit.Algorithms.Cdqn.CdqnEstimator))]
     public void EveryClassicAlgorithmResolvesByKey(string key, Type estimatorType)
     {
         using var provider = BuildProvider();
@@ -115,7 +116,7 @@ public sealed class HostingTests
             Assert.That(provider.GetRequiredService<RLContext>(), Is.SameAs(context), "the context is a singleton");
             Assert.That(context.Environments.Ids, Does.Contain("CartPole-v1"));
             Assert.That(context.Environments.Ids, Is.Unique, "the standard environments were registered into the catalog once");
-            Assert.That(context.Agents.Algorithms.Algorithms, Has.Count.EqualTo(9));
+            Assert.That(context.Agents.Algorithms.Algorithms, Has.Count.EqualTo(ClassicAlgorithms.All.Count));
         });
     }
 
