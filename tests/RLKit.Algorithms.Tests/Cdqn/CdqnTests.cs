@@ -337,6 +337,22 @@ public class CdqnTests
 
     private static readonly RecSimSlateOptions TinySlate = new() { CandidateCount = 8, SlateSize = 3 };
 
+    [Test]
+    public void TheEvaluatorHandsTheAgentEachEpisodesCandidates()
+    {
+        // An agent that ignored availability would recommend items outside the episode's candidates and the step would throw.
+        var catalog = StandardEnvironments.CreateCatalog();
+        using var env = catalog.Make("RecSim-Slate-v0", TinySlate);
+        var network = new CdqnNetwork(env.ObservationSpace.FlatSize, TinySlate.RepresentationSize, TinySlate.SlateSize, Small, new RandomGenerator(1));
+        var agent = new CdqnAgent(network, env.ObservationSpace, env.ActionSpace, Small);
+        var single = RLKit.Training.Evaluation.Evaluator.Evaluate(agent, env, episodes: 2, deterministic: false, seed: 3);
+        using var vector = new RLKit.Environments.Vector.SyncVectorEnvironment(
+            [catalog.Make("RecSim-Slate-v0", TinySlate), catalog.Make("RecSim-Slate-v0", TinySlate)], RLKit.Environments.Vector.AutoresetMode.SameStep);
+        var batched = RLKit.Training.Evaluation.Evaluator.Evaluate(agent, vector, episodes: 4, deterministic: true, seed: 3);
+        Assert.That(single.MeanReturn, Is.InRange(0.0, 15.0));
+        Assert.That(batched.MeanReturn, Is.InRange(0.0, 15.0));
+    }
+
     [TestCase(true)]
     [TestCase(false)]
     public void ACheckpointRoundTripGivesTheSameLists(bool cascade)
