@@ -338,6 +338,22 @@ public class CdqnTests
     private static readonly RecSimSlateOptions TinySlate = new() { CandidateCount = 8, SlateSize = 3 };
 
     [Test]
+    public void AWarmStartOnItemsOfAnotherWidthIsAClearError()
+    {
+        var catalog = StandardEnvironments.CreateCatalog();
+        using var env = catalog.Make("RecSim-Slate-v0", TinySlate);
+        var estimator = new CdqnEstimator(Small with { LearningStarts = 100 });
+        var agent = estimator.Fit(env, Budget.Steps(5));
+        using var narrower = catalog.Make("RecSim-Slate-v0", TinySlate with { RepresentationSize = 6 });
+        var ex = Assert.Throws<ArgumentException>(() => estimator.Fit(narrower, Budget.Steps(5), initialAgent: agent));
+        Assert.That(ex!.Message, Does.Contain("representations 10 wide").And.Contain("6"));
+
+        // A warm start on the same spaces continues from the agent's weights.
+        var continued = estimator.Fit(env, Budget.Steps(5), initialAgent: agent);
+        Assert.That(continued.Weights["q.scorer.utility.1.bias"].ToArray(), Is.EqualTo(agent.Weights["q.scorer.utility.1.bias"].ToArray()));
+    }
+
+    [Test]
     public void TheEvaluatorHandsTheAgentEachEpisodesCandidates()
     {
         // An agent that ignored availability would recommend items outside the episode's candidates and the step would throw.
