@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using RLKit.Algorithms.ActionRelations;
 using RLKit.Algorithms.Hosting;
 
 namespace RLKit.Hosting;
@@ -10,7 +11,9 @@ public static class ClassicAlgorithmsBuilderExtensions
     /// Registers PPO, A2C, REINFORCE, DQN, soft Q-learning, SAC, discrete SAC, TD3 and DDPG as keyed
     /// <see cref="IAgentEstimatorFactory"/> services ("ppo", "a2c", "reinforce", "dqn", "sql", "sac", "sac-discrete",
     /// "td3", "ddpg") and in the <see cref="AlgorithmRegistry"/>, and the policy heads as keyed
-    /// <see cref="PolicyHeadFactory"/> services. The container's <see cref="RLContext"/> restores their checkpoints
+    /// <see cref="PolicyHeadFactory"/> services, and the action-relation encoders and summarizers as keyed
+    /// <see cref="ActionRelationEncoderFactory"/> ("gat", "gcn", "deepset", "lstm", "none") and
+    /// <see cref="ActionSetSummarizerFactory"/> ("mean", "none") services. The container's <see cref="RLContext"/> restores their checkpoints
     /// (<c>rl.Model.Load</c>) through that registry. Idempotent.
     /// </summary>
     public static RLKitBuilder AddClassicAlgorithms(this RLKitBuilder builder)
@@ -18,6 +21,8 @@ public static class ClassicAlgorithmsBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         foreach (var factory in ClassicAlgorithms.All) builder.AddAlgorithm(factory);
         foreach (var (name, head) in PolicyHeadFactories.All) builder.Services.TryAddKeyedSingleton(name, head);
+        foreach (var (name, encoder) in ActionRelationEncoders.All) builder.Services.TryAddKeyedSingleton(name, encoder);
+        foreach (var (name, summarizer) in ActionSetSummarizers.All) builder.Services.TryAddKeyedSingleton(name, summarizer);
         return builder;
     }
 }

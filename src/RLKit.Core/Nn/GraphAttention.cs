@@ -72,12 +72,6 @@ public sealed class GraphAttention : Module
     /// <summary>The output bias, or null.</summary>
     public Tensor? Bias { get; }
 
-    /// <summary>
-    /// The attention weights α [B, heads, N, N] of the last forward pass (row i = how node i weighs each node j;
-    /// detached). Released with the <see cref="Tensors.TensorScope"/> that computed it, if any.
-    /// </summary>
-    public Tensor? LastAttentionWeights { get; private set; }
-
     /// <summary>Applies the layer.</summary>
     /// <param name="nodes">[B, N, F] (or [N, F] for one graph).</param>
     /// <param name="adjacency">
@@ -86,14 +80,28 @@ public sealed class GraphAttention : Module
     /// </param>
     /// <returns>[B, N, <see cref="OutputSize"/>] (or [N, OutputSize]).</returns>
     /// <exception cref="ArgumentException">If a shape is wrong (the message names the expected shape).</exception>
-    public Tensor Forward(Tensor nodes, Tensor? adjacency = null)
+    public Tensor Forward(Tensor nodes, Tensor? adjacency = null) => ForwardWithAttention(nodes, adjacency).Output;
+
+    /// <summary>
+    /// Applies the layer and also returns its attention weights. The weights are returned rather than kept on the
+    /// module so that one layer can serve concurrent callers (acting threads, a learner) without sharing state.
+    /// </summary>
+    /// <param name="nodes">[B, N, F] (or [N, F] for one graph).</param>
+    /// <param name="adjacency">As for <see cref="Forward"/>.</param>
+    /// <returns>
+    /// The output [B, N, <see cref="OutputSize"/>] (or [N, OutputSize]) and the attention α [B, heads, N, N]
+    /// (or [heads, N, N]; row i = how node i weighs each node j), detached from the graph.
+    /// </returns>
+    /// <exception cref="ArgumentException">If a shape is wrong (the message names the expected shape).</exception>
+    public (Tensor Output, Tensor Attention) ForwardWithAttention(Tensor nodes, Tensor? adjacency = null)
     {
         ArgumentNullException.ThrowIfNull(nodes);
         if (nodes.Rank == 2)
         {
             if (adjacency is not null && adjacency.Rank != 2)
                 throw new ArgumentException($"GraphAttention: for unbatched nodes {Tensor.ShapeString(nodes.Shape)} the adjacency must be [N, N], got {Tensor.ShapeString(adjacency.Shape)}.", nameof(adjacency));
-            return Forward(nodes.Unsqueeze(0), adjacency).Squeeze(0);
+            var (one, oneAttention) = ForwardWithAttention(nodes.Unsqueeze(0), adjacency);
+            return (one.Squeeze(0), oneAttention.Squeeze(0));
         }
         if (nodes.Rank != 3 || nodes.Dim(2) != InFeatures)
             throw new ArgumentException($"GraphAttention: nodes shape {Tensor.ShapeString(nodes.Shape)} must be [batch, N, {InFeatures}].", nameof(nodes));
@@ -119,12 +127,11 @@ public sealed class GraphAttention : Module
         var scores = (scoreI + scoreJ).LeakyRelu(NegativeSlope);    // [B, H, N, N]
         if (blocked is not null) scores = scores.MaskedFill(blocked, AttentionMask.BlockedScore);
         var alpha = scores.Softmax(-1);
-        LastAttentionWeights = alpha.Detach();
         var aggregated = Tensor.MatMul(alpha, z);                   // [B, H, N, F']
         var output = ConcatHeads
             ? aggregated.Permute(0, 2, 1, 3).Reshape(batch, n, Heads * OutFeatures)
             : aggregated.Mean(1);
-        return Bias is null ? output : output + Bias;
+        return (Bias is null ? output : output + Bias, alpha.Detach());
     }
 
     /// <inheritdoc/>

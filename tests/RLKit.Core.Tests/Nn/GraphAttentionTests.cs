@@ -49,8 +49,7 @@ public class GraphAttentionTests
         Assert.That(Raw(0, 1), Is.Positive);
 
         var nodes = Tensor.FromArray([1f, 0f, 0f, 1f, 1f, 1f], 1, 3, 2);
-        var y = gat.Forward(nodes, Tensor.FromArray(adjacency, 3, 3));
-        var weights = gat.LastAttentionWeights!;
+        var (y, weights) = gat.ForwardWithAttention(nodes, Tensor.FromArray(adjacency, 3, 3));
         Assert.That(weights.ShapeArray(), Is.EqualTo(new[] { 1, 1, 3, 3 }));
         for (int i = 0; i < 3; i++)
         {
@@ -68,9 +67,8 @@ public class GraphAttentionTests
     {
         var rng = GradCheck.TestRng();
         var gat = new GraphAttention(3, 2, rng, heads: 2);
-        var y = gat.Forward(Tensor.RandomNormal(rng, [2, 4, 3]));
+        var (y, weights) = gat.ForwardWithAttention(Tensor.RandomNormal(rng, [2, 4, 3]));
         Assert.That(y.ShapeArray(), Is.EqualTo(new[] { 2, 4, 4 }));
-        var weights = gat.LastAttentionWeights!;
         Assert.That(weights.ShapeArray(), Is.EqualTo(new[] { 2, 2, 4, 4 }));
         Assert.That(weights.Sum(-1).ToArray(), Is.All.EqualTo(1f).Within(1e-5f));
         Assert.That(weights.ToArray(), Is.All.GreaterThan(0f));
@@ -82,9 +80,8 @@ public class GraphAttentionTests
         var rng = GradCheck.TestRng();
         var gat = new GraphAttention(2, 3, rng, heads: 3, concatHeads: false);
         var adjacency = Tensor.FromArray([1, 0, 1, 1, /**/ 1, 1, 0, 1], 2, 2, 2);
-        var y = gat.Forward(Tensor.RandomNormal(rng, [2, 2, 2]), adjacency);
+        var (y, weights) = gat.ForwardWithAttention(Tensor.RandomNormal(rng, [2, 2, 2]), adjacency);
         Assert.That(y.ShapeArray(), Is.EqualTo(new[] { 2, 2, 3 }));
-        var weights = gat.LastAttentionWeights!;
         for (int h = 0; h < 3; h++)
         {
             Assert.That(weights[0, h, 0, 1], Is.EqualTo(0f));
