@@ -10,7 +10,7 @@ namespace RLKit.Environments;
 /// Rules, each reported under its bracketed name:
 /// <list type="bullet">
 /// <item>[spaces] the id is set; both spaces exist and describe themselves; the observation space is a non-empty
-/// Box; the action space is Discrete, Box, MultiDiscrete or ActionSet.</item>
+/// Box; the action space is Discrete, Box, MultiDiscrete, ActionSet or ActionList.</item>
 /// <item>[reset] Reset(seed) returns an observation of the right size that lies in the observation space, and an info.</item>
 /// <item>[step] every step returns an observation of the right size in the space, a finite reward and an info.</item>
 /// <item>[determinism] two runs from Reset(seed) with the same action sequence (episodes restarted by unseeded
@@ -21,7 +21,8 @@ namespace RLKit.Environments;
 /// such as the distinct slots of a slate, so a sampled MultiDiscrete action the environment rejects with
 /// <see cref="ArgumentException"/> is redrawn (up to 100 times); the environment must reject it before changing
 /// state, which the determinism rule would otherwise expose.</item>
-/// <item>[actions] an action outside the space (out-of-range id, NaN, wrong length) and an action of the wrong kind throw.</item>
+/// <item>[actions] an action outside the space (out-of-range id, NaN, wrong length; for an ActionList also a repeated
+/// or unavailable id) and an action of the wrong kind throw.</item>
 /// </list>
 /// The environment is reset and stepped but not disposed.
 /// </remarks>
@@ -74,12 +75,12 @@ public static class CheckEnv
         else
         {
             if (string.IsNullOrWhiteSpace(action.Description)) failures.Add("[spaces] the action space has an empty description.");
-            if (action is not (Discrete or Box or MultiDiscrete or ActionSet))
-                failures.Add($"[spaces] the action space {action.GetType().Name} is not Discrete, Box, MultiDiscrete or ActionSet.");
+            if (action is not (Discrete or Box or MultiDiscrete or ActionSet or ActionList))
+                failures.Add($"[spaces] the action space {action.GetType().Name} is not Discrete, Box, MultiDiscrete, ActionSet or ActionList.");
         }
         if (observation is not null and not Box) failures.Add($"[spaces] the observation space {observation.Description} is not a Box.");
         if (observation is Box { FlatSize: 0 }) failures.Add("[spaces] the observation space is empty (FlatSize 0).");
-        return observation is Box { FlatSize: > 0 } box && action is (Discrete or Box or MultiDiscrete or ActionSet) ? box : null;
+        return observation is Box { FlatSize: > 0 } box && action is (Discrete or Box or MultiDiscrete or ActionSet or ActionList) ? box : null;
     }
 
     /// <summary>One run: everything observed, flattened, so two runs compare element by element.</summary>
@@ -95,7 +96,7 @@ public static class CheckEnv
         var run = new Run();
         var actionRng = new RandomGenerator(seed ^ 0x9E3779B97F4A7C15UL);
         var boxAction = env.ActionSpace is Box b ? new float[b.FlatSize] : [];
-        var multiAction = env.ActionSpace is MultiDiscrete m ? new int[m.FlatSize] : [];
+        var multiAction = env.ActionSpace is MultiDiscrete or ActionList ? new int[env.ActionSpace.FlatSize] : [];
         int step = 0;
         try
         {
@@ -139,6 +140,9 @@ public static class CheckEnv
                 return env.Step(d.Sample(rng));
             case ActionSet set:
                 return env.Step(set.Sample(rng));
+            case ActionList list:
+                list.Sample(rng, multiAction);
+                return env.Step(multiAction);
             case Box box:
                 box.Sample(rng, boxAction);
                 return env.Step(boxAction);
@@ -210,7 +214,7 @@ public static class CheckEnv
     {
         var rng = new RandomGenerator(seed + 1);
         var boxAction = env.ActionSpace is Box b ? new float[b.FlatSize] : [];
-        var multiAction = env.ActionSpace is MultiDiscrete m ? new int[m.FlatSize] : [];
+        var multiAction = env.ActionSpace is MultiDiscrete or ActionList ? new int[env.ActionSpace.FlatSize] : [];
         try
         {
             env.Reset(seed);
@@ -277,12 +281,49 @@ public static class CheckEnv
                 ExpectThrows(env, () => env.Step(new float[box.FlatSize + 1]), $"an action of {box.FlatSize + 1} values for {box.Description}", failures);
                 ExpectThrows(env, () => env.Step(0), "an int action for a Box space", failures);
                 break;
+            case ActionList list:
+                CheckInvalidListActions(env, list, failures);
+                break;
             case MultiDiscrete md:
                 var outside = md.Nvec.ToArray();
                 ExpectThrows(env, () => env.Step(outside), $"the action [{string.Join(", ", outside)}] outside {md.Description}", failures);
                 ExpectThrows(env, () => env.Step(0), "an int action for a MultiDiscrete space", failures);
                 break;
         }
+    }
+
+    private static void CheckInvalidListActions(IEnvironment env, ActionList list, List<string> failures)
+    {
+        var rng = new RandomGenerator(0x5EEDUL);
+        var valid = new int[list.Length];
+        try
+        {
+            list.Sample(rng, valid);
+        }
+        catch (InvalidOperationException e)
+        {
+            failures.Add($"[actions] after Reset fewer than {list.Length} actions are available, so no list can be taken: {e.Message}");
+            return;
+        }
+        var outside = (int[])valid.Clone();
+        outside[0] = list.Items.Count;
+        ExpectThrows(env, () => env.Step(outside), $"the list [{string.Join(", ", outside)}] with an id outside {list.Description}", failures);
+        ExpectThrows(env, () => env.Step(valid.AsSpan(1).ToArray()), $"a list of {list.Length - 1} ids for {list.Description}", failures);
+        if (list.Length > 1)
+        {
+            var repeated = (int[])valid.Clone();
+            repeated[1] = repeated[0];
+            ExpectThrows(env, () => env.Step(repeated), $"the list [{string.Join(", ", repeated)}] with a repeated id", failures);
+        }
+        // Availability is read again: a rejected action must not have changed it, and ExpectThrows may have reset.
+        int unavailable = list.Items.Available.IndexOf(false);
+        if (unavailable >= 0)
+        {
+            list.Sample(rng, valid);
+            valid[0] = unavailable;
+            ExpectThrows(env, () => env.Step(valid), $"the list [{string.Join(", ", valid)}] with the unavailable id {unavailable}", failures);
+        }
+        ExpectThrows(env, () => env.Step(valid[0]), "an int action for an ActionList space", failures);
     }
 
     private static void ExpectThrows(IEnvironment env, Action step, string what, List<string> failures)

@@ -87,10 +87,40 @@ public abstract class EnvironmentBase : IEnvironment
     public StepResult Step(ReadOnlySpan<int> action)
     {
         BeforeStep();
-        if (ActionSpace is not MultiDiscrete md) throw WrongOverload("a multi-discrete action");
-        if (!md.Contains(action))
-            throw new ArgumentOutOfRangeException(nameof(action), $"{Id}: action [{string.Join(", ", action.ToArray())}] is not in {md.Description}.");
+        switch (ActionSpace)
+        {
+            case MultiDiscrete md:
+                if (!md.Contains(action))
+                    throw new ArgumentOutOfRangeException(nameof(action), $"{Id}: action [{string.Join(", ", action.ToArray())}] is not in {md.Description}.");
+                break;
+            case ActionList list:
+                if (!list.Contains(action)) throw ListActionRejected(list, action);
+                break;
+            default:
+                throw WrongOverload("a multi-discrete or action-list action");
+        }
         return Finish(StepCore(action, _observation));
+    }
+
+    /// <summary>Why <paramref name="action"/> is not in <paramref name="list"/>: the wrong length, or the first unavailable or repeated id.</summary>
+    private ArgumentException ListActionRejected(ActionList list, ReadOnlySpan<int> action)
+    {
+        string shown = $"[{string.Join(", ", action.ToArray())}]";
+        if (action.Length != list.Length)
+            return new ArgumentException($"{Id}: an action of {list.Description} is {list.Length} distinct ids, got {action.Length} ({shown}).", nameof(action));
+        for (int i = 0; i < action.Length; i++)
+        {
+            int id = action[i];
+            if ((uint)id >= (uint)list.Items.Count)
+                return new ArgumentOutOfRangeException(nameof(action), $"{Id}: action {shown}: id {id} at position {i} is outside [0, {list.Items.Count - 1}] (the action universe of {list.Description}).");
+            if (!list.Items.Contains(id))
+                return new ArgumentOutOfRangeException(nameof(action), $"{Id}: action {shown}: id {id} at position {i} is not available now ({list.Description}).");
+            int first = action[..i].IndexOf(id);
+            if (first >= 0)
+                return new ArgumentOutOfRangeException(nameof(action), $"{Id}: action {shown}: id {id} appears at positions {first} and {i}; a list's ids must be distinct ({list.Description}).");
+        }
+        // Contains rejected the action for a reason checked above; kept so the compiler sees every path return.
+        return new ArgumentOutOfRangeException(nameof(action), $"{Id}: action {shown} is not in {list.Description}.");
     }
 
     /// <summary>
@@ -108,7 +138,10 @@ public abstract class EnvironmentBase : IEnvironment
     /// <summary>One step with a validated, finite Box action. Override for Box spaces.</summary>
     protected virtual Transition StepCore(ReadOnlySpan<float> action, Span<float> observation) => throw WrongOverload("a float-vector action");
 
-    /// <summary>One step with a validated multi-discrete action. Override for MultiDiscrete spaces.</summary>
+    /// <summary>
+    /// One step with a validated multi-discrete action, or a validated action list (<see cref="ActionList.Length"/>
+    /// distinct available ids). Override for MultiDiscrete and ActionList spaces.
+    /// </summary>
     protected virtual Transition StepCore(ReadOnlySpan<int> action, Span<float> observation) => throw WrongOverload("a multi-discrete action");
 
     /// <summary>What a step produced besides the observation.</summary>
@@ -137,7 +170,7 @@ public abstract class EnvironmentBase : IEnvironment
     }
 
     private NotSupportedException WrongOverload(string what) =>
-        new($"{Id}: its action space is {ActionSpace.Description}, which does not take {what}. Use Step(int) for Discrete/ActionSet, Step(ReadOnlySpan<float>) for Box, Step(ReadOnlySpan<int>) for MultiDiscrete.");
+        new($"{Id}: its action space is {ActionSpace.Description}, which does not take {what}. Use Step(int) for Discrete/ActionSet, Step(ReadOnlySpan<float>) for Box, Step(ReadOnlySpan<int>) for MultiDiscrete/ActionList.");
 
     /// <summary>Releases resources; most environments hold none.</summary>
     public virtual void Dispose() => GC.SuppressFinalize(this);

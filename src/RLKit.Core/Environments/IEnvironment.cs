@@ -11,7 +11,7 @@ namespace RLKit.Environments;
 /// Observations are float32 and flattened row-major per <see cref="ObservationSpace"/>'s shape. The span in a
 /// result is owned by the environment and valid until its next Reset or Step: copy it to keep it. Discrete,
 /// <see cref="ActionSet"/> actions use <see cref="Step(int)"/>; <see cref="Box"/> actions use
-/// <see cref="Step(ReadOnlySpan{float})"/>; <see cref="MultiDiscrete"/> actions use <see cref="Step(ReadOnlySpan{int})"/>.
+/// <see cref="Step(ReadOnlySpan{float})"/>; <see cref="MultiDiscrete"/> and <see cref="ActionList"/> actions use <see cref="Step(ReadOnlySpan{int})"/>.
 /// The other overloads throw a clear error naming the action space.
 /// </remarks>
 public interface IEnvironment : IDisposable
@@ -37,7 +37,7 @@ public interface IEnvironment : IDisposable
     /// <summary>Takes a continuous (Box) action, flattened.</summary>
     StepResult Step(ReadOnlySpan<float> action);
 
-    /// <summary>Takes a multi-discrete action.</summary>
+    /// <summary>Takes a multi-discrete action, or an action list (its ids in list order).</summary>
     StepResult Step(ReadOnlySpan<int> action);
 }
 

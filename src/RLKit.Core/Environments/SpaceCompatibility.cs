@@ -5,7 +5,7 @@ namespace RLKit.Environments;
 /// <summary>
 /// Whether two spaces describe the same set, for vector environments and task sets whose members must agree.
 /// Action sets agree when their universe size and representation size do: availability and representations
-/// legitimately differ between instances and episodes.
+/// legitimately differ between instances and episodes. Action lists agree when their lengths and action sets do.
 /// </summary>
 internal static class SpaceCompatibility
 {
@@ -18,6 +18,7 @@ internal static class SpaceCompatibility
             (Box x, Box y) => x.Shape.AsSpan().SequenceEqual(y.Shape) && x.Low.SequenceEqual(y.Low) && x.High.SequenceEqual(y.High),
             (MultiDiscrete x, MultiDiscrete y) => x.Nvec.SequenceEqual(y.Nvec),
             (ActionSet x, ActionSet y) => x.Count == y.Count && x.RepresentationSize == y.RepresentationSize,
+            (ActionList x, ActionList y) => x.Length == y.Length && Same(x.Items, y.Items),
             _ => a.GetType() == b.GetType() && a.Shape.AsSpan().SequenceEqual(b.Shape) && a.Description == b.Description,
         };
     }

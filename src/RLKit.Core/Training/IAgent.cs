@@ -20,7 +20,8 @@ public interface IAgent
     Space ActionSpace { get; }
 
     /// <summary>
-    /// Chooses discrete actions (Discrete / ActionSet spaces) for a batch of observations [N, obs...], writing N ids.
+    /// Chooses discrete actions for a batch of observations [N, obs...]: N ids for Discrete / ActionSet spaces, N × list
+    /// length ids (row-major) for an ActionList.
     /// Deterministic acting takes the mode of the policy; stochastic acting samples with <paramref name="rng"/>.
     /// </summary>
     /// <exception cref="NotSupportedException">If the action space is continuous.</exception>

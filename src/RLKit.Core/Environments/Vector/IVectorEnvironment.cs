@@ -35,8 +35,9 @@ public interface IVectorEnvironment : IDisposable
     Tensor Observations { get; }
 
     /// <summary>
-    /// When the single action space is an <see cref="ActionSet"/>: which actions each sub-environment offers now,
-    /// row-major [Count, ActionSet.Count]. Empty otherwise.
+    /// When the single action space is an <see cref="ActionSet"/> or an <see cref="ActionList"/>: which actions each
+    /// sub-environment offers now, row-major [Count, ActionSet.Count] (for a list, the size of its
+    /// <see cref="ActionList.Items"/> universe). Empty otherwise.
     /// </summary>
     ReadOnlySpan<bool> ActionMasks { get; }
 
@@ -45,7 +46,7 @@ public interface IVectorEnvironment : IDisposable
 
     /// <summary>
     /// Steps every sub-environment with one int action each (Discrete, ActionSet), or, for MultiDiscrete, with
-    /// Count × components ints, row-major.
+    /// Count × components ints, row-major, or, for an ActionList, with Count × list length ids, row-major.
     /// </summary>
     /// <exception cref="InvalidOperationException">If called before <see cref="Reset"/>.</exception>
     /// <exception cref="ArgumentException">

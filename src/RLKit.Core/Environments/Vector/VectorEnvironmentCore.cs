@@ -25,6 +25,8 @@ internal sealed class VectorEnvironmentCore
     private readonly int[] _intActions;
     private readonly float[] _floatActions;
     private readonly int _observationSize, _intActionWidth, _floatActionWidth, _maskWidth;
+    // Discrete and ActionSet actions step with Step(int); MultiDiscrete and ActionList (even of width 1) with a span.
+    private readonly bool _intActionIsScalar;
     private Operation _operation;
     private ulong? _seed;
     private bool _started;
@@ -79,12 +81,14 @@ internal sealed class VectorEnvironmentCore
         {
             Discrete or ActionSet => (1, 0),
             MultiDiscrete md => (md.FlatSize, 0),
+            ActionList list => (list.Length, 0),
             Box box => (0, box.FlatSize),
             _ => (0, 0),
         };
+        _intActionIsScalar = SingleActionSpace is Discrete or ActionSet;
         _intActions = new int[n * _intActionWidth];
         _floatActions = new float[n * _floatActionWidth];
-        _maskWidth = SingleActionSpace is ActionSet set ? set.Count : 0;
+        _maskWidth = ActionUniverse(SingleActionSpace)?.Count ?? 0;
         _actionMasks = new bool[n * _maskWidth];
     }
 
@@ -132,7 +136,7 @@ internal sealed class VectorEnvironmentCore
     {
         CheckStarted();
         if (_floatActionWidth == 0)
-            throw new NotSupportedException($"{Owner}: the action space {SingleActionSpace.Description} does not take float actions; use Step(ReadOnlySpan<int>) for Discrete, ActionSet and MultiDiscrete actions.");
+            throw new NotSupportedException($"{Owner}: the action space {SingleActionSpace.Description} does not take float actions; use Step(ReadOnlySpan<int>) for Discrete, ActionSet, ActionList and MultiDiscrete actions.");
         if (actions.Length != _floatActions.Length)
             throw new ArgumentException($"{Owner}: {Count} sub-environments with action space {SingleActionSpace.Description} need {Count} × {_floatActionWidth} = {_floatActions.Length} values, got {actions.Length}.", nameof(actions));
         actions.CopyTo(_floatActions);
@@ -181,7 +185,7 @@ internal sealed class VectorEnvironmentCore
         {
             result = _operation == Operation.StepFloat
                 ? env.Step(new ReadOnlySpan<float>(_floatActions, i * _floatActionWidth, _floatActionWidth))
-                : _intActionWidth == 1 ? env.Step(_intActions[i]) : env.Step(new ReadOnlySpan<int>(_intActions, i * _intActionWidth, _intActionWidth));
+                : _intActionIsScalar ? env.Step(_intActions[i]) : env.Step(new ReadOnlySpan<int>(_intActions, i * _intActionWidth, _intActionWidth));
         }
         catch (ArgumentException e)
         {
@@ -260,9 +264,18 @@ internal sealed class VectorEnvironmentCore
     private void CopyMask(int i)
     {
         if (_maskWidth == 0) return;
-        var available = ((ActionSet)_envs[i].ActionSpace).Available;
+        // Each sub-environment owns its availability; its space was checked compatible with environment 0's at construction.
+        var available = ActionUniverse(_envs[i].ActionSpace)!.Available;
         available.CopyTo(_actionMasks.AsSpan(i * _maskWidth, _maskWidth));
     }
+
+    /// <summary>The action set whose availability the masks report: the space itself, or an ActionList's items; null otherwise.</summary>
+    private static ActionSet? ActionUniverse(Space space) => space switch
+    {
+        ActionSet set => set,
+        ActionList list => list.Items,
+        _ => null,
+    };
 
     private void CheckStarted()
     {

@@ -11,6 +11,6 @@ public readonly ref struct VectorResetResult(Tensor observations, IReadOnlyList<
     /// <summary>Each sub-environment's reset info.</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, object>> Infos { get; } = infos;
 
-    /// <summary>Available actions, [Count, ActionSet.Count], when the action space is an ActionSet; empty otherwise.</summary>
+    /// <summary>Available actions, [Count, ActionSet.Count], when the action space is an ActionSet or an ActionList (its Items); empty otherwise.</summary>
     public ReadOnlySpan<bool> ActionMasks { get; } = actionMasks;
 }

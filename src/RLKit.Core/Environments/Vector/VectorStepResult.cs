@@ -42,7 +42,7 @@ public readonly ref struct VectorStepResult(
     /// <summary>SameStep only (null under NextStep): the infos of the steps that ended episodes (empty info elsewhere).</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, object>>? FinalInfos { get; } = finalInfos;
 
-    /// <summary>Available actions, [Count, ActionSet.Count], when the action space is an ActionSet; empty otherwise.</summary>
+    /// <summary>Available actions, [Count, ActionSet.Count], when the action space is an ActionSet or an ActionList (its Items); empty otherwise.</summary>
     public ReadOnlySpan<bool> ActionMasks { get; } = actionMasks;
 
     /// <summary>Whether sub-environment <paramref name="index"/>'s episode ended in this step.</summary>

@@ -29,8 +29,13 @@ public static class Evaluator
     /// <param name="seed">Seeds the environment's first reset and the agent's sampling when not deterministic.</param>
     /// <param name="cancellationToken">Stops between steps with <see cref="OperationCanceledException"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException">If <paramref name="episodes"/> is less than 1.</exception>
-    /// <exception cref="ArgumentException">If the agent's and environment's observation sizes differ, or the action spaces are of different kinds.</exception>
-    /// <exception cref="NotSupportedException">If the action space is neither Discrete, ActionSet, MultiDiscrete nor Box.</exception>
+    /// <exception cref="ArgumentException">If the agent's and environment's observation sizes differ, or the action spaces are of different kinds (or action lists of different lengths).</exception>
+    /// <exception cref="NotSupportedException">If the action space is neither Discrete, ActionSet, ActionList, MultiDiscrete nor Box.</exception>
+    /// <remarks>
+    /// On an <see cref="ActionSet"/> or <see cref="ActionList"/> space an <see cref="IActionSetAgent"/> is handed the
+    /// environment's current availability every step; other agents act without it. ActionList actions (the list's
+    /// length in ids) step through <see cref="IEnvironment.Step(ReadOnlySpan{int})"/>.
+    /// </remarks>
     public static EvaluationReport Evaluate(IAgent agent, IEnvironment env, int episodes, bool deterministic = true,
                                             double? solvedThreshold = null, ulong seed = 0, CancellationToken cancellationToken = default)
     {
@@ -48,7 +53,8 @@ public static class Evaluator
         // Everything the step loop touches is allocated once here; the agent's forward pass runs in a per-step
         // scope so its intermediate tensors go back to the engine's pool.
         var observation = Tensor.Zeros(1, observationSize);
-        int[] discreteAction = new int[actionKind == ActionKind.MultiDiscrete ? env.ActionSpace.FlatSize : 1];
+        int[] discreteAction = new int[actionKind is ActionKind.MultiDiscrete or ActionKind.ActionList ? env.ActionSpace.FlatSize : 1];
+        var setAgent = AvailabilityAgent(agent, env.ActionSpace);
         float[] continuousAction = new float[actionKind == ActionKind.Box ? env.ActionSpace.FlatSize : 0];
 
         for (int episode = 0; episode < episodes; episode++)
@@ -63,12 +69,14 @@ public static class Evaluator
                 using (TensorScope.Begin())
                 {
                     if (actionKind == ActionKind.Box) agent.Act(observation, continuousAction, deterministic, rng);
+                    // Read every step through the environment's own space: wrappers forward it and availability changes.
+                    else if (setAgent is not null) setAgent.Act(observation, Universe(env.ActionSpace)!.Available, discreteAction, deterministic, rng);
                     else agent.Act(observation, discreteAction, deterministic, rng);
                 }
                 var step = actionKind switch
                 {
                     ActionKind.Box => env.Step(continuousAction),
-                    ActionKind.MultiDiscrete => env.Step((ReadOnlySpan<int>)discreteAction),
+                    ActionKind.MultiDiscrete or ActionKind.ActionList => env.Step((ReadOnlySpan<int>)discreteAction),
                     _ => env.Step(discreteAction[0]),
                 };
                 episodeReturn += step.Reward;
@@ -112,8 +120,13 @@ public static class Evaluator
     /// <param name="seed">Seeds the environment's reset and the agent's sampling when not deterministic.</param>
     /// <param name="cancellationToken">Stops between steps with <see cref="OperationCanceledException"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException">If <paramref name="episodes"/> is less than 1 or the threshold is NaN.</exception>
-    /// <exception cref="ArgumentException">If the agent's and environment's observation sizes differ, or the action spaces are of different kinds.</exception>
-    /// <exception cref="NotSupportedException">If the action space is neither Discrete, ActionSet, MultiDiscrete nor Box.</exception>
+    /// <exception cref="ArgumentException">If the agent's and environment's observation sizes differ, or the action spaces are of different kinds (or action lists of different lengths).</exception>
+    /// <exception cref="NotSupportedException">If the action space is neither Discrete, ActionSet, ActionList, MultiDiscrete nor Box.</exception>
+    /// <remarks>
+    /// On an <see cref="ActionSet"/> or <see cref="ActionList"/> space an <see cref="IActionSetAgent"/> is handed the
+    /// copies' <see cref="IVectorEnvironment.ActionMasks"/> every step; other agents act without them. ActionList
+    /// actions are Count × list length ids, row-major.
+    /// </remarks>
     public static EvaluationReport Evaluate(IAgent agent, IVectorEnvironment environment, int episodes, bool deterministic = true,
                                             double? solvedThreshold = null, ulong seed = 0, CancellationToken cancellationToken = default)
     {
@@ -146,6 +159,7 @@ public static class Evaluator
         var rng = deterministic ? null : new RandomGenerator(seed);
         int actionWidth = actionKind == ActionKind.Discrete ? 1 : environment.SingleActionSpace.FlatSize;
         int[] discreteActions = actionKind == ActionKind.Box ? [] : new int[count * actionWidth];
+        var setAgent = AvailabilityAgent(agent, environment.SingleActionSpace);
         float[] continuousActions = actionKind == ActionKind.Box ? new float[count * actionWidth] : [];
 
         var observations = environment.Reset(seed).Observations;
@@ -158,6 +172,7 @@ public static class Evaluator
             using (TensorScope.Begin())
             {
                 if (actionKind == ActionKind.Box) agent.Act(observations, continuousActions, deterministic, rng);
+                else if (setAgent is not null) setAgent.Act(observations, environment.ActionMasks, discreteActions, deterministic, rng);
                 else agent.Act(observations, discreteActions, deterministic, rng);
             }
             var step = actionKind == ActionKind.Box ? environment.Step(continuousActions) : environment.Step(discreteActions);
@@ -218,7 +233,19 @@ public static class Evaluator
         source.CopyTo(destination.AsSpan());
     }
 
-    private enum ActionKind { Discrete, MultiDiscrete, Box }
+    private enum ActionKind { Discrete, MultiDiscrete, ActionList, Box }
+
+    /// <summary>The agent as an <see cref="IActionSetAgent"/> when it should see availability in <paramref name="actionSpace"/>; null otherwise.</summary>
+    private static IActionSetAgent? AvailabilityAgent(IAgent agent, Space actionSpace) =>
+        agent is IActionSetAgent setAgent && Universe(actionSpace) is not null ? setAgent : null;
+
+    /// <summary>The action set whose availability an agent chooses under: the space itself, or an ActionList's items.</summary>
+    private static ActionSet? Universe(Space space) => space switch
+    {
+        ActionSet set => set,
+        ActionList list => list.Items,
+        _ => null,
+    };
 
     /// <summary>Validates what both overloads take and returns the action kind; <paramref name="environmentName"/> names the environment in messages.</summary>
     private static ActionKind CheckArguments(IAgent agent, Space observationSpace, Space actionSpace, int episodes, double? solvedThreshold,
@@ -233,7 +260,8 @@ public static class Evaluator
                 $"Evaluate: the agent expects observations of size {agent.ObservationSpace.FlatSize} ({agent.ObservationSpace}), " +
                 $"but {environmentName} produces size {observationSpace.FlatSize} ({observationSpace}).", parameterName);
         var actionKind = KindOf(actionSpace);
-        if (KindOf(agent.ActionSpace) != actionKind)
+        // Lists of different lengths would write the wrong number of ids.
+        if (KindOf(agent.ActionSpace) != actionKind || (actionKind == ActionKind.ActionList && actionSpace.FlatSize != agent.ActionSpace.FlatSize))
             throw new ArgumentException($"Evaluate: the agent acts in {agent.ActionSpace} but {environmentName} expects {actionSpace}.", parameterName);
         return actionKind;
     }
@@ -242,7 +270,8 @@ public static class Evaluator
     {
         Discrete or ActionSet => ActionKind.Discrete,
         MultiDiscrete => ActionKind.MultiDiscrete,
+        ActionList => ActionKind.ActionList,
         Box => ActionKind.Box,
-        _ => throw new NotSupportedException($"Evaluate: the action space {space} is not supported (Discrete, ActionSet, MultiDiscrete or Box)."),
+        _ => throw new NotSupportedException($"Evaluate: the action space {space} is not supported (Discrete, ActionSet, ActionList, MultiDiscrete or Box)."),
     };
 }
