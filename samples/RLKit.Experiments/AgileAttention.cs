@@ -1,3 +1,4 @@
+using RLKit.Algorithms.ActionRelations;
 using RLKit.Envs.Grid;
 using RLKit.Training;
 
@@ -17,14 +18,20 @@ internal static class AgileAttention
         [DigLavaSkill.MoveRight, DigLavaSkill.MoveRight, DigLavaSkill.DigOrange, DigLavaSkill.MoveRight, DigLavaSkill.MoveRight, DigLavaSkill.MoveRight];
 
     /// <summary>Whether the method's actor encoder is a GAT (the only encoder with attention weights).</summary>
-    public static bool HasAttention(string method) => method is "agile" or "summary-gat" or "agile-only-action";
+    public static bool HasAttention(string method) => Relations.Methods.TryGetValue(method, out var relations) && relations.Encoder == "gat";
 
     /// <summary>The SVG of <paramref name="agent"/>'s attention at <see cref="State"/>.</summary>
     /// <exception cref="ArgumentException">If the agent has no attention (not a GAT encoder).</exception>
     public static string Render(IAgent agent, string method, ulong seed)
     {
         var (observation, availability, where) = State();
-        throw new NotSupportedException("agile: the attention graph needs ActionAttention.For (branch agile-rel).");
+        var map = ActionAttention.For(agent, observation, availability);
+        var skills = map.ActionIds.Select(id => (DigLavaSkill)id).ToList();
+        // Edges above uniform attention (1/M): the pairs an action weighs more than it would with no preference.
+        double threshold = 1.0 / skills.Count;
+        return AgileAttentionSvg.Render(skills.Select(s => s.ToString()).ToList(), skills.Select(Colour).ToList(), map.Layers, threshold,
+            $"{method} (seed {seed}): actor attention between the available skills on the dig-lava grid",
+            $"state: {where}; both digs offered. Edge i → j: how much skill i attends to skill j, width ∝ weight, drawn above uniform 1/{skills.Count}; ring = self-attention, node label = its weight");
     }
 
     /// <summary>The observation and availability of the drawn state, and a description of it for the title.</summary>

@@ -104,7 +104,10 @@ internal static class AgileExperiment
         {
             var recorded = AgileReport.ReadRuns(input, e);
             if (recorded.Count == 0) continue;
-            var runs = AgileReport.Select(recorded, settings.Methods ?? recorded.Select(r => r.Method).Distinct().ToList());
+            // Default order: the method table's (as the figures list them), then any other name found.
+            var found = recorded.Select(r => r.Method).Distinct().ToList();
+            var order = settings.Methods ?? AgileMethods.DefinedOn(e).Where(found.Contains).Concat(found.Order(StringComparer.Ordinal)).Distinct().ToList();
+            var runs = AgileReport.Select(recorded, order);
             if (reported++ > 0) Console.Out.WriteLine();
             AgileReport.Print(Console.Out, e, runs);
             AgileReport.WriteOutputs(input, output, e, runs);

@@ -1,5 +1,7 @@
+using RLKit.Algorithms.ActionRelations;
 using RLKit.Algorithms.Ppo;
 using RLKit.Environments;
+using RLKit.Environments.Wrappers;
 using RLKit.Environments.Vector;
 using RLKit.Training;
 
@@ -100,11 +102,18 @@ internal static class AgileMethods
         }
     }
 
-    private static IEnvironment AvailabilityInput(IEnvironment environment) =>
-        throw new NotSupportedException("agile: mask-input-output needs the AvailabilityObservation wrapper (branch agile-core).");
+    private static IEnvironment AvailabilityInput(IEnvironment environment) => new AvailabilityObservation(environment);
 
-    private static AgileTraining RelationalPpo(string name, PpoOptions options, string common) =>
-        throw new NotSupportedException($"agile: {name} needs PpoEstimator.WithActionRelations (branches agile-rel, agile-ppo).");
+    private static AgileTraining RelationalPpo(string name, PpoOptions options, string common)
+    {
+        var relations = Relations.Method(name);
+        return new AgileTraining($"{Describe(name, relations)}, {common}", PpoEnvironments, e => e,
+            (vector, budget, callbacks) => new PpoEstimator(options, callbacks).WithActionRelations(relations).Fit(vector, budget));
+    }
+
+    /// <summary>The method's relation pieces, for the log and result.json.</summary>
+    private static string Describe(string name, ActionRelationOptions r) => FormattableString.Invariant(
+        $"{name} (encoder {r.Encoder}, summary {r.Summarizer}, utility on {(r.RelationalUtility ? "encoded" : "raw")} actions, {(r.StateInGraph ? "state in graph" : "actions only in graph")}, hidden {r.HiddenSize}, {r.Heads} head(s))");
 
     private static AgileTraining Cdqn(string name, ulong seed) =>
         throw new NotSupportedException($"agile: {name} needs the cascaded DQN (branch agile-cdqn).");
