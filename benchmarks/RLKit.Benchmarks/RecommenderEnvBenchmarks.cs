@@ -17,7 +17,7 @@ public class RecommenderEnvBenchmarks
     private RecSimSlate _slate = null!;
     private int[] _trainItems = null!;
     private int[] _trainItemsLarge = null!;
-    private readonly int[] _slateAction = [0, 1, 2, 3, 4, 5];
+    private readonly int[] _slateAction = new int[6];
     private int _step;
     private int _cursor;
 
@@ -32,6 +32,7 @@ public class RecommenderEnvBenchmarks
         _trainItemsLarge = _singleItemLarge.Catalog.ItemsIn(ItemSplit.Train).ToArray();
         _slate = new RecSimSlate();
         _slate.Reset(seed: 1);
+        _slate.Candidates[..6].CopyTo(_slateAction);
     }
 
     [GlobalCleanup]
@@ -50,13 +51,18 @@ public class RecommenderEnvBenchmarks
     [Benchmark]
     public double SingleItemStep100k() => SingleItemStep(_singleItemLarge, _trainItemsLarge);
 
-    /// <summary>One slate step (6 of 20 candidates), resetting every 15 steps.</summary>
+    /// <summary>One slate step (6 of 20 candidate item ids), resetting every 15 steps.</summary>
     [Benchmark]
     public double SlateStep()
     {
         _step = (_step + 1) % 210;
-        if (_step % 15 == 0) _slate.Reset();
-        _slateAction[0] = 6 + _step % 14;
+        if (_step % 15 == 0)
+        {
+            _slate.Reset();
+            _slate.Candidates[..6].CopyTo(_slateAction);
+        }
+        // The first position cycles through the 14 candidates the other five positions do not hold.
+        _slateAction[0] = _slate.Candidates[6 + _step % 14];
         return _slate.Step(_slateAction).Reward;
     }
 

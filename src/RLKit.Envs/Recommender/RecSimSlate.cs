@@ -13,13 +13,14 @@ namespace RLKit.Envs.Recommender;
 /// representations from a seeded Gaussian mixture (<see cref="ItemCatalog"/>).</para>
 /// <para><b>Candidates.</b> On Reset, "most common category" sampling from the episode's split: a category drawn
 /// uniformly gives ⌊fraction · 20 + ½⌋ candidates (10 by default; fewer if it has fewer items), the rest are drawn
-/// uniformly from the split's other categories, and the 20 are shuffled into slot order. <see cref="Candidates"/>
-/// maps slots to item ids; <see cref="CandidateSet"/> is an <see cref="ActionSet"/> over the whole catalogue whose
-/// <see cref="ActionSet.Available"/> mask marks exactly this episode's candidates, for AGILE / cascaded-DQN agents
-/// that score items by representation.</para>
-/// <para><b>Action.</b> <see cref="MultiDiscrete"/>(k × [20]): the candidate slots of the slate, in order. Slots must be
-/// distinct; a repeated slot throws <see cref="ArgumentException"/>, an out-of-range one
-/// <see cref="ArgumentOutOfRangeException"/>.</para>
+/// uniformly from the split's other categories, and the 20 are shuffled. <see cref="Candidates"/> lists their item
+/// ids; <see cref="CandidateSet"/> is an <see cref="ActionSet"/> over the whole catalogue (id = item index,
+/// representation = item vector) whose <see cref="ActionSet.Available"/> mask marks exactly this episode's
+/// candidates, so AGILE / cascaded-DQN agents score the available items by representation.</para>
+/// <para><b>Action.</b> <see cref="ActionList"/>(<see cref="CandidateSet"/>, k): k distinct item ids, each one of this
+/// episode's candidates, in slate order (position 0 first). A vector environment's action masks are the candidates.
+/// A list of the wrong length throws <see cref="ArgumentException"/>; an id that is not a candidate, or one repeated,
+/// throws <see cref="ArgumentOutOfRangeException"/> naming it (<see cref="EnvironmentBase"/>'s validation).</para>
 /// <para><b>Click model.</b> Every slate item j scores s_j = 0.3·⟨u, e_j⟩ + 5.0·CPR(slate) (CPR by
 /// <see cref="SlateMetrics.Cpr"/>); the user picks item j or no click from the softmax over (s_1 … s_k, 4.0), the
 /// last being the no-click mass. Reward 1 for a click on the slate, 0 for none (the click reward of seed 003 A.3;
@@ -46,7 +47,7 @@ public sealed class RecSimSlate : EnvironmentBase
     public RecSimSlate(RecSimSlateOptions? options = null) : this(Validated(options)) { }
 
     private RecSimSlate((RecSimSlateOptions Options, ItemCatalog Catalog) setup)
-        : base(new Box(-1f, 1f, setup.Options.RepresentationSize), new MultiDiscrete(Enumerable.Repeat(setup.Options.CandidateCount, setup.Options.SlateSize).ToArray()))
+        : base(new Box(-1f, 1f, setup.Options.RepresentationSize), new ActionList(setup.Catalog.Actions, setup.Options.SlateSize))
     {
         Options = setup.Options;
         Catalog = setup.Catalog;
@@ -77,7 +78,10 @@ public sealed class RecSimSlate : EnvironmentBase
     /// </summary>
     public ActionSet CandidateSet => Catalog.Actions;
 
-    /// <summary>This episode's candidate item ids in slot order: slot i of a slate action recommends Candidates[i].</summary>
+    /// <summary>
+    /// This episode's candidate item ids, in the order they were drawn (shuffled): exactly the items
+    /// <see cref="CandidateSet"/> marks available, so exactly the ids a slate may hold.
+    /// </summary>
     public ReadOnlySpan<int> Candidates => _candidates;
 
     /// <summary>The split the current episode's candidates come from.</summary>
@@ -98,15 +102,28 @@ public sealed class RecSimSlate : EnvironmentBase
     /// <summary>The last step's choice probabilities: one per slate position, then no-click; they sum to 1.</summary>
     public ReadOnlySpan<float> LastChoiceProbabilities => _probabilities;
 
-    /// <summary>The CPR of a slate of candidate slots (as a slate action would give them).</summary>
+    /// <summary>The CPR of a slate of item ids (as a slate action would give them).</summary>
     /// <exception cref="InvalidOperationException">Before the first Reset.</exception>
-    /// <exception cref="ArgumentException">If the slate is not <see cref="RecSimSlateOptions.SlateSize"/> distinct slots in range.</exception>
+    /// <exception cref="ArgumentException">
+    /// If the slate is not <see cref="RecSimSlateOptions.SlateSize"/> ids; an <see cref="ArgumentOutOfRangeException"/>
+    /// if an id is not one of this episode's <see cref="Candidates"/> or is repeated.
+    /// </exception>
     public double SlateCpr(ReadOnlySpan<int> slate)
     {
         if (CommonCategory < 0) throw new InvalidOperationException($"{Id}: call Reset before asking for a slate's CPR; candidates are drawn per episode.");
-        if (!((MultiDiscrete)ActionSpace).Contains(slate))
-            throw new ArgumentOutOfRangeException(nameof(slate), $"{Id}: slate [{string.Join(", ", slate.ToArray())}] is not in {ActionSpace.Description}.");
-        CheckDistinct(slate);
+        var list = (ActionList)ActionSpace;
+        if (slate.Length != list.Length)
+            throw new ArgumentException($"{Id}: a slate holds {list.Length} item ids, got {slate.Length} ([{string.Join(", ", slate.ToArray())}]).", nameof(slate));
+        for (int i = 0; i < slate.Length; i++)
+        {
+            if (!list.Items.Contains(slate[i]))
+                throw new ArgumentOutOfRangeException(nameof(slate),
+                    $"{Id}: slate [{string.Join(", ", slate.ToArray())}]: item {slate[i]} at position {i} is not one of this episode's {_candidates.Length} candidates.");
+            int first = slate[..i].IndexOf(slate[i]);
+            if (first >= 0)
+                throw new ArgumentOutOfRangeException(nameof(slate),
+                    $"{Id}: slate [{string.Join(", ", slate.ToArray())}] recommends item {slate[i]} at positions {first} and {i}; a slate needs {slate.Length} distinct items.");
+        }
         return CprOf(slate);
     }
 
@@ -189,15 +206,15 @@ public sealed class RecSimSlate : EnvironmentBase
     /// <inheritdoc/>
     protected override Transition StepCore(ReadOnlySpan<int> action, Span<float> observation)
     {
-        CheckDistinct(action);
+        // EnvironmentBase has checked that the action is SlateSize distinct candidates (ActionList.Contains).
         double cpr = CprOf(action);
         float cprTerm = (float)(Options.CprWeight * cpr);
         for (int j = 0; j < action.Length; j++)
-            _scores[j] = Options.PreferenceWeight * _user.Affinity(Catalog.Representation(_candidates[action[j]])) + cprTerm;
+            _scores[j] = Options.PreferenceWeight * _user.Affinity(Catalog.Representation(action[j])) + cprTerm;
         ClickModel.ChoiceProbabilities(_scores, Options.NoClickMass, _probabilities);
         int choice = Random.Categorical(_probabilities);
         bool clicked = choice < action.Length;
-        if (clicked) _user.Click(Catalog.Representation(_candidates[action[choice]]), Random);
+        if (clicked) _user.Click(Catalog.Representation(action[choice]), Random);
         LastCpr = cpr;
         LastClickedPosition = clicked ? choice : -1;
         _user.WriteTo(observation);
@@ -208,20 +225,10 @@ public sealed class RecSimSlate : EnvironmentBase
     {
         for (int j = 0; j < slate.Length; j++)
         {
-            int item = _candidates[slate[j]];
+            int item = slate[j];
             _slateCategories[j] = Catalog.Category(item);
             _slateSubCategories[j] = Catalog.SubCategory(item);
         }
         return SlateMetrics.Cpr(_slateCategories, _slateSubCategories);
-    }
-
-    private void CheckDistinct(ReadOnlySpan<int> slate)
-    {
-        for (int i = 1; i < slate.Length; i++)
-            for (int j = 0; j < i; j++)
-                if (slate[i] == slate[j])
-                    throw new ArgumentException(
-                        $"{Id}: the slate [{string.Join(", ", slate.ToArray())}] recommends candidate {slate[i]} at positions {j} and {i}; a slate needs {slate.Length} distinct candidate slots in [0, {_candidates.Length}).",
-                        "action");
     }
 }

@@ -5,7 +5,7 @@ namespace RLKit.Envs.Recommender;
 /// <summary>
 /// Options of <see cref="RecSimSlate"/>, the list-wise CPR recommender of seed 003's AGILE chapter (App. A.3).
 /// Defaults are the reference code's: 500 items (250 train / 250 test), 10 categories × 2 sub-categories,
-/// 20 candidates per episode, a slate of 6, click score 0.3·⟨user, item⟩ + 5.0·CPR, no-click mass 4.0.
+/// 20 candidates per episode, a slate of 6 distinct candidate item ids (an <see cref="Spaces.ActionList"/> action), click score 0.3·⟨user, item⟩ + 5.0·CPR, no-click mass 4.0.
 /// </summary>
 public sealed record RecSimSlateOptions
 {
@@ -24,10 +24,13 @@ public sealed record RecSimSlateOptions
     /// </summary>
     public int RepresentationSize { get; init; } = 10;
 
-    /// <summary>Candidates offered per episode. Default 20. Range [SlateSize, ⌊ItemCount/2⌋] (each split must hold them).</summary>
+    /// <summary>
+    /// Candidates offered per episode: the items the action list may hold (the available ids of its action set).
+    /// Default 20. Range [SlateSize, ⌊ItemCount/2⌋] (each split must hold them).
+    /// </summary>
     public int CandidateCount { get; init; } = 20;
 
-    /// <summary>Items per recommended slate (k). Default 6. Range [1, CandidateCount].</summary>
+    /// <summary>Items per recommended slate (k): the length of the <see cref="Spaces.ActionList"/> action, k distinct candidate item ids. Default 6. Range [1, CandidateCount].</summary>
     public int SlateSize { get; init; } = 6;
 
     /// <summary>

@@ -20,7 +20,7 @@ internal static class RecommenderEnvironments
             o => new TimeLimit(new RecSimSingleItem((RecSimSingleItemOptions?)o), SingleItemMaxEpisodeSteps),
             typeof(RecSimSingleItemOptions));
         catalog.Register("RecSim-Slate-v0",
-            "RecSim-style list-wise CPR recommendation (AGILE): a slate of 6 distinct items from 20 per-episode candidates; clicks favour high-CPR slates; reward 1 per click; 15 steps.",
+            "RecSim-style list-wise CPR recommendation (AGILE): a slate of 6 distinct item ids (ActionList over the 500-item catalogue) from 20 per-episode candidates (the available items); clicks favour high-CPR slates; reward 1 per click; 15 steps.",
             o => new TimeLimit(new RecSimSlate((RecSimSlateOptions?)o), SlateMaxEpisodeSteps),
             typeof(RecSimSlateOptions));
     }

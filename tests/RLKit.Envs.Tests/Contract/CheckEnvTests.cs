@@ -12,6 +12,20 @@ public class CheckEnvTests
         Assert.DoesNotThrow(() => CheckEnv.Check(new TimeLimit(new RandomWalkEnv(), 50)));
         Assert.DoesNotThrow(() => CheckEnv.Check(new RescaleAction(new RandomWalkEnv(continuous: true), -2f, 2f), seed: 3));
         Assert.DoesNotThrow(() => CheckEnv.Check(new RotatingActionSetEnv()));
+        Assert.DoesNotThrow(() => CheckEnv.Check(new RotatingActionListEnv()));
+        Assert.DoesNotThrow(() => CheckEnv.Check(new RotatingActionListEnv(length: 1)));
+    }
+
+    [Test]
+    public void ReportsAnActionListEnvironmentThatAcceptsInvalidLists()
+    {
+        var e = Assert.Throws<EnvironmentCheckException>(() => CheckEnv.Check(new AcceptAnyListEnv(), steps: 20));
+        Assert.That(e!.Failures, Has.Some.StartsWith("[actions]").And.Contains("with an id outside"), e.Message);
+        Assert.That(e.Failures, Has.Some.StartsWith("[actions]").And.Contains("a list of 1 ids"), e.Message);
+        Assert.That(e.Failures, Has.Some.StartsWith("[actions]").And.Contains("with a repeated id"), e.Message);
+        Assert.That(e.Failures, Has.Some.StartsWith("[actions]").And.Contains("with the unavailable id 2"), e.Message);
+        // Random lists are drawn from the available actions only: the seeded runs themselves pass.
+        Assert.That(e.Failures, Has.None.StartsWith("[step]"), e.Message);
     }
 
     private static IEnumerable<TestCaseData> BrokenEnvironments()

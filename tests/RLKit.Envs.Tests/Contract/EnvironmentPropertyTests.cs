@@ -13,7 +13,7 @@ namespace RLKit.Envs.Tests.Contract;
 /// in <see cref="StandardEnvironments.CreateCatalog"/>: FsCheck draws a seed and a script of steps (each with its own
 /// action seed) and resets, occasionally "run to the end of the episode". Checked on every run:
 /// <list type="bullet">
-/// <item>legal actions (drawn from the action space; a slate's slots distinct) never throw;</item>
+/// <item>legal actions (drawn from the action space; a slate's ids distinct and available) never throw;</item>
 /// <item>every observation, after Reset and after every Step (the final one included), is finite and in the observation space;</item>
 /// <item>after terminated or truncated, Step throws <see cref="InvalidOperationException"/> until Reset;</item>
 /// <item>Gymnasium's flags: under a <see cref="TimeLimit"/> an episode never outlasts the limit and truncated is set
@@ -98,7 +98,7 @@ public class EnvironmentPropertyTests
         int? limit = TimeLimitOf(env);
         var trace = new List<string>();
         var box = env.ActionSpace is Box b ? new float[b.FlatSize] : [];
-        var multi = env.ActionSpace is MultiDiscrete m ? new int[m.Nvec.Length] : [];
+        var multi = env.ActionSpace is MultiDiscrete or ActionList ? new int[env.ActionSpace.FlatSize] : [];
 
         void Observe(ReadOnlySpan<float> observation, string where)
         {
@@ -167,6 +167,9 @@ public class EnvironmentPropertyTests
                 return env.Step(box);
             case MultiDiscrete md:
                 SampleDistinct(md, rng, multi);
+                return env.Step((ReadOnlySpan<int>)multi);
+            case ActionList list:
+                list.Sample(rng, multi);
                 return env.Step((ReadOnlySpan<int>)multi);
             default:
                 throw new UnreachableException($"{env.Id}: unexpected action space {env.ActionSpace.Description}");

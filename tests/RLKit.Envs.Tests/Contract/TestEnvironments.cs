@@ -137,6 +137,90 @@ internal sealed class RotatingActionSetEnv() : EnvironmentBase(new Box(0, 3, 1),
 }
 
 /// <summary>
+/// Lists of <c>length</c> (default 2) distinct actions from 5 (1-D representations 0 … 4); each reset makes one random
+/// action unavailable. Observation [unavailable id, last list's first id, last list's second id or −1]; reward =
+/// 10 × first + second (0 for a list of one); episodes last 2 steps. <see cref="Lists"/> records every list the
+/// environment received.
+/// </summary>
+internal sealed class RotatingActionListEnv(int length = 2)
+    : EnvironmentBase(new Box(-1, 4, 3), new ActionList(new ActionSet(5, 1, [0f, 1f, 2f, 3f, 4f]), length))
+{
+    private int _unavailable, _t;
+
+    public override string Id => "RotatingActionList-v0";
+
+    public List<int[]> Lists { get; } = [];
+
+    private ActionSet Actions => ((ActionList)ActionSpace).Items;
+
+    protected override IReadOnlyDictionary<string, object>? ResetCore(Span<float> observation, IReadOnlyDictionary<string, object>? options)
+    {
+        _unavailable = Random.NextInt(5);
+        _t = 0;
+        Actions.Available.Fill(true);
+        Actions.Available[_unavailable] = false;
+        observation[0] = _unavailable;
+        observation[1] = observation[2] = -1;
+        return null;
+    }
+
+    protected override Transition StepCore(ReadOnlySpan<int> action, Span<float> observation)
+    {
+        Lists.Add(action.ToArray());
+        _t++;
+        observation[0] = _unavailable;
+        observation[1] = action[0];
+        observation[2] = action.Length > 1 ? action[1] : -1;
+        return new Transition(10 * action[0] + (action.Length > 1 ? action[1] : 0), _t == 2);
+    }
+}
+
+/// <summary>
+/// Like <see cref="RawEnv"/> (written against <see cref="IEnvironment"/> directly, 5-step episodes) but with lists of 2
+/// from 3 actions, of which action 2 is unavailable; it accepts any list, however invalid.
+/// </summary>
+internal sealed class AcceptAnyListEnv : IEnvironment
+{
+    private readonly float[] _observation = new float[1];
+    private int _t;
+    private bool _done = true;
+
+    public AcceptAnyListEnv()
+    {
+        var items = new ActionSet(3, 1, [0f, 1f, 2f]);
+        items.Available[2] = false;
+        ActionSpace = new ActionList(items, 2);
+    }
+
+    public string Id => "AcceptAnyList-v0";
+    public Space ObservationSpace { get; } = new Box(0, 10, 1);
+    public Space ActionSpace { get; }
+
+    public ResetResult Reset(ulong? seed = null, IReadOnlyDictionary<string, object>? options = null)
+    {
+        _t = 0;
+        _done = false;
+        _observation[0] = 0;
+        return new ResetResult(_observation, EnvInfo.Empty);
+    }
+
+    public StepResult Step(int action) => throw new NotSupportedException("AcceptAnyList-v0 takes lists.");
+
+    public StepResult Step(ReadOnlySpan<float> action) => throw new NotSupportedException("AcceptAnyList-v0 takes lists.");
+
+    public StepResult Step(ReadOnlySpan<int> action)
+    {
+        if (_done) throw new InvalidOperationException("AcceptAnyList-v0: reset first.");
+        _t++;
+        _done = _t >= 5;
+        _observation[0] = _t;
+        return new StepResult(_observation, 0, _done, false, EnvInfo.Empty);
+    }
+
+    public void Dispose() { }
+}
+
+/// <summary>
 /// An environment written against <see cref="IEnvironment"/> directly (no base-class safety net), each flag breaking
 /// one contract rule; with no flags it keeps the contract. Observation in Box(0, 10, [2]); episodes last 5 steps.
 /// </summary>

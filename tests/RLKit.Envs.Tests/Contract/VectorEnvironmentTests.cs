@@ -260,6 +260,99 @@ public class VectorEnvironmentTests
         Assert.That(discrete.ActionMasks.Length, Is.Zero);
     }
 
+    [TestCase(false, AutoresetMode.SameStep)]
+    [TestCase(true, AutoresetMode.SameStep)]
+    [TestCase(false, AutoresetMode.NextStep)]
+    public void ActionListEnvironmentsStepWithLengthIdsPerCopyAndMaskTheirItems(bool parallel, AutoresetMode mode)
+    {
+        var envs = new[] { new RotatingActionListEnv(), new RotatingActionListEnv(), new RotatingActionListEnv() };
+        using var vec = parallel ? new ParallelVectorEnvironment(envs, mode, workerCount: 2) : (IVectorEnvironment)new SyncVectorEnvironment(envs, mode);
+        Assert.That(vec.SingleActionSpace, Is.TypeOf<RLKit.Spaces.ActionList>());
+        var reset = vec.Reset(5);
+        Assert.That(reset.ActionMasks.Length, Is.EqualTo(15), "mask width = Items.Count (5), not the list length");
+        Assert.That(reset.ActionMasks.ToArray(), Is.EqualTo(ExpectedListMasks(vec.Observations)));
+
+        int[] actions = new int[6];
+        int differing = 0, received = 0, skipped = 0;
+        for (int t = 0; t < 12; t++)
+        {
+            var observations = vec.Observations.ToArray();
+            var before = envs.Select(e => e.Lists.Count).ToArray();
+            for (int i = 0; i < 3; i++)
+            {
+                // Two ids after the unavailable one, the larger offset first: available, distinct, not in universe order.
+                int unavailable = (int)observations[3 * i];
+                actions[2 * i] = (unavailable + 2 + t % 2) % 5;
+                actions[2 * i + 1] = (unavailable + 1) % 5;
+            }
+            var step = vec.Step(actions);
+            for (int i = 0; i < 3; i++)
+            {
+                if (envs[i].Lists.Count == before[i])
+                {
+                    // Only a NextStep autoreset step ignores the action (reward 0).
+                    Assert.That(mode, Is.EqualTo(AutoresetMode.NextStep), $"copy {i} ignored its list at step {t}");
+                    Assert.That(step.Rewards[i], Is.Zero);
+                    skipped++;
+                    continue;
+                }
+                received++;
+                Assert.That(envs[i].Lists[^1], Is.EqualTo(actions.AsSpan(2 * i, 2).ToArray()), $"copy {i} step {t}: its own two ids, in order");
+                Assert.That(step.Rewards[i], Is.EqualTo(10 * actions[2 * i] + actions[2 * i + 1]), $"copy {i} step {t}");
+            }
+            Assert.That(step.ActionMasks.ToArray(), Is.EqualTo(ExpectedListMasks(step.Observations)), $"step {t}");
+            differing += step.ActionMasks[..5].SequenceEqual(step.ActionMasks.Slice(5, 5)) ? 0 : 1;
+        }
+        Assert.That(differing, Is.GreaterThan(0), "sub-environments had different masks");
+        Assert.That(received, Is.EqualTo(mode == AutoresetMode.SameStep ? 36 : 24));
+        Assert.That(skipped, Is.EqualTo(mode == AutoresetMode.SameStep ? 0 : 12));
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void AnActionListOfOneStillStepsThroughTheSpanOverload(bool parallel)
+    {
+        var envs = new[] { new RotatingActionListEnv(length: 1), new RotatingActionListEnv(length: 1) };
+        using var vec = parallel ? new ParallelVectorEnvironment(envs, workerCount: 2) : (IVectorEnvironment)new SyncVectorEnvironment(envs);
+        vec.Reset(2);
+        var obs = vec.Observations.ToArray();
+        int a = ((int)obs[0] + 1) % 5, b = ((int)obs[3] + 3) % 5;
+        var step = vec.Step([a, b]);
+        Assert.That(step.Rewards.ToArray(), Is.EqualTo(new float[] { 10 * a, 10 * b }));
+        Assert.That(envs[0].Lists.Single(), Is.EqualTo(new[] { a }));
+        Assert.That(vec.ActionMasks.Length, Is.EqualTo(10));
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void AnActionListErrorNamesTheCopyTheIdAndWhy(bool parallel)
+    {
+        var envs = new[] { new RotatingActionListEnv(), new RotatingActionListEnv() };
+        using var vec = parallel ? new ParallelVectorEnvironment(envs, workerCount: 2) : (IVectorEnvironment)new SyncVectorEnvironment(envs);
+        string owner = parallel ? nameof(ParallelVectorEnvironment) : nameof(SyncVectorEnvironment);
+        vec.Reset(4);
+        var obs = vec.Observations.ToArray();
+        int u0 = (int)obs[0], u1 = (int)obs[3];
+        var width = Assert.Throws<ArgumentException>(() => vec.Step([(u0 + 1) % 5, (u1 + 1) % 5]));
+        Assert.That(width!.Message, Does.Contain("need 4 int actions, got 2"));
+
+        var unavailable = Assert.Throws<ArgumentOutOfRangeException>(() => vec.Step([(u0 + 1) % 5, (u0 + 2) % 5, (u1 + 1) % 5, u1]));
+        Assert.That(unavailable!.Message, Does.StartWith($"{owner}: sub-environment 1 (RotatingActionList-v0) rejected its action [{(u1 + 1) % 5}, {u1}]:")
+                                               .And.Contain($"id {u1} at position 1 is not available"));
+        vec.Reset(4);
+        var repeated = Assert.Throws<ArgumentOutOfRangeException>(() => vec.Step([(u0 + 1) % 5, (u0 + 1) % 5, (u1 + 1) % 5, (u1 + 2) % 5]));
+        Assert.That(repeated!.Message, Does.Contain("sub-environment 0").And.Contain("appears at positions 0 and 1"));
+        vec.Reset(4);
+        var floats = Assert.Throws<NotSupportedException>(() => vec.Step(new float[4]));
+        Assert.That(floats!.Message, Does.Contain("ActionList"));
+    }
+
+    private static bool[] ExpectedListMasks(Tensor observations)
+    {
+        var values = observations.ToArray();
+        return Enumerable.Range(0, values.Length / 3).SelectMany(i => Enumerable.Range(0, 5).Select(a => a != (int)values[3 * i])).ToArray();
+    }
+
     private static bool[] ExpectedMasks(Tensor observations) =>
         observations.ToArray().SelectMany(unavailable => Enumerable.Range(0, 4).Select(a => a != (int)unavailable)).ToArray();
 }

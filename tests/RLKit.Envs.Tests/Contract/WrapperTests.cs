@@ -291,3 +291,76 @@ public class NanInfCheckerTests
         Assert.That(env.Step([1f, 1f]).Observation.ToArray(), Is.EqualTo(new[] { 1f, 1f }));
     }
 }
+
+public class AvailabilityObservationTests
+{
+    [Test]
+    public void AppendsTheActionSetsAvailabilityAfterEveryResetAndStep()
+    {
+        using var env = new AvailabilityObservation(new RotatingActionSetEnv());
+        var space = (Box)env.ObservationSpace;
+        Assert.That(space.Shape, Is.EqualTo(new[] { 5 }), "1 inner value + 4 actions");
+        Assert.That(space.Low.ToArray(), Is.EqualTo(new[] { 0f, 0f, 0f, 0f, 0f }));
+        Assert.That(space.High.ToArray(), Is.EqualTo(new[] { 3f, 1f, 1f, 1f, 1f }));
+        Assert.That(env.ActionSpace, Is.SameAs(env.Inner.ActionSpace));
+
+        var seen = new HashSet<int>();
+        for (ulong seed = 0; seed < 12; seed++)
+        {
+            var observation = env.Reset(seed).Observation.ToArray();
+            int unavailable = (int)observation[0];
+            seen.Add(unavailable);
+            Assert.That(observation[1..], Is.EqualTo(Enumerable.Range(0, 4).Select(a => a == unavailable ? 0f : 1f)), $"seed {seed}");
+            Assert.That(space.Contains(observation), Is.True);
+            var step = env.Step((unavailable + 1) % 4).Observation.ToArray();
+            Assert.That(step[1..], Is.EqualTo(observation[1..]));
+        }
+        Assert.That(seen, Has.Count.GreaterThan(1), "the availability changed between episodes");
+    }
+
+    [Test]
+    public void AppendsAnActionListsItemAvailabilityAndForwardsLists()
+    {
+        var inner = new RotatingActionListEnv();
+        using var env = new AvailabilityObservation(inner);
+        Assert.That(env.ObservationSpace.Shape, Is.EqualTo(new[] { 8 }), "3 inner values + 5 items, not + the list length");
+        var observation = env.Reset(9).Observation.ToArray();
+        int unavailable = (int)observation[0];
+        Assert.That(observation[..3], Is.EqualTo(new[] { unavailable, -1f, -1f }));
+        Assert.That(observation[3..], Is.EqualTo(Enumerable.Range(0, 5).Select(a => a == unavailable ? 0f : 1f)));
+        int a = (unavailable + 1) % 5, b = (unavailable + 4) % 5;
+        var step = env.Step([a, b]);
+        Assert.That(step.Reward, Is.EqualTo(10 * a + b));
+        Assert.That(step.Observation[..3].ToArray(), Is.EqualTo(new float[] { unavailable, a, b }));
+        Assert.That(step.Observation[3..].ToArray(), Is.EqualTo(observation[3..]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => env.Step([a, unavailable]));
+    }
+
+    [Test]
+    public void RejectsEnvironmentsWithoutAvailability()
+    {
+        var discrete = Assert.Throws<ArgumentException>(() => new AvailabilityObservation(new CounterEnv()));
+        Assert.That(discrete!.ParamName, Is.EqualTo("env"));
+        Assert.That(discrete.Message, Does.Contain("Counter-v0").And.Contain("Discrete(2)").And.Contain("an ActionSet or ActionList is needed"));
+        var box = Assert.Throws<ArgumentException>(() => new AvailabilityObservation(new EchoActionEnv()));
+        Assert.That(box!.Message, Does.Contain("Box(-2, 2, [2])"));
+    }
+
+    [Test]
+    public void PassesTheContractCheckAndStepsWithoutAllocating()
+    {
+        Assert.DoesNotThrow(() => CheckEnv.Check(new AvailabilityObservation(new RotatingActionListEnv())));
+        Assert.DoesNotThrow(() => CheckEnv.Check(new AvailabilityObservation(new RotatingActionSetEnv())));
+
+        using var env = new AvailabilityObservation(new TimeLimit(new RotatingActionSetEnv(), 1000));
+        env.Reset(0);
+        for (int t = 0; t < 10; t++) env.Step(((int)env.Reset().Observation[0] + 1) % 4);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int t = 0; t < 100; t++)
+        {
+            var observation = env.Reset().Observation;
+            env.Step(((int)observation[0] + 1) % 4);
+        }
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
+}

@@ -9,8 +9,12 @@ public class RecSimSlateTests
     public void CandidatesAreTwentyDistinctSplitItemsMarkedAvailableAndFavourOneCategory()
     {
         using var env = new RecSimSlate();
-        Assert.That(env.ActionSpace, Is.TypeOf<MultiDiscrete>());
-        Assert.That(((MultiDiscrete)env.ActionSpace).Nvec.ToArray(), Is.EqualTo(Enumerable.Repeat(20, 6)));
+        Assert.That(env.ActionSpace, Is.TypeOf<ActionList>());
+        var list = (ActionList)env.ActionSpace;
+        Assert.That(list.Length, Is.EqualTo(6));
+        Assert.That(list.Items, Is.SameAs(env.CandidateSet));
+        Assert.That(list.Items.Count, Is.EqualTo(500));
+        Assert.That(list.Shape, Is.EqualTo(new[] { 6 }));
         env.Reset(seed: 1);
         var candidates = env.Candidates.ToArray();
         Assert.That(candidates, Has.Length.EqualTo(20));
@@ -30,7 +34,7 @@ public class RecSimSlateTests
         using var env = new RecSimSlate();
         env.Reset(seed: 2);
         var first = env.Candidates.ToArray();
-        env.Step([0, 1, 2, 3, 4, 5]);
+        env.Step(first.AsSpan(0, 6));
         Assert.That(env.Candidates.ToArray(), Is.EqualTo(first));
         env.Reset();
         Assert.That(env.Candidates.ToArray(), Is.Not.EqualTo(first));
@@ -38,25 +42,42 @@ public class RecSimSlateTests
     }
 
     [Test]
-    public void DuplicateSlotsAreRejectedWithAClearError()
+    public void DuplicateItemsAreRejectedWithAClearError()
     {
         using var env = new RecSimSlate();
         env.Reset(seed: 3);
-        var ex = Assert.Throws<ArgumentException>(() => env.Step([0, 1, 2, 3, 1, 5]));
-        Assert.That(ex!.Message, Does.Contain("candidate 1 at positions 1 and 4").And.Contain("distinct"));
+        var c = env.Candidates.ToArray();
+        int[] slate = [c[0], c[1], c[2], c[3], c[1], c[5]];
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => env.Step(slate));
+        Assert.That(ex!.Message, Does.Contain($"id {c[1]} appears at positions 1 and 4").And.Contain("distinct"));
         Assert.That(ex.ParamName, Is.EqualTo("action"));
-        Assert.DoesNotThrow(() => env.Step([0, 1, 2, 3, 4, 5]), "a rejected slate leaves the episode running");
+        Assert.DoesNotThrow(() => env.Step(c.AsSpan(0, 6)), "a rejected slate leaves the episode running");
     }
 
     [Test]
-    public void OutOfRangeOrWrongLengthSlatesAreRejected()
+    public void NonCandidateOutOfRangeOrWrongLengthSlatesAreRejected()
     {
         using var env = new RecSimSlate();
         env.Reset(seed: 3);
-        Assert.Throws<ArgumentOutOfRangeException>(() => env.Step([0, 1, 2, 3, 4, 20]));
-        Assert.Throws<ArgumentOutOfRangeException>(() => env.Step([0, 1, 2, 3, -1, 5]));
-        Assert.Throws<ArgumentOutOfRangeException>(() => env.Step([0, 1, 2, 3, 4]));
-        Assert.Throws<NotSupportedException>(() => env.Step(0));
+        var c = env.Candidates.ToArray();
+        int notCandidate = Enumerable.Range(0, 500).First(i => !c.Contains(i));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => env.Step([c[0], c[1], c[2], c[3], c[4], notCandidate]));
+        Assert.That(ex!.Message, Does.Contain($"id {notCandidate} at position 5 is not available"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => env.Step([c[0], c[1], c[2], c[3], 500, c[5]]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => env.Step([c[0], c[1], c[2], c[3], -1, c[5]]));
+        Assert.Throws<ArgumentException>(() => env.Step(c.AsSpan(0, 5)));
+        Assert.Throws<NotSupportedException>(() => env.Step(c[0]));
+        var cpr = Assert.Throws<ArgumentOutOfRangeException>(() => env.SlateCpr([c[0], c[1], c[2], c[3], c[4], notCandidate]));
+        Assert.That(cpr!.Message, Does.Contain($"item {notCandidate} at position 5 is not one of this episode's 20 candidates"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => env.SlateCpr([c[0], c[1], c[2], c[3], c[0], c[5]]));
+        Assert.Throws<ArgumentException>(() => env.SlateCpr(c.AsSpan(0, 7)));
+    }
+
+    [Test]
+    public void PassesTheEnvironmentContractCheck()
+    {
+        using var env = new RLKit.Environments.Wrappers.TimeLimit(new RecSimSlate(), 15);
+        Assert.DoesNotThrow(() => RLKit.Environments.CheckEnv.Check(env, seed: 0, steps: 50));
     }
 
     [Test]
@@ -64,14 +85,15 @@ public class RecSimSlateTests
     {
         using var env = new RecSimSlate();
         var user = env.Reset(seed: 4).Observation.ToArray();
-        int[] slate = [3, 7, 1, 12, 19, 0];
+        var c = env.Candidates.ToArray();
+        int[] slate = [c[3], c[7], c[1], c[12], c[19], c[0]];
         double cpr = env.SlateCpr(slate);
         env.Step(slate);
         var p = env.LastChoiceProbabilities.ToArray();
         Assert.That(p, Has.Length.EqualTo(7));
         Assert.That(p.Sum(), Is.EqualTo(1f).Within(1e-6f));
         Assert.That(env.LastCpr, Is.EqualTo(cpr));
-        var scores = slate.Select(s => 0.3 * Dot(user, env.Catalog.Representation(env.Candidates[s])) + 5.0 * cpr).ToArray();
+        var scores = slate.Select(s => 0.3 * Dot(user, env.Catalog.Representation(s)) + 5.0 * cpr).ToArray();
         double denominator = scores.Sum(Math.Exp) + Math.Exp(4.0);
         for (int j = 0; j < 6; j++) Assert.That(p[j], Is.EqualTo(Math.Exp(scores[j]) / denominator).Within(1e-5));
         Assert.That(p[6], Is.EqualTo(Math.Exp(4.0) / denominator).Within(1e-5));
@@ -97,7 +119,7 @@ public class RecSimSlateTests
                 coherentClicks += r.Reward;
             }
             env.Reset();
-            var same = SlotsOf(env, i => env.Catalog.Category(i) == env.CommonCategory).Take(6).ToArray();
+            var same = CandidatesWhere(env, i => env.Catalog.Category(i) == env.CommonCategory).Take(6).ToArray();
             Assert.That(env.SlateCpr(same), Is.Zero);
             for (int t = 0; t < steps; t++) sameCategoryClicks += env.Step(same).Reward;
         }
@@ -113,12 +135,12 @@ public class RecSimSlateTests
         using var b = new RecSimSlate();
         Assert.That(a.Reset(seed: 8).Observation.ToArray(), Is.EqualTo(b.Reset(seed: 8).Observation.ToArray()));
         Assert.That(a.Candidates.ToArray(), Is.EqualTo(b.Candidates.ToArray()));
-        var md = (MultiDiscrete)a.ActionSpace;
+        var list = (ActionList)a.ActionSpace;
         var rng = new RLKit.Tensors.RandomGenerator(8);
         var slate = new int[6];
         for (int t = 0; t < 15; t++)
         {
-            DistinctSlate(rng, slate);
+            list.Sample(rng, slate);
             double ra = a.Step(slate).Reward;
             var rb = b.Step(slate);
             Assert.That(rb.Reward, Is.EqualTo(ra));
@@ -127,7 +149,7 @@ public class RecSimSlateTests
         a.Reset();
         b.Reset();
         Assert.That(a.Candidates.ToArray(), Is.EqualTo(b.Candidates.ToArray()));
-        Assert.That(md.FlatSize, Is.EqualTo(6));
+        Assert.That(list.FlatSize, Is.EqualTo(6));
     }
 
     [Test]
@@ -135,13 +157,17 @@ public class RecSimSlateTests
     {
         using var env = new RecSimSlate();
         env.Reset(seed: 1);
-        int[] slate = [0, 1, 2, 3, 4, 5];
+        int[] slate = env.Candidates[..6].ToArray();
         for (int t = 0; t < 30; t++) env.Step(slate);
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int t = 0; t < 600; t++)
         {
-            if (t % 15 == 0) env.Reset();
-            slate[0] = t % 7 + 6;
+            if (t % 15 == 0)
+            {
+                env.Reset();
+                env.Candidates[..6].CopyTo(slate);
+            }
+            slate[0] = env.Candidates[t % 7 + 6];
             env.Step(slate);
         }
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
@@ -152,13 +178,17 @@ public class RecSimSlateTests
     {
         using var env = StandardEnvironments.CreateCatalog().Make("RecSim-Slate-v0");
         env.Reset(seed: 1);
+        var list = (ActionList)env.ActionSpace;
+        var rng = new RLKit.Tensors.RandomGenerator(1);
+        var slate = new int[6];
         for (int t = 1; t <= 15; t++)
         {
-            var r = env.Step([5, 4, 3, 2, 1, 0]);
+            list.Sample(rng, slate);
+            var r = env.Step(slate);
             Assert.That(r.Terminated, Is.False);
             Assert.That(r.Truncated, Is.EqualTo(t == 15));
         }
-        Assert.Throws<InvalidOperationException>(() => env.Step([5, 4, 3, 2, 1, 0]));
+        Assert.Throws<InvalidOperationException>(() => env.Step(slate));
     }
 
     [Test]
@@ -174,26 +204,16 @@ public class RecSimSlateTests
     /// <summary>Five candidates of the common category (both sub-categories when possible) plus one from elsewhere.</summary>
     private static int[] CoherentSlate(RecSimSlate env)
     {
-        var common = SlotsOf(env, i => env.Catalog.Category(i) == env.CommonCategory).ToArray();
-        var sub0 = common.Where(s => env.Catalog.SubCategory(env.Candidates[s]) == 0).ToArray();
-        var sub1 = common.Where(s => env.Catalog.SubCategory(env.Candidates[s]) == 1).ToArray();
+        var common = CandidatesWhere(env, i => env.Catalog.Category(i) == env.CommonCategory).ToArray();
+        var sub0 = common.Where(i => env.Catalog.SubCategory(i) == 0).ToArray();
+        var sub1 = common.Where(i => env.Catalog.SubCategory(i) == 1).ToArray();
         var five = sub0.Take(3).Concat(sub1.Take(2)).Concat(common).Distinct().Take(5);
-        var other = SlotsOf(env, i => env.Catalog.Category(i) != env.CommonCategory).First();
+        var other = CandidatesWhere(env, i => env.Catalog.Category(i) != env.CommonCategory).First();
         return five.Append(other).ToArray();
     }
 
-    private static IEnumerable<int> SlotsOf(RecSimSlate env, Func<int, bool> predicate)
-    {
-        var candidates = env.Candidates.ToArray();
-        return Enumerable.Range(0, candidates.Length).Where(s => predicate(candidates[s]));
-    }
-
-    private static void DistinctSlate(RLKit.Tensors.RandomGenerator rng, int[] slate)
-    {
-        var slots = Enumerable.Range(0, 20).ToArray();
-        rng.Shuffle(slots.AsSpan());
-        slots.AsSpan(0, slate.Length).CopyTo(slate);
-    }
+    private static IEnumerable<int> CandidatesWhere(RecSimSlate env, Func<int, bool> predicate) =>
+        env.Candidates.ToArray().Where(predicate);
 
     private static double Dot(float[] a, ReadOnlySpan<float> b)
     {
