@@ -60,7 +60,7 @@ internal static class AgileExperiment
     /// The default budget of one run: modest, so 5 seeds × 8 methods of one environment fit in well under an hour on
     /// two cores (the paper's 8e6 PPO steps and 10,000 CDQN epochs are far out of reach). Pass --steps for more.
     /// </summary>
-    public static long DefaultSteps(AgileEnvironment env) => env.Learner == AgileLearner.Ppo ? 40_960 : 16_000;
+    public static long DefaultSteps(AgileEnvironment env) => env.Learner == AgileLearner.Ppo ? 40_960 : 8_000;
 
     /// <summary>A run's directory: &lt;out&gt;/&lt;env&gt;/&lt;method&gt;/seed&lt;s&gt;.</summary>
     public static string RunDirectory(string directory, AgileEnvironment env, string method, ulong seed) =>

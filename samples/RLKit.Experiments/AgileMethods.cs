@@ -1,4 +1,5 @@
 using RLKit.Algorithms.ActionRelations;
+using RLKit.Algorithms.Cdqn;
 using RLKit.Algorithms.Ppo;
 using RLKit.Environments;
 using RLKit.Environments.Wrappers;
@@ -115,6 +116,18 @@ internal static class AgileMethods
     private static string Describe(string name, ActionRelationOptions r) => FormattableString.Invariant(
         $"{name} (encoder {r.Encoder}, summary {r.Summarizer}, utility on {(r.RelationalUtility ? "encoded" : "raw")} actions, {(r.StateInGraph ? "state in graph" : "actions only in graph")}, hidden {r.HiddenSize}, {r.Heads} head(s))");
 
-    private static AgileTraining Cdqn(string name, ulong seed) =>
-        throw new NotSupportedException($"agile: {name} needs the cascaded DQN (branch agile-cdqn).");
+    /// <summary>
+    /// CDQN with Table B.4's RecSim column (<see cref="CdqnOptions.RecSim"/>) and the method's relation pieces; Simple
+    /// DQN = top-k of independent Q-values (no cascade) with Utility-Policy's scorer (no relations, no summary).
+    /// </summary>
+    private static AgileTraining Cdqn(string name, ulong seed)
+    {
+        var options = name == "simple-dqn"
+            ? CdqnOptions.RecSim with { Cascade = false, Relations = Relations.UtilityPolicy, Seed = seed }
+            : CdqnOptions.RecSim with { Relations = Relations.Method(name), Seed = seed };
+        string common = FormattableString.Invariant(
+            $"{(options.Cascade ? "cascaded DQN (shared Q-network over positions)" : "Simple DQN (top-k of independent Q-values)")}, lr {options.LearningRate}, batch {options.BatchSize}, γ {options.Gamma}, ε {options.EpsilonStart} → {options.EpsilonEnd} over {options.ExplorationFraction} of the budget, target sync {options.TargetSyncInterval}, buffer {options.BufferSize}, learning starts {options.LearningStarts}, list encoder {options.ListEncoderSize}, {CdqnEnvironments} envs, seed {seed}");
+        return new AgileTraining($"{Describe(name, options.Relations)}, {common}", CdqnEnvironments, e => e,
+            (vector, budget, callbacks) => new CdqnEstimator(options, callbacks).Fit(vector, budget));
+    }
 }
