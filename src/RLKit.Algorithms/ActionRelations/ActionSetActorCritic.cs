@@ -54,8 +54,8 @@ public sealed class ActionSetActorCritic : ActorCriticModel
         _allAvailable = Enumerable.Repeat(true, actionSet.Count).ToArray();
 
         _representations = RegisterBuffer("representations", Tensor.FromSpan(actionSet.Representations, ActionCount, RepresentationSize));
-        _actor = RegisterModule("actor", new ActionSetScorer(observationSize, RepresentationSize, 0, relations, rng));
-        _critic = RegisterModule("critic", new ActionSetScorer(observationSize, RepresentationSize, 0, relations, rng));
+        _actor = RegisterModule("actor", new ActionSetScorer(observationSize, RepresentationSize, relations, rng));
+        _critic = RegisterModule("critic", new ActionSetScorer(observationSize, RepresentationSize, relations, rng));
         int effectiveState = _critic.StateCodeSize + _critic.SummarySize;
         _value = RegisterModule("value", new Mlp([effectiveState, relations.HiddenSize, 1], rng, Activation.ReLU));
     }
@@ -80,21 +80,24 @@ public sealed class ActionSetActorCritic : ActorCriticModel
     /// <summary>The actor's scorer (its encoder's attention is what <see cref="ActionAttention"/> shows).</summary>
     internal ActionSetScorer Actor => _actor;
 
+    /// <summary>The action universe with the representations the network reads (those of its buffer, so a loaded checkpoint's).</summary>
+    internal ActionSet Actions => new(ActionCount, RepresentationSize, _representations.ToArray());
+
     /// <inheritdoc/>
     public override IActionDistribution Policy(Tensor observations, ReadOnlySpan<bool> actionMask = default)
     {
         var x = Flat(observations, nameof(ActionSetActorCritic));
-        return Policy(x, Batch(x.Dim(0), actionMask));
+        return PolicyOf(x, Batch(x.Dim(0), actionMask));
     }
 
     /// <inheritdoc/>
-    public override Tensor Value(Tensor observations) => Value(observations, default);
+    public override Tensor Value(Tensor observations) => Value(observations, ReadOnlySpan<bool>.Empty);
 
     /// <inheritdoc/>
     public override Tensor Value(Tensor observations, ReadOnlySpan<bool> actionMask)
     {
         var x = Flat(observations, nameof(ActionSetActorCritic));
-        return Value(x, Batch(x.Dim(0), actionMask));
+        return ValueOf(x, Batch(x.Dim(0), actionMask));
     }
 
     /// <inheritdoc/>
@@ -102,7 +105,7 @@ public sealed class ActionSetActorCritic : ActorCriticModel
     {
         var x = Flat(observations, nameof(ActionSetActorCritic));
         var actions = Batch(x.Dim(0), actionMask);
-        return (Policy(x, actions), Value(x, actions));
+        return (PolicyOf(x, actions), ValueOf(x, actions));
     }
 
     /// <summary>The padded batch of each row's available actions (every action when <paramref name="actionMask"/> is empty).</summary>
@@ -122,10 +125,10 @@ public sealed class ActionSetActorCritic : ActorCriticModel
         return ActionSetBatch.FromAvailability(_representations.AsReadOnlySpan(), RepresentationSize, actionMask, rows);
     }
 
-    private ActionSetDistribution Policy(Tensor x, ActionSetBatch actions) =>
+    private ActionSetDistribution PolicyOf(Tensor x, ActionSetBatch actions) =>
         new(_actor.Score(x, actions).Scores, actions, ActionCount);
 
-    private Tensor Value(Tensor x, ActionSetBatch actions)
+    private Tensor ValueOf(Tensor x, ActionSetBatch actions)
     {
         var scores = _critic.Score(x, actions);
         var state = scores.Summary is { } summary ? Tensor.Concat([scores.StateCode, summary], 1) : scores.StateCode;

@@ -6,8 +6,8 @@ namespace RLKit.Algorithms.ActionRelations;
 /// <summary>
 /// The policy of a relational actor (AGILE, seed 003 §3.4.2): a softmax over the utility scores of each row's
 /// available actions, which sit in the padded slots of an <see cref="ActionSetBatch"/>. Padding slots get probability
-/// exactly 0 (never sampled, never the mode, no gradient). Actions are universe ids on both sides: <see cref="Sample"/>
-/// and <see cref="Mode"/> write ids, <see cref="LogProb(ReadOnlySpan{int})"/> takes ids and maps them to slots.
+/// exactly 0 (never sampled, never the mode, no gradient). Actions are universe ids on both sides: <see cref="Sample(RandomGenerator, Span{int})"/>
+/// and <see cref="Mode(Span{int})"/> write ids, <see cref="LogProb(ReadOnlySpan{int})"/> takes ids and maps them to slots.
 /// </summary>
 internal sealed class ActionSetDistribution : IActionDistribution
 {

@@ -21,7 +21,7 @@ namespace RLKit.Algorithms.Common;
 /// only); the plain <c>Act</c> treats every action of the universe as available.
 /// </remarks>
 /// <typeparam name="TOptions">The algorithm's options record.</typeparam>
-public abstract class OnPolicyAgent<TOptions> : Agent<TOptions>, IActionSetAgent where TOptions : class, IAlgorithmOptions
+public abstract class OnPolicyAgent<TOptions> : Agent<TOptions>, IActionSetAgent, IActionSetScoringAgent where TOptions : class, IAlgorithmOptions
 {
     private readonly Box? _actionBox;
     private readonly RandomGenerator _actingRng;
@@ -141,6 +141,18 @@ public abstract class OnPolicyAgent<TOptions> : Agent<TOptions>, IActionSetAgent
         else policy.Sample(rng ?? _actingRng, actions);
         ClipToActionSpace(actions);
     }
+
+    /// <inheritdoc/>
+    ActionSetScorer IActionSetScoringAgent.Scorer => Relational.Actor;
+
+    /// <inheritdoc/>
+    ActionSet IActionSetScoringAgent.Actions => Relational.Actions;
+
+    /// <inheritdoc/>
+    Tensor? IActionSetScoringAgent.Context(int rows) => null;
+
+    private ActionSetActorCritic Relational => Network as ActionSetActorCritic
+        ?? throw new ArgumentException($"{_displayName} agent: it was built without action relations ({typeof(TOptions).Name}.ActionRelations is null), so it has no action-set scorer to look into.", "agent");
 
     /// <summary>Throws unless the environment's spaces match the agent's (a warm start on another task).</summary>
     internal void RequireCompatible(IVectorEnvironment environment)
