@@ -31,7 +31,8 @@ internal static class AgileAttention
         double threshold = 1.0 / skills.Count;
         return AgileAttentionSvg.Render(skills.Select(s => s.ToString()).ToList(), skills.Select(Colour).ToList(), map.Layers, threshold,
             $"{method} (seed {seed}): actor attention between the available skills on the dig-lava grid",
-            $"state: {where}; both digs offered. Edge i → j: how much skill i attends to skill j, width ∝ weight, drawn above uniform 1/{skills.Count}; ring = self-attention, node label = its weight");
+            [$"state: {where}; both digs offered ({skills.Count} skills available)",
+             $"edge i → j (bowed to its left): how much skill i attends to skill j, width ∝ weight, drawn above uniform 1/{skills.Count}, labelled from 1.5/{skills.Count}; ring and node label: self-attention"]);
     }
 
     /// <summary>The observation and availability of the drawn state, and a description of it for the title.</summary>

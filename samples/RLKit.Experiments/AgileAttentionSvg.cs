@@ -16,15 +16,17 @@ internal static class AgileAttentionSvg
     private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    private const double PanelSize = 460, Radius = 150, NodeRadius = 26, MaxEdgeWidth = 14, TitleHeight = 64;
+    private const double PanelWidth = 620, PanelHeight = 470, Radius = 150, NodeRadius = 26, MaxEdgeWidth = 14, TitleHeight = 82;
 
     /// <summary>
     /// Renders <paramref name="layers"/> (each M×M row-major, row i = how action i weighs action j) over nodes named
     /// <paramref name="names"/> and filled with <paramref name="colours"/>. Edges whose weight is at most
-    /// <paramref name="threshold"/> are left out.
+    /// <paramref name="threshold"/> are left out; edges of at least 1.5 × the threshold are labelled with their weight
+    /// (labelling every edge of a near-uniform layer would only clutter it). <paramref name="subtitles"/> are smaller
+    /// lines under the title.
     /// </summary>
     /// <exception cref="ArgumentException">If a layer is not M×M, there is no layer, or a weight is not finite.</exception>
-    public static string Render(IReadOnlyList<string> names, IReadOnlyList<string> colours, IReadOnlyList<float[]> layers, double threshold, string title, string subtitle)
+    public static string Render(IReadOnlyList<string> names, IReadOnlyList<string> colours, IReadOnlyList<float[]> layers, double threshold, string title, IReadOnlyList<string> subtitles)
     {
         int m = names.Count;
         if (m == 0 || colours.Count != m) throw new ArgumentException($"AgileAttentionSvg: {m} names need {m} colours; got {colours.Count}.", nameof(colours));
@@ -35,19 +37,20 @@ internal static class AgileAttentionSvg
             if (layers[l].Any(w => !float.IsFinite(w))) throw new ArgumentException($"AgileAttentionSvg: layer {l} has a weight that is not finite.", nameof(layers));
         }
 
-        double width = Math.Max(layers.Count * PanelSize, title.Length * 8.0 + 40), height = TitleHeight + PanelSize;
-        double left = (width - layers.Count * PanelSize) / 2;
+        double width = Math.Max(layers.Count * PanelWidth, Math.Max(title.Length * 8.0, subtitles.Select(t => t.Length * 6.0).DefaultIfEmpty(0).Max()) + 40);
+        double height = TitleHeight + PanelHeight;
+        double left = (width - layers.Count * PanelWidth) / 2;
         var root = new XElement(Svg + "svg",
             new XAttribute("width", Number(width)), new XAttribute("height", Number(height)),
             new XAttribute("viewBox", $"0 0 {Number(width)} {Number(height)}"),
             new XAttribute("font-family", "sans-serif"), new XAttribute("font-size", 12),
             new XElement(Svg + "rect", new XAttribute("width", "100%"), new XAttribute("height", "100%"), new XAttribute("fill", "white")),
             Text(width / 2, 24, title, ("class", "title"), ("text-anchor", "middle"), ("font-size", "15")),
-            Text(width / 2, 44, subtitle, ("class", "subtitle"), ("text-anchor", "middle"), ("font-size", "11"), ("fill", "#555555")));
+            subtitles.Select((line, k) => Text(width / 2, 44 + 16 * k, line, ("class", "subtitle"), ("text-anchor", "middle"), ("font-size", "11"), ("fill", "#555555"))));
 
         for (int l = 0; l < layers.Count; l++)
         {
-            double cx = left + (l + 0.5) * PanelSize, cy = TitleHeight + PanelSize / 2 + 10;
+            double cx = left + (l + 0.5) * PanelWidth, cy = TitleHeight + PanelHeight / 2 + 10;
             var panel = new XElement(Svg + "g", new XAttribute("class", "layer"), new XAttribute("data-layer", l + 1));
             panel.Add(Text(cx, TitleHeight + 14, $"GAT layer {l + 1}", ("text-anchor", "middle"), ("font-size", "13")));
             var position = Enumerable.Range(0, m).Select(i =>
@@ -86,7 +89,8 @@ internal static class AgileAttentionSvg
                         new XAttribute("stroke-width", Number(stroke)), new XAttribute("stroke-linecap", "round")));
                     // The label sits at the curve's midpoint, a little towards i (whose row the weight is).
                     double lx = 0.25 * x1 + 0.5 * qx + 0.25 * x2, ly = 0.25 * y1 + 0.5 * qy + 0.25 * y2;
-                    edges.Add(Text(lx, ly, data, ("class", "weight"), ("text-anchor", "middle"), ("font-size", "9"), ("fill", "#1f3f66")));
+                    if (w >= 1.5 * threshold)
+                        edges.Add(Text(lx, ly, data, ("class", "weight"), ("text-anchor", "middle"), ("font-size", "9"), ("fill", "#1f3f66")));
                 }
             }
             var nodes = new XElement(Svg + "g", new XAttribute("class", "nodes"));

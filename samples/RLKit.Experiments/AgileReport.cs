@@ -185,15 +185,21 @@ internal static class AgileReport
 
         var methods = runs.Select(r => r.Method).Distinct().ToList();
         string budget = runs.Max(r => r.BudgetSteps).ToString("N0", Invariant).Replace(',', ' ') + " env steps";
-        var panels = new List<string>
+        string title = $"{env.Title}: evaluation return ({budget}), mean ± std over seeds";
+        if (!env.HasTest)
         {
-            Chart(methods, runs, p => p.Train, $"Train{(env.HasTest ? " items" : "")}: greedy return", "Mean episode return"),
-        };
-        if (env.HasTest) panels.Add(Chart(methods, runs, p => p.Test, "Test items (unseen in training): greedy return", "Mean episode return"));
-        if (panels.All(p => p.Length > 0))
+            string chart = Chart(methods, runs, p => p.Train, title, "Mean greedy episode return", 960);
+            if (chart.Length > 0) ExperimentOutput.WriteAtomically(Path.Combine(directory, $"agile-{env.Name}-return.svg"), chart);
+        }
+        else
         {
-            ExperimentOutput.WriteAtomically(Path.Combine(directory, $"agile-{env.Name}-return.svg"),
-                QmpSvg.Panel(panels, panels.Count, $"{env.Title}: evaluation return ({budget}), mean ± std over seeds"));
+            string[] panels =
+            [
+                Chart(methods, runs, p => p.Train, "Train items: greedy return", "Mean episode return"),
+                Chart(methods, runs, p => p.Test, "Test items (unseen in training): greedy return", "Mean episode return"),
+            ];
+            if (panels.All(p => p.Length > 0))
+                ExperimentOutput.WriteAtomically(Path.Combine(directory, $"agile-{env.Name}-return.svg"), QmpSvg.Panel(panels, panels.Length, title));
         }
         if (env.ExtraName is { } extra)
         {
