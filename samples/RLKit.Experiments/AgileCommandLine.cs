@@ -16,8 +16,9 @@ internal static partial class CommandLine
                                    CDQN: {1}
           --seeds <n>            seeds per method (default 5): first-seed .. first-seed + n - 1
           --first-seed <s>       the first seed (default 0), to run a sweep's seeds in parts or in parallel
-          --steps <n>            environment steps per run, summed over the 16 training copies (default: PPO {2},
-                                 CDQN {3}; the paper's 8e6 PPO steps and 10,000 CDQN epochs are out of reach here)
+          --steps <n>            environment steps per run, summed over the 16 training copies (default: diglava {2},
+                                 mining {4}, recsim {3}; the paper's 8e6 PPO steps and 10,000 CDQN epochs are out of
+                                 reach here)
           --epochs <n>           recsim only: the budget in CDQN epochs (one step of each of the 16 copies); instead of --steps
           --eval-every <n>       evaluate every n environment steps, and at the end (default: a tenth of the budget)
           --eval-episodes <n>    greedy evaluation episodes (default 32; RecSim: as many on train and on test items)
@@ -32,7 +33,8 @@ internal static partial class CommandLine
     private static string AgileUsageText() => string.Format(CultureInfo.InvariantCulture, AgileUsage, string.Join(",", AgileMethods.PpoNames),
                                                             string.Join(",", AgileMethods.CdqnNames),
                                                             AgileExperiment.DefaultSteps(AgileEnvironment.DigLava),
-                                                            AgileExperiment.DefaultSteps(AgileEnvironment.RecSim));
+                                                            AgileExperiment.DefaultSteps(AgileEnvironment.RecSim),
+                                                            AgileExperiment.DefaultSteps(AgileEnvironment.Mining));
 
     private static AgileSettings ParseAgile(ReadOnlySpan<string> args, bool report)
     {

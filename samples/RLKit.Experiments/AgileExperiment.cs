@@ -58,9 +58,16 @@ internal static class AgileExperiment
 
     /// <summary>
     /// The default budget of one run: modest, so 5 seeds × 8 methods of one environment fit in well under an hour on
-    /// two cores (the paper's 8e6 PPO steps and 10,000 CDQN epochs are far out of reach). Pass --steps for more.
+    /// two cores (the paper's 8e6 PPO steps and 10,000 CDQN epochs are far out of reach). Dig-lava: 20 PPO updates
+    /// (about 1 ms per env step for the GAT methods on one thread); mining: 4 updates (its 104 actions make the GAT
+    /// methods about 20 ms per env step); RecSim: 500 CDQN epochs. Pass --steps for more.
     /// </summary>
-    public static long DefaultSteps(AgileEnvironment env) => env.Learner == AgileLearner.Ppo ? 40_960 : 8_000;
+    public static long DefaultSteps(AgileEnvironment env) => env.Name switch
+    {
+        "diglava" => 40_960,
+        "mining" => 8_192,
+        _ => 8_000,
+    };
 
     /// <summary>A run's directory: &lt;out&gt;/&lt;env&gt;/&lt;method&gt;/seed&lt;s&gt;.</summary>
     public static string RunDirectory(string directory, AgileEnvironment env, string method, ulong seed) =>
@@ -126,7 +133,10 @@ internal static class AgileExperiment
         string runDirectory = RunDirectory(directory, env, method, seed);
         if (AgileReport.IsFinished(runDirectory))
         {
-            Console.Error.WriteLine($"{label} already finished in {runDirectory}; skipped");
+            var done = AgileReport.ReadRun(runDirectory);
+            Console.Error.WriteLine(done.BudgetSteps == settings.StepBudget && done.EvaluateEvery == settings.EffectiveEvaluateEvery && done.EvaluationEpisodes == settings.EvaluationEpisodes
+                ? $"{label} already finished in {runDirectory}; skipped"
+                : string.Create(Invariant, $"{label} warning: {runDirectory} holds a finished run of another protocol ({done.BudgetSteps} steps, evaluation every {done.EvaluateEvery} on {done.EvaluationEpisodes} episodes); skipped, and the report lists it as its own row: choose another --out to run these settings"));
             return;
         }
         Directory.CreateDirectory(runDirectory);

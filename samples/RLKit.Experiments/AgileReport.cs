@@ -81,24 +81,32 @@ internal static class AgileReport
         var runs = new List<AgileRun>();
         foreach (string path in Directory.EnumerateFiles(root, ResultFile, SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            AgileRun run;
-            try
-            {
-                run = JsonSerializer.Deserialize<AgileRun>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path}: empty.");
-            }
-            catch (JsonException e)
-            {
-                throw new InvalidDataException($"{path}: not a run result ({e.Message}).", e);
-            }
-            if (run.Environment != env.Name) continue;
-            string curve = Path.Combine(Path.GetDirectoryName(path)!, CurveFile);
-            var points = ExperimentOutput.ReadCsv(curve, CurveHeader)
-                .Select(c => new AgilePoint(long.Parse(c[0], Invariant), double.Parse(c[1], Invariant), Optional(c[2]), Optional(c[3])))
-                .ToList();
-            if (points.Count == 0) throw new InvalidDataException($"{curve}: no evaluation.");
-            runs.Add(run with { Evaluations = points });
+            var run = ReadRun(Path.GetDirectoryName(path)!);
+            if (run.Environment == env.Name) runs.Add(run);
         }
         return runs;
+    }
+
+    /// <summary>The finished run in <paramref name="runDirectory"/> (result.json and curve.csv).</summary>
+    /// <exception cref="InvalidDataException">If either file cannot be read.</exception>
+    public static AgileRun ReadRun(string runDirectory)
+    {
+        string path = Path.Combine(runDirectory, ResultFile);
+        AgileRun run;
+        try
+        {
+            run = JsonSerializer.Deserialize<AgileRun>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path}: empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a run result ({e.Message}).", e);
+        }
+        string curve = Path.Combine(runDirectory, CurveFile);
+        var points = ExperimentOutput.ReadCsv(curve, CurveHeader)
+            .Select(c => new AgilePoint(long.Parse(c[0], Invariant), double.Parse(c[1], Invariant), Optional(c[2]), Optional(c[3])))
+            .ToList();
+        if (points.Count == 0) throw new InvalidDataException($"{curve}: no evaluation.");
+        return run with { Evaluations = points };
     }
 
     /// <summary>The runs of <paramref name="methods"/>, in that order, then by seed.</summary>
