@@ -119,11 +119,14 @@ public sealed class GraphAttention : Module
 
         var z = Tensor.Linear(nodes, Weight, null)                   // [B, N, H·F']
             .Reshape(batch, n, Heads, OutFeatures).Permute(0, 2, 1, 3); // [B, H, N, F']
-        // aᵀ[z_i ‖ z_j] = a_i·z_i + a_j·z_j: two per-node scores, broadcast into the N×N grid.
-        var attI = Attention.Narrow(1, 0, OutFeatures).Reshape(Heads, 1, OutFeatures);
-        var attJ = Attention.Narrow(1, OutFeatures, OutFeatures).Reshape(Heads, 1, OutFeatures);
-        var scoreI = (z * attI).Sum(-1, keepDim: true);             // [B, H, N, 1]
-        var scoreJ = (z * attJ).Sum(-1).Unsqueeze(2);               // [B, H, 1, N]
+        // aᵀ[z_i ‖ z_j] = a_i·z_i + a_j·z_j: two per-node scores, broadcast into the N×N grid. With z = W_h h,
+        // a·z = (a W_h)·h, so a is folded into W once ([heads, 2, in], tiny) and both scores of every node come
+        // from one product with the nodes, rather than two broadcast products over z (three times slower at B = 512).
+        var folded = Tensor.MatMul(Attention.Reshape(Heads, 2, OutFeatures), Weight.Reshape(Heads, OutFeatures, InFeatures));
+        var perNode = Tensor.Linear(nodes, folded.Reshape(2 * Heads, InFeatures), null) // [B, N, H·2]
+            .Reshape(batch, n, Heads, 2).Permute(0, 2, 3, 1);                        // [B, H, 2, N]
+        var scoreI = perNode.Narrow(2, 0, 1).Reshape(batch, Heads, n, 1);            // [B, H, N, 1]
+        var scoreJ = perNode.Narrow(2, 1, 1);                                        // [B, H, 1, N]
         var scores = (scoreI + scoreJ).LeakyRelu(NegativeSlope);    // [B, H, N, N]
         if (blocked is not null) scores = scores.MaskedFill(blocked, AttentionMask.BlockedScore);
         var alpha = scores.Softmax(-1);
