@@ -18,7 +18,8 @@ internal static partial class CommandLine
           --first-seed <s>       the first seed (default 0), to run a sweep's seeds in parts or in parallel
           --steps <n>            environment steps per run, summed over the 16 training copies (default: diglava {2},
                                  mining {4}, recsim {3}; the paper's 8e6 PPO steps and 10,000 CDQN epochs are out of
-                                 reach here)
+                                 reach here); PPO trains whole rollouts of 16 × 128 = 2048 steps, so a budget that is
+                                 not a multiple of 2048 ends at the last whole rollout
           --epochs <n>           recsim only: the budget in CDQN epochs (one step of each of the 16 copies); instead of --steps
           --eval-every <n>       evaluate every n environment steps, and at the end (default: a tenth of the budget)
           --eval-episodes <n>    greedy evaluation episodes (default 32; RecSim: as many on train and on test items)

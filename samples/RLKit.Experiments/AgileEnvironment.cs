@@ -37,14 +37,10 @@ internal sealed record AgileEnvironment(string Name, string Id, string Title, st
     /// <summary>The environment named <paramref name="name"/>, or null.</summary>
     public static AgileEnvironment? Find(string name) => All.FirstOrDefault(e => e.Name == name);
 
-    /// <summary>A fresh copy from the standard catalog (time limit included): train actions, or test actions when <paramref name="test"/>.</summary>
-    public IEnvironment Make(bool test = false)
-    {
-        if (test && !HasTest) throw new InvalidOperationException($"agile: the {Name} environment has no test split.");
-        return StandardEnvironments.CreateCatalog().Make(Id, Options(test));
-    }
-
-    /// <summary>A copy made once per process is enough to build many: the catalog is cheap, but the RecSim catalogue is not.</summary>
+    /// <summary>
+    /// Makes fresh copies from one standard catalog (time limit included): train actions, or test actions when
+    /// <paramref name="test"/> (RecSim's held-out half of the items).
+    /// </summary>
     public Func<IEnvironment> Factory(bool test = false)
     {
         var catalog = StandardEnvironments.CreateCatalog();

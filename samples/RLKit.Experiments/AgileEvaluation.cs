@@ -64,7 +64,7 @@ internal sealed class AgileEvaluator
             var copy = _copies[i];
             var reset = copy.Reset(_seed + (ulong)i);
             observations[i] = reset.Observation.ToArray();
-            probes[i] = Probe.For(_env, copy);
+            probes[i] = Probe.For(copy);
         }
 
         var rows = new List<int>(count);
@@ -138,7 +138,7 @@ internal sealed class AgileEvaluator
         public virtual void BeforeStep() { }
         public virtual void AfterStep(bool terminated) { }
 
-        public static Probe For(AgileEnvironment env, IEnvironment copy) => Unwrap(copy) switch
+        public static Probe For(IEnvironment copy) => Unwrap(copy) switch
         {
             DigLavaGrid grid => new DigLavaProbe(grid),
             RecSimSlate slate => new RecSimProbe(slate),
