@@ -235,7 +235,7 @@ internal static class AgileExperiment
             AgileReport.WriteCurve(directory, Points);
             double elapsed = _clock.Elapsed.TotalSeconds;
             Console.Error.WriteLine(string.Create(Invariant,
-                $"{label} {Steps}/{budget} env steps: train {point.Train:0.00}{(point.Test is { } t ? $", test {t:0.00}" : "")}{(point.Extra is { } x ? $", extra {x:0.000} (of {trainScore.ExtraEpisodes})" : "")}{(update?.MeanReturn is { } r ? $" | training episodes {r:0.00}" : "")} | {elapsed:0.0} s ({elapsed - EvaluationSeconds:0.0} s training, {EvaluationSeconds:0.0} s evaluating)"));
+                $"{label} {Steps}/{budget} env steps: train {point.Train:0.00}{(point.Test is { } t ? $", test {t:0.00}" : "")}{(point.Extra is { } x ? $", extra {x:0.000} (of {trainScore.ExtraEpisodes})" : "")}{(update?.MeanReturn is { } r ? $" | training episodes {r:0.00}" : "")}{(update is null ? "" : " | " + string.Join(" ", update.Losses.Select(l => $"{l.Key}={l.Value:G3}")))} | {elapsed:0.0} s ({elapsed - EvaluationSeconds:0.0} s training, {EvaluationSeconds:0.0} s evaluating)"));
         }
     }
 }
