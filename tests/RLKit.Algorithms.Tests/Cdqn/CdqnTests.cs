@@ -165,6 +165,21 @@ public class CdqnTests
         Assert.That(withoutMask, Is.EqualTo(withFullMask));
     }
 
+    [Test]
+    public void TheAttentionMapIsTheQNetworksAtTheFirstPosition()
+    {
+        var agent = MakeAgent(Small);
+        var availability = new bool[Items];
+        int[] offered = [0, 3, 4, 8, 10];
+        foreach (int id in offered) availability[id] = true;
+        var map = ActionAttention.For(agent, [0.1f, -0.4f, 0.7f], availability);
+        Assert.That(map.ActionIds, Is.EqualTo(offered));
+        Assert.That(map.Layers, Has.Count.EqualTo(2));
+        foreach (var layer in map.Layers)
+            for (int i = 0; i < offered.Length; i++)
+                Assert.That(layer.AsSpan(i * offered.Length, offered.Length).ToArray().Sum(), Is.EqualTo(1f).Within(1e-5f));
+    }
+
     // ---- Targets (Algorithm 5) on a hand-worked case ---------------------------------------------------------------
 
     // Items 0..3 with c_a = (v_a, 0), v = (1, 3, 2, 5); item 3 (the best) is unavailable. List length 2, list [1, 2].
