@@ -55,7 +55,9 @@ public sealed class ActionSetActorCritic : ActorCriticModel
 
         _representations = RegisterBuffer("representations", Tensor.FromSpan(actionSet.Representations, ActionCount, RepresentationSize));
         _actor = RegisterModule("actor", new ActionSetScorer(observationSize, RepresentationSize, relations, rng));
-        _critic = RegisterModule("critic", new ActionSetScorer(observationSize, RepresentationSize, relations, rng));
+        // The critic reads only the state code and the summary, so its scorer skips the relational utility encoder
+        // (its utility scores, over raw representations, go unused).
+        _critic = RegisterModule("critic", new ActionSetScorer(observationSize, RepresentationSize, relations with { RelationalUtility = false }, rng));
         int effectiveState = _critic.StateCodeSize + _critic.SummarySize;
         _value = RegisterModule("value", new Mlp([effectiveState, relations.HiddenSize, 1], rng, Activation.ReLU));
     }

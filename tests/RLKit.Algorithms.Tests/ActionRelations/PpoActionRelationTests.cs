@@ -194,6 +194,23 @@ public sealed class PpoActionRelationTests
         Assert.Throws<NotSupportedException>(() => _ = ((PpoAgent)agent).Network.Head);
     }
 
+    [Test]
+    public void ActionAttentionReadsTheActorsGraphAttention()
+    {
+        var env = Catalog.Make("DigLavaGrid-v0");
+        var agent = new PpoAgent(env.ObservationSpace, env.ActionSpace, new PpoOptions { ActionRelations = Relations.Agile }, new RandomGenerator(0));
+        var availability = new bool[9];
+        foreach (int id in new[] { 0, 1, 2, 3, 4, 7, 8 }) availability[id] = true;
+        var map = ActionAttention.For(agent, new float[166], availability);
+        Assert.That(map.ActionIds, Is.EqualTo(new[] { 0, 1, 2, 3, 4, 7, 8 }));
+        Assert.That(map.Layers, Is.Not.Empty);
+        Assert.That(map.Layers[0], Has.Length.EqualTo(49));
+
+        var plain = new PpoAgent(env.ObservationSpace, env.ActionSpace, new PpoOptions(), new RandomGenerator(0));
+        var ex = Assert.Throws<ArgumentException>(() => ActionAttention.For(plain, new float[166], availability));
+        Assert.That(ex!.Message, Does.Contain("ActionRelations"));
+    }
+
     private static SyncVectorEnvironment DigLava(int count) => new(
         Enumerable.Range(0, count).Select(_ => Catalog.Make("DigLavaGrid-v0", new DigLavaGridOptions { SpecialSkills = [DigLavaSkill.DigOrange, DigLavaSkill.DigPink] })).ToArray(),
         AutoresetMode.SameStep);
