@@ -166,6 +166,23 @@ public class CdqnTests
     }
 
     [Test]
+    public void AnActionSetIsAListOfOne()
+    {
+        var representations = new float[Items * Width];
+        new RandomGenerator(8).FillNormal(representations, 0f, 1f);
+        var set = new ActionSet(Items, Width, representations);
+        var network = new CdqnNetwork(ObservationSize, Width, 1, Small, new RandomGenerator(1));
+        var agent = new CdqnAgent(network, new Box(-1f, 1f, ObservationSize), set, Small);
+        Assert.That(agent.ListLength, Is.EqualTo(1));
+        var availability = new bool[2 * Items];
+        availability[3] = availability[Items + 6] = availability[Items + 9] = true;
+        var actions = new int[2];
+        agent.Act(RandomObservations(new RandomGenerator(3), 2), availability, actions, deterministic: false, new RandomGenerator(4));
+        Assert.That(actions[0], Is.EqualTo(3));
+        Assert.That(actions[1], Is.AnyOf(6, 9));
+    }
+
+    [Test]
     public void TheAttentionMapIsTheQNetworksAtTheFirstPosition()
     {
         var agent = MakeAgent(Small);
