@@ -24,6 +24,8 @@ internal static partial class CommandLine
           --eval-every <n>       evaluate every n environment steps, and at the end (default: a tenth of the budget)
           --eval-episodes <n>    greedy evaluation episodes (default 32; RecSim: as many on train and on test items)
           --threads <n>          engine threads (default: every core); 1 per process to run processes side by side
+          --dig-reward <r>       diglava only: R_Dig in [0, 1] instead of the paper's 0.01 (a deviation, recorded in each
+                                 run's options; use its own --out)
           --out <dir>            output directory (default runs/agile); each run writes <out>/<env>/<method>/seed<s>
                                  (curve.csv, result.json); a finished run there is skipped, so a stopped sweep resumes
                RLKit.Experiments agile-report [--in <dir>] [--out <dir>] [--env <env>] [--methods <a,b,...>]
@@ -56,6 +58,7 @@ internal static partial class CommandLine
                 "--eval-every" when !report => settings with { EvaluateEvery = PositiveLong(name, value) },
                 "--eval-episodes" when !report => settings with { EvaluationEpisodes = IntInRange(name, value, 1, 10_000) },
                 "--threads" when !report => settings with { Threads = IntInRange(name, value, 1, 1024) },
+                "--dig-reward" when !report => settings with { DigReward = UnitInterval(name, value) },
                 _ => throw new UsageException($"unknown option '{name}'{(report ? " for agile-report" : "")}"),
             });
         if (report)
@@ -67,6 +70,11 @@ internal static partial class CommandLine
         if (settings.Environment is not { } env) throw new UsageException("--env diglava|recsim|mining is required");
         if (settings.Steps is not null && settings.Epochs is not null) throw new UsageException("give --steps or --epochs, not both");
         if (settings.Epochs is not null && env.Learner != AgileLearner.Cdqn) throw new UsageException("--epochs is the CDQN budget (recsim); use --steps");
+        if (settings.DigReward is { } digReward)
+        {
+            if (env.Name != AgileEnvironment.DigLava.Name) throw new UsageException("--dig-reward is a dig-lava option (--env diglava)");
+            settings = settings with { Environment = AgileEnvironment.DigLavaWithDigReward(digReward) };
+        }
         RequireDefined(settings, env);
         return settings;
     }

@@ -16,6 +16,19 @@ internal enum AgileLearner { Ppo, Cdqn }
 internal sealed record AgileEnvironment(string Name, string Id, string Title, string Description, AgileLearner Learner, bool HasTest,
                                         string? ExtraName, string? ExtraTitle, Func<bool, object?> Options)
 {
+    /// <summary>What differs from the paper's environment (e.g. a larger dig reward), or null; recorded with every run.</summary>
+    public string? Deviation { get; init; }
+
+    /// <summary>
+    /// The dig-lava grid with R_Dig = <paramref name="digReward"/> instead of the paper's 0.01 (seed 003 A.1): the
+    /// paper's reward makes a dig worth almost nothing next to the goal, so small budgets rarely learn to dig.
+    /// </summary>
+    public static AgileEnvironment DigLavaWithDigReward(double digReward) => DigLava with
+    {
+        Options = _ => new DigLavaGridOptions { DigReward = digReward },
+        Deviation = FormattableString.Invariant($"dig reward {digReward} (the paper's is {DigLavaGridOptions.Default.DigReward})"),
+    };
+
     /// <summary>The dig-lava grid (A.1): 5 fixed skills plus 2 of 4 specials drawn per episode; no test split.</summary>
     public static AgileEnvironment DigLava { get; } = new("diglava", "DigLavaGrid-v0", "Dig-lava grid",
         "dig-lava grid (11×11, 5 fixed skills + 2 of {turn-right, move-forward, dig-orange, dig-pink} per episode, 50 steps)",

@@ -23,6 +23,8 @@ internal sealed record AgileSettings
     public int EvaluationEpisodes { get; init; } = 32;
     /// <summary>The engine's thread count (EngineSettings.MaxDegreeOfParallelism), or null for every core.</summary>
     public int? Threads { get; init; }
+    /// <summary>Dig-lava only: R_Dig instead of the paper's 0.01, or null.</summary>
+    public double? DigReward { get; init; }
     /// <summary>agile: where runs go (&lt;out&gt;/&lt;env&gt;/&lt;method&gt;/seed&lt;s&gt;); agile-report: where the report goes (default --in).</summary>
     public string? OutputDirectory { get; init; }
     /// <summary>agile-report: where the runs are (default runs/agile).</summary>
@@ -82,7 +84,7 @@ internal static class AgileExperiment
         if (settings.Threads is { } threads) RLKit.Tensors.EngineSettings.MaxDegreeOfParallelism = threads;
         var total = Stopwatch.StartNew();
         Console.Error.WriteLine(string.Create(Invariant,
-            $"agile: {env.Name}, {methods.Count} method(s) × {settings.Seeds} seed(s), {settings.StepBudget} env steps per run, evaluation every {settings.EffectiveEvaluateEvery} steps and at the end ({settings.EvaluationEpisodes} greedy episodes{(env.HasTest ? " on train and on test items" : "")}), {RLKit.Tensors.EngineSettings.MaxDegreeOfParallelism} engine thread(s), writing to {directory}"));
+            $"agile: {env.Name}{(env.Deviation is { } deviation ? $" ({deviation})" : "")}, {methods.Count} method(s) × {settings.Seeds} seed(s), {settings.StepBudget} env steps per run, evaluation every {settings.EffectiveEvaluateEvery} steps and at the end ({settings.EvaluationEpisodes} greedy episodes{(env.HasTest ? " on train and on test items" : "")}), {RLKit.Tensors.EngineSettings.MaxDegreeOfParallelism} engine thread(s), writing to {directory}"));
 
         for (ulong seed = settings.FirstSeed; seed < settings.FirstSeed + (ulong)settings.Seeds; seed++)
         {
@@ -149,14 +151,15 @@ internal static class AgileExperiment
         var train = new AgileEvaluator(env, training.Wrap, settings.EvaluationEpisodes, test: false, evaluationSeed);
         var test = env.HasTest ? new AgileEvaluator(env, training.Wrap, settings.EvaluationEpisodes, test: true, evaluationSeed + TestSeedOffset) : null;
         var tracker = new RunTracker(label, budget, settings.EffectiveEvaluateEvery, train, test, runDirectory);
-        Console.Error.WriteLine($"{label} {training.Description}");
+        string description = env.Deviation is { } deviation ? $"{deviation}; {training.Description}" : training.Description;
+        Console.Error.WriteLine($"{label} {description}");
 
         var watch = Stopwatch.StartNew();
         var agent = training.Fit(vector, Budget.Steps(budget), [tracker]);
         watch.Stop();
         tracker.Finish(agent);
 
-        if (env == AgileEnvironment.DigLava && AgileAttention.HasAttention(method))
+        if (env.Name == AgileEnvironment.DigLava.Name && AgileAttention.HasAttention(method))
         {
             try
             {
@@ -179,7 +182,7 @@ internal static class AgileExperiment
             EvaluationEpisodes = settings.EvaluationEpisodes,
             Seconds = watch.Elapsed.TotalSeconds + tracker.FinalEvaluationSeconds,
             EvaluationSeconds = tracker.EvaluationSeconds,
-            Options = training.Description,
+            Options = description,
             Evaluations = tracker.Points,
         };
         AgileReport.WriteRun(runDirectory, run);
