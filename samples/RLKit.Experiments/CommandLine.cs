@@ -16,6 +16,8 @@ internal static partial class CommandLine
                RLKit.Experiments distral-report [options]   (tables, RESULT lines and SVGs from the CSVs in --out)
                RLKit.Experiments qmp --env maze|reacher [options]
                RLKit.Experiments qmp-report --env maze|reacher [options]   (tables, RESULT lines and SVGs from the runs in --out)
+               RLKit.Experiments agile --env diglava|recsim|mining [options]
+               RLKit.Experiments agile-report [options]   (tables, RESULT lines and SVGs from the runs in --in)
 
         mixmask (seed 000, Mix & Mask A2C on CartPole):
           --seeds <n>            seeds per variant (default 5): first-seed .. first-seed + n - 1
@@ -66,7 +68,9 @@ internal static partial class CommandLine
                 "distral-report" => DistralExperiment.Report(ParseDistral(args.AsSpan(1))),
                 "qmp" => QmpExperiment.Run(ParseQmp(args.AsSpan(1))),
                 "qmp-report" => QmpExperiment.Report(ParseQmp(args.AsSpan(1))),
-                _ => throw new UsageException($"unknown experiment '{args[0]}' (known: mixmask, mixmask-report, distral, distral-report, qmp, qmp-report)"),
+                "agile" => AgileExperiment.Run(ParseAgile(args.AsSpan(1), report: false)),
+                "agile-report" => AgileExperiment.Report(ParseAgile(args.AsSpan(1), report: true)),
+                _ => throw new UsageException($"unknown experiment '{args[0]}' (known: mixmask, mixmask-report, distral, distral-report, qmp, qmp-report, agile, agile-report)"),
             };
         }
         catch (UsageException e)
@@ -79,7 +83,7 @@ internal static partial class CommandLine
 
     private static string UsageText() => string.Format(CultureInfo.InvariantCulture, Usage, string.Join(",", MixMaskVariants.Names),
                                                        string.Join(",", DistralVariants.FixedNames), DistralVariants.MaxTaskPolicyScale)
-                                         + QmpUsageText();
+                                         + QmpUsageText() + AgileUsageText();
 
     /// <summary>
     /// Reads "--name value" pairs into <paramref name="settings"/> with <paramref name="apply"/>, which throws for an

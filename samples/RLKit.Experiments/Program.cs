@@ -14,6 +14,12 @@
 // --episodes episodes. Prints a table per subset and one RESULT line per variant and subset and writes
 // distral-runs.csv, distral-curves.csv and distral-<tasks>-duration.svg / -return.svg to runs/distral/<protocol>.
 // distral-report (and mixmask-report) rebuild the tables, RESULT lines and SVGs from the CSVs.
+//
+//   dotnet run -c Release --project samples/RLKit.Experiments -- agile --env diglava --seeds 5 --threads 1
+//
+// agile (seed 003 ch. 3, AGILE): per environment (diglava, mining: PPO; recsim: cascaded DQN), method and seed, one
+// run into runs/agile/<env>/<method>/seed<s> (curve.csv, result.json), evaluated greedily on train (and RecSim test)
+// items; prints a table and one RESULT line per method. agile-report rebuilds them and the SVGs from every finished run.
 using RLKit.Experiments;
 
 return CommandLine.Run(args);

@@ -21,6 +21,12 @@ internal static class GreedyAction
             agent.Act(observation, action, deterministic: true);
             return action[0].ToString(CultureInfo.InvariantCulture);
         }
+        if (agent.ActionSpace is ActionList list)
+        {
+            var items = new int[list.Length];
+            agent.Act(observation, items, deterministic: true);
+            return string.Join(",", items.Select(i => i.ToString(CultureInfo.InvariantCulture)));
+        }
         var actions = new float[agent.ActionSpace.FlatSize];
         agent.Act(observation, actions, deterministic: true);
         return string.Join(",", actions.Select(a => a.ToString("R", CultureInfo.InvariantCulture)));

@@ -126,6 +126,16 @@ public sealed class ExportTests
     }
 
     [Test]
+    public void ARelationalOnPolicyAgentIsRefusedClearly()
+    {
+        var env = RLKit.Envs.StandardEnvironments.CreateCatalog().Make("DigLavaGrid-v0");
+        var agent = new RLKit.Algorithms.Ppo.PpoAgent(env.ObservationSpace, env.ActionSpace,
+            new RLKit.Algorithms.Ppo.PpoOptions { ActionRelations = RLKit.Algorithms.ActionRelations.Relations.Agile }, new RandomGenerator(0));
+        var e = Assert.Throws<NotSupportedException>(() => OnnxExporter.Export(agent, Stream.Null))!;
+        Assert.That(e.Message, Does.Contain("ActionRelations"));
+    }
+
+    [Test]
     public void AnUnsupportedAgentIsNamedAndATaskViewPointsToTheTaskOption()
     {
         var fake = Assert.Throws<NotSupportedException>(() => OnnxExporter.Export(new FakeAgent(), Stream.Null))!;

@@ -83,7 +83,7 @@ public sealed class A2cEstimator : AlgorithmEstimator<A2cOptions, A2cAgent>, ISh
             // 2. Returns and advantages, bootstrapping from V of the observation after the rollout.
             using (var scope = TensorScope.Begin())
             {
-                agent.Values(environment.Observations, lastValues);
+                agent.Values(environment.Observations, lastValues, environment.ActionMasks);
             }
             buffer.ComputeReturnsAndAdvantages(lastValues, options.Gamma, options.GaeLambda);
 

@@ -1,4 +1,5 @@
 using RLKit.Algorithms.Common;
+using RLKit.Algorithms.ActionRelations;
 using RLKit.Algorithms.MixMask;
 using RLKit.Nn;
 using RLKit.Training;
@@ -120,6 +121,16 @@ public sealed record A2cOptions : IAlgorithmOptions
     /// </summary>
     public SharedFeatureOptions? SharedFeatures { get; init; }
 
+    /// <summary>
+    /// Build the relational actor-critic of AGILE (seed 003 ch. 3; <see cref="ActionSetActorCritic"/>) for an ActionSet
+    /// action space: the actor scores each available action from its representation, related to the other available
+    /// actions by a graph network, and the critic reads the state and the action set's summary. Null (default) keeps the
+    /// masked categorical head over the whole universe; <see cref="HiddenSizes"/> and <see cref="SharedNetwork"/> are
+    /// ignored when this is set, and it cannot be combined with <see cref="SharedFeatures"/>. See
+    /// <see cref="ActionRelationEstimatorExtensions"/> for the fluent form.
+    /// </summary>
+    public ActionRelationOptions? ActionRelations { get; init; }
+
     /// <summary>Seed of network initialisation, action sampling and the environments' first reset (default 0).</summary>
     public ulong Seed { get; init; }
 
@@ -145,6 +156,9 @@ public sealed record A2cOptions : IAlgorithmOptions
         OptionRules.Defined(ValueLoss, record, nameof(ValueLoss));
         OptionRules.InRange(InitialLogStd, -20f, 2f, record, nameof(InitialLogStd));
         SharedFeatures?.Validate();
+        ActionRelations?.Validate();
+        OptionRules.Require(ActionRelations is null ? null : "set", ActionRelations is null || SharedFeatures is null,
+            "null when SharedFeatures is set (each builds its own network)", record, nameof(ActionRelations));
     }
 
     /// <summary>The hidden activation as a network layer.</summary>

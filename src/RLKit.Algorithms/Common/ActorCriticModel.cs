@@ -21,6 +21,13 @@ public abstract class ActorCriticModel : Module
     /// <summary>State values [B] for observations [B, obs…].</summary>
     public abstract Tensor Value(Tensor observations);
 
+    /// <summary>
+    /// State values [B] for observations [B, obs…] whose available actions are <paramref name="actionMask"/>
+    /// (row-major [B, actions]; empty = all available). Networks whose critic ignores the action set (the default)
+    /// return <see cref="Value(Tensor)"/>; a relational critic (AGILE) reads the set's summary.
+    /// </summary>
+    public virtual Tensor Value(Tensor observations, ReadOnlySpan<bool> actionMask) => Value(observations);
+
     /// <summary>Both outputs from one pass over the shared parts.</summary>
     public abstract (IActionDistribution Policy, Tensor Value) Forward(Tensor observations, ReadOnlySpan<bool> actionMask = default);
 

@@ -23,6 +23,7 @@ internal sealed class RolloutCollector
     private readonly RandomGenerator _sampling;
     private readonly Box? _actionBox;
     private readonly float[] _clippedActions;
+    private readonly bool[] _stepMasks;
     private readonly int _actionCount;
 
     public RolloutCollector(IVectorEnvironment environment, ActorCriticModel network, TrainingMonitor monitor, RandomGenerator sampling)
@@ -44,6 +45,7 @@ internal sealed class RolloutCollector
         DiscreteActions = Layout.IsDiscrete ? new int[envs] : [];
         ContinuousActions = Layout.IsDiscrete ? [] : new float[envs * Layout.Size];
         _clippedActions = new float[ContinuousActions.Length];
+        _stepMasks = new bool[environment.ActionMasks.Length];
         LogProbs = new float[envs];
         Values = new float[envs];
         BootstrapValues = new float[envs];
@@ -91,7 +93,10 @@ internal sealed class RolloutCollector
     {
         using var scope = TensorScope.Begin();
         using var noGrad = GradMode.NoGrad();
-        var (policy, value) = _network.Forward(_environment.Observations, _environment.ActionMasks);
+        // The step's availability, kept for the bootstrap of truncated episodes (the environment's masks are then
+        // the reset episode's); environments change availability at reset, so s′ of a truncated step shares s's.
+        _environment.ActionMasks.CopyTo(_stepMasks);
+        var (policy, value) = _network.Forward(_environment.Observations, _stepMasks);
         value.AsReadOnlySpan().CopyTo(Values);
 
         VectorStepResult step;
@@ -120,7 +125,7 @@ internal sealed class RolloutCollector
         if (anyTruncated)
         {
             // Rows that did not truncate are computed too (one batched pass) and then zeroed.
-            _network.Value(step.NextObservations).AsReadOnlySpan().CopyTo(BootstrapValues);
+            _network.Value(step.NextObservations, _stepMasks).AsReadOnlySpan().CopyTo(BootstrapValues);
             for (int e = 0; e < BootstrapValues.Length; e++)
                 if (!step.Truncated[e] || step.Terminated[e]) BootstrapValues[e] = 0f;
         }

@@ -1,4 +1,5 @@
 using RLKit.Algorithms.A2c;
+using RLKit.Algorithms.Cdqn;
 using RLKit.Algorithms.Ddpg;
 using RLKit.Algorithms.Dqn;
 using RLKit.Algorithms.Hosting;
@@ -94,6 +95,14 @@ public static class ClassicAgentCatalogExtensions
         /// <summary>DDPG with exactly <paramref name="options"/> (seed included).</summary>
         /// <inheritdoc cref="AgentCatalog.Create{TOptions, TAgent, TEstimator}(AgentEstimatorFactory{TOptions, TAgent, TEstimator}, TOptions)"/>
         public DdpgEstimator Ddpg(DdpgOptions options) => agents.Create(ClassicAlgorithms.Ddpg, options);
+
+        /// <summary>Cascaded DQN (list-wise actions, AGILE Q-network) from the seeded defaults (seed 003's RecSim settings), changed by <paramref name="configure"/> when given.</summary>
+        /// <inheritdoc cref="AgentCatalog.Create{TOptions, TAgent, TEstimator}(AgentEstimatorFactory{TOptions, TAgent, TEstimator}, Func{TOptions, TOptions}?)"/>
+        public CdqnEstimator Cdqn(Func<CdqnOptions, CdqnOptions>? configure = null) => agents.Create(ClassicAlgorithms.Cdqn, configure);
+
+        /// <summary>Cascaded DQN with exactly <paramref name="options"/> (seed included).</summary>
+        /// <inheritdoc cref="AgentCatalog.Create{TOptions, TAgent, TEstimator}(AgentEstimatorFactory{TOptions, TAgent, TEstimator}, TOptions)"/>
+        public CdqnEstimator Cdqn(CdqnOptions options) => agents.Create(ClassicAlgorithms.Cdqn, options);
 
         /// <summary>
         /// Registers every classic algorithm in this context's <see cref="AgentCatalog.Algorithms"/>, so

@@ -1,4 +1,5 @@
 using RLKit.Algorithms.A2c;
+using RLKit.Algorithms.Cdqn;
 using RLKit.Algorithms.Ddpg;
 using RLKit.Algorithms.Dqn;
 using RLKit.Algorithms.Ppo;
@@ -64,8 +65,13 @@ public static class ClassicAlgorithms
         DdpgEstimator.Name, "Deep deterministic policy gradient: deterministic actor, one critic, exploration noise (continuous actions).",
         static () => new DdpgOptions(), static (o, seed) => o with { Seed = seed }, static o => new DdpgEstimator(o), DdpgAgent.FromCheckpoint);
 
+    /// <summary>Cascaded DQN for list-wise actions with AGILE action relations (seed 003, Algorithm 5), "cdqn".</summary>
+    public static AgentEstimatorFactory<CdqnOptions, CdqnAgent, CdqnEstimator> Cdqn { get; } = new(
+        CdqnEstimator.Name, "Cascaded DQN: a slate of distinct items chosen position by position by a shared AGILE Q-network (ActionList actions).",
+        static () => new CdqnOptions(), static (o, seed) => o with { Seed = seed }, static o => new CdqnEstimator(o), CdqnAgent.FromCheckpoint);
+
     /// <summary>Every classic algorithm, in the order above.</summary>
-    public static IReadOnlyList<IAgentEstimatorFactory> All { get; } = [Ppo, A2c, Reinforce, Dqn, SoftQ, Sac, DiscreteSac, Td3, Ddpg];
+    public static IReadOnlyList<IAgentEstimatorFactory> All { get; } = [Ppo, A2c, Reinforce, Dqn, SoftQ, Sac, DiscreteSac, Td3, Ddpg, Cdqn];
 
     /// <summary>A registry holding every classic algorithm, for <see cref="RLContext"/>'s constructor.</summary>
     public static AlgorithmRegistry CreateRegistry()

@@ -80,7 +80,7 @@ public sealed class PpoEstimator : AlgorithmEstimator<PpoOptions, PpoAgent>, ISh
             // 3. Generalised advantage estimation, bootstrapping from V(s_T).
             using (TensorScope.Begin())
             using (GradMode.NoGrad())
-                buffer.ComputeReturnsAndAdvantages(net.Value(environment.Observations).AsSpan(), o.Gamma, o.GaeLambda);
+                buffer.ComputeReturnsAndAdvantages(net.Value(environment.Observations, environment.ActionMasks).AsSpan(), o.Gamma, o.GaeLambda);
 
             // 4. Optimise the clipped surrogate for some epochs of shuffled minibatches.
             double policySum = 0, valueSum = 0, entropySum = 0, klSum = 0, clipSum = 0;

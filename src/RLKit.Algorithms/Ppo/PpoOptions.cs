@@ -1,4 +1,5 @@
 using RLKit.Algorithms.Common;
+using RLKit.Algorithms.ActionRelations;
 using RLKit.Algorithms.MixMask;
 using RLKit.Training;
 
@@ -83,6 +84,16 @@ public sealed record PpoOptions : IAlgorithmOptions
     /// </summary>
     public SharedFeatureOptions? SharedFeatures { get; init; }
 
+    /// <summary>
+    /// Build the relational actor-critic of AGILE (seed 003 ch. 3; <see cref="ActionSetActorCritic"/>) for an ActionSet
+    /// action space: the actor scores each available action from its representation, related to the other available
+    /// actions by a graph network, and the critic reads the state and the action set's summary. Null (default) keeps the
+    /// masked categorical head over the whole universe; <see cref="HiddenSizes"/> and <see cref="SharedNetwork"/> are
+    /// ignored when this is set, and it cannot be combined with <see cref="SharedFeatures"/>. See
+    /// <see cref="ActionRelationEstimatorExtensions"/> for the fluent form.
+    /// </summary>
+    public ActionRelationOptions? ActionRelations { get; init; }
+
     /// <summary>Seed of network initialisation, action sampling, minibatch shuffling and the first environment reset (default 0).</summary>
     public ulong Seed { get; init; }
 
@@ -123,5 +134,8 @@ public sealed record PpoOptions : IAlgorithmOptions
         OptionRules.HiddenSizes(HiddenSizes, record, nameof(HiddenSizes));
         OptionRules.InRange(InitialLogStd, -20f, 2f, record, nameof(InitialLogStd));
         SharedFeatures?.Validate();
+        ActionRelations?.Validate();
+        OptionRules.Require(ActionRelations is null ? null : "set", ActionRelations is null || SharedFeatures is null,
+            "null when SharedFeatures is set (each builds its own network)", record, nameof(ActionRelations));
     }
 }

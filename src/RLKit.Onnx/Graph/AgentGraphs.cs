@@ -89,6 +89,8 @@ internal static class AgentGraphs
         {
             ActorCriticNetwork plain => PlainLatents(g, x, plain),
             SharedFeatureNetwork shared => SharedLatents(g, x, shared),
+            Algorithms.ActionRelations.ActionSetActorCritic => throw new NotSupportedException(
+                "ExportOnnx: the agent's relational actor-critic (ActionRelations, AGILE) scores a variable set of actions with graph layers that RLKit.Onnx does not write; export an agent without ActionRelations."),
             _ => throw NnNodes.Unsupported(network, "network", "the actor-critic networks ActorCriticNetwork and SharedFeatureNetwork (Mix & Mask)"),
         };
         switch (network.Head)

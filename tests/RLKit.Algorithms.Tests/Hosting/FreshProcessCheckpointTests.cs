@@ -29,6 +29,12 @@ public sealed class FreshProcessCheckpointTests
 
     private static readonly HashSet<string> ContinuousOnly = new(StringComparer.Ordinal) { "sac", "td3", "ddpg", "mt-sac", "qmp", "dnc" };
 
+    // Algorithms that recommend lists of items (ActionList actions).
+    private static readonly HashSet<string> ListOnly = new(StringComparer.Ordinal) { "cdqn" };
+
+    private static string EnvironmentFor(string algorithm) =>
+        ContinuousOnly.Contains(algorithm) ? "Pendulum-v1" : ListOnly.Contains(algorithm) ? "RecSim-Slate-v0" : "CartPole-v1";
+
     [Test]
     public void AFreshProcessLoadsEveryAlgorithmBothWays()
     {
@@ -38,7 +44,7 @@ public sealed class FreshProcessCheckpointTests
         var paths = new List<string>();
         foreach (var factory in ClassicAlgorithms.All.Concat(MultiTaskAlgorithms.All))
         {
-            using var environment = catalog.Make(ContinuousOnly.Contains(factory.Algorithm) ? "Pendulum-v1" : "CartPole-v1");
+            using var environment = catalog.Make(EnvironmentFor(factory.Algorithm));
             var agent = (ICheckpointable)factory.Create(factory.ParseOptions(TinyOptionsFor(factory))).Fit(environment, Budget.Steps(48));
             string path = directory.File(factory.Algorithm + Checkpoint.FileExtension);
             Checkpoint.Save(agent, path);

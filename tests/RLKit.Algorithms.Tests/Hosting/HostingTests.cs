@@ -33,6 +33,7 @@ public sealed class HostingTests
     [TestCase("sac-discrete", typeof(DiscreteSacEstimator))]
     [TestCase("td3", typeof(Td3Estimator))]
     [TestCase("ddpg", typeof(DdpgEstimator))]
+    [TestCase("cdqn", typeof(RLKit.Algorithms.Cdqn.CdqnEstimator))]
     public void EveryClassicAlgorithmResolvesByKey(string key, Type estimatorType)
     {
         using var provider = BuildProvider();
@@ -79,7 +80,7 @@ public sealed class HostingTests
     {
         using var provider = BuildProvider();
         Assert.That(provider.GetRequiredService<AlgorithmRegistry>().Algorithms,
-                    Is.EqualTo(new[] { "a2c", "ddpg", "dqn", "ppo", "reinforce", "sac", "sac-discrete", "sql", "td3" }));
+                    Is.EqualTo(new[] { "a2c", "cdqn", "ddpg", "dqn", "ppo", "reinforce", "sac", "sac-discrete", "sql", "td3" }));
     }
 
     [Test]
@@ -115,7 +116,7 @@ public sealed class HostingTests
             Assert.That(provider.GetRequiredService<RLContext>(), Is.SameAs(context), "the context is a singleton");
             Assert.That(context.Environments.Ids, Does.Contain("CartPole-v1"));
             Assert.That(context.Environments.Ids, Is.Unique, "the standard environments were registered into the catalog once");
-            Assert.That(context.Agents.Algorithms.Algorithms, Has.Count.EqualTo(9));
+            Assert.That(context.Agents.Algorithms.Algorithms, Has.Count.EqualTo(ClassicAlgorithms.All.Count));
         });
     }
 
@@ -314,7 +315,7 @@ public sealed class HostingTests
             Assert.That(a.Agents.Create("my-ppo").Estimator, Is.TypeOf<PpoEstimator>());
             Assert.That(b.Agents.Algorithms.Contains("my-ppo"), Is.False);
             Assert.That(AlgorithmRegistry.CreateDefault().Contains("my-ppo"), Is.False);
-            Assert.That(b.Agents.Algorithms.Algorithms, Is.EqualTo(new[] { "a2c", "ddpg", "distral", "dnc", "dqn", "mt-sac", "ppo", "qmp", "reinforce", "sac", "sac-discrete", "sql", "td3" }));
+            Assert.That(b.Agents.Algorithms.Algorithms, Is.EqualTo(new[] { "a2c", "cdqn", "ddpg", "distral", "dnc", "dqn", "mt-sac", "ppo", "qmp", "reinforce", "sac", "sac-discrete", "sql", "td3" }));
         });
     }
 
