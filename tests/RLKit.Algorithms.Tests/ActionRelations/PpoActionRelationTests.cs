@@ -1,6 +1,5 @@
 using RLKit.Algorithms.A2c;
 using RLKit.Algorithms.ActionRelations;
-using RLKit.Algorithms.Common;
 using RLKit.Algorithms.MixMask;
 using RLKit.Algorithms.Ppo;
 using RLKit.Autograd;

@@ -4,7 +4,6 @@ using RLKit.Algorithms.Hosting;
 using RLKit.Envs;
 using RLKit.Envs.Recommender;
 using RLKit.Hosting;
-using RLKit.Nn;
 using RLKit.Optim;
 using RLKit.Spaces;
 using RLKit.Tensors;
