@@ -159,7 +159,8 @@ public abstract class OnPolicyAgent<TOptions> : Agent<TOptions>, IActionSetAgent
     {
         if (environment.SingleObservationSpace.FlatSize != ObservationSize)
             throw new ArgumentException($"{_displayName}: the agent reads observations of size {ObservationSize} but the environment's are {environment.SingleObservationSpace}.", nameof(environment));
-        if (environment.SingleActionSpace.Description != ActionSpace.Description)
+        // Compared as sets of values: an ActionSet's description also counts the actions available right now.
+        if (!SpaceDescription.Of(environment.SingleActionSpace).Matches(SpaceDescription.Of(ActionSpace)))
             throw new ArgumentException($"{_displayName}: the agent acts in {ActionSpace} but the environment's action space is {environment.SingleActionSpace}.", nameof(environment));
     }
 

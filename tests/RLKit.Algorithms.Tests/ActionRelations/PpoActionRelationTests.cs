@@ -215,6 +215,23 @@ public sealed class PpoActionRelationTests
         AutoresetMode.SameStep);
 
     [Test]
+    public void WarmStartAcceptsAnActionSetWhoseAvailabilityDiffers()
+    {
+        // The agent's action set offers all 9 skills; the grid offers 7 of the same 9: the same space of values.
+        var grid = new DigLavaGrid();
+        var allOffered = new ActionSet(9, DigLavaGrid.RepresentationSize, grid.Skills.Representations.ToArray());
+        var agent = new PpoAgent(grid.ObservationSpace, allOffered, new PpoOptions { Seed = 1 }, new RandomGenerator(1));
+        using var env = DigLava(2);
+        env.Reset(1);
+        Assert.That(env.SingleActionSpace.Description, Is.Not.EqualTo(allOffered.Description));
+        Assert.DoesNotThrow(() => agent.RequireCompatible(env));
+
+        var wider = new ActionSet(10, DigLavaGrid.RepresentationSize, new float[10 * DigLavaGrid.RepresentationSize]);
+        var other = new PpoAgent(grid.ObservationSpace, wider, new PpoOptions { Seed = 1 }, new RandomGenerator(1));
+        Assert.Throws<ArgumentException>(() => other.RequireCompatible(env));
+    }
+
+    [Test]
     public void CheckpointRoundTripGivesIdenticalActions()
     {
         using var env = DigLava(2);
