@@ -88,6 +88,16 @@ internal sealed class RolloutCollector
         return step;
     }
 
+    /// <summary>A uniformly random action of <paramref name="row"/>: among its available ones for an ActionSet.</summary>
+    private int RandomAction(int row)
+    {
+        if (_stepMasks.Length == 0) return _sampling.NextInt(_actionCount);
+        var available = _stepMasks.AsSpan(row * _actionCount, _actionCount);
+        int k = _sampling.NextInt(available.Count(true));
+        for (int id = 0; ; id++)
+            if (available[id] && k-- == 0) return id;
+    }
+
     /// <summary>One step whose data the caller stores itself (read s from the environment before calling).</summary>
     public VectorStepResult Step()
     {
@@ -105,7 +115,7 @@ internal sealed class RolloutCollector
             policy.Sample(_sampling, DiscreteActions);
             if (Epsilon > 0)
                 for (int row = 0; row < DiscreteActions.Length; row++)
-                    if (_sampling.NextDouble() < Epsilon) DiscreteActions[row] = _sampling.NextInt(_actionCount);
+                    if (_sampling.NextDouble() < Epsilon) DiscreteActions[row] = RandomAction(row);
             policy.LogProb(DiscreteActions).AsReadOnlySpan().CopyTo(LogProbs);
             step = _environment.Step(DiscreteActions);
         }

@@ -215,6 +215,16 @@ public sealed class PpoActionRelationTests
         AutoresetMode.SameStep);
 
     [Test]
+    public void A2cEpsilonExplorationPicksOnlyAvailableActions()
+    {
+        // ε = 1: every action is the uniformly random one; the grid throws on an unavailable skill.
+        using var env = new SyncVectorEnvironment(
+            Enumerable.Range(0, 4).Select(_ => Catalog.Make("DigLavaGrid-v0")).ToArray(), AutoresetMode.SameStep);
+        var estimator = new A2cEstimator(new A2cOptions { Seed = 2, ExplorationEpsilon = 1f });
+        Assert.DoesNotThrow(() => estimator.Fit(env, Budget.Steps(2_000)));
+    }
+
+    [Test]
     public void WarmStartAcceptsAnActionSetWhoseAvailabilityDiffers()
     {
         // The agent's action set offers all 9 skills; the grid offers 7 of the same 9: the same space of values.
