@@ -36,13 +36,16 @@ internal static class AgileMethods
         ["agile", "summary-gat", "summary-deepset", "summary-lstm", "utility-policy", "agile-gcn", "agile-only-action"];
 
     /// <summary>Every PPO method, in report order.</summary>
-    public static IReadOnlyList<string> PpoNames { get; } = [.. RelationMethods, "mask-output", "mask-input-output"];
+    public static IReadOnlyList<string> PpoNames { get; } = [.. RelationMethods, "mask-output", "mask-input-output", Random];
 
     /// <summary>
     /// Every CDQN method, in report order. Mask-Output is left out on RecSim: a fixed 500-way output cannot score the
     /// test items it never trained on, and a list-wise masked head is not a method of the chapter's recommender figures.
     /// </summary>
-    public static IReadOnlyList<string> CdqnNames { get; } = [.. RelationMethods, "simple-dqn"];
+    public static IReadOnlyList<string> CdqnNames { get; } = [.. RelationMethods, "simple-dqn", Random];
+
+    /// <summary>The untrained reference: uniformly random available actions (distinct items for a list), no learning.</summary>
+    public const string Random = "random";
 
     /// <summary>Every method name of either learner.</summary>
     public static IReadOnlyList<string> Names { get; } = PpoNames.Union(CdqnNames).ToArray();
@@ -64,6 +67,9 @@ internal static class AgileMethods
     public static AgileTraining Build(string name, AgileEnvironment env, ulong seed)
     {
         if (WhyUndefined(name, env) is { } why) throw new ArgumentException($"agile: {name} is not defined on {env.Name}: {why}.", nameof(name));
+        if (name == Random)
+            return new AgileTraining($"uniformly random available actions (no training), seed {seed}", 1, e => e,
+                (vector, _, _) => new UniformActionSetAgent(vector.SingleObservationSpace, vector.SingleActionSpace, seed));
         return env.Learner == AgileLearner.Ppo ? Ppo(name, seed) : Cdqn(name, seed);
     }
 
@@ -132,4 +138,49 @@ internal static class AgileMethods
         return new AgileTraining($"{Describe(name, options.Relations)}, {common}", CdqnEnvironments, e => e,
             (vector, budget, callbacks) => new CdqnEstimator(options, callbacks).Fit(vector, budget));
     }
+}
+
+/// <summary>
+/// The random reference of the agile experiment: every row draws uniformly among its available actions (an ActionSet),
+/// or a list of distinct available items (an ActionList), whatever the deterministic flag says.
+/// </summary>
+internal sealed class UniformActionSetAgent(Spaces.Space observationSpace, Spaces.Space actionSpace, ulong seed) : IActionSetAgent
+{
+    private readonly Tensors.RandomGenerator _rng = new(seed);
+
+    public string Algorithm => "random";
+
+    public Spaces.Space ObservationSpace => observationSpace;
+
+    public Spaces.Space ActionSpace => actionSpace;
+
+    public void Act(Tensors.Tensor observations, ReadOnlySpan<bool> availability, Span<int> actions, bool deterministic, Tensors.RandomGenerator? rng = null)
+    {
+        var (universe, length) = actionSpace switch
+        {
+            Spaces.ActionSet set => (set.Count, 1),
+            Spaces.ActionList list => (list.Items.Count, list.Length),
+            _ => throw new NotSupportedException($"random: {actionSpace.Description} is not an ActionSet or ActionList."),
+        };
+        var generator = rng ?? _rng;
+        var candidates = new List<int>(universe);
+        for (int row = 0; row < actions.Length / length; row++)
+        {
+            candidates.Clear();
+            for (int id = 0; id < universe; id++)
+                if (availability[row * universe + id]) candidates.Add(id);
+            for (int k = 0; k < length; k++)
+            {
+                int pick = k + generator.NextInt(candidates.Count - k);
+                (candidates[k], candidates[pick]) = (candidates[pick], candidates[k]);
+                actions[row * length + k] = candidates[k];
+            }
+        }
+    }
+
+    public void Act(Tensors.Tensor observations, Span<int> actions, bool deterministic, Tensors.RandomGenerator? rng = null) =>
+        throw new NotSupportedException("random: acting needs each row's available actions (IActionSetAgent).");
+
+    public void Act(Tensors.Tensor observations, Span<float> actions, bool deterministic, Tensors.RandomGenerator? rng = null) =>
+        throw new NotSupportedException("random: the action space is discrete.");
 }
