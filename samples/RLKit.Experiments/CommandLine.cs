@@ -25,7 +25,7 @@ internal static partial class CommandLine
           --episodes <n>         training-episode budget per run (default 100)
           --eval-episodes <n>    evaluation episodes per environment after each training episode (default 100)
           --variants <a,b,...>   variants to run (default all): {0}
-          --out <dir>            output directory (default docs/results)
+          --out <dir>            output directory (default runs/mixmask; the committed results live in docs/results)
           --temperature <t>      override the mix/mask penalty temperature (default: the options' 1e-4)
           --temperature-decay <τ>  α ← τ·α after every update, in [0, 1] (default 1: fixed, as in the paper's main results)
           --divergence <ir|j|ag> the Gaussian mechanisms' penalty: information radius (default), J- or AG-divergence

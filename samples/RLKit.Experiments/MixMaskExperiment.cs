@@ -19,7 +19,7 @@ internal sealed record MixMaskSettings
     public int Episodes { get; init; } = 100;
     public int EvaluationEpisodes { get; init; } = 100;
     public IReadOnlyList<string> Variants { get; init; } = MixMaskVariants.Names;
-    public string OutputDirectory { get; init; } = Path.Combine("docs", "results");
+    public string OutputDirectory { get; init; } = Path.Combine("runs", "mixmask");
     /// <summary>Temperature α, its decay τ and the Gaussian mechanisms' divergence, when the command line sets them.</summary>
     public MechanismOverrides Mechanisms { get; init; } = new();
     /// <summary>Adam's learning rate instead of the paper's 1e-2 (the paper tuned it per network, §5).</summary>
