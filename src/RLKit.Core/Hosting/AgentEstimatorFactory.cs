@@ -81,7 +81,7 @@ public class AgentEstimatorFactory<TOptions, TAgent> : IAgentEstimatorFactory
         ArgumentNullException.ThrowIfNull(json);
         try
         {
-            return JsonSerializer.Deserialize<TOptions>(json, Checkpoint.OptionsReadingJson)
+            return JsonSerializer.Deserialize<TOptions>(OptionsJsonKeys.Normalize(json, typeof(TOptions), Algorithm), Checkpoint.OptionsReadingJson)
                    ?? throw new ArgumentException($"{Algorithm}: the JSON options are null.", nameof(json));
         }
         catch (JsonException e)

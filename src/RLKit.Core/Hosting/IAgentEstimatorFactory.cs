@@ -29,10 +29,13 @@ public interface IAgentEstimatorFactory
     object CreateOptions(ulong? seed = null);
 
     /// <summary>
-    /// Reads an options record from JSON (property names as in the record; missing properties keep their defaults),
-    /// e.g. from a configuration file. Enums are written as strings.
+    /// Reads an options record from JSON (missing properties keep their defaults), e.g. from a configuration file.
+    /// Keys may be written PascalCase as in the record, camelCase or snake_case ("learning_rate"); enums as strings.
     /// </summary>
-    /// <exception cref="ArgumentException">If the JSON does not describe <see cref="OptionsType"/>.</exception>
+    /// <exception cref="ArgumentException">
+    /// If the JSON does not describe <see cref="OptionsType"/>: a key that names no option is refused with the nearest
+    /// valid name.
+    /// </exception>
     object ParseOptions(string json);
 
     /// <summary>Creates the estimator; the options are validated once here.</summary>

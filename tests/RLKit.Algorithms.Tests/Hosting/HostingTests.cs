@@ -193,6 +193,34 @@ public sealed class HostingTests
         });
     }
 
+    [TestCase("""{ "learningRate": 0.001, "clip_range": 0.3, "Gamma": 0.9 }""")]
+    [TestCase("""{ "learning_rate": 0.001, "ClipRange": 0.3, "gamma": 0.9 }""")]
+    public void OptionsFromJsonAcceptPascalCamelAndSnakeCaseKeys(string json)
+    {
+        var rl = RLKitEnvs.CreateContext(seed: 1).Agents.AddClassicAlgorithms();
+        var options = (PpoOptions)rl.CreateFromJson("ppo", json).Options;
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.LearningRate, Is.EqualTo(0.001f));
+            Assert.That(options.ClipRange, Is.EqualTo(0.3f));
+            Assert.That(options.Gamma, Is.EqualTo(0.9f));
+        });
+    }
+
+    [Test]
+    public void AMisspeltOptionIsAnErrorNamingTheKeyAndTheNearestOption()
+    {
+        var rl = RLKitEnvs.CreateContext(seed: 1).Agents.AddClassicAlgorithms();
+        var misspelt = Assert.Throws<ArgumentException>(() => rl.CreateFromJson("ppo", """{ "Gama": 0.5 }"""));
+        Assert.That(misspelt!.Message, Does.Contain("\"Gama\"").And.Contain("did you mean \"Gamma\""));
+
+        var nested = Assert.Throws<ArgumentException>(() => rl.CreateFromJson("ppo", """{ "action_relations": { "encodr": "gcn" } }"""));
+        Assert.That(nested!.Message, Does.Contain("ActionRelations.encodr").And.Contain("did you mean \"Encoder\""));
+
+        var twice = Assert.Throws<ArgumentException>(() => rl.CreateFromJson("ppo", """{ "gamma": 0.5, "Gamma": 0.6 }"""));
+        Assert.That(twice!.Message, Does.Contain("Gamma twice"));
+    }
+
     [Test]
     public void SimpleOverloadsAreSeededFromTheContext()
     {
