@@ -147,9 +147,18 @@ public class VectorEnvironmentTests
     private static int[] Bits(Tensor t) => t.ToArray().Select(BitConverter.SingleToInt32Bits).ToArray();
 
     [Test]
+    public void VectorEnvironmentsDefaultToTheAutoresetModeTrainingNeeds()
+    {
+        using var sync = new SyncVectorEnvironment(TwoCounters());
+        using var parallel = new ParallelVectorEnvironment(TwoCounters());
+        Assert.That(sync.AutoresetMode, Is.EqualTo(AutoresetMode.SameStep));
+        Assert.That(parallel.AutoresetMode, Is.EqualTo(AutoresetMode.SameStep));
+    }
+
+    [Test]
     public void ResetCancelsAPendingNextStepAutoreset()
     {
-        using var vec = new SyncVectorEnvironment([new CounterEnv(terminateAfter: 1)]);
+        using var vec = new SyncVectorEnvironment([new CounterEnv(terminateAfter: 1)], AutoresetMode.NextStep);
         vec.Reset(0);
         Assert.That(vec.Step([0]).Terminated[0], Is.True);
         vec.Reset();

@@ -1,10 +1,13 @@
 namespace RLKit.Environments.Vector;
 
-/// <summary>How a vector environment restarts sub-environments whose episode ended (Gymnasium 1.x <c>AutoresetMode</c>).</summary>
+/// <summary>
+/// How a vector environment restarts sub-environments whose episode ended (Gymnasium 1.x <c>AutoresetMode</c>).
+/// RLKit's vector environments default to <see cref="SameStep"/>, the mode training requires.
+/// </summary>
 public enum AutoresetMode
 {
     /// <summary>
-    /// Gymnasium 1.x's default. The step that ends an episode returns its true last observation. The next Step
+    /// Gymnasium 1.x's default (not RLKit's; evaluation accepts it, training does not). The step that ends an episode returns its true last observation. The next Step
     /// resets that sub-environment instead, ignoring its action, and returns the reset observation with reward 0
     /// and terminated = truncated = false; its info is the reset info.
     /// </summary>

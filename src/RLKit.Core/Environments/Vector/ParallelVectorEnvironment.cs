@@ -29,7 +29,7 @@ public sealed class ParallelVectorEnvironment : VectorEnvironment
     /// </summary>
     /// <exception cref="ArgumentException">If the list is empty, holds null or the same instance twice, or the spaces differ.</exception>
     /// <exception cref="ArgumentOutOfRangeException">If <paramref name="workerCount"/> is negative.</exception>
-    public ParallelVectorEnvironment(IReadOnlyList<IEnvironment> envs, AutoresetMode mode = AutoresetMode.NextStep, int workerCount = 0)
+    public ParallelVectorEnvironment(IReadOnlyList<IEnvironment> envs, AutoresetMode mode = AutoresetMode.SameStep, int workerCount = 0)
         : base(envs, mode, nameof(ParallelVectorEnvironment))
     {
         if (workerCount < 0)

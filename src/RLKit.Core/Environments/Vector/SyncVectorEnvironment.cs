@@ -6,9 +6,12 @@ namespace RLKit.Environments.Vector;
 /// </summary>
 public sealed class SyncVectorEnvironment : VectorEnvironment
 {
-    /// <summary>Batches <paramref name="envs"/> (distinct instances with identical spaces); disposing this disposes them.</summary>
+    /// <summary>
+    /// Batches <paramref name="envs"/> (distinct instances with identical spaces); disposing this disposes them. The
+    /// default <paramref name="mode"/>, <see cref="AutoresetMode.SameStep"/>, is the one <c>Fit</c> requires.
+    /// </summary>
     /// <exception cref="ArgumentException">If the list is empty, holds null or the same instance twice, or the spaces differ.</exception>
-    public SyncVectorEnvironment(IReadOnlyList<IEnvironment> envs, AutoresetMode mode = AutoresetMode.NextStep)
+    public SyncVectorEnvironment(IReadOnlyList<IEnvironment> envs, AutoresetMode mode = AutoresetMode.SameStep)
         : base(envs, mode, nameof(SyncVectorEnvironment)) { }
 
     private protected override void RunAll()
