@@ -68,9 +68,10 @@ public sealed class PpoEstimator : AlgorithmEstimator<PpoOptions, PpoAgent>, ISh
 
         while (!monitor.ShouldStop)
         {
-            // 1. Anneal the learning rate linearly over the budget.
+            // 1. Anneal the learning rate (and, when asked, the clip range) linearly over the budget.
             learningRate = o.LinearLearningRateDecay ? (float)(o.LearningRate * (1 - monitor.Progress)) : o.LearningRate;
             optimizer.LearningRate = Math.Max(learningRate, 0f);
+            float clipRange = o.LinearClipRangeDecay ? Math.Max((float)(o.ClipRange * (1 - monitor.Progress)), 0f) : o.ClipRange;
 
             // 2. Collect a rollout with the current policy.
             buffer.Reset();
@@ -95,14 +96,14 @@ public sealed class PpoEstimator : AlgorithmEstimator<PpoOptions, PpoAgent>, ISh
                     var (policy, value) = net.Forward(batch.Observations, batch.ActionMasks);
                     var newLogProbs = collector.Layout.IsDiscrete ? policy.LogProb(batch.ActionIndices) : policy.LogProb(batch.Actions);
                     var logRatio = newLogProbs - batch.OldLogProbs;
-                    var (approxKl, clipFraction) = PpoLoss.Diagnostics(logRatio.AsSpan(), o.ClipRange);
+                    var (approxKl, clipFraction) = PpoLoss.Diagnostics(logRatio.AsSpan(), clipRange);
                     if (o.TargetKl is { } targetKl && approxKl > 1.5 * targetKl)
                     {
                         klStop = true; // SB3: stop before a step that would move the policy too far
                         break;
                     }
 
-                    var policyLoss = PpoLoss.ClippedSurrogate(logRatio.Exp(), batch.Advantages, o.ClipRange);
+                    var policyLoss = PpoLoss.ClippedSurrogate(logRatio.Exp(), batch.Advantages, clipRange);
                     var valueLoss = PpoLoss.Value(value, batch.Returns, batch.OldValues, o.ValueClipRange);
                     var entropy = policy.Entropy().Mean();
 

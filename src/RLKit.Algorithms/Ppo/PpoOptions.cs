@@ -43,6 +43,9 @@ public sealed record PpoOptions : IAlgorithmOptions
     /// <summary>The policy ratio is clipped to [1 − ε, 1 + ε] (default ε = 0.2), in (0, 1).</summary>
     public float ClipRange { get; init; } = 0.2f;
 
+    /// <summary>Decay the clip range linearly to 0 over the budget, as the learning rate (RL-Zoo's <c>clip_range: lin_0.2</c>); default off (SB3).</summary>
+    public bool LinearClipRangeDecay { get; init; }
+
     /// <summary>
     /// Clip the new value to within this distance of the value at collection and take the larger of the clipped and
     /// unclipped squared errors (SB3 <c>clip_range_vf</c>, CleanRL's <c>clip_vloss</c> with the policy's ε). Null (the
@@ -99,7 +102,7 @@ public sealed record PpoOptions : IAlgorithmOptions
 
     /// <summary>
     /// RL-Baselines3-Zoo's tuned CartPole-v1 hyperparameters (with 8 environments): 32 steps per environment, minibatches
-    /// of 256, 20 epochs, γ 0.98, λ 0.8, learning rate 1e-3 decayed linearly, clip 0.2, no entropy bonus.
+    /// of 256, 20 epochs, γ 0.98, λ 0.8, learning rate 1e-3 and clip range 0.2, both decayed linearly, no entropy bonus.
     /// </summary>
     public static PpoOptions CartPole { get; } = new()
     {
@@ -111,6 +114,7 @@ public sealed record PpoOptions : IAlgorithmOptions
         LearningRate = 1e-3f,
         LinearLearningRateDecay = true,
         ClipRange = 0.2f,
+        LinearClipRangeDecay = true,
         EntropyCoefficient = 0f,
     };
 

@@ -62,6 +62,25 @@ public sealed class PpoLearningTests
     }
 
     [Test]
+    public void ALinearClipRangeScheduleShrinksTheClipRangeOverTheBudget()
+    {
+        // Four rollouts of 512 rows, 20 epochs each: late in the budget the decayed range (0.2 · (1 − progress)) is
+        // much tighter than 0.2, so far more of the ratios fall outside it.
+        double LastClipFraction(bool decay)
+        {
+            using var env = CartPoles(8);
+            var updates = new List<TrainingUpdate>();
+            new PpoEstimator(PpoOptions.CartPole with { Seed = 2, LinearLearningRateDecay = false, LinearClipRangeDecay = decay })
+                .Fit(env, Budget.Steps(4 * 8 * 32), new SynchronousProgress(updates.Add));
+            return updates.Last(u => !u.IsFinal).Losses["clip_fraction"];
+        }
+
+        double constant = LastClipFraction(decay: false), decayed = LastClipFraction(decay: true);
+        TestContext.Out.WriteLine($"last update's clip fraction: constant {constant:0.000}, decayed {decayed:0.000}");
+        Assert.That(decayed, Is.GreaterThan(constant + 0.05));
+    }
+
+    [Test]
     public void CheckpointRoundTripGivesIdenticalActions()
     {
         using var env = CartPoles(2);
