@@ -5,7 +5,7 @@
 //   dotnet run -c Release --project samples/RLKit.MLNetScoring [-- path/to/model.rlkit]
 //
 // Without an argument it trains PPO on CartPole-v1 for 50 000 steps (about two seconds); with one it loads that
-// checkpoint (e.g. the QuickStart's runs/quickstart/model.rlkit). Files go to runs/mlnet-scoring/.
+// checkpoint (e.g. the QuickStart's runs/quickstart/run-001/model.rlkit). Files go to runs/mlnet-scoring/.
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;

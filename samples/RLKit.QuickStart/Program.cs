@@ -2,7 +2,7 @@
 //
 //   dotnet run -c Release --project samples/RLKit.QuickStart
 //
-// Writes runs/quickstart/ (progress.csv, TensorBoard events, learning-curve.svg, model.rlkit) and ends with one line
+// Writes runs/quickstart/run-NNN/ (progress.csv, TensorBoard events, learning-curve.svg, model.rlkit) and ends with one line
 //   RESULT algo=ppo env=CartPole-v1 steps=100000 mean_return=<x> std=<y> train_seconds=<t>
 using System.Diagnostics;
 using System.Globalization;
@@ -10,6 +10,7 @@ using RLKit.Algorithms.Ppo;
 using RLKit.Environments.Vector;
 using RLKit.Envs;
 using RLKit.Training;
+using RLKit.Training.Callbacks;
 using RLKit.Training.Checkpoints;
 using RLKit.Training.Evaluation;
 using RLKit.Training.Metrics;
@@ -31,8 +32,10 @@ using var environment = new SyncVectorEnvironment(
 //    γ 0.98, λ 0.8, learning rate 1e-3 decayed linearly, clip 0.2, no entropy bonus.
 var estimator = new PpoEstimator(PpoOptions.CartPole with { Seed = Seed });
 
-// 3. Metrics go to progress.csv and TensorBoard as training reports them.
-string runDirectory = Path.Combine("runs", "quickstart");
+// 3. Metrics go to progress.csv and TensorBoard as training reports them, under the library's tag names. Each run
+//    gets its own folder (runs/quickstart/run-001, run-002, …), so TensorBoard shows runs side by side instead of
+//    merging their event files into one curve.
+string runDirectory = NextRunDirectory(Path.Combine("runs", "quickstart"));
 Directory.CreateDirectory(runDirectory);
 var curve = new List<CurvePoint>();
 PpoAgent agent;
@@ -44,17 +47,17 @@ using (var tensorBoard = new TensorBoardMetricSink(runDirectory))
     {
         var scalars = new Dictionary<string, double>
         {
-            ["steps_per_second"] = update.StepsPerSecond,
-            ["learning_rate"] = update.LearningRate,
-            ["episodes"] = update.Episodes,
+            [MetricSinkCallback.StepsPerSecondTag] = update.StepsPerSecond,
+            [MetricSinkCallback.LearningRateTag] = update.LearningRate,
+            [MetricSinkCallback.EpisodesTag] = update.Episodes,
         };
         if (update.MeanReturn is { } meanReturn)
         {
-            scalars["mean_return"] = meanReturn;
+            scalars[MetricSinkCallback.MeanReturnTag] = meanReturn;
             curve.Add(new CurvePoint(update.Steps, meanReturn));
         }
-        if (update.MeanLength is { } meanLength) scalars["mean_length"] = meanLength;
-        foreach (var (name, value) in update.Losses) scalars["loss/" + name] = value;
+        if (update.MeanLength is { } meanLength) scalars[MetricSinkCallback.MeanLengthTag] = meanLength;
+        foreach (var (name, value) in update.Losses) scalars[MetricSinkCallback.LossPrefix + name] = value;
         csv.Write(update.Steps, scalars);
         tensorBoard.Write(update.Steps, scalars);
     }
@@ -117,6 +120,16 @@ Console.WriteLine($"Wrote {Path.GetFullPath(runDirectory)} (progress.csv, Tensor
 
 Console.WriteLine(string.Create(invariant,
     $"RESULT algo=ppo env={EnvironmentId} steps={TrainingSteps} mean_return={evaluation.MeanReturn:0.00} std={evaluation.StdReturn:0.00} train_seconds={clock.Elapsed.TotalSeconds:0.00}"));
+
+// The first runs/quickstart/run-NNN that does not exist yet.
+static string NextRunDirectory(string parent)
+{
+    for (int run = 1; ; run++)
+    {
+        string candidate = Path.Combine(parent, $"run-{run:000}");
+        if (!Directory.Exists(candidate)) return candidate;
+    }
+}
 
 /// <summary>Reports on the training thread (Progress&lt;T&gt; would post to the thread pool and lag behind).</summary>
 internal sealed class InlineProgress(Action<TrainingUpdate> report) : IProgress<TrainingUpdate>
