@@ -89,14 +89,9 @@ internal sealed class RolloutCollector
     }
 
     /// <summary>A uniformly random action of <paramref name="row"/>: among its available ones for an ActionSet.</summary>
-    private int RandomAction(int row)
-    {
-        if (_stepMasks.Length == 0) return _sampling.NextInt(_actionCount);
-        var available = _stepMasks.AsSpan(row * _actionCount, _actionCount);
-        int k = _sampling.NextInt(available.Count(true));
-        for (int id = 0; ; id++)
-            if (available[id] && k-- == 0) return id;
-    }
+    private int RandomAction(int row) => _stepMasks.Length == 0
+        ? _sampling.NextInt(_actionCount)
+        : ActionSet.SampleAvailable(_stepMasks.AsSpan(row * _actionCount, _actionCount), _sampling);
 
     /// <summary>One step whose data the caller stores itself (read s from the environment before calling).</summary>
     public VectorStepResult Step()

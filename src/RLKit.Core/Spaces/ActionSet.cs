@@ -51,14 +51,17 @@ public sealed class ActionSet : Space
 
     /// <summary>A uniformly random available action id.</summary>
     /// <exception cref="InvalidOperationException">If no action is available.</exception>
-    public int Sample(RandomGenerator rng)
+    public int Sample(RandomGenerator rng) => SampleAvailable(_available, rng);
+
+    /// <summary>A uniformly random index i with <paramref name="available"/>[i] true (one row of an availability mask).</summary>
+    /// <exception cref="InvalidOperationException">If no entry is true.</exception>
+    internal static int SampleAvailable(ReadOnlySpan<bool> available, RandomGenerator rng)
     {
-        int available = AvailableCount;
-        if (available == 0) throw new InvalidOperationException("ActionSet: no action is available to sample.");
-        int k = rng.NextInt(available);
-        for (int i = 0; i < _available.Length; i++)
-            if (_available[i] && k-- == 0) return i;
-        throw new InvalidOperationException("unreachable");
+        int count = available.Count(true);
+        if (count == 0) throw new InvalidOperationException("ActionSet: no action is available to sample.");
+        int k = rng.NextInt(count);
+        for (int i = 0; ; i++)
+            if (available[i] && k-- == 0) return i;
     }
 
     /// <summary>Whether <paramref name="id"/> names an available action.</summary>
