@@ -55,8 +55,8 @@ public sealed class ActionSetActorCritic : ActorCriticModel
 
         _representations = RegisterBuffer("representations", Tensor.FromSpan(actionSet.Representations, ActionCount, RepresentationSize));
         _actor = RegisterModule("actor", new ActionSetScorer(observationSize, RepresentationSize, relations, rng));
-        // The critic reads only the state code and the summary, so its scorer skips the relational utility encoder
-        // (its utility scores, over raw representations, go unused).
+        // The critic reads only the state code and the summary (StateAndSummary), so its scorer skips the relational
+        // utility encoder; its utility layer is built (the parameters and their initialisation stay as they were) but never run.
         _critic = RegisterModule("critic", new ActionSetScorer(observationSize, RepresentationSize, relations with { RelationalUtility = false }, rng));
         int effectiveState = _critic.StateCodeSize + _critic.SummarySize;
         _value = RegisterModule("value", new Mlp([effectiveState, relations.HiddenSize, 1], rng, Activation.ReLU));
@@ -132,8 +132,8 @@ public sealed class ActionSetActorCritic : ActorCriticModel
 
     private Tensor ValueOf(Tensor x, ActionSetBatch actions)
     {
-        var scores = _critic.Score(x, actions);
-        var state = scores.Summary is { } summary ? Tensor.Concat([scores.StateCode, summary], 1) : scores.StateCode;
+        var (stateCode, setSummary) = _critic.StateAndSummary(x, actions);
+        var state = setSummary is { } summary ? Tensor.Concat([stateCode, summary], 1) : stateCode;
         return _value.Forward(state).Reshape(x.Dim(0));
     }
 }

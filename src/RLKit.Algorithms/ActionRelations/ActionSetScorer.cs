@@ -111,6 +111,55 @@ internal sealed class ActionSetScorer : Module
     /// <exception cref="ArgumentException">If a shape or width does not match (the message names the expected one).</exception>
     public ActionSetScores Score(Tensor states, ActionSetBatch actions, Tensor? context = null, IList<Tensor>? attention = null)
     {
+        Check(states, actions, context);
+
+        int rows = actions.Rows, width = actions.Width;
+        var mask = actions.Mask;
+        var (stateCode, summary, relational) = Encode(states, actions, context, attention);
+        // Per-row features are repeated over the M slots by a broadcast product with ones (the engine has no expand op).
+        var slots = Tensor.Ones(1, width, 1);
+        var perRow = new List<Tensor>(4) { stateCode.Unsqueeze(1) * slots };
+        if (context is not null) perRow.Add(context.Unsqueeze(1) * slots);
+        if (summary is not null) perRow.Add(summary.Unsqueeze(1) * slots);
+        perRow.Add(relational ?? actions.Representations);
+        var scores = _utility.Forward(Tensor.Concat(perRow, 2)).Reshape(rows, width);
+        return new ActionSetScores(scores.MaskedFill(Padding(mask), PaddingScore), stateCode, summary);
+    }
+
+    /// <summary>
+    /// The state code e_s and the action-set summary without the per-action utilities: what a critic reads, so it
+    /// does not pay for scores it would discard.
+    /// </summary>
+    /// <exception cref="ArgumentException">If a shape or width does not match (the message names the expected one).</exception>
+    public (Tensor StateCode, Tensor? Summary) StateAndSummary(Tensor states, ActionSetBatch actions)
+    {
+        Check(states, actions, context: null);
+        var (stateCode, summary, _) = Encode(states, actions, context: null, attention: null, relationalToo: false);
+        return (stateCode, summary);
+    }
+
+    // The state code, the summary and (unless skipped) the relational per-action features.
+    private (Tensor StateCode, Tensor? Summary, Tensor? Relational) Encode(Tensor states, ActionSetBatch actions, Tensor? context,
+                                                                        IList<Tensor>? attention, bool relationalToo = true)
+    {
+        var mask = actions.Mask;
+        var stateCode = _state.Forward(states); // [B, code]
+        if (_node is null) return (stateCode, null, null);
+        var slots = Tensor.Ones(1, actions.Width, 1);
+        var nodeParts = new List<Tensor>(3);
+        if (Options.StateInGraph) nodeParts.Add(stateCode.Unsqueeze(1) * slots);
+        if (context is not null) nodeParts.Add(context.Unsqueeze(1) * slots);
+        nodeParts.Add(actions.Representations);
+        var nodes = _node.Forward(nodeParts.Count == 1 ? nodeParts[0] : Tensor.Concat(nodeParts, 2)).Relu();
+        var relational = relationalToo && _relational is not null ? _relational.Encode(nodes, mask, attention) : null;
+        Tensor? summary = null;
+        if (_summaryEncoder is not null)
+            summary = _summarizer!.Summarize(_summaryEncoder.Encode(nodes, mask, _relational is null ? attention : null), mask);
+        return (stateCode, summary, relational);
+    }
+
+    private void Check(Tensor states, ActionSetBatch actions, Tensor? context)
+    {
         ArgumentNullException.ThrowIfNull(states);
         ArgumentNullException.ThrowIfNull(actions);
         if (states.Rank != 2 || states.Dim(1) != StateSize || states.Dim(0) != actions.Rows)
@@ -121,36 +170,6 @@ internal sealed class ActionSetScorer : Module
             throw new ArgumentException("ActionSetScorer: a context was given but the scorer was built with contextSize 0.", nameof(context));
         if (ContextSize > 0 && (context is null || context.Rank != 2 || context.Dim(0) != actions.Rows || context.Dim(1) != ContextSize))
             throw new ArgumentException($"ActionSetScorer: context shape {(context is null ? "null" : Tensor.ShapeString(context.Shape))} must be [rows={actions.Rows}, {ContextSize}].", nameof(context));
-
-        int rows = actions.Rows, width = actions.Width;
-        var mask = actions.Mask;
-        var representations = actions.Representations;
-        var stateCode = _state.Forward(states); // [B, code]
-        // Per-row features are repeated over the M slots by a broadcast product with ones (the engine has no expand op).
-        var slots = Tensor.Ones(1, width, 1);
-        var perRow = new List<Tensor>(3) { stateCode.Unsqueeze(1) * slots };
-        if (context is not null) perRow.Add(context.Unsqueeze(1) * slots);
-
-        Tensor? summary = null;
-        Tensor? relational = null;
-        if (_node is not null)
-        {
-            var nodeParts = new List<Tensor>(3);
-            if (Options.StateInGraph) nodeParts.Add(perRow[0]);
-            if (context is not null) nodeParts.Add(perRow[1]);
-            nodeParts.Add(representations);
-            var nodes = _node.Forward(nodeParts.Count == 1 ? nodeParts[0] : Tensor.Concat(nodeParts, 2)).Relu();
-            if (_relational is not null) relational = _relational.Encode(nodes, mask, attention);
-            if (_summaryEncoder is not null)
-            {
-                var features = _summaryEncoder.Encode(nodes, mask, _relational is null ? attention : null);
-                summary = _summarizer!.Summarize(features, mask);
-                perRow.Add(summary.Unsqueeze(1) * slots);
-            }
-        }
-        perRow.Add(relational ?? representations);
-        var scores = _utility.Forward(Tensor.Concat(perRow, 2)).Reshape(rows, width);
-        return new ActionSetScores(scores.MaskedFill(Padding(mask), PaddingScore), stateCode, summary);
     }
 
     /// <summary>1 at padding slots, 0 at real ones (a constant).</summary>
