@@ -131,6 +131,16 @@ public sealed record A2cOptions : IAlgorithmOptions
     /// </summary>
     public ActionRelationOptions? ActionRelations { get; init; }
 
+    /// <summary>
+    /// Score the actions of an ActionSet action space with the utility policy of seed 003 ch. 2
+    /// (<see cref="UtilityPolicyHead"/>): the actor's trunk encodes the state and a utility network scores each
+    /// available action from its representation, so the policy can choose actions it never trained with. Null
+    /// (default) keeps the masked categorical head over the whole universe. Cannot be combined with
+    /// <see cref="ActionRelations"/> or <see cref="SharedFeatures"/>. See <see cref="ActionRelationEstimatorExtensions"/>
+    /// for the fluent form.
+    /// </summary>
+    public UtilityPolicyOptions? UtilityPolicy { get; init; }
+
     /// <summary>Seed of network initialisation, action sampling and the environments' first reset (default 0).</summary>
     public ulong Seed { get; init; }
 
@@ -157,6 +167,9 @@ public sealed record A2cOptions : IAlgorithmOptions
         OptionRules.InRange(InitialLogStd, -20f, 2f, record, nameof(InitialLogStd));
         SharedFeatures?.Validate();
         ActionRelations?.Validate();
+        UtilityPolicy?.Validate();
+        OptionRules.Require(UtilityPolicy is null ? null : "set", UtilityPolicy is null || (ActionRelations is null && SharedFeatures is null),
+            "null when ActionRelations or SharedFeatures is set (each builds its own actor)", record, nameof(UtilityPolicy));
         OptionRules.Require(ActionRelations is null ? null : "set", ActionRelations is null || SharedFeatures is null,
             "null when SharedFeatures is set (each builds its own network)", record, nameof(ActionRelations));
     }

@@ -29,4 +29,22 @@ public static class ActionRelationEstimatorExtensions
         ArgumentNullException.ThrowIfNull(relations);
         return new A2cEstimator(estimator.Options with { ActionRelations = relations }, estimator.Callbacks);
     }
+
+    /// <summary>A copy of <paramref name="estimator"/> whose actor is the utility policy of seed 003 ch. 2 (<see cref="PpoOptions.UtilityPolicy"/>).</summary>
+    /// <exception cref="ArgumentNullException">If the estimator is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">If the resulting options are invalid (the message names the option).</exception>
+    public static PpoEstimator WithUtilityPolicy(this PpoEstimator estimator, UtilityPolicyOptions? utility = null)
+    {
+        ArgumentNullException.ThrowIfNull(estimator);
+        return new PpoEstimator(estimator.Options with { UtilityPolicy = utility ?? UtilityPolicyOptions.Default }, estimator.Callbacks);
+    }
+
+    /// <summary>A copy of <paramref name="estimator"/> whose actor is the utility policy of seed 003 ch. 2 (<see cref="A2cOptions.UtilityPolicy"/>).</summary>
+    /// <exception cref="ArgumentNullException">If the estimator is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">If the resulting options are invalid (the message names the option).</exception>
+    public static A2cEstimator WithUtilityPolicy(this A2cEstimator estimator, UtilityPolicyOptions? utility = null)
+    {
+        ArgumentNullException.ThrowIfNull(estimator);
+        return new A2cEstimator(estimator.Options with { UtilityPolicy = utility ?? UtilityPolicyOptions.Default }, estimator.Callbacks);
+    }
 }
