@@ -1,3 +1,4 @@
+using RLKit.Data;
 using RLKit.Environments;
 using RLKit.Spaces;
 using RLKit.Tensors;
@@ -48,6 +49,12 @@ public sealed class SkillGrid : EnvironmentBase
 
     /// <summary>Cell ids of the observation.</summary>
     public const byte EmptyId = 0, WallId = 1, AgentId = 2, GoalId = 3, LavaId = 4, SubgoalId = 5;
+
+    /// <summary>How many all-skill observation sets <see cref="ActionObservations(int, ulong, int)"/> keeps (least recently used dropped first).</summary>
+    public const int ObservationCacheCapacity = 4;
+
+    /// <summary>The cached all-skill observation sets, most recently used last.</summary>
+    private static readonly List<((int Trajectories, ulong Seed, int GridSize) Key, ActionObservationSet Set)> ObservationCache = [];
 
     private readonly SkillGridOptions _options;
     private readonly ActionSet _actions;
@@ -131,31 +138,50 @@ public sealed class SkillGrid : EnvironmentBase
     }
 
     /// <summary>
-    /// The fixed 2:1:1 split of the 1024 skills: a Fisher–Yates shuffle with a generator seeded by
-    /// <paramref name="seed"/>; the first 512 are training, the next 256 validation, the last 256 test (each sorted).
+    /// The fixed 2:1:1 split of the 1024 skills: <see cref="ActionSplit.Random"/>(1024, <paramref name="seed"/>), a
+    /// Fisher–Yates shuffle with a generator seeded by <paramref name="seed"/>; the first 512 are training, the next
+    /// 256 validation, the last 256 test (each sorted).
     /// </summary>
-    public static (int[] Train, int[] Validation, int[] Test) SplitSkills(ulong seed)
+    public static (int[] Train, int[] Validation, int[] Test) SplitSkills(ulong seed) => ActionSplit.Random(SkillCount, seed);
+
+    /// <summary>
+    /// The net move (dx, dy) of <paramref name="skill"/> on an empty unbounded grid (x grows to the right, y
+    /// downwards): the property Fig. A.4 of seed 003 colours skills by (the quadrant the skill takes the agent to).
+    /// Each coordinate lies in [−5, 5].
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">If the skill id is not in [0, 1023].</exception>
+    public static (int Dx, int Dy) Displacement(int skill)
     {
-        var ids = Enumerable.Range(0, SkillCount).ToArray();
-        new RandomGenerator(seed).Shuffle(ids.AsSpan());
-        int[] Part(int start, int length) { var p = ids.AsSpan(start, length).ToArray(); Array.Sort(p); return p; }
-        return (Part(0, 512), Part(512, 256), Part(768, 256));
+        Span<int> moves = stackalloc int[SkillLength];
+        DecodeSkill(skill, moves);
+        int dx = 0, dy = 0;
+        foreach (int m in moves)
+        {
+            dx += GridDirections.Dx((GridDirection)m);
+            dy += GridDirections.Dy((GridDirection)m);
+        }
+        return (dx, dy);
     }
 
     /// <summary>
-    /// Action observations for the HVAE (seed 003 A.1): for each skill in <paramref name="skills"/>,
-    /// <paramref name="trajectoriesPerSkill"/> executions on an empty <paramref name="gridSize"/> ×
-    /// <paramref name="gridSize"/> grid (default 80, as in the paper) from uniformly random starts; a move off the
-    /// grid leaves the agent in place. Shape [skills, trajectoriesPerSkill, 6, 2]: the start and the position after
-    /// each of the 5 moves, as (x, y) / (gridSize − 1) in [0, 1].
+    /// Action observations for the HVAE (seed 003 A.1): for each skill in <paramref name="skills"/> (action i of the
+    /// set is <paramref name="skills"/>[i]), <paramref name="trajectoriesPerSkill"/> executions on an empty
+    /// <paramref name="gridSize"/> × <paramref name="gridSize"/> grid (default 80, as in the paper) from uniformly
+    /// random starts; a move off the grid leaves the agent in place. Each observation has
+    /// <see cref="ActionObservationSet.Steps"/> = 6 frames of <see cref="ActionObservationSet.Features"/> = 2: the
+    /// start and the position after each of the 5 moves, as (x, y) / (gridSize − 1) in [0, 1].
     /// </summary>
+    /// <remarks>One random stream seeded by <paramref name="seed"/> draws every start, skill after skill in the given
+    /// order, so a skill's observations depend on the skills before it in the list.</remarks>
+    /// <exception cref="ArgumentException">If <paramref name="skills"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException">If a skill id, the trajectory count (≥ 1) or the grid size (≥ 2) is out of range.</exception>
-    public static Tensor ActionObservations(ReadOnlySpan<int> skills, int trajectoriesPerSkill, ulong seed, int gridSize = 80)
+    public static ActionObservationSet ActionObservations(ReadOnlySpan<int> skills, int trajectoriesPerSkill, ulong seed, int gridSize = 80)
     {
+        if (skills.IsEmpty) throw new ArgumentException("SkillGrid.ActionObservations: skills is empty; name at least one skill in [0, 1023].", nameof(skills));
         ArgumentOutOfRangeException.ThrowIfLessThan(trajectoriesPerSkill, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(gridSize, 2);
         const int steps = SkillLength + 1;
-        var data = new float[skills.Length * trajectoriesPerSkill * steps * 2];
+        var data = new float[checked(skills.Length * trajectoriesPerSkill * steps * 2)];
         var rng = new RandomGenerator(seed);
         Span<int> moves = stackalloc int[SkillLength];
         float scale = 1f / (gridSize - 1);
@@ -175,14 +201,47 @@ public sealed class SkillGrid : EnvironmentBase
                 }
             }
         }
-        return Tensor.FromArray(data, skills.Length, trajectoriesPerSkill, steps, 2);
+        var counts = new int[skills.Length];
+        Array.Fill(counts, trajectoriesPerSkill);
+        return new ActionObservationSet(counts, steps, 2, data);
     }
 
-    /// <summary>Action observations for all 1024 skills; shape [1024, trajectoriesPerSkill, 6, 2].</summary>
-    public static Tensor ActionObservations(int trajectoriesPerSkill, ulong seed, int gridSize = 80)
+    /// <summary>
+    /// Action observations for all 1024 skills (action i = skill i), as <see cref="ActionObservations(ReadOnlySpan{int}, int, ulong, int)"/>
+    /// with the skills in id order. The result is cached in memory by (trajectoriesPerSkill, seed, gridSize), the
+    /// last <see cref="ObservationCacheCapacity"/> arguments used, so every run of an experiment shares one copy;
+    /// the set is immutable, so sharing it is safe.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">If the trajectory count (≥ 1) or the grid size (≥ 2) is out of range.</exception>
+    public static ActionObservationSet ActionObservations(int trajectoriesPerSkill, ulong seed, int gridSize = 80)
     {
-        var all = Enumerable.Range(0, SkillCount).ToArray();
-        return ActionObservations(all, trajectoriesPerSkill, seed, gridSize);
+        ArgumentOutOfRangeException.ThrowIfLessThan(trajectoriesPerSkill, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(gridSize, 2);
+        var key = (trajectoriesPerSkill, seed, gridSize);
+        lock (ObservationCache)
+        {
+            int hit = ObservationCache.FindIndex(e => e.Key == key);
+            if (hit >= 0)
+            {
+                var entry = ObservationCache[hit];
+                ObservationCache.RemoveAt(hit);
+                ObservationCache.Add(entry);
+                return entry.Set;
+            }
+        }
+        // Computed outside the lock, so a slow miss does not hold up hits; two threads missing the same key at once
+        // compute equal sets and the second finds the first's entry.
+        var all = new int[SkillCount];
+        for (int i = 0; i < all.Length; i++) all[i] = i;
+        var set = ActionObservations(all, trajectoriesPerSkill, seed, gridSize);
+        lock (ObservationCache)
+        {
+            int hit = ObservationCache.FindIndex(e => e.Key == key);
+            if (hit >= 0) return ObservationCache[hit].Set;
+            if (ObservationCache.Count == ObservationCacheCapacity) ObservationCache.RemoveAt(0);
+            ObservationCache.Add((key, set));
+            return set;
+        }
     }
 
     /// <summary>Text picture: '#' wall, '~' lava, 'o' gap (subgoal), 'G' goal, 'A' agent.</summary>

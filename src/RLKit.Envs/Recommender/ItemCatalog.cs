@@ -1,3 +1,4 @@
+using RLKit.Data;
 using RLKit.Spaces;
 using RLKit.Tensors;
 
@@ -33,6 +34,8 @@ public sealed class ItemCatalog
     private readonly ItemSplit[] _split;
     private readonly int[] _trainItems;
     private readonly int[] _testItems;
+    private readonly float[] _features;
+    private ActionObservationSet? _featureSet;
 
     internal ItemCatalog(int itemCount, int categoryCount, int subCategoriesPerCategory, int representationSize, ulong seed)
     {
@@ -74,6 +77,7 @@ public sealed class ItemCatalog
             Normalize(item);
         }
         Actions = new ActionSet(itemCount, d, representations);
+        _features = representations; // the ActionSet holds its own copy, which encoders may overwrite
 
         var permutation = new int[itemCount];
         for (int i = 0; i < itemCount; i++) permutation[i] = i;
@@ -116,6 +120,26 @@ public sealed class ItemCatalog
 
     /// <summary>The main category of <paramref name="item"/>, in [0, CategoryCount).</summary>
     public int Category(int item) => _categories[CheckItem(item)];
+
+    /// <summary>Every item's main category, indexed by item id (e.g. to colour a plot of item representations).</summary>
+    public ReadOnlySpan<int> Categories => _categories;
+
+    /// <summary>
+    /// The items' action observations (seed 003 ch. 2, A.3: a recommender's items are observed through their
+    /// features): one vector observation per item (<see cref="ActionObservationSet.Steps"/> = 1,
+    /// <see cref="ActionObservationSet.Features"/> = <see cref="RepresentationSize"/>), action i = item i, holding the
+    /// item's generated unit vector. Those are the vectors the catalogue was generated with, even if something has
+    /// since overwritten <see cref="Actions"/>' representations (with inferred ones, say). Built once, then shared (the
+    /// set is immutable).
+    /// </summary>
+    public ActionObservationSet Features()
+    {
+        var set = Volatile.Read(ref _featureSet);
+        if (set is not null) return set;
+        // Two threads racing here build equal sets; the first one stored wins.
+        set = ActionObservationSet.FromVectors(_features, RepresentationSize);
+        return Interlocked.CompareExchange(ref _featureSet, set, null) ?? set;
+    }
 
     /// <summary>The sub-category of <paramref name="item"/> within its category, in [0, SubCategoriesPerCategory).</summary>
     public int SubCategory(int item) => _subCategories[CheckItem(item)];

@@ -61,6 +61,34 @@ public class ItemCatalogTests
         Assert.That(sibling / nSibling, Is.GreaterThan(other / nOther + 0.2));
     }
 
+    [Test]
+    public void FeaturesAreOneVectorObservationPerItem()
+    {
+        var catalog = new ItemCatalog(300, 5, 2, 8, seed: 2);
+        var features = catalog.Features();
+        Assert.That((features.ActionCount, features.Steps, features.Features, features.TotalObservations), Is.EqualTo((300, 1, 8, 300)));
+        for (int i = 0; i < catalog.Count; i++)
+        {
+            Assert.That(features.ObservationCount(i), Is.EqualTo(1));
+            Assert.That(features.Observation(i, 0).ToArray(), Is.EqualTo(catalog.Representation(i).ToArray()));
+        }
+        Assert.That(catalog.Features(), Is.SameAs(features));
+
+        // The features are the generated vectors, whatever an encoder later writes into the action set.
+        var generated = features.Data.ToArray();
+        catalog.Actions.Representations.Fill(0.5f);
+        Assert.That(catalog.Features().Data.ToArray(), Is.EqualTo(generated));
+        Assert.That(new ItemCatalog(300, 5, 2, 8, seed: 2).Features().Data.ToArray(), Is.EqualTo(generated));
+    }
+
+    [Test]
+    public void CategoriesListEveryItemsCategory()
+    {
+        var catalog = new ItemCatalog(200, 4, 3, 6, seed: 1);
+        Assert.That(catalog.Categories.ToArray(), Is.EqualTo(Enumerable.Range(0, 200).Select(catalog.Category)));
+        Assert.That(catalog.Categories.ToArray().Distinct().Order(), Is.EqualTo(Enumerable.Range(0, 4)));
+    }
+
     private static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         double s = 0;
