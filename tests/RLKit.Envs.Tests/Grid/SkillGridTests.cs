@@ -230,7 +230,8 @@ public class SkillGridTests
         var parallel = new RLKit.Data.ActionObservationSet[8];
         Parallel.For(0, parallel.Length, i => parallel[i] = SkillGrid.ActionObservations(trajectoriesPerSkill: 5, seed: 23));
         Assert.That(parallel.Select(p => p.Data.ToArray()), Is.All.EqualTo(parallel[0].Data.ToArray()));
-        Assert.That(SkillGrid.ActionObservations(trajectoriesPerSkill: 5, seed: 23), Is.SameAs(SkillGrid.ActionObservations(trajectoriesPerSkill: 5, seed: 23)));
+        var cached = SkillGrid.ActionObservations(trajectoriesPerSkill: 5, seed: 23);
+        Assert.That(SkillGrid.ActionObservations(trajectoriesPerSkill: 5, seed: 23), Is.SameAs(cached));
 
         // The cache is bounded: after Capacity other arguments the first entry is gone, and recomputed with the same numbers.
         for (ulong seed = 100; seed < 100 + SkillGrid.ObservationCacheCapacity; seed++) SkillGrid.ActionObservations(1, seed);

@@ -71,7 +71,23 @@ public sealed class NearestActionProjection : Wrapper
     /// <exception cref="InvalidOperationException">If no action is available.</exception>
     public int Nearest(ReadOnlySpan<float> point)
     {
-        CheckPoint(point);
+        CheckPoint(point, nameof(point));
+        return NearestAvailable(point);
+    }
+
+    /// <summary>Executes the available action nearest to <paramref name="action"/>, a point in representation space.</summary>
+    /// <exception cref="ArgumentException">If the point does not have RepresentationSize values or one is not finite.</exception>
+    /// <exception cref="InvalidOperationException">If no action is available.</exception>
+    public override StepResult Step(ReadOnlySpan<float> action)
+    {
+        CheckPoint(action, nameof(action));
+        int id = NearestAvailable(action);
+        var result = Inner.Step(id);
+        return new StepResult(result.Observation, result.Reward, result.Terminated, result.Truncated, InfoWith(result.Info, id));
+    }
+
+    private int NearestAvailable(ReadOnlySpan<float> point)
+    {
         int size = _actions.RepresentationSize;
         ReadOnlySpan<float> representations = _actions.Representations;
         ReadOnlySpan<bool> available = _actions.Available;
@@ -93,16 +109,6 @@ public sealed class NearestActionProjection : Wrapper
         return best;
     }
 
-    /// <summary>Executes the available action nearest to <paramref name="action"/>, a point in representation space.</summary>
-    /// <exception cref="ArgumentException">If the point does not have RepresentationSize values or one is not finite.</exception>
-    /// <exception cref="InvalidOperationException">If no action is available.</exception>
-    public override StepResult Step(ReadOnlySpan<float> action)
-    {
-        int id = Nearest(action);
-        var result = Inner.Step(id);
-        return new StepResult(result.Observation, result.Reward, result.Terminated, result.Truncated, InfoWith(result.Info, id));
-    }
-
     /// <summary>Not supported: the action space is continuous; pass a point to <see cref="Step(ReadOnlySpan{float})"/>.</summary>
     /// <exception cref="NotSupportedException">Always.</exception>
     public override StepResult Step(int action) => throw WrongOverload("an int action");
@@ -111,13 +117,13 @@ public sealed class NearestActionProjection : Wrapper
     /// <exception cref="NotSupportedException">Always.</exception>
     public override StepResult Step(ReadOnlySpan<int> action) => throw WrongOverload("an int-vector action");
 
-    private void CheckPoint(ReadOnlySpan<float> point)
+    private void CheckPoint(ReadOnlySpan<float> point, string name)
     {
         if (point.Length != _actions.RepresentationSize)
-            throw new ArgumentException($"NearestActionProjection: {Id} takes a point of {_actions.RepresentationSize} values (its action space is {_space.Description}), got {point.Length}.", nameof(point));
+            throw new ArgumentException($"NearestActionProjection: {Id} takes a point of {_actions.RepresentationSize} values (its action space is {_space.Description}), got {point.Length}.", name);
         for (int i = 0; i < point.Length; i++)
             if (!float.IsFinite(point[i]))
-                throw new ArgumentException($"NearestActionProjection: {Id}: point[{i}] is {point[i]}; a point must be finite to have a nearest action.", nameof(point));
+                throw new ArgumentException($"NearestActionProjection: {Id}: {name}[{i}] is {point[i]}; a point must be finite to have a nearest action.", name);
     }
 
     private IReadOnlyDictionary<string, object> InfoWith(IReadOnlyDictionary<string, object> inner, int id)
