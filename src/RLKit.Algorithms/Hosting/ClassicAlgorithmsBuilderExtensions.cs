@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using RLKit.Algorithms.ActionRelations;
+using RLKit.Algorithms.ActionRepresentations;
 using RLKit.Algorithms.Hosting;
 
 namespace RLKit.Hosting;
@@ -13,7 +14,8 @@ public static class ClassicAlgorithmsBuilderExtensions
     /// "td3", "ddpg") and in the <see cref="AlgorithmRegistry"/>, and the policy heads as keyed
     /// <see cref="PolicyHeadFactory"/> services, and the action-relation encoders and summarizers as keyed
     /// <see cref="ActionRelationEncoderFactory"/> ("gat", "gcn", "deepset", "lstm", "none") and
-    /// <see cref="ActionSetSummarizerFactory"/> ("mean", "none") services. The container's <see cref="RLContext"/> restores their checkpoints
+    /// <see cref="ActionSetSummarizerFactory"/> ("mean", "none") services, and the action encoders as keyed
+    /// <see cref="ActionEncoderFactory"/> services ("hvae", "vae", "given"; see <see cref="ActionEncoders"/>). The container's <see cref="RLContext"/> restores their checkpoints
     /// (<c>rl.Model.Load</c>) through that registry. Idempotent.
     /// </summary>
     public static RLKitBuilder AddClassicAlgorithms(this RLKitBuilder builder)
@@ -23,6 +25,7 @@ public static class ClassicAlgorithmsBuilderExtensions
         foreach (var (name, head) in PolicyHeadFactories.All) builder.Services.TryAddKeyedSingleton(name, head);
         foreach (var (name, encoder) in ActionRelationEncoders.All) builder.Services.TryAddKeyedSingleton(name, encoder);
         foreach (var (name, summarizer) in ActionSetSummarizers.All) builder.Services.TryAddKeyedSingleton(name, summarizer);
+        foreach (var (name, f) in ActionEncoders.All) builder.Services.TryAddKeyedSingleton(name, f);
         return builder;
     }
 }
