@@ -75,8 +75,6 @@ internal abstract class VaeActionEncoder : Module, IActionEncoder
         var order = trainingActions.ToArray();
         int actionCount = order.Length;
         var epochs = new List<ActionEncoderEpoch>(Options.Epochs);
-        _optimizer ??= new RAdam(Parameters(), Options.LearningRate);
-        Train();
         try
         {
             for (int epoch = 1; epoch <= Options.Epochs; epoch++)
@@ -87,18 +85,10 @@ internal abstract class VaeActionEncoder : Module, IActionEncoder
                 {
                     if (cancellationToken.IsCancellationRequested) return epochs;
                     int size = Math.Min(Options.BatchSize, actionCount - start);
-                    using var scope = TensorScope.Begin();
-                    var batch = ObservationBatch.Sample(observations, order.AsSpan(start, size), Options.ObservationsPerAction, _rng);
-                    var terms = Loss(batch, _rng);
-                    float loss = terms.Loss.Item();
-                    if (!float.IsFinite(loss))
-                        throw new InvalidOperationException($"{Name} action encoder: the loss became {loss} in epoch {epoch}; lower LearningRate ({Options.LearningRate}) or the KL weights, or scale the observations.");
-                    _optimizer.ZeroGrad();
-                    terms.Loss.Backward();
-                    _optimizer.Step();
-                    reconstruction += (double)terms.Reconstruction.Item() * size;
-                    actionKl += (double)terms.ActionKl.Item() * size;
-                    observationKl += (double)terms.ObservationKl.Item() * size;
+                    var terms = TrainStep(observations, order.AsSpan(start, size), epoch);
+                    reconstruction += terms.Reconstruction * size;
+                    actionKl += terms.ActionKl * size;
+                    observationKl += terms.ObservationKl * size;
                 }
                 var report = new ActionEncoderEpoch(epoch, reconstruction / actionCount, actionKl / actionCount, observationKl / actionCount);
                 epochs.Add(report);
@@ -110,6 +100,27 @@ internal abstract class VaeActionEncoder : Module, IActionEncoder
         {
             Eval();
         }
+    }
+
+    /// <summary>
+    /// One gradient step (training mode) on a batch of <paramref name="actions"/> × up to ObservationsPerAction sampled
+    /// observations: the batch's loss terms, each averaged over its actions. The inputs are not checked (Fit does).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">If the loss is not finite (nothing is updated then).</exception>
+    internal (double Loss, double Reconstruction, double ActionKl, double ObservationKl) TrainStep(ActionObservationSet observations, ReadOnlySpan<int> actions, int epoch = 0)
+    {
+        _optimizer ??= new RAdam(Parameters(), Options.LearningRate);
+        Train();
+        using var scope = TensorScope.Begin();
+        var batch = ObservationBatch.Sample(observations, actions, Options.ObservationsPerAction, _rng);
+        var terms = Loss(batch, _rng);
+        float loss = terms.Loss.Item();
+        if (!float.IsFinite(loss))
+            throw new InvalidOperationException($"{Name} action encoder: the loss became {loss} in epoch {epoch}; lower LearningRate ({Options.LearningRate}) or the KL weights, or scale the observations.");
+        _optimizer.ZeroGrad();
+        terms.Loss.Backward();
+        _optimizer.Step();
+        return (loss, terms.Reconstruction.Item(), terms.ActionKl.Item(), terms.ObservationKl.Item());
     }
 
     public float[] Infer(ActionObservationSet observations, ReadOnlySpan<int> actions)
