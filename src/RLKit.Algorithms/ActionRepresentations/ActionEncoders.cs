@@ -63,6 +63,8 @@ internal static class ActionEncoderFile
     /// <summary>The <c>__metadata__</c> key of the JSON description.</summary>
     public const string MetadataKey = "rlkit.action-encoder";
 
+    private const int MaxSteps = 1 << 16, MaxFeatures = 1 << 20;
+
     private sealed record Description(string Name, int Steps, int Features, ActionEncoderOptions Options, string Version);
 
     public static void Save(string path, string name, int steps, int features, ActionEncoderOptions options, IReadOnlyDictionary<string, Tensor> state)
@@ -91,6 +93,10 @@ internal static class ActionEncoderFile
         }
         if (description.Name is null || !ActionEncoders.All.TryGetValue(description.Name, out var factory))
             throw new InvalidDataException($"ActionEncoders.Load: '{path}' holds encoder '{description.Name}', which is not one of {string.Join(", ", ActionEncoders.Names)}.");
+        // A file describes the network it needs; refuse sizes that would make building it allocate absurdly before the
+        // weights are even compared.
+        if (description.Steps is < 1 or > MaxSteps || description.Features is < 1 or > MaxFeatures)
+            throw new InvalidDataException($"ActionEncoders.Load: '{path}' describes observations of {description.Steps} steps × {description.Features} features; an encoder file allows [1, {MaxSteps}] × [1, {MaxFeatures}].");
         IActionEncoder encoder;
         try
         {

@@ -261,5 +261,11 @@ public class ActionEncoderTests
 
         SafeTensors.Save(hvae, tensors, new Dictionary<string, string> { [ActionEncoderFile.MetadataKey] = file.Metadata[ActionEncoderFile.MetadataKey].Replace("\"hvae\"", "\"nope\"") });
         Assert.That(() => ActionEncoders.Load(hvae), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("'nope'").And.Message.Contains("hvae, vae, given"));
+
+        SafeTensors.Save(hvae, tensors, new Dictionary<string, string> { [ActionEncoderFile.MetadataKey] = file.Metadata[ActionEncoderFile.MetadataKey].Replace("\"Features\":2", "\"Features\":2000000000") });
+        Assert.That(() => ActionEncoders.Load(hvae), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("2000000000 features"));
+
+        SafeTensors.Save(hvae, tensors, new Dictionary<string, string> { [ActionEncoderFile.MetadataKey] = file.Metadata[ActionEncoderFile.MetadataKey].Replace("\"HiddenSize\":8", "\"HiddenSize\":-1") });
+        Assert.That(() => ActionEncoders.Load(hvae), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("HiddenSize"));
     }
 }
