@@ -14,7 +14,9 @@ public static class ClassicAlgorithmsBuilderExtensions
     /// <see cref="PolicyHeadFactory"/> services, and the action-relation encoders and summarizers as keyed
     /// <see cref="ActionRelationEncoderFactory"/> ("gat", "gcn", "deepset", "lstm", "none") and
     /// <see cref="ActionSetSummarizerFactory"/> ("mean", "none") services. The container's <see cref="RLContext"/> restores their checkpoints
-    /// (<c>rl.Model.Load</c>) through that registry. Idempotent.
+    /// (<c>rl.Model.Load</c>) through that registry. The action encoders are keyed
+    /// <see cref="RLKit.Algorithms.ActionRepresentations.ActionEncoderFactory"/> services ("hvae", "vae", "given"; they save and load
+    /// themselves, see <see cref="RLKit.Algorithms.ActionRepresentations.ActionEncoders"/>). Idempotent.
     /// </summary>
     public static RLKitBuilder AddClassicAlgorithms(this RLKitBuilder builder)
     {
@@ -23,6 +25,7 @@ public static class ClassicAlgorithmsBuilderExtensions
         foreach (var (name, head) in PolicyHeadFactories.All) builder.Services.TryAddKeyedSingleton(name, head);
         foreach (var (name, encoder) in ActionRelationEncoders.All) builder.Services.TryAddKeyedSingleton(name, encoder);
         foreach (var (name, summarizer) in ActionSetSummarizers.All) builder.Services.TryAddKeyedSingleton(name, summarizer);
+        foreach (var (name, f) in RLKit.Algorithms.ActionRepresentations.ActionEncoders.All) builder.Services.TryAddKeyedSingleton(name, f);
         return builder;
     }
 }
