@@ -138,16 +138,29 @@ public sealed class ActionObservationSet
 
     /// <summary>Reads a set written by <see cref="Save"/>.</summary>
     /// <exception cref="FileNotFoundException">If the file does not exist.</exception>
-    /// <exception cref="InvalidDataException">If the file is not an action observation set.</exception>
+    /// <exception cref="InvalidDataException">If the file is not an action observation set, or is truncated or corrupt.</exception>
     public static ActionObservationSet Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var file = SafeTensors.Load(path);
+        SafeTensorsFile file;
+        try
+        {
+            file = SafeTensors.Load(path);
+        }
+        catch (SafeTensorsFormatException e)
+        {
+            throw new InvalidDataException($"ActionObservationSet.Load: {path} is not a readable safetensors file: {e.Message}", e);
+        }
         if (!file.Tensors.TryGetValue(DataKey, out var data) || !file.Tensors.TryGetValue(CountsKey, out var countTensor) || data.Rank != 3 || countTensor.Rank != 1)
             throw new InvalidDataException($"ActionObservationSet.Load: {path} does not hold an action observation set (tensors \"{DataKey}\" [n, steps, features] and \"{CountsKey}\" [actions]).");
         var counts = new int[countTensor.Dim(0)];
         var c = countTensor.AsReadOnlySpan();
-        for (int a = 0; a < counts.Length; a++) counts[a] = (int)c[a];
+        for (int a = 0; a < counts.Length; a++)
+        {
+            if (c[a] != MathF.Floor(c[a]) || c[a] < 0 || c[a] > int.MaxValue)
+                throw new InvalidDataException($"ActionObservationSet.Load: {path} gives action {a} the observation count {c[a]}, not a whole number ≥ 0.");
+            counts[a] = (int)c[a];
+        }
         try
         {
             return new ActionObservationSet(counts, data.Dim(1), data.Dim(2), data.AsReadOnlySpan());

@@ -147,6 +147,15 @@ public sealed class ActionObservationSetTests
         Ragged(out _).Save(truncated);
         var bytes = File.ReadAllBytes(truncated);
         File.WriteAllBytes(truncated, bytes[..(bytes.Length - 10)]);
-        Assert.That(() => ActionObservationSet.Load(truncated), Throws.InstanceOf<SafeTensorsFormatException>().With.Message.Contains("truncated"));
+        Assert.That(() => ActionObservationSet.Load(truncated), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("truncated"));
+
+        // A count that is not a whole number.
+        string fractional = directory.File("fractional.safetensors");
+        SafeTensors.Save(fractional, new Dictionary<string, Tensor>
+        {
+            ["observations"] = Tensor.FromArray(new float[4], 2, 1, 2),
+            ["counts"] = Tensor.FromArray([1.5f, 0.5f], 2),
+        });
+        Assert.That(() => ActionObservationSet.Load(fractional), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("1.5"));
     }
 }
