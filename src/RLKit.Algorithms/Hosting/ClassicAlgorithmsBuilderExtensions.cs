@@ -13,7 +13,8 @@ public static class ClassicAlgorithmsBuilderExtensions
     /// "td3", "ddpg") and in the <see cref="AlgorithmRegistry"/>, and the policy heads as keyed
     /// <see cref="PolicyHeadFactory"/> services, and the action-relation encoders and summarizers as keyed
     /// <see cref="ActionRelationEncoderFactory"/> ("gat", "gcn", "deepset", "lstm", "none") and
-    /// <see cref="ActionSetSummarizerFactory"/> ("mean", "none") services. The container's <see cref="RLContext"/> restores their checkpoints
+    /// <see cref="ActionSetSummarizerFactory"/> ("mean", "none") services, and the ActionSet policy heads as keyed
+    /// <see cref="ActionSetHeadFactory"/> services ("utility", "masked-categorical"). The container's <see cref="RLContext"/> restores their checkpoints
     /// (<c>rl.Model.Load</c>) through that registry. Idempotent.
     /// </summary>
     public static RLKitBuilder AddClassicAlgorithms(this RLKitBuilder builder)
@@ -23,6 +24,7 @@ public static class ClassicAlgorithmsBuilderExtensions
         foreach (var (name, head) in PolicyHeadFactories.All) builder.Services.TryAddKeyedSingleton(name, head);
         foreach (var (name, encoder) in ActionRelationEncoders.All) builder.Services.TryAddKeyedSingleton(name, encoder);
         foreach (var (name, summarizer) in ActionSetSummarizers.All) builder.Services.TryAddKeyedSingleton(name, summarizer);
+        foreach (var (name, head) in ActionSetHeads.All) builder.Services.TryAddKeyedSingleton(name, head);
         return builder;
     }
 }
