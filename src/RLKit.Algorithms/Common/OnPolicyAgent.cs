@@ -13,8 +13,8 @@ namespace RLKit.Algorithms.Common;
 /// What the PPO, A2C and REINFORCE agents share: an <see cref="ActorCriticNetwork"/> (or the Mix &amp; Mask
 /// <see cref="SharedFeatureNetwork"/>, or the AGILE-style <see cref="ActionSetActorCritic"/> when action relations are
 /// asked for) whose policy head is categorical for a Discrete action space, masked categorical for an ActionSet (or the
-/// <see cref="UtilityPolicyHead"/> when the utility policy is asked for) and a diagonal Gaussian for a one-dimensional Box; acting without gradients (continuous actions clipped to the box),
-/// checkpointing and resuming. Collection is the estimators' <see cref="RolloutCollector"/>.
+/// <see cref="UtilityPolicyHead"/> on the actor trunk when the utility policy is asked for) and a diagonal Gaussian for
+/// a one-dimensional Box; acting without gradients (continuous actions clipped to the box), checkpointing and resuming. Collection is the estimators' <see cref="RolloutCollector"/>.
 /// </summary>
 /// <remarks>
 /// As an <see cref="IActionSetAgent"/> the agent acts given each row's available actions (ActionSet action spaces
