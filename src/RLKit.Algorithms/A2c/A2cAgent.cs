@@ -18,11 +18,14 @@ public sealed class A2cAgent : OnPolicyAgent<A2cOptions>
     /// <param name="actionSpace">Discrete, or a one-dimensional Box.</param>
     /// <param name="options">The hyperparameters (network shape, initial log-std); validated here.</param>
     /// <param name="rng">Drives weight initialisation and, when no generator is passed to <c>Act</c>, sampling.</param>
-    /// <exception cref="NotSupportedException">For other action spaces, or when <see cref="A2cOptions.ActionRelations"/> is set and the action space is not an ActionSet.</exception>
+    /// <exception cref="NotSupportedException">For other action spaces, or when <see cref="A2cOptions.ActionRelations"/> or
+    /// <see cref="A2cOptions.UtilityPolicy"/> is set and the action space is not an ActionSet.</exception>
+    /// <exception cref="ArgumentException">If <see cref="A2cOptions.UtilityPolicy"/> is set and the actions have no representations.</exception>
     /// <exception cref="ArgumentOutOfRangeException">If an option is invalid (the message names it).</exception>
     public A2cAgent(Space observationSpace, Space actionSpace, A2cOptions options, RandomGenerator rng)
         : base(observationSpace, actionSpace, Validated(options), rng, "A2C",
-               options.HiddenSizes, options.SharedNetwork, options.HiddenActivation(), options.InitialLogStd, options.SharedFeatures, options.ActionRelations) { }
+               options.HiddenSizes, options.SharedNetwork, options.HiddenActivation(), options.InitialLogStd, options.SharedFeatures, options.ActionRelations,
+               options.UtilityPolicy) { }
 
     /// <summary>
     /// Rebuilds an agent from a checkpoint's options and spaces, with the checkpoint's weights loaded (the restore of

@@ -12,9 +12,9 @@ namespace RLKit.Algorithms.Common;
 /// <summary>
 /// What the PPO, A2C and REINFORCE agents share: an <see cref="ActorCriticNetwork"/> (or the Mix &amp; Mask
 /// <see cref="SharedFeatureNetwork"/>, or the AGILE-style <see cref="ActionSetActorCritic"/> when action relations are
-/// asked for) whose policy head is categorical for a Discrete action space, masked categorical for an ActionSet and a
-/// diagonal Gaussian for a one-dimensional Box; acting without gradients (continuous actions clipped to the box),
-/// checkpointing and resuming. Collection is the estimators' <see cref="RolloutCollector"/>.
+/// asked for) whose policy head is categorical for a Discrete action space, masked categorical for an ActionSet (or the
+/// <see cref="UtilityPolicyHead"/> on the actor trunk when the utility policy is asked for) and a diagonal Gaussian for
+/// a one-dimensional Box; acting without gradients (continuous actions clipped to the box), checkpointing and resuming. Collection is the estimators' <see cref="RolloutCollector"/>.
 /// </summary>
 /// <remarks>
 /// As an <see cref="IActionSetAgent"/> the agent acts given each row's available actions (ActionSet action spaces
@@ -27,15 +27,18 @@ public abstract class OnPolicyAgent<TOptions> : Agent<TOptions>, IActionSetAgent
     private readonly RandomGenerator _actingRng;
     private readonly string _displayName;
     private readonly float _initialLogStd;
+    private readonly UtilityPolicyOptions? _utilityPolicy;
 
     private protected OnPolicyAgent(Space observationSpace, Space actionSpace, TOptions options, RandomGenerator rng, string displayName,
                                     IReadOnlyList<int> hiddenSizes, bool sharedTrunk, Nn.Activation activation, float initialLogStd,
-                                    SharedFeatureOptions? sharedFeatures = null, ActionRelationOptions? actionRelations = null)
+                                    SharedFeatureOptions? sharedFeatures = null, ActionRelationOptions? actionRelations = null,
+                                    UtilityPolicyOptions? utilityPolicy = null)
         : base(observationSpace, actionSpace, options)
     {
         ArgumentNullException.ThrowIfNull(rng);
         _displayName = displayName;
         _initialLogStd = initialLogStd;
+        _utilityPolicy = utilityPolicy;
         (IsDiscrete, ActionSize, _actionBox) = actionSpace switch
         {
             Discrete d => (true, d.N, (Box?)null),
@@ -44,6 +47,7 @@ public abstract class OnPolicyAgent<TOptions> : Agent<TOptions>, IActionSetAgent
             _ => throw new NotSupportedException($"{displayName} acts in a Discrete, ActionSet or one-dimensional Box action space, not {actionSpace}."),
         };
         ObservationSize = observationSpace.FlatSize;
+        if (utilityPolicy is not null) RequireUtilityPolicyFits(actionSpace, sharedFeatures, actionRelations);
         if (actionRelations is not null)
         {
             if (actionSpace is not ActionSet set)
@@ -179,7 +183,24 @@ public abstract class OnPolicyAgent<TOptions> : Agent<TOptions>, IActionSetAgent
             _actionBox.Clip(actions.Slice(row, ActionSize));
     }
 
-    private PolicyHead HeadFactory(int latentSize, RandomGenerator rng) => ActionSpace is Box box
-        ? new DiagGaussianHead(latentSize, box.FlatSize, rng, gain: 0.01f, initialLogStd: _initialLogStd)
-        : PolicyHeads.OnPolicy(ActionSpace, latentSize, rng);
+    // The utility policy's head reads the actor trunk's latent (its state encoder f_ω); the critic keeps its own trunk.
+    private PolicyHead HeadFactory(int latentSize, RandomGenerator rng) => (ActionSpace, _utilityPolicy) switch
+    {
+        (ActionSet set, { } utility) => new UtilityPolicyHead(latentSize, set, utility, rng),
+        (Box box, _) => new DiagGaussianHead(latentSize, box.FlatSize, rng, gain: 0.01f, initialLogStd: _initialLogStd),
+        _ => PolicyHeads.OnPolicy(ActionSpace, latentSize, rng),
+    };
+
+    private void RequireUtilityPolicyFits(Space actionSpace, SharedFeatureOptions? sharedFeatures, ActionRelationOptions? actionRelations)
+    {
+        string option = $"{typeof(TOptions).Name}.UtilityPolicy";
+        if (actionSpace is not ActionSet set)
+            throw new NotSupportedException(
+                $"{_displayName}: {option} (the utility policy of seed 003 ch. 2) scores the actions of an ActionSet action space by their representations, but this action space is {actionSpace}; leave UtilityPolicy null.");
+        if (set.RepresentationSize < 1)
+            throw new ArgumentException(
+                $"{_displayName}: {option} scores actions by their representations, but the action space {set} has representation size 0; give the ActionSet representation vectors or leave UtilityPolicy null.", nameof(actionSpace));
+        if (sharedFeatures is not null || actionRelations is not null)
+            throw new ArgumentException($"{_displayName}: {option} cannot be combined with SharedFeatures or ActionRelations (each builds its own actor); set at most one.", nameof(actionSpace));
+    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using RLKit.Algorithms.ActionRelations;
+using RLKit.Algorithms.ActionRepresentations;
 using RLKit.Algorithms.Hosting;
 
 namespace RLKit.Hosting;
@@ -13,10 +14,11 @@ public static class ClassicAlgorithmsBuilderExtensions
     /// "td3", "ddpg") and in the <see cref="AlgorithmRegistry"/>, and the policy heads as keyed
     /// <see cref="PolicyHeadFactory"/> services, and the action-relation encoders and summarizers as keyed
     /// <see cref="ActionRelationEncoderFactory"/> ("gat", "gcn", "deepset", "lstm", "none") and
-    /// <see cref="ActionSetSummarizerFactory"/> ("mean", "none") services. The container's <see cref="RLContext"/> restores their checkpoints
-    /// (<c>rl.Model.Load</c>) through that registry. The action encoders are keyed
-    /// <see cref="RLKit.Algorithms.ActionRepresentations.ActionEncoderFactory"/> services ("hvae", "vae", "given"; they save and load
-    /// themselves, see <see cref="RLKit.Algorithms.ActionRepresentations.ActionEncoders"/>). Idempotent.
+    /// <see cref="ActionSetSummarizerFactory"/> ("mean", "none") services, the ActionSet policy heads as keyed
+    /// <see cref="ActionSetHeadFactory"/> services ("utility", "masked-categorical"), and the action encoders as keyed
+    /// <see cref="ActionEncoderFactory"/> services ("hvae", "vae", "given"; they save and load themselves, see
+    /// <see cref="ActionEncoders"/>). The container's <see cref="RLContext"/> restores the algorithms' checkpoints
+    /// (<c>rl.Model.Load</c>) through that registry. Idempotent.
     /// </summary>
     public static RLKitBuilder AddClassicAlgorithms(this RLKitBuilder builder)
     {
@@ -25,7 +27,8 @@ public static class ClassicAlgorithmsBuilderExtensions
         foreach (var (name, head) in PolicyHeadFactories.All) builder.Services.TryAddKeyedSingleton(name, head);
         foreach (var (name, encoder) in ActionRelationEncoders.All) builder.Services.TryAddKeyedSingleton(name, encoder);
         foreach (var (name, summarizer) in ActionSetSummarizers.All) builder.Services.TryAddKeyedSingleton(name, summarizer);
-        foreach (var (name, f) in RLKit.Algorithms.ActionRepresentations.ActionEncoders.All) builder.Services.TryAddKeyedSingleton(name, f);
+        foreach (var (name, head) in ActionSetHeads.All) builder.Services.TryAddKeyedSingleton(name, head);
+        foreach (var (name, factory) in ActionEncoders.All) builder.Services.TryAddKeyedSingleton(name, factory);
         return builder;
     }
 }
