@@ -143,10 +143,10 @@ public sealed class ConsoleProgress : IProgress<TrainingUpdate>
     {
         var c = CultureInfo.InvariantCulture;
         double used = Math.Clamp(u.BudgetUsed, 0, 1);
-        int filled = (int)Math.Round(used * BarWidth);
+        int filled = (int)Math.Floor(used * BarWidth + 1e-9);
         var text = new StringBuilder();
         text.Append(u.Algorithm).Append(" [").Append('#', filled).Append('-', BarWidth - filled).Append("] ");
-        text.Append(c, $"{used * 100,3:0}%  {Steps(u)}  {u.StepsPerSecond:N0} steps/s  ETA {Eta(u)}  return {Return(u)}");
+        text.Append(c, $"{Percent(used),3}%  {Steps(u)}  {u.StepsPerSecond:N0} steps/s  ETA {Eta(u)}  return {Return(u)}");
         return text.ToString();
     }
 
@@ -155,13 +155,16 @@ public sealed class ConsoleProgress : IProgress<TrainingUpdate>
     {
         double used = Math.Clamp(u.BudgetUsed, 0, 1);
         return string.Create(CultureInfo.InvariantCulture,
-            $"{u.Algorithm} {used * 100,3:0}% | {Steps(u)} | {u.StepsPerSecond:N0} steps/s | ETA {Eta(u)} | mean return {Return(u)} | {u.Episodes:N0} episodes");
+            $"{u.Algorithm} {Percent(used),3}% | {Steps(u)} | {u.StepsPerSecond:N0} steps/s | ETA {Eta(u)} | mean return {Return(u)} | {u.Episodes:N0} episodes");
     }
 
     /// <summary>The last line: totals and speed.</summary>
     internal static string Summary(TrainingUpdate u) =>
         string.Create(CultureInfo.InvariantCulture,
             $"{u.Algorithm}: done, {u.Steps:N0} steps in {u.Elapsed.TotalSeconds:0.0} s ({u.StepsPerSecond:N0} steps/s), {u.Episodes:N0} episodes, mean return {Return(u)}");
+
+    /// <summary>Whole percent, rounded down, so 100% means done.</summary>
+    private static int Percent(double used) => (int)Math.Floor(used * 100 + 1e-9);
 
     private static string Steps(TrainingUpdate u) =>
         u.StepLimit is { } limit
