@@ -13,8 +13,8 @@ using RLKit.Training;
 using RLKit.Training.Callbacks;
 using RLKit.Training.Checkpoints;
 using RLKit.Training.Evaluation;
+using RLKit.Training.Logging;
 using RLKit.Training.Metrics;
-using Spectre.Console;
 
 const string EnvironmentId = "CartPole-v1";
 const int EnvironmentCount = 8;
@@ -62,44 +62,17 @@ using (var tensorBoard = new TensorBoardMetricSink(runDirectory))
         tensorBoard.Write(update.Steps, scalars);
     }
 
-    // 4. Train, with a live progress bar in a terminal and a plain line every ~10k steps otherwise.
-    bool interactive = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
-    if (interactive)
+    // 4. Train, with the library's console progress: a bar redrawn in place in a terminal, one plain line per tenth
+    //    of the budget when the output is redirected (a CI log). The same reports feed the metric files.
+    var consoleProgress = new ConsoleProgress();
+    var progress = new InlineProgress(update =>
     {
-        agent = AnsiConsole.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(context =>
-            {
-                var task = context.AddTask($"PPO {EnvironmentId}", maxValue: TrainingSteps);
-                var progress = new InlineProgress(update =>
-                {
-                    Record(update);
-                    task.Value = update.Steps;
-                    task.Description = string.Create(invariant,
-                        $"PPO {EnvironmentId}  {update.StepsPerSecond,7:N0} steps/s  return {update.MeanReturn ?? 0,6:0.0}");
-                });
-                clock.Start();
-                var trained = estimator.Fit(environment, Budget.Steps(TrainingSteps), progress);
-                clock.Stop();
-                return trained;
-            });
-    }
-    else
-    {
-        long nextLine = 10_000;
-        var progress = new InlineProgress(update =>
-        {
-            Record(update);
-            if (update.Steps < nextLine && !update.IsFinal) return;
-            nextLine = (update.Steps / 10_000 + 1) * 10_000;
-            Console.WriteLine(string.Create(invariant,
-                $"steps {update.Steps,7}  {update.StepsPerSecond,7:0} steps/s  mean return {update.MeanReturn ?? 0,6:0.0}  episodes {update.Episodes}"));
-        });
-        clock.Start();
-        agent = estimator.Fit(environment, Budget.Steps(TrainingSteps), progress);
-        clock.Stop();
-    }
+        Record(update);
+        consoleProgress.Report(update);
+    });
+    clock.Start();
+    agent = estimator.Fit(environment, Budget.Steps(TrainingSteps), progress);
+    clock.Stop();
 }
 
 // 5. Evaluate 100 greedy episodes on a fresh environment.

@@ -64,7 +64,7 @@ public sealed class A2cEstimator : AlgorithmEstimator<A2cOptions, A2cAgent>, ISh
         var lastValues = new float[environment.Count];
         var losses = new Dictionary<string, double> { ["policy"] = 0, ["value"] = 0, ["entropy"] = 0 };
 
-        environment.Reset(options.Seed);
+        monitor.ResetEnvironment(environment, options.Seed);
         while (!monitor.ShouldStop)
         {
             // 1. Collect StepsPerUpdate steps of every environment with the current policy (or up to an episode end).

@@ -85,7 +85,7 @@ public sealed record A2cOptions : IAlgorithmOptions
     public bool SharedNetwork { get; init; }
 
     /// <summary>Hidden layer widths of the actor and of the critic (default [64, 64]); each ≥ 1, at least one layer.</summary>
-    public IReadOnlyList<int> HiddenSizes { get; init; } = [64, 64];
+    public IReadOnlyList<int> HiddenSizes { get; init => field = OptionList.From(value); } = OptionList.Of(64, 64);
 
     /// <summary>
     /// Hidden activation (default tanh, as in SB3's on-policy MlpPolicy). A kind rather than an <see cref="Nn.Activation"/>
@@ -141,8 +141,12 @@ public sealed record A2cOptions : IAlgorithmOptions
     /// </summary>
     public UtilityPolicyOptions? UtilityPolicy { get; init; }
 
-    /// <summary>Seed of network initialisation, action sampling and the environments' first reset (default 0).</summary>
-    public ulong Seed { get; init; }
+    /// <summary>Seed of network initialisation, action sampling and the environments' first reset; unset (the default) means 0, or the context's next seed when the estimator is made through <c>rl.Agents</c> (see <see cref="IAlgorithmOptions"/>).</summary>
+    public ulong Seed { get => _seed ?? 0; init => _seed = value; }
+
+    private ulong? _seed;
+
+    bool ISeedableOptions.IsSeedSet => _seed.HasValue;
 
     /// <summary>Checks every option.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>

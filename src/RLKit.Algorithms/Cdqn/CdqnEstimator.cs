@@ -85,7 +85,7 @@ public sealed class CdqnEstimator : AlgorithmEstimator<CdqnOptions, CdqnAgent>
         var observations = new float[envs * observationSize];
         var availability = new bool[envs * itemCount];
 
-        environment.Reset(o.Seed);
+        monitor.ResetEnvironment(environment, o.Seed);
         long vectorSteps = 0, gradientSteps = 0;
         var losses = new Dictionary<string, double>();
         while (!monitor.ShouldStop)

@@ -69,7 +69,11 @@ public sealed record CdqnOptions : IAlgorithmOptions
     public ActionRelationOptions Relations { get; init; } = ActionRelations.Relations.Agile;
 
     /// <inheritdoc/>
-    public ulong Seed { get; init; }
+    public ulong Seed { get => _seed ?? 0; init => _seed = value; }
+
+    private ulong? _seed;
+
+    bool ISeedableOptions.IsSeedSet => _seed.HasValue;
 
     /// <inheritdoc/>
     public void Validate()

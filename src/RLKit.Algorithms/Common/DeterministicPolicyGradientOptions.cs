@@ -34,10 +34,14 @@ public abstract record DeterministicPolicyGradientOptions : IAlgorithmOptions
     public float ExplorationNoiseStd { get; init; } = 0.1f;
 
     /// <summary>Hidden widths of the actor and critic MLPs (ReLU). Default [256, 256].</summary>
-    public IReadOnlyList<int> HiddenSizes { get; init; } = [256, 256];
+    public IReadOnlyList<int> HiddenSizes { get; init => field = OptionList.From(value); } = OptionList.Of(256, 256);
 
-    /// <summary>Seed of the networks, noise and the environment reset (default 0).</summary>
-    public ulong Seed { get; init; }
+    /// <summary>Seed of the networks, noise and the environment reset; unset (the default) means 0, or the context's next seed when the estimator is made through <c>rl.Agents</c> (see <see cref="IAlgorithmOptions"/>).</summary>
+    public ulong Seed { get => _seed ?? 0; init => _seed = value; }
+
+    private ulong? _seed;
+
+    bool ISeedableOptions.IsSeedSet => _seed.HasValue;
 
     /// <summary>Critic updates per actor and target update.</summary>
     internal abstract int CriticUpdatesPerActorUpdate { get; }

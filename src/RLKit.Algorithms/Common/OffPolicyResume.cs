@@ -44,9 +44,10 @@ internal static class OffPolicyResume
     }
 
     /// <summary>
-    /// Starts collection. Without a <paramref name="state"/>: resets the environment with <paramref name="seed"/>. With
-    /// one: restores the <paramref name="generators"/>, continues the monitor's counts, and continues the environment if
-    /// it is still running where the state stopped, else resets it with seed + steps. Whenever the environment is
+    /// Starts collection. Without a <paramref name="state"/>: resets the environment with its own seed if it has one, else
+    /// <paramref name="seed"/> (<see cref="TrainingMonitor.ResetEnvironment"/>). With one: restores the
+    /// <paramref name="generators"/>, continues the monitor's counts, and continues the environment if it is still
+    /// running where the state stopped, else resets it with that seed + steps. Whenever the environment is
     /// reset, the buffer's newest transitions are marked truncated (their episodes were cut).
     /// </summary>
     /// <exception cref="InvalidOperationException">If the state lacks a generator (it was written by another algorithm).</exception>
@@ -55,15 +56,16 @@ internal static class OffPolicyResume
     {
         if (state is null)
         {
-            environment.Reset(seed);
+            monitor.ResetEnvironment(environment, seed);
             buffer.TruncateNewestTransitions();
             return;
         }
         foreach (var (name, generator) in generators) state.RestoreGenerator(name, generator);
         bool continues = !environment.NeedsReset && SameValues(environment.Observations, state.TensorOrNull(ObservationsKey));
         monitor.Resume(state, continueEpisodes: continues);
+        ulong environmentSeed = monitor.SelectEnvironmentSeed(environment, seed);
         if (continues) return;
-        environment.Reset(unchecked(seed + (ulong)state.Steps));
+        environment.Reset(unchecked(environmentSeed + (ulong)state.Steps));
         buffer.TruncateNewestTransitions();
     }
 

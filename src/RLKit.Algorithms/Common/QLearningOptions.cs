@@ -47,13 +47,17 @@ public abstract record QLearningOptions : IAlgorithmOptions
     public float MaxGradNorm { get; init; } = 10f;
 
     /// <summary>Hidden layer widths of the Q-network (ReLU). Default [64, 64] (SB3's default; RL-Zoo's CartPole: [256, 256]). Each must be ≥ 1.</summary>
-    public IReadOnlyList<int> HiddenSizes { get; init; } = [64, 64];
+    public IReadOnlyList<int> HiddenSizes { get; init => field = OptionList.From(value); } = OptionList.Of(64, 64);
 
     /// <summary>The n of n-step returns (1 = one-step targets). Default 1. Must be in [1, 1000].</summary>
     public int NStep { get; init; } = 1;
 
-    /// <summary>Seed of network initialisation, exploration, replay sampling and the environment reset (default 0).</summary>
-    public ulong Seed { get; init; }
+    /// <summary>Seed of network initialisation, exploration, replay sampling and the environment reset; unset (the default) means 0, or the context's next seed when the estimator is made through <c>rl.Agents</c> (see <see cref="IAlgorithmOptions"/>).</summary>
+    public ulong Seed { get => _seed ?? 0; init => _seed = value; }
+
+    private ulong? _seed;
+
+    bool ISeedableOptions.IsSeedSet => _seed.HasValue;
 
     /// <summary>Checks every option.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>

@@ -38,7 +38,7 @@ internal static class DistralActorCritic
         double taskLossSum = 0;
         int taskSteps = 0;
 
-        environment.Reset(o.Seed);
+        monitor.ResetEnvironment(environment, o.Seed);
         while (!monitor.ShouldStop)
         {
             // Act: a sample of each task's π_i.

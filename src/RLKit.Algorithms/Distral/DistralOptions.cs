@@ -90,7 +90,7 @@ public sealed record DistralOptions : IAlgorithmOptions
     public float LearningRate { get; init; } = 1e-3f;
 
     /// <summary>Hidden widths of π0's network h0 and of every task network f_i (default 64, 128, 64).</summary>
-    public IReadOnlyList<int> HiddenSizes { get; init; } = [64, 128, 64];
+    public IReadOnlyList<int> HiddenSizes { get; init => field = OptionList.From(value); } = OptionList.Of(64, 128, 64);
 
     /// <summary>The hidden activation (SQL LeakyReLU, AC ReLU).</summary>
     public ActivationKind Activation { get; init; } = ActivationKind.LeakyReLU;
@@ -120,7 +120,11 @@ public sealed record DistralOptions : IAlgorithmOptions
     public float ExplorationDecayEpisodes { get; init; } = 5f;
 
     /// <inheritdoc/>
-    public ulong Seed { get; init; }
+    public ulong Seed { get => _seed ?? 0; init => _seed = value; }
+
+    private ulong? _seed;
+
+    bool ISeedableOptions.IsSeedSet => _seed.HasValue;
 
     /// <summary>The thesis's soft Q-learning runs (§3.3): the defaults (2-col, α 0.8, β 5, 1-step).</summary>
     public static DistralOptions ThesisSql => new();

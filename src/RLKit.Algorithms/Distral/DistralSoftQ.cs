@@ -38,7 +38,7 @@ internal static class DistralSoftQ
         var losses = new Dictionary<string, double>();
         Func<bool> cancelled = () => monitor.IsCancellationRequested;
 
-        environment.Reset(o.Seed);
+        monitor.ResetEnvironment(environment, o.Seed);
         while (!monitor.ShouldStop)
         {
             // Act: with probability ε uniformly, else a sample of π_i. For n-step returns the regularisation of each

@@ -35,7 +35,7 @@ public enum MultiTaskSacPreset
 public record MultiTaskSacOptions : IAlgorithmOptions
 {
     /// <summary>Hidden widths of every actor and critic (Table 1: two layers of 256), each ≥ 1.</summary>
-    public IReadOnlyList<int> HiddenSizes { get; init; } = [256, 256];
+    public IReadOnlyList<int> HiddenSizes { get; init => field = OptionList.From(value); } = OptionList.Of(256, 256);
 
     /// <summary>The hidden activation of actors and critics (Table 1: tanh).</summary>
     public ActivationKind Activation { get; init; } = ActivationKind.Tanh;
@@ -97,7 +97,11 @@ public record MultiTaskSacOptions : IAlgorithmOptions
     public TaskParameterSharing Sharing { get; init; } = TaskParameterSharing.Separate;
 
     /// <inheritdoc/>
-    public ulong Seed { get; init; }
+    public ulong Seed { get => _seed ?? 0; init => _seed = value; }
+
+    private ulong? _seed;
+
+    bool ISeedableOptions.IsSeedSet => _seed.HasValue;
 
     /// <summary>Table 1's maze column with separate networks: the defaults.</summary>
     public static MultiTaskSacOptions Maze => Preset(new MultiTaskSacOptions(), MultiTaskSacPreset.Maze);

@@ -44,7 +44,7 @@ internal static class MultiTaskSacTraining
         var actions = new float[envCount * actionSize];
         IReadOnlyDictionary<string, double> losses = new Dictionary<string, double>();
 
-        environment.Reset(o.Seed);
+        monitor.ResetEnvironment(environment, o.Seed);
         for (int iteration = 0; !monitor.ShouldStop; iteration++)
         {
             // Collect: the first update fills every buffer to the minimum; later ones add EnvStepsPerUpdate per task.

@@ -64,7 +64,7 @@ public sealed class PpoEstimator : AlgorithmEstimator<PpoOptions, PpoAgent>, ISh
         var objective = new SharedFeatureObjective(net);
         var losses = new Dictionary<string, double>();
         float learningRate = o.LearningRate;
-        environment.Reset(o.Seed);
+        monitor.ResetEnvironment(environment, o.Seed);
 
         while (!monitor.ShouldStop)
         {

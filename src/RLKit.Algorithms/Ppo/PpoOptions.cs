@@ -72,7 +72,7 @@ public sealed record PpoOptions : IAlgorithmOptions
     public float? TargetKl { get; init; }
 
     /// <summary>Hidden widths of the actor and of the critic trunks (default [64, 64]); at least one, each ≥ 1.</summary>
-    public IReadOnlyList<int> HiddenSizes { get; init; } = [64, 64];
+    public IReadOnlyList<int> HiddenSizes { get; init => field = OptionList.From(value); } = OptionList.Of(64, 64);
 
     /// <summary>Share one trunk between actor and critic instead of two networks (default false, as SB3 and CleanRL).</summary>
     public bool SharedNetwork { get; init; }
@@ -107,8 +107,12 @@ public sealed record PpoOptions : IAlgorithmOptions
     /// </summary>
     public UtilityPolicyOptions? UtilityPolicy { get; init; }
 
-    /// <summary>Seed of network initialisation, action sampling, minibatch shuffling and the first environment reset (default 0).</summary>
-    public ulong Seed { get; init; }
+    /// <summary>Seed of network initialisation, action sampling, minibatch shuffling and the first environment reset; unset (the default) means 0, or the context's next seed when the estimator is made through <c>rl.Agents</c> (see <see cref="IAlgorithmOptions"/>).</summary>
+    public ulong Seed { get => _seed ?? 0; init => _seed = value; }
+
+    private ulong? _seed;
+
+    bool ISeedableOptions.IsSeedSet => _seed.HasValue;
 
     /// <summary>
     /// RL-Baselines3-Zoo's tuned CartPole-v1 hyperparameters (with 8 environments): 32 steps per environment, minibatches

@@ -33,7 +33,7 @@ public sealed record QmpOptions : MultiTaskSacOptions
     /// The "domain" mixer's fixed task-similarity weights: row i holds T non-negative weights (at least one positive) with
     /// which task i picks each policy, normalised per row when used. Required for "domain"; must be T × T for the task set.
     /// </summary>
-    public IReadOnlyList<IReadOnlyList<float>>? DomainWeights { get; init; }
+    public IReadOnlyList<IReadOnlyList<float>>? DomainWeights { get; init => field = OptionList.FromNested(value); }
 
     /// <inheritdoc/>
     protected override MultiTaskSacOptions ApplyPreset(MultiTaskSacPreset preset)

@@ -62,7 +62,7 @@ public sealed class ReinforceEstimator : AlgorithmEstimator<ReinforceOptions, Re
         var batch = new EpisodeBatch();
         var losses = new Dictionary<string, double> { ["policy"] = 0, ["value"] = 0, ["entropy"] = 0 };
 
-        environment.Reset(options.Seed);
+        monitor.ResetEnvironment(environment, options.Seed);
         while (!monitor.ShouldStop)
         {
             // 1. One vector step; each environment's step joins its running episode.

@@ -41,7 +41,7 @@ public sealed record ReinforceOptions : IAlgorithmOptions
     public float MaxGradNorm { get; init; } = 0.5f;
 
     /// <summary>Hidden layer widths of the actor and of the baseline (default [64, 64]); each ≥ 1, at least one layer.</summary>
-    public IReadOnlyList<int> HiddenSizes { get; init; } = [64, 64];
+    public IReadOnlyList<int> HiddenSizes { get; init => field = OptionList.From(value); } = OptionList.Of(64, 64);
 
     /// <summary>
     /// Hidden activation (default tanh, as in SB3's on-policy MlpPolicy). A kind rather than an <see cref="Nn.Activation"/>
@@ -52,8 +52,12 @@ public sealed record ReinforceOptions : IAlgorithmOptions
     /// <summary>Initial log standard deviation of the Gaussian policy for continuous actions (default 0), in [−20, 2].</summary>
     public float InitialLogStd { get; init; }
 
-    /// <summary>Seed of network initialisation, action sampling and the environments' first reset (default 0).</summary>
-    public ulong Seed { get; init; }
+    /// <summary>Seed of network initialisation, action sampling and the environments' first reset; unset (the default) means 0, or the context's next seed when the estimator is made through <c>rl.Agents</c> (see <see cref="IAlgorithmOptions"/>).</summary>
+    public ulong Seed { get => _seed ?? 0; init => _seed = value; }
+
+    private ulong? _seed;
+
+    bool ISeedableOptions.IsSeedSet => _seed.HasValue;
 
     /// <summary>Checks every option.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Naming the first invalid option and its allowed range.</exception>

@@ -76,6 +76,13 @@ public class AgentEstimatorFactory<TOptions, TAgent> : IAgentEstimatorFactory
     public object CreateOptions(ulong? seed = null) => DefaultOptions(seed);
 
     /// <inheritdoc/>
+    /// <exception cref="ArgumentException">If <paramref name="options"/> is not a <typeparamref name="TOptions"/>.</exception>
+    object IAgentEstimatorFactory.WithSeed(object options, ulong seed) =>
+        options is TOptions typed
+            ? _withSeed(typed, seed)
+            : throw new ArgumentException($"{Algorithm} takes options of type {typeof(TOptions).Name}, but {options?.GetType().Name ?? "null"} was given.", nameof(options));
+
+    /// <inheritdoc/>
     public object ParseOptions(string json)
     {
         ArgumentNullException.ThrowIfNull(json);

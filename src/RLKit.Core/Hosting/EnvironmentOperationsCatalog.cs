@@ -51,7 +51,10 @@ public sealed class EnvironmentOperationsCatalog
     /// </summary>
     /// <param name="id">A registered id such as "CartPole-v1".</param>
     /// <param name="count">The number of sub-environments; at least 1.</param>
-    /// <param name="seed">The reset seed; null takes the next seed of the context.</param>
+    /// <param name="seed">
+    /// The reset seed; null takes the next seed of the context. <c>Fit</c> trains from this seed
+    /// (<see cref="IVectorEnvironment.Seed"/>), whatever the algorithm's seed.
+    /// </param>
     /// <param name="mode">The autoreset mode; training needs <see cref="AutoresetMode.SameStep"/> (the default).</param>
     /// <param name="parallel">Step sub-environments on worker threads (<see cref="ParallelVectorEnvironment"/>) rather than in turn.</param>
     /// <param name="options">The environment's options record, or null for its defaults.</param>

@@ -28,6 +28,9 @@ public interface IAgentEstimatorFactory
     /// <summary>The default options (paper / RL-Zoo defaults), with <paramref name="seed"/> when given.</summary>
     object CreateOptions(ulong? seed = null);
 
+    /// <summary>A copy of <paramref name="options"/> (an instance of <see cref="OptionsType"/>) with seed <paramref name="seed"/>; by default the options unchanged.</summary>
+    object WithSeed(object options, ulong seed) => options;
+
     /// <summary>
     /// Reads an options record from JSON (missing properties keep their defaults), e.g. from a configuration file.
     /// Keys may be written PascalCase as in the record, camelCase or snake_case ("learning_rate"); enums as strings.

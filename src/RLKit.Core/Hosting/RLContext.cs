@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RLKit.Environments;
+using RLKit.Environments.Vector;
 using RLKit.Training;
 using RLKit.Training.Evaluation;
 using RLKit.Training.Logging;
@@ -23,8 +24,15 @@ namespace RLKit.Hosting;
 /// RLKit.Algorithms: the classic algorithms), so <c>new RLContext(seed)</c> has both when both packages are referenced.
 /// </para>
 /// <para>
-/// Seeds: every component made without an explicit seed takes the next value of a stream derived from
-/// <see cref="Seed"/>, so the same seed and the same sequence of calls give the same numbers.
+/// Seeds, one rule: an explicit seed wins; otherwise the context's stream decides. Every component made without an
+/// explicit seed takes the next value of a stream derived from <see cref="Seed"/> (<see cref="NextSeed"/>), so the same
+/// seed and the same sequence of calls give the same numbers. For training that means: the algorithm's seed (network
+/// initialisation, sampling) is the options' seed when it was set (<see cref="ISeedableOptions.IsSeedSet"/>), else the
+/// context's next seed, also for a preset passed as is (<c>rl.Agents.Ppo(PpoOptions.CartPole)</c>); the environment's
+/// seed is the one <c>Environments.MakeVector</c> reset it with (its <c>seed</c> argument, else the context's next seed),
+/// which <c>Fit</c> keeps (<see cref="IVectorEnvironment.Seed"/>); an environment that was never reset with a seed is
+/// reset with the algorithm's seed. The environment seed used is reported in every <see cref="TrainingUpdate"/>
+/// (<see cref="TrainingUpdate.EnvironmentSeed"/>) and in the training log. Without a context, an unset options seed is 0.
 /// </para>
 /// </remarks>
 public sealed class RLContext

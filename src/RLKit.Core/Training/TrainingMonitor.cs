@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using RLKit.Environments;
+using RLKit.Environments.Vector;
 using RLKit.Tensors;
 using RLKit.Training.Checkpoints;
 
@@ -96,6 +97,36 @@ public sealed class TrainingMonitor
 
     /// <summary>Mean length of up to the last 100 completed episodes, or null.</summary>
     public double? MeanLength => _recent.Count == 0 ? null : _recent.Average(e => (double)e.Length);
+
+    /// <summary>The seed the environment was reset with when training began (<see cref="ResetEnvironment"/>), or null before.</summary>
+    public ulong? EnvironmentSeed { get; private set; }
+
+    /// <summary>
+    /// The seed rule for the environment: the environment's own <see cref="IVectorEnvironment.Seed"/> (the seed it was
+    /// last reset with, e.g. by <c>RLContext.Environments.MakeVector</c>) when it has one, else
+    /// <paramref name="algorithmSeed"/> (the options' seed). Recorded as <see cref="EnvironmentSeed"/> and reported in
+    /// every <see cref="TrainingUpdate"/>.
+    /// </summary>
+    /// <param name="environment">The environment about to be reset.</param>
+    /// <param name="algorithmSeed">The algorithm's seed, used when the environment has none.</param>
+    public ulong SelectEnvironmentSeed(IVectorEnvironment environment, ulong algorithmSeed)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ulong seed = environment.Seed ?? algorithmSeed;
+        EnvironmentSeed = seed;
+        return seed;
+    }
+
+    /// <summary>
+    /// Resets <paramref name="environment"/> at the start of training with the seed <see cref="SelectEnvironmentSeed"/>
+    /// chooses (its own seed if it has one, else <paramref name="algorithmSeed"/>) and returns that seed.
+    /// </summary>
+    public ulong ResetEnvironment(IVectorEnvironment environment, ulong algorithmSeed)
+    {
+        ulong seed = SelectEnvironmentSeed(environment, algorithmSeed);
+        environment.Reset(seed);
+        return seed;
+    }
 
     /// <summary>Why training stopped (budget, threshold, cancellation or a callback), or null while it runs.</summary>
     public string? StopReason { get; private set; }
@@ -236,7 +267,12 @@ public sealed class TrainingMonitor
     {
         var elapsed = Elapsed;
         var update = new TrainingUpdate(Algorithm, Steps, Episodes, Updates,
-            elapsed.TotalSeconds > 0 ? (Steps - _startSteps) / elapsed.TotalSeconds : 0, MeanReturn, MeanLength, losses, learningRate, elapsed, isFinal);
+            elapsed.TotalSeconds > 0 ? (Steps - _startSteps) / elapsed.TotalSeconds : 0, MeanReturn, MeanLength, losses, learningRate, elapsed, isFinal)
+        {
+            BudgetUsed = Progress,
+            StepLimit = _budget.MaxSteps is { } s ? _startSteps + s : null,
+            EnvironmentSeed = EnvironmentSeed,
+        };
         _progress?.Report(update);
         if (!isFinal && _callbacks.Count > 0)
         {

@@ -26,4 +26,23 @@ public sealed record TrainingUpdate(
     IReadOnlyDictionary<string, double> Losses,
     double LearningRate,
     TimeSpan Elapsed,
-    bool IsFinal = false);
+    bool IsFinal = false)
+{
+    /// <summary>
+    /// The fraction of the budget used, in [0, 1] (<see cref="TrainingMonitor.Progress"/>): by steps if the budget has a
+    /// step limit, else by episodes, else by the episodes of the slowest task, else by time.
+    /// </summary>
+    public double BudgetUsed { get; init; }
+
+    /// <summary>
+    /// The step count at which the step budget ends (a resumed run's earlier steps included), or null if the budget
+    /// has no step limit.
+    /// </summary>
+    public long? StepLimit { get; init; }
+
+    /// <summary>
+    /// The seed the environment was reset with when training began (see <see cref="TrainingMonitor.ResetEnvironment"/>),
+    /// or null if the algorithm did not reset it through the monitor.
+    /// </summary>
+    public ulong? EnvironmentSeed { get; init; }
+}

@@ -9,7 +9,7 @@ public sealed record DigLavaGridOptions
     /// The two special skills offered every episode, or null (default) to draw 2 of {turn-right, move-forward,
     /// dig-orange, dig-pink} uniformly per reset as in the paper. When set: exactly 2 distinct skills from that set.
     /// </summary>
-    public IReadOnlyList<DigLavaSkill>? SpecialSkills { get; init; }
+    public IReadOnlyList<DigLavaSkill>? SpecialSkills { get; init => field = OptionList.From(value); }
 
     /// <summary>Steps before the catalog's <c>TimeLimit</c> truncates the episode. Default 50. Allowed: 1 … 1000.</summary>
     public int MaxSteps { get; init; } = 50;

@@ -41,6 +41,13 @@ public interface IVectorEnvironment : IDisposable
     /// </summary>
     ReadOnlySpan<bool> ActionMasks { get; }
 
+    /// <summary>
+    /// The seed of the last <see cref="Reset"/> that was given one (<c>RLContext.Environments.MakeVector</c> resets with
+    /// its seed, or the context's next seed), or null if the environment was never reset with a seed. <c>Fit</c> starts
+    /// training from this seed when there is one, and from the algorithm's seed otherwise (see <c>RLContext</c>, "Seeds").
+    /// </summary>
+    ulong? Seed => null;
+
     /// <summary>Resets every sub-environment; with a seed, sub-environment i is seeded with seed + i (as Gymnasium).</summary>
     VectorResetResult Reset(ulong? seed = null);
 

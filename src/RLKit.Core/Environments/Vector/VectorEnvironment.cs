@@ -42,11 +42,15 @@ public abstract class VectorEnvironment : IVectorEnvironment
     public ReadOnlySpan<bool> ActionMasks => Core.ActionMasks;
 
     /// <inheritdoc/>
+    public ulong? Seed { get; private set; }
+
+    /// <inheritdoc/>
     public VectorResetResult Reset(ulong? seed = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         Core.PrepareReset(seed);
         RunAll();
+        if (seed is not null) Seed = seed;
         return Core.ResetResult();
     }
 

@@ -6,7 +6,7 @@ namespace RLKit.Training.Logging;
 /// Reports training progress to an <see cref="ILogger"/>: one structured Information entry per update and one for the
 /// final report. Each entry's state is a <see cref="TrainingLogEntry"/>, a list of named properties (<c>Algorithm</c>,
 /// <c>Steps</c>, <c>Episodes</c>, <c>Updates</c>, <c>StepsPerSecond</c>, <c>MeanReturn</c>, <c>MeanLength</c>,
-/// <c>LearningRate</c>, <c>ElapsedSeconds</c>, <c>IsFinal</c>, and <c>Loss.{name}</c> per loss) that structured
+/// <c>LearningRate</c>, <c>ElapsedSeconds</c>, <c>IsFinal</c>, <c>EnvironmentSeed</c>, and <c>Loss.{name}</c> per loss) that structured
 /// providers (Serilog, OpenTelemetry, the JSON console) keep as fields. Pass it as the <c>progress</c> argument of Fit.
 /// </summary>
 public sealed class LoggingProgress : IProgress<TrainingUpdate>

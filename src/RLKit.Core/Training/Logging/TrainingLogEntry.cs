@@ -16,7 +16,7 @@ public sealed class TrainingLogEntry : IReadOnlyList<KeyValuePair<string, object
 
     /// <summary>The template of the final message.</summary>
     public const string FinishedTemplate =
-        "{Algorithm} finished at step {Steps} after {ElapsedSeconds} s: episodes {Episodes}, updates {Updates}, {StepsPerSecond} steps/s, mean return {MeanReturn}, mean length {MeanLength}";
+        "{Algorithm} finished at step {Steps} after {ElapsedSeconds} s: episodes {Episodes}, updates {Updates}, {StepsPerSecond} steps/s, mean return {MeanReturn}, mean length {MeanLength}, environment seed {EnvironmentSeed}";
 
     /// <summary>The prefix of each loss's property name.</summary>
     public const string LossPrefix = "Loss.";
@@ -40,6 +40,7 @@ public sealed class TrainingLogEntry : IReadOnlyList<KeyValuePair<string, object
             new("LearningRate", update.LearningRate),
             new("ElapsedSeconds", Math.Round(update.Elapsed.TotalSeconds, 3)),
             new("IsFinal", update.IsFinal),
+            new("EnvironmentSeed", update.EnvironmentSeed),
         ];
         foreach (var (name, loss) in update.Losses)
             _properties.Add(new(LossPrefix + name, loss));
@@ -70,7 +71,7 @@ public sealed class TrainingLogEntry : IReadOnlyList<KeyValuePair<string, object
         string length = u.MeanLength is { } l ? l.ToString("0.#", c) : "n/a";
         if (u.IsFinal)
         {
-            text.Append(c, $"{u.Algorithm} finished at step {u.Steps} after {u.Elapsed.TotalSeconds:0.###} s: episodes {u.Episodes}, updates {u.Updates}, {u.StepsPerSecond:0.#} steps/s, mean return {mean}, mean length {length}");
+            text.Append(c, $"{u.Algorithm} finished at step {u.Steps} after {u.Elapsed.TotalSeconds:0.###} s: episodes {u.Episodes}, updates {u.Updates}, {u.StepsPerSecond:0.#} steps/s, mean return {mean}, mean length {length}, environment seed {Seed(u)}");
             return text.ToString();
         }
         text.Append(c, $"{u.Algorithm} step {u.Steps}: episodes {u.Episodes}, updates {u.Updates}, {u.StepsPerSecond:0.#} steps/s, mean return {mean}, mean length {length}, lr {u.LearningRate:G4}");
@@ -78,4 +79,6 @@ public sealed class TrainingLogEntry : IReadOnlyList<KeyValuePair<string, object
             text.Append(c, $", {name} {loss:G5}");
         return text.ToString();
     }
+
+    private static string Seed(TrainingUpdate u) => u.EnvironmentSeed is { } seed ? seed.ToString(CultureInfo.InvariantCulture) : "n/a";
 }

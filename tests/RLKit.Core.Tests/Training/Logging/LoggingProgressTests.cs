@@ -67,7 +67,7 @@ public sealed class LoggingProgressTests
     public void The_final_report_is_an_information_entry_with_its_own_event()
     {
         var logger = new RecordingLogger();
-        new LoggingProgress(logger, everyUpdates: 1000).Report(Update(7, isFinal: true, meanReturn: null));
+        new LoggingProgress(logger, everyUpdates: 1000).Report(Update(7, isFinal: true, meanReturn: null) with { EnvironmentSeed = 11 });
         var entry = logger.Entries.Single();
         Assert.Multiple(() =>
         {
@@ -75,7 +75,8 @@ public sealed class LoggingProgressTests
             Assert.That(entry.EventId, Is.EqualTo(LoggingProgress.FinishedEvent));
             Assert.That(Property(entry, "IsFinal"), Is.EqualTo(true));
             Assert.That(Property(entry, "MeanReturn"), Is.Null);
-            Assert.That(entry.Message, Is.EqualTo("ppo finished at step 1792 after 1.5 s: episodes 21, updates 7, 1234.6 steps/s, mean return n/a, mean length n/a"));
+            Assert.That(Property(entry, "EnvironmentSeed"), Is.EqualTo(11UL));
+            Assert.That(entry.Message, Is.EqualTo("ppo finished at step 1792 after 1.5 s: episodes 21, updates 7, 1234.6 steps/s, mean return n/a, mean length n/a, environment seed 11"));
         });
     }
 
