@@ -66,7 +66,7 @@ internal sealed record NewActionsMethod(string Name, string Encoder, NewActionsP
     /// PPO with Table A.4's settings: lr 1e-3 decayed linearly, γ 0.99, 4 epochs, clip 0.1, value coefficient 0.5,
     /// hidden 64 (2 × 64 state encoder and critic); entropy from Table A.3 (0 for no-entropy, ×0.1 for the Gaussian).
     /// The rollout is 16 copies × <paramref name="stepsPerEnvironment"/> steps instead of the paper's 4096 (grid) /
-    /// 2048 (recommender) rows, so that small budgets still make many updates; minibatches of 256.
+    /// 2048 (recommender) rows, so that small budgets still make many updates; minibatches of 128 (as the agile experiment).
     /// </summary>
     public PpoOptions PpoOptions(NewActionsEnvironment env, ulong seed, int stepsPerEnvironment) => new()
     {
@@ -79,7 +79,7 @@ internal sealed record NewActionsMethod(string Name, string Encoder, NewActionsP
         ValueCoefficient = 0.5f,
         EntropyCoefficient = !Entropy ? 0f : Policy == NewActionsPolicy.Continuous ? env.EntropyCoefficient * ContinuousEntropyScale : env.EntropyCoefficient,
         StepsPerEnvironment = stepsPerEnvironment,
-        MinibatchSize = 256,
+        MinibatchSize = 128,
         HiddenSizes = [64, 64],
         Seed = seed,
     };

@@ -144,6 +144,16 @@ internal sealed class FallbackEncoder(string name, int steps, int features, Acti
             var source = name == "given" || steps == 1 ? mean.AsSpan() : mean.AsSpan(frame);
             source[..Math.Min(size, source.Length)].CopyTo(result.AsSpan(i * size, size));
         }
+        if (name == "given") return result;
+        // Standardise each coordinate over the actions, so the stand-in's scale is that of a learned code (unit-ish).
+        for (int j = 0; j < size; j++)
+        {
+            double centre = 0, square = 0;
+            for (int i = 0; i < actions.Length; i++) { double v = result[i * size + j]; centre += v; square += v * v; }
+            centre /= actions.Length;
+            double std = Math.Sqrt(Math.Max(square / actions.Length - centre * centre, 0));
+            for (int i = 0; i < actions.Length; i++) result[i * size + j] = std > 1e-9 ? (float)((result[i * size + j] - centre) / std) : 0f;
+        }
         return result;
     }
 
