@@ -268,7 +268,7 @@ internal static class NewActionsReport
                     string.Create(Invariant, $"{encoder}: {test.Length} test actions (seed {seed}), PC1/PC2 explain {explained[0]:P0}/{explained[1]:P0}"), env.PropertyName));
             }
             ExperimentOutput.WriteAtomically(Path.Combine(directory, $"new-actions-{env.Name}-projection.svg"),
-                QmpSvg.Panel(panels, panels.Count, $"{env.Title}: inferred representations of unseen test actions (PCA), coloured by {env.PropertyName}"));
+                QmpSvg.Panel(panels, panels.Count, panels.Count > 1 ? $"{env.Title}: inferred representations of unseen test actions (PCA), coloured by {env.PropertyName}" : "Unseen test actions' representations (PCA)"));
             return;
         }
     }

@@ -24,17 +24,21 @@ internal static class NewActionsSvg
     public static string Bars(IReadOnlyList<(string Label, double Train, double TrainStd, double Test, double TestStd)> methods, string title, string axis, double? top)
     {
         const double left = 70, right = 20, topMargin = 60, bottom = 90, groupWidth = 90, barWidth = 30, height = 420;
-        double width = Math.Max(640, left + right + methods.Count * groupWidth);
+        // Sans-serif at 15 px averages under 8 px per character: widen the chart to fit the title.
+        double width = Math.Max(Math.Max(640, left + right + methods.Count * groupWidth), title.Length * 8.0 + 40);
         double plotHeight = height - topMargin - bottom;
-        double max = top ?? Math.Max(1e-9, methods.Max(m => Math.Max(m.Train + m.TrainStd, m.Test + m.TestStd)) * 1.1);
+        double highest = methods.Max(m => Math.Max(m.Train + m.TrainStd, m.Test + m.TestStd));
+        double step = NiceStep((top ?? Math.Max(highest, 1e-9)) / 5);
+        double max = top ?? Math.Max(step, Math.Ceiling(highest / step - 1e-9) * step);
+        int ticks = (int)Math.Round(max / step);
         double Y(double v) => topMargin + plotHeight * (1 - Math.Clamp(v / max, 0, 1));
 
         var svg = Begin(width, height);
-        Text(svg, width / 2, 24, title, "middle", 15);
+        Text(svg, width / 2, 24, title, "middle", 14);
         // Axis, ticks and grid.
-        for (int t = 0; t <= 5; t++)
+        for (int t = 0; t <= ticks; t++)
         {
-            double v = max * t / 5, y = Y(v);
+            double v = step * t, y = Y(v);
             svg.Append(string.Create(Invariant, $"<line x1=\"{left:0.#}\" y1=\"{y:0.#}\" x2=\"{width - right:0.#}\" y2=\"{y:0.#}\" stroke=\"#e0e0e0\"/>\n"));
             Text(svg, left - 6, y + 4, v.ToString(max <= 2 ? "0.0#" : "0.#", Invariant), "end", 11);
         }
@@ -72,6 +76,15 @@ internal static class NewActionsSvg
         }
     }
 
+    /// <summary>The 1, 2, 2.5 or 5 × 10^k at or above <paramref name="raw"/>, for round tick labels.</summary>
+    private static double NiceStep(double raw)
+    {
+        double power = Math.Pow(10, Math.Floor(Math.Log10(raw)));
+        foreach (double f in (double[])[1, 2, 2.5, 5, 10])
+            if (f * power >= raw * (1 - 1e-9)) return f * power;
+        return 10 * power;
+    }
+
     /// <summary>A scatter of 2-D <paramref name="points"/>, each coloured by its class, with a legend of <paramref name="names"/>.</summary>
     public static string Scatter(double[][] points, int[] classes, string[] names, string title, string property)
     {
@@ -86,6 +99,8 @@ internal static class NewActionsSvg
         Text(svg, width / 2, 22, title, "middle", 13);
         svg.Append(string.Create(Invariant, $"<rect x=\"{margin - 8:0.#}\" y=\"{topMargin - 8:0.#}\" width=\"{size - 2 * margin + 16:0.#}\" height=\"{size - 2 * margin + 16:0.#}\" fill=\"none\" stroke=\"#999\"/>\n"));
         Text(svg, margin + (size - 2 * margin) / 2, topMargin + size - 2 * margin + 28, "PC 1", "middle", 11);
+        double axisY = topMargin + (size - 2 * margin) / 2;
+        svg.Append(string.Create(Invariant, $"<text x=\"{margin - 14:0.#}\" y=\"{axisY:0.#}\" text-anchor=\"middle\" font-size=\"11\" transform=\"rotate(-90 {margin - 14:0.#} {axisY:0.#})\">PC 2</text>\n"));
         for (int i = 0; i < points.Length; i++)
         {
             svg.Append(string.Create(Invariant,
