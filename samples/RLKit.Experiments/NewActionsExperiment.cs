@@ -73,11 +73,17 @@ internal static class NewActionsExperiment
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     /// <summary>
-    /// The default policy budget per run (the paper's 4e7 steps are far out of reach): sized so that a full sweep of
-    /// one environment (skill grid: 7 methods × 8 seeds) fits in about 40 minutes of two cores with two
-    /// --threads 1 processes (see docs/results/new-actions.md for the measured cost).
+    /// The default policy budget per run (the paper's 4e7 steps are far out of reach), sized so that a full sweep of
+    /// one environment fits in about 40 minutes of two cores as two --threads 1 processes. Measured CPU time per env
+    /// step on one engine thread (with the utility-policy fallback Relations.UtilityPolicy, so to be re-measured with
+    /// UtilityPolicyHead): skill grid, utility m = 50 about 0.25 ms, no-subsampling (m = 512) about 2.3 ms, nearest
+    /// neighbour 0.12 ms, continuous 0.02 ms: 27 ms per budget step for 7 methods × 8 seeds, so 102,400 steps (100
+    /// updates) take about 23 min of two cores, leaving the rest for the 16 encoder trainings (unmeasured: the HVAE
+    /// was a stub). Recommender, utility m = 500 about 3 ms, no-subsampling (m = 5000) about 23 ms, nearest
+    /// neighbour 0.8 ms: 150 ms per budget step for 5 methods × 5 seeds, so 20,480 steps (32 updates) take about
+    /// 26 min of two cores.
     /// </summary>
-    public static long DefaultSteps(NewActionsEnvironment env) => env.HasSuccess ? 40_960 : 20_480;
+    public static long DefaultSteps(NewActionsEnvironment env) => env.HasSuccess ? 102_400 : 20_480;
 
     /// <summary>Steps per copy per PPO rollout: grid 64 (1024 rows per update), recommender 40 (two 20-step episodes, 640 rows).</summary>
     public static int StepsPerEnvironment(NewActionsEnvironment env) => env.HasSuccess ? 64 : 40;

@@ -105,10 +105,10 @@ internal static class NewActionsApi
 // has the same signature, and RLKit.Experiments' files already import RLKit.Algorithms.ActionRepresentations.
 internal static class ActionEncoders
 {
-    public static IReadOnlyList<string> All { get; } = ["hvae", "vae", "given"];
+    public static IReadOnlyList<string> Names { get; } = ["hvae", "vae", "given"];
 
     public static IActionEncoder Create(string name, int steps, int features, ActionEncoderOptions options, RandomGenerator rng) =>
-        All.Contains(name) ? new FallbackEncoder(name, steps, features, options) : throw new ArgumentException($"unknown encoder '{name}'", nameof(name));
+        Names.Contains(name) ? new FallbackEncoder(name, steps, features, options) : throw new ArgumentException($"unknown encoder '{name}'", nameof(name));
 }
 
 /// <summary>
