@@ -22,6 +22,9 @@ internal static partial class CommandLine
           --eval-every <n>       validate every n environment steps, and at the end (default: a tenth of the budget)
           --val-episodes <n>     greedy episodes per validation on validation actions (default {6})
           --final-episodes <n>   greedy episodes of the best model on train and on test actions (default {7})
+          --lava <random|fixed>  skillgrid: a lava river drawn per episode (default, the thesis) or one fixed river (row
+                                 5, gap at column 7): a deviation, recorded in each run, that learns in far fewer
+                                 steps; use its own --out
           --threads <n>          engine threads (default: every core); 1 per process to run processes side by side
           --out <dir>            output directory (default runs/new-actions); each run writes <out>/<env>/<method>/seed<s>
                                  (curve.csv, result.json, best.rlkit); encoders are cached in <out>/<env>/encoders; a
@@ -61,9 +64,20 @@ internal static partial class CommandLine
                 "--val-episodes" when !report => settings with { ValidationEpisodes = IntInRange(name, value, 1, 100_000) },
                 "--final-episodes" when !report => settings with { FinalEpisodes = IntInRange(name, value, 1, 100_000) },
                 "--threads" when !report => settings with { Threads = IntInRange(name, value, 1, 1024) },
+                "--lava" when !report => settings with { FixedLava = value switch
+                {
+                    "random" => false,
+                    "fixed" => true,
+                    _ => throw new UsageException($"--lava must be 'random' or 'fixed'; got '{value}'"),
+                } },
                 _ => throw new UsageException($"unknown option '{name}'{(report ? " for new-actions-report" : "")}"),
             });
         if (!report && settings.Environment is null) throw new UsageException("--env skillgrid|recsim is required");
+        if (settings.FixedLava)
+        {
+            if (settings.Environment?.IsSkillGrid != true) throw new UsageException("--lava is a skill-grid option (--env skillgrid)");
+            settings = settings with { Environment = NewActionsEnvironment.SkillGridFixedLava };
+        }
         if (settings.Environment is { } env)
         {
             foreach (var method in settings.Methods ?? [])

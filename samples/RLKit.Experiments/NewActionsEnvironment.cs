@@ -28,6 +28,12 @@ internal sealed record NewActionsEnvironment(string Name, string Id, string Titl
                                              int ActionsPerEpisode, float EntropyCoefficient, int RepresentationSize, bool HasSuccess,
                                              string PropertyName)
 {
+    /// <summary>The catalog options of every copy (null: the environment's defaults).</summary>
+    public object? Options { get; init; }
+
+    /// <summary>What differs from the paper's environment, or null; recorded with every run.</summary>
+    public string? Deviation { get; init; }
+
     /// <summary>
     /// The skill grid (A.1): 1024 five-move skills, 2:1:1 split by the grid's own split seed (2020), m = 50,
     /// entropy 0.05. The HVAE representation is 20 wide (the grid's ActionSet width) instead of the paper's 16.
@@ -48,7 +54,23 @@ internal sealed record NewActionsEnvironment(string Name, string Id, string Titl
 
     public static IReadOnlyList<NewActionsEnvironment> All { get; } = [SkillGrid, RecSim];
 
+    /// <summary>
+    /// The skill grid with one fixed lava river (row 5, gap at column 7, as the utility policy's learning test) instead
+    /// of one drawn per episode: a deviation that makes the task learnable in far fewer steps (about 50,000 with the
+    /// hand-engineered representations, against more than 300,000 with random rivers).
+    /// Declared after <see cref="SkillGrid"/>, which it copies (static initialisers run in order).
+    /// </summary>
+    public static NewActionsEnvironment SkillGridFixedLava { get; } = SkillGrid with
+    {
+        Options = new SkillGridOptions { Lava = new SkillGridLava(Horizontal: true, Index: 5, Gap: 7) },
+        Deviation = "fixed lava river (row 5, gap at column 7) instead of one drawn per episode",
+    };
+
+
     public static NewActionsEnvironment? Find(string name) => All.FirstOrDefault(e => e.Name == name);
+
+    /// <summary>Whether this is the skill grid (with or without a deviation).</summary>
+    public bool IsSkillGrid => Name == SkillGrid.Name;
 
     /// <summary>What an episode's score is: the success rate on the skill grid, the mean return (clicks) on the recommender.</summary>
     public string ScoreName => HasSuccess ? "success rate" : "mean return (clicks per episode)";
@@ -60,7 +82,8 @@ internal sealed record NewActionsEnvironment(string Name, string Id, string Titl
     public Func<IEnvironment> Factory()
     {
         var catalog = StandardEnvironments.CreateCatalog();
-        return () => catalog.Make(Id);
+        var options = Options;
+        return () => catalog.Make(Id, options);
     }
 
     /// <summary>
@@ -70,7 +93,7 @@ internal sealed record NewActionsEnvironment(string Name, string Id, string Titl
     /// </summary>
     public ActionObservationSet Observations(string encoder, int trajectoriesPerSkill, ulong seed)
     {
-        if (this == SkillGrid)
+        if (IsSkillGrid)
         {
             if (encoder != "given") return NewActionsApi.SkillObservations(trajectoriesPerSkill, seed);
             using var grid = Factory()();
@@ -85,7 +108,7 @@ internal sealed record NewActionsEnvironment(string Name, string Id, string Titl
     /// <summary>The property of every action the projection plot colours by, and the class names.</summary>
     public (int[] Classes, string[] Names) Property()
     {
-        if (this == SkillGrid)
+        if (IsSkillGrid)
         {
             var classes = new int[ActionCount];
             for (int skill = 0; skill < ActionCount; skill++)

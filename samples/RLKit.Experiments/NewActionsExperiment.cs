@@ -33,6 +33,8 @@ internal sealed record NewActionsSettings
     public int FinalEpisodes { get; init; } = 300;
     /// <summary>The engine's thread count, or null for every core.</summary>
     public int? Threads { get; init; }
+    /// <summary>Skill grid: one fixed lava river instead of one per episode (a deviation).</summary>
+    public bool FixedLava { get; init; }
     /// <summary>new-actions: where runs go; new-actions-report: where the report goes (default --in).</summary>
     public string? OutputDirectory { get; init; }
     /// <summary>new-actions-report: where the runs are (default runs/new-actions).</summary>
@@ -74,16 +76,18 @@ internal static class NewActionsExperiment
 
     /// <summary>
     /// The default policy budget per run (the paper's 4e7 steps are far out of reach), sized so that a full sweep of
-    /// one environment fits in about 40 minutes of two cores as two --threads 1 processes. Measured CPU time per env
-    /// step on one engine thread (with the utility-policy fallback Relations.UtilityPolicy, so to be re-measured with
-    /// UtilityPolicyHead): skill grid, utility m = 50 about 0.25 ms, no-subsampling (m = 512) about 2.3 ms, nearest
-    /// neighbour 0.12 ms, continuous 0.02 ms: 27 ms per budget step for 7 methods × 8 seeds, so 102,400 steps (100
-    /// updates) take about 23 min of two cores, leaving the rest for the 16 encoder trainings (unmeasured: the HVAE
-    /// was a stub). Recommender, utility m = 500 about 3 ms, no-subsampling (m = 5000) about 23 ms, nearest
-    /// neighbour 0.8 ms: 150 ms per budget step for 5 methods × 5 seeds, so 20,480 steps (32 updates) take about
-    /// 26 min of two cores.
+    /// one environment fits in about 40 minutes of two cores as two --threads 1 processes. Measured on one engine
+    /// thread with the library's UtilityPolicyHead, ActionSubsampling, NearestActionProjection and HVAE (a trial
+    /// merge of the issue's branches): skill grid, about 100 µs per env step for the utility policy with m = 50,
+    /// 610 µs without subsampling (m = 512), 134 µs nearest neighbour, 14 µs continuous, so 1.16 ms per budget step
+    /// for the 7 methods of a seed; 409,600 steps × 8 seeds ≈ 3,800 s, plus about 60 s per encoder training of
+    /// 20 epochs (16 of them) ≈ 40 min of two cores. With the hand-engineered representations the greedy validation
+    /// success starts to rise after about 300,000 steps (0.14 at 442,000 of a 491,520-step run, seed 0), so a
+    /// smaller budget shows next to nothing. Recommender: 1.4 ms (m = 500), 8.2 ms without subsampling (m = 5000),
+    /// 1.5 ms nearest neighbour, 0.05 ms continuous: 12.5 ms per budget step for 5 methods; 64,000 steps × 5 seeds
+    /// ≈ 4,000 s plus evaluations ≈ 36 min of two cores.
     /// </summary>
-    public static long DefaultSteps(NewActionsEnvironment env) => env.HasSuccess ? 102_400 : 20_480;
+    public static long DefaultSteps(NewActionsEnvironment env) => env.HasSuccess ? 409_600 : 64_000;
 
     /// <summary>Steps per copy per PPO rollout: grid 64 (1024 rows per update), recommender 40 (two 20-step episodes, 640 rows).</summary>
     public static int StepsPerEnvironment(NewActionsEnvironment env) => env.HasSuccess ? 64 : 40;
@@ -101,7 +105,7 @@ internal static class NewActionsExperiment
         if (settings.Threads is { } threads) RLKit.Tensors.EngineSettings.MaxDegreeOfParallelism = threads;
         var total = Stopwatch.StartNew();
         Console.Error.WriteLine(string.Create(Invariant,
-            $"new-actions: {env.Name}, {methods.Count} method(s) × {settings.SeedCount} seed(s), {settings.StepBudget} env steps per run, validation every {settings.EffectiveEvaluateEvery} steps on {settings.ValidationEpisodes} episodes, final {settings.FinalEpisodes} episodes on train and test actions, encoders {settings.EncoderEpochs} epochs{(env.HasSuccess ? $" on {settings.TrajectoriesPerSkill} trajectories per skill" : "")}, {RLKit.Tensors.EngineSettings.MaxDegreeOfParallelism} engine thread(s), writing to {directory}"));
+            $"new-actions: {env.Name}{(env.Deviation is { } deviation ? $" ({deviation})" : "")}, {methods.Count} method(s) × {settings.SeedCount} seed(s), {settings.StepBudget} env steps per run, validation every {settings.EffectiveEvaluateEvery} steps on {settings.ValidationEpisodes} episodes, final {settings.FinalEpisodes} episodes on train and test actions, encoders {settings.EncoderEpochs} epochs{(env.HasSuccess ? $" on {settings.TrajectoriesPerSkill} trajectories per skill" : "")}, {RLKit.Tensors.EngineSettings.MaxDegreeOfParallelism} engine thread(s), writing to {directory}"));
         if (NewActionsApi.Fallbacks.Count > 0)
             Console.Error.WriteLine($"new-actions: WARNING, library fallbacks active (smoke test, not results): {string.Join("; ", NewActionsApi.Fallbacks)}");
 
@@ -177,7 +181,7 @@ internal static class NewActionsExperiment
 
         var options = method.PpoOptions(env, seed, StepsPerEnvironment(env));
         var budget = settings.StepBudget;
-        string description = string.Create(Invariant,
+        string description = (env.Deviation is { } deviation ? $"DEVIATION: {deviation}; " : "") + string.Create(Invariant,
             $"{method.Description}; encoder {method.Encoder}; m = {trainingM} training actions per episode (evaluation m = {evaluationM}); PPO lr {options.LearningRate} linear decay, entropy {options.EntropyCoefficient}, clip {options.ClipRange}, {options.Epochs} epochs of {NewActionsMethod.Environments * options.StepsPerEnvironment / options.MinibatchSize} minibatches of {options.MinibatchSize}, value coef {options.ValueCoefficient}, γ {options.Gamma}, λ {options.GaeLambda}, hidden [64, 64], {NewActionsMethod.Environments} envs × {options.StepsPerEnvironment} steps, seed {seed}");
         Console.Error.WriteLine($"{label} {description}");
 
@@ -203,6 +207,7 @@ internal static class NewActionsExperiment
         var run = new NewActionsRun
         {
             Environment = env.Name,
+            Deviation = env.Deviation,
             Method = method.Name,
             Seed = seed,
             Encoder = method.Encoder,

@@ -17,6 +17,8 @@ internal sealed record NewActionsPoint(long Steps, double Validation, double Val
 internal sealed record NewActionsRun
 {
     [JsonPropertyName("env")] public required string Environment { get; init; }
+    /// <summary>What differs from the paper's environment (e.g. a fixed lava river), or null.</summary>
+    [JsonPropertyName("deviation")] public string? Deviation { get; init; }
     [JsonPropertyName("method")] public required string Method { get; init; }
     [JsonPropertyName("seed")] public required ulong Seed { get; init; }
     [JsonPropertyName("encoder")] public required string Encoder { get; init; }
@@ -124,7 +126,7 @@ internal static class NewActionsReport
         methods.Distinct().SelectMany(m => runs.Where(r => r.Method == m).OrderBy(r => r.Seed)).ToList();
 
     /// <summary>One method's runs of one protocol (runs of another budget or encoder budget form their own row).</summary>
-    internal sealed record Summary(string Method, long Steps, int EncoderEpochs, IReadOnlyList<NewActionsRun> Runs)
+    internal sealed record Summary(string Method, long Steps, int EncoderEpochs, string? Deviation, IReadOnlyList<NewActionsRun> Runs)
     {
         public double[] Train => Runs.Select(r => r.Train).ToArray();
         public double[] Test => Runs.Select(r => r.Test).ToArray();
@@ -140,11 +142,11 @@ internal static class NewActionsReport
 
     internal static List<Summary> Summarise(IReadOnlyList<NewActionsRun> runs)
     {
-        var summaries = runs.GroupBy(r => (r.Method, r.BudgetSteps, r.EncoderEpochs))
-                            .Select(g => new Summary(g.Key.Method, g.Key.BudgetSteps, g.Key.EncoderEpochs, g.ToList())).ToList();
+        var summaries = runs.GroupBy(r => (r.Method, r.BudgetSteps, r.EncoderEpochs, r.Deviation))
+                            .Select(g => new Summary(g.Key.Method, g.Key.BudgetSteps, g.Key.EncoderEpochs, g.Key.Deviation, g.ToList())).ToList();
         bool ambiguous = summaries.GroupBy(s => s.Method).Any(g => g.Count() > 1);
         return ambiguous
-            ? summaries.Select(s => s with { Label = string.Create(Invariant, $"{s.Method} ({s.Steps} steps, {s.EncoderEpochs} encoder epochs)") }).ToList()
+            ? summaries.Select(s => s with { Label = string.Create(Invariant, $"{s.Method} ({s.Steps} steps, {s.EncoderEpochs} encoder epochs{(s.Deviation is null ? "" : ", deviation")})") }).ToList()
             : summaries;
     }
 
@@ -160,6 +162,8 @@ internal static class NewActionsReport
         output.WriteLine($"Generalisation to new actions (seed 003 ch. 2) on the {env.Description}.");
         output.WriteLine(string.Create(Invariant,
             $"Score = {env.ScoreName}. Best model by validation ({first.ValidationEpisodes} greedy episodes on validation actions every {first.EvaluateEvery} env steps), then {first.FinalEpisodes} greedy episodes on train actions (the method's training m) and on unseen test actions (m = {first.EvaluationActionsPerEpisode}). Mean ± std over seeds (population std)."));
+        foreach (var deviation in runs.Select(r => r.Deviation).OfType<string>().Distinct())
+            output.WriteLine($"DEVIATION in {runs.Count(r => r.Deviation == deviation)} run(s): {deviation}.");
         if (runs.Any(r => r.Fallbacks.Count > 0))
             output.WriteLine($"WARNING: runs made with library fallbacks (smoke tests, not results): {string.Join("; ", runs.SelectMany(r => r.Fallbacks).Distinct())}");
         output.WriteLine();
@@ -185,7 +189,7 @@ internal static class NewActionsReport
         foreach (var s in summaries)
         {
             output.WriteLine(string.Create(Invariant,
-                $"RESULT exp=new-actions env={env.Name} method={s.Method} seeds={s.Runs.Count} train={ExperimentOutput.MeanStd(s.Train, "0.000")} test={ExperimentOutput.MeanStd(s.Test, "0.000")} test_return={ExperimentOutput.MeanStd(s.TestReturn, "0.00")} steps={s.Steps} encoder_epochs={s.EncoderEpochs}{(s.Fallback ? " fallback=yes" : "")}"));
+                $"RESULT exp=new-actions env={env.Name} method={s.Method} seeds={s.Runs.Count} train={ExperimentOutput.MeanStd(s.Train, "0.000")} test={ExperimentOutput.MeanStd(s.Test, "0.000")} test_return={ExperimentOutput.MeanStd(s.TestReturn, "0.00")} steps={s.Steps} encoder_epochs={s.EncoderEpochs}{(s.Deviation is null ? "" : " deviation=yes")}{(s.Fallback ? " fallback=yes" : "")}"));
         }
     }
 
@@ -197,11 +201,11 @@ internal static class NewActionsReport
     {
         if (runs.Count == 0) return;
         Directory.CreateDirectory(directory);
-        var perRun = new StringBuilder("method,seed,encoder,policy,m_train,m_eval,entropy,budget_steps,env_steps,encoder_epochs,trajectories_per_skill,best_steps,best_validation,train,test,train_return,test_return,train_reward_per_step,test_reward_per_step,seconds,eval_seconds,fallback,options\n");
+        var perRun = new StringBuilder("method,seed,encoder,policy,m_train,m_eval,entropy,budget_steps,env_steps,encoder_epochs,trajectories_per_skill,best_steps,best_validation,train,test,train_return,test_return,train_reward_per_step,test_reward_per_step,seconds,eval_seconds,fallback,deviation,options\n");
         foreach (var r in runs)
         {
             perRun.Append(string.Create(Invariant,
-                $"{r.Method},{r.Seed},{r.Encoder},{r.Policy},{r.TrainingActionsPerEpisode},{r.EvaluationActionsPerEpisode},{r.EntropyCoefficient},{r.BudgetSteps},{r.EnvironmentSteps},{r.EncoderEpochs},{r.TrajectoriesPerSkill},{r.BestSteps},{r.BestValidation:0.####},{r.Train:0.####},{r.Test:0.####},{r.TrainReturn:0.####},{r.TestReturn:0.####},{r.TrainRewardPerStep:0.####},{r.TestRewardPerStep:0.####},{r.Seconds:0.#},{r.EvaluationSeconds:0.#},{(r.Fallbacks.Count > 0 ? "yes" : "no")},\"{r.Options.Replace('"', '\'')}\"\n"));
+                $"{r.Method},{r.Seed},{r.Encoder},{r.Policy},{r.TrainingActionsPerEpisode},{r.EvaluationActionsPerEpisode},{r.EntropyCoefficient},{r.BudgetSteps},{r.EnvironmentSteps},{r.EncoderEpochs},{r.TrajectoriesPerSkill},{r.BestSteps},{r.BestValidation:0.####},{r.Train:0.####},{r.Test:0.####},{r.TrainReturn:0.####},{r.TestReturn:0.####},{r.TrainRewardPerStep:0.####},{r.TestRewardPerStep:0.####},{r.Seconds:0.#},{r.EvaluationSeconds:0.#},{(r.Fallbacks.Count > 0 ? "yes" : "no")},\"{r.Deviation ?? ""}\",\"{r.Options.Replace('"', '\'')}\"\n"));
         }
         ExperimentOutput.WriteAtomically(Path.Combine(directory, $"new-actions-{env.Name}-runs.csv"), perRun.ToString());
 
