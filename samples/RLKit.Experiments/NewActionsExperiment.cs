@@ -113,7 +113,14 @@ internal static class NewActionsExperiment
         {
             var pending = methods.Where(m => !NewActionsReport.IsFinished(RunDirectory(directory, env, m.Name, seed))).ToList();
             foreach (var m in methods.Except(pending))
-                Console.Error.WriteLine($"[{m.Name} {env.Name} seed {seed}] already finished in {RunDirectory(directory, env, m.Name, seed)}; skipped");
+            {
+                string runDirectory = RunDirectory(directory, env, m.Name, seed);
+                var done = NewActionsReport.ReadRun(runDirectory);
+                int encoderEpochs = m.Encoder == "given" ? 0 : settings.EncoderEpochs;
+                Console.Error.WriteLine(done.BudgetSteps == settings.StepBudget && done.EncoderEpochs == encoderEpochs && done.Deviation == env.Deviation
+                    ? $"[{m.Name} {env.Name} seed {seed}] already finished in {runDirectory}; skipped"
+                    : string.Create(Invariant, $"[{m.Name} {env.Name} seed {seed}] warning: {runDirectory} holds a finished run of another protocol ({done.BudgetSteps} steps, {done.EncoderEpochs} encoder epochs{(done.Deviation is { } d ? $", {d}" : "")}); skipped, and the report lists it as its own row: choose another --out to run these settings"));
+            }
             var representations = new Dictionary<string, float[]>();
             foreach (var encoder in pending.Select(m => m.Encoder).Distinct())
                 representations[encoder] = NewActionsEncoders.Representations(env, encoder, seed, settings, directory);

@@ -91,9 +91,11 @@ internal static class NewActionsSvg
         const double size = 480, margin = 40, legend = 150, topMargin = 50;
         double width = size + legend, height = size + topMargin;
         double minX = points.Min(p => p[0]), maxX = points.Max(p => p[0]), minY = points.Min(p => p[1]), maxY = points.Max(p => p[1]);
-        double spanX = Math.Max(maxX - minX, 1e-9), spanY = Math.Max(maxY - minY, 1e-9);
-        double X(double v) => margin + (size - 2 * margin) * (v - minX) / spanX;
-        double Y(double v) => topMargin + (size - 2 * margin) * (1 - (v - minY) / spanY);
+        // One scale for both axes (a PCA picture must not stretch the weaker component), each axis centred.
+        double span = Math.Max(Math.Max(maxX - minX, maxY - minY), 1e-9);
+        double x0 = (minX + maxX - span) / 2, y0 = (minY + maxY - span) / 2;
+        double X(double v) => margin + (size - 2 * margin) * (v - x0) / span;
+        double Y(double v) => topMargin + (size - 2 * margin) * (1 - (v - y0) / span);
 
         var svg = Begin(width, height);
         Text(svg, width / 2, 22, title, "middle", 13);
