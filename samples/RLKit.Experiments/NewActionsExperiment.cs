@@ -106,8 +106,7 @@ internal static class NewActionsExperiment
         var total = Stopwatch.StartNew();
         Console.Error.WriteLine(string.Create(Invariant,
             $"new-actions: {env.Name}{(env.Deviation is { } deviation ? $" ({deviation})" : "")}, {methods.Count} method(s) × {settings.SeedCount} seed(s), {settings.StepBudget} env steps per run, validation every {settings.EffectiveEvaluateEvery} steps on {settings.ValidationEpisodes} episodes, final {settings.FinalEpisodes} episodes on train and test actions, encoders {settings.EncoderEpochs} epochs{(env.HasSuccess ? $" on {settings.TrajectoriesPerSkill} trajectories per skill" : "")}, {RLKit.Tensors.EngineSettings.MaxDegreeOfParallelism} engine thread(s), writing to {directory}"));
-        if (NewActionsApi.Fallbacks.Count > 0)
-            Console.Error.WriteLine($"new-actions: WARNING, library fallbacks active (smoke test, not results): {string.Join("; ", NewActionsApi.Fallbacks)}");
+        NewActionsApi.Probe();
 
         for (ulong seed = settings.FirstSeed; seed < settings.FirstSeed + (ulong)settings.SeedCount; seed++)
         {

@@ -13,63 +13,159 @@ using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace RLKit.Experiments;
 
-// TEMPORARY FALLBACKS (issue 13). On the experiment branch the library pieces below are contract stubs that throw
-// NotImplementedException; these stand-ins let the new-actions pipeline run end to end before they land. Every one
-// is marked "LEAD: switch to …" with the exact replacement. Once the library parts are merged:
-//   1. replace each NewActionsApi member's body by the call its LEAD comment names (one line each);
-//   2. delete the fallback classes at the bottom of this file, and the ActionEncoders shim (the registry in
-//      RLKit.Algorithms.ActionRepresentations then resolves, since this file is the only one declaring the name here).
-// Numbers produced with any fallback are smoke tests, not results: result.json records NewActionsApi.Fallbacks.
+// TEMPORARY FALLBACKS (issue 13). On the experiment branch the library pieces the pipeline calls are contract stubs
+// that throw NotImplementedException (UtilityPolicyHead, ActionSubsampling, NearestActionProjection,
+// NearestActionAgent) or do not exist yet (ActionEncoders, ActionSplit, SkillGrid.Displacement, the ActionObservationSet
+// form of SkillGrid.ActionObservations, ItemCatalog.Features). NewActionsApi calls the library when it is there (a
+// stub is detected by its NotImplementedException, a missing member by reflection) and a marked stand-in otherwise,
+// so a merge of the issue's branches switches every piece to the library by itself; NewActionsApi.Fallbacks lists the
+// stand-ins actually used, every result.json records it and the report prints "fallback=yes" for such runs (smoke
+// tests, not results). Verified on a trial merge of the data, hvae and utility branches: every piece resolved to the
+// library and no fallback was used.
+// LEAD: after the merge, make it direct: replace each member's body by the call its "LEAD:" comment names, set
+// Fallbacks to [], and delete this file's classes below NewActionsApi (ActionEncoders shim and the Fallback* classes).
 
 /// <summary>The library calls of the new-actions experiment, in one place so the switch to the real API is one file.</summary>
 internal static class NewActionsApi
 {
-    /// <summary>Which fallbacks are active (recorded in every result.json; empty once the lead has switched).</summary>
-    // LEAD: set to [] when every member below calls the library.
-    public static IReadOnlyList<string> Fallbacks { get; } =
-    [
-        "utility policy = Relations.UtilityPolicy via WithActionRelations",
-        "ActionSubsampling, NearestActionProjection, NearestActionAgent = private stand-ins",
-        "hvae/vae = mean displacement of the observations (no learning)",
-        "ActionSplit.Random, SkillGrid.ActionObservations/Displacement, ItemCatalog.Features = local equivalents",
-    ];
+    private static readonly object Gate = new();
+    private static readonly SortedSet<string> Used = new(StringComparer.Ordinal);
+
+    /// <summary>The stand-ins used so far in this process (recorded in every result.json; empty once the library is complete).</summary>
+    public static IReadOnlyList<string> Fallbacks
+    {
+        get { lock (Gate) return Used.ToArray(); }
+    }
+
+    /// <summary>
+    /// Looks up, once, which library pieces are implemented, and records the stand-ins for the others, so the sweep's
+    /// first line can warn before any run.
+    /// </summary>
+    public static void Probe()
+    {
+        _ = HasUtilityPolicy;
+        using (var env = new SkillGrid())
+        {
+            Subsample(env, [0], 1);
+            ProjectToNearest(env);
+            var set = (ActionSet)env.ActionSpace;
+            try
+            {
+                NearestAction(new UniformActionSetAgent(env.ObservationSpace, set, 0), [0], set.Representations, set.RepresentationSize);
+            }
+            catch (ArgumentException)
+            {
+                // The library's agent exists (it only disliked the probe's stand-in inner agent).
+            }
+        }
+        if (ActionEncodersCreate is null) Use("hvae/vae/given = FallbackEncoder (mean observation offsets, no learning)");
+        if (ActionSplitRandom is null) Use("ActionSplit.Random = local copy");
+        if (SkillGridDisplacement is null) Use("SkillGrid.Displacement = local copy");
+        if (SkillGridObservations is null) Use("SkillGrid.ActionObservations as ActionObservationSet = converted from the Tensor");
+        if (ItemCatalogFeatures is null) Use("ItemCatalog.Features = FromVectors(item representations)");
+    }
+
+    private static void Use(string fallback)
+    {
+        lock (Gate)
+        {
+            if (Used.Add(fallback)) Console.Error.WriteLine($"new-actions: FALLBACK in use (smoke test, not results): {fallback}");
+        }
+    }
 
     /// <summary>Per-episode subsampling of m actions of <paramref name="pool"/> (seed 003 ch. 2).</summary>
     // LEAD: switch to `new ActionSubsampling(env, pool, actionsPerEpisode)`.
-    public static IEnvironment Subsample(IEnvironment env, IReadOnlyList<int> pool, int actionsPerEpisode) =>
-        new FallbackSubsampling(env, pool, actionsPerEpisode);
+    public static IEnvironment Subsample(IEnvironment env, IReadOnlyList<int> pool, int actionsPerEpisode)
+    {
+        try
+        {
+            return new ActionSubsampling(env, pool, actionsPerEpisode);
+        }
+        catch (NotImplementedException)
+        {
+            Use("ActionSubsampling = FallbackSubsampling");
+            return new FallbackSubsampling(env, pool, actionsPerEpisode);
+        }
+    }
 
     /// <summary>The continuous-output baseline's environment: a Box over representation space, executing the nearest available action.</summary>
     // LEAD: switch to `new NearestActionProjection(env)`.
-    public static IEnvironment ProjectToNearest(IEnvironment env) => new FallbackNearestProjection(env);
+    public static IEnvironment ProjectToNearest(IEnvironment env)
+    {
+        try
+        {
+            return new NearestActionProjection(env);
+        }
+        catch (NotImplementedException)
+        {
+            Use("NearestActionProjection = FallbackNearestProjection");
+            return new FallbackNearestProjection(env);
+        }
+    }
 
     /// <summary>The nearest-neighbour baseline's agent: the discrete policy picks among <paramref name="sourceActions"/>, the nearest available action is executed.</summary>
     // LEAD: switch to `new NearestActionAgent(inner, sourceActions, representations, representationSize)`.
-    public static IActionSetAgent NearestAction(IActionSetAgent inner, IReadOnlyList<int> sourceActions, ReadOnlySpan<float> representations, int representationSize) =>
-        new FallbackNearestAgent(inner, sourceActions, representations, representationSize);
+    public static IActionSetAgent NearestAction(IActionSetAgent inner, IReadOnlyList<int> sourceActions, ReadOnlySpan<float> representations, int representationSize)
+    {
+        try
+        {
+            return new NearestActionAgent(inner, sourceActions, representations, representationSize);
+        }
+        catch (NotImplementedException)
+        {
+            Use("NearestActionAgent = FallbackNearestAgent");
+            return new FallbackNearestAgent(inner, sourceActions, representations, representationSize);
+        }
+    }
 
     /// <summary>PPO with the utility policy (eq. 2.3).</summary>
-    // LEAD: switch to `estimator.WithUtilityPolicy()` (UtilityPolicyHead). Relations.UtilityPolicy scores
+    // LEAD: switch to `estimator.WithUtilityPolicy()` (UtilityPolicyHead). The stand-in, Relations.UtilityPolicy, scores
     // [state code ‖ representation] with the same family of network (no relations, no summary).
-    public static PpoEstimator WithUtilityPolicy(PpoEstimator estimator) => estimator.WithActionRelations(Relations.UtilityPolicy);
+    public static PpoEstimator WithUtilityPolicy(PpoEstimator estimator)
+    {
+        if (HasUtilityPolicy) return estimator.WithUtilityPolicy();
+        Use("UtilityPolicyHead = Relations.UtilityPolicy via WithActionRelations");
+        return estimator.WithActionRelations(Relations.UtilityPolicy);
+    }
+
+    private static bool HasUtilityPolicy => HasUtilityPolicyCache.Value;
+
+    private static readonly Lazy<bool> HasUtilityPolicyCache = new(() =>
+    {
+        try
+        {
+            _ = new UtilityPolicyHead(4, new ActionSet(2, 1, [0f, 1f]), UtilityPolicyOptions.Default, new RandomGenerator(0));
+            return true;
+        }
+        catch (NotImplementedException)
+        {
+            Use("UtilityPolicyHead = Relations.UtilityPolicy via WithActionRelations");
+            return false;
+        }
+    });
 
     /// <summary>The 2:1:1 train/validation/test split of <paramref name="count"/> actions.</summary>
-    // LEAD: switch to `ActionSplit.Random(count, seed, 2, 1, 1)` (RLKit.Spaces); the local version shuffles the same
-    // way as SkillGrid.SplitSkills, which the contract says ActionSplit reproduces bit for bit.
+    // LEAD: switch to `ActionSplit.Random(count, seed, 2, 1, 1)` (RLKit.Spaces); the local copy shuffles the same way
+    // (checked against the data branch).
     public static (int[] Train, int[] Validation, int[] Test) Split(int count, ulong seed)
     {
+        if (ActionSplitRandom is { } random) return ((int[], int[], int[]))random.Invoke(null, [count, seed, 2, 1, 1])!;
+        Use("ActionSplit.Random = local copy");
         var ids = Enumerable.Range(0, count).ToArray();
         new RandomGenerator(seed).Shuffle(ids.AsSpan());
-        int train = count / 2, validation = count / 4;
-        int[] Part(int start, int length) { var p = ids.AsSpan(start, length).ToArray(); Array.Sort(p); return p; }
-        return (Part(0, train), Part(train, validation), Part(train + validation, count - train - validation));
+        int train = count / 2, validation = count * 3 / 4;
+        int[] Part(int start, int end) { var p = ids[start..end]; Array.Sort(p); return p; }
+        return (Part(0, train), Part(train, validation), Part(validation, count));
     }
 
     /// <summary>The skill grid's action observations: trajectories of every skill on an empty 80 × 80 grid.</summary>
-    // LEAD: switch to `SkillGrid.ActionObservations(trajectoriesPerSkill, seed)` once it returns an ActionObservationSet.
+    // LEAD: switch to `SkillGrid.ActionObservations(trajectoriesPerSkill, seed)` (it returns an ActionObservationSet on the data branch).
     public static ActionObservationSet SkillObservations(int trajectoriesPerSkill, ulong seed)
     {
-        var tensor = SkillGrid.ActionObservations(trajectoriesPerSkill, seed);
+        if (SkillGridObservations is { } observations) return (ActionObservationSet)observations.Invoke(null, [trajectoriesPerSkill, seed, 80])!;
+        Use("SkillGrid.ActionObservations as ActionObservationSet = converted from the Tensor");
+        var tensor = (Tensor)typeof(SkillGrid).GetMethod(nameof(SkillGrid.ActionObservations), [typeof(int), typeof(ulong), typeof(int)])!
+                                              .Invoke(null, [trajectoriesPerSkill, seed, 80])!;
         var counts = Enumerable.Repeat(trajectoriesPerSkill, SkillGrid.SkillCount).ToArray();
         return new ActionObservationSet(counts, tensor.Dim(2), tensor.Dim(3), tensor.AsReadOnlySpan());
     }
@@ -78,6 +174,8 @@ internal static class NewActionsApi
     // LEAD: switch to `SkillGrid.Displacement(skill)`.
     public static (int Dx, int Dy) Displacement(int skill)
     {
+        if (SkillGridDisplacement is { } displacement) return ((int, int))displacement.Invoke(null, [skill])!;
+        Use("SkillGrid.Displacement = local copy");
         Span<int> moves = stackalloc int[SkillGrid.SkillLength];
         SkillGrid.DecodeSkill(skill, moves);
         int dx = 0, dy = 0;
@@ -96,13 +194,43 @@ internal static class NewActionsApi
 
     /// <summary>The recommender's item features as action observations (one vector per item).</summary>
     // LEAD: switch to `catalog.Features()`.
-    public static ActionObservationSet ItemFeatures(ItemCatalog catalog) =>
-        ActionObservationSet.FromVectors(catalog.Representations, catalog.RepresentationSize);
+    public static ActionObservationSet ItemFeatures(ItemCatalog catalog)
+    {
+        if (ItemCatalogFeatures is { } features) return (ActionObservationSet)features.Invoke(catalog, null)!;
+        Use("ItemCatalog.Features = FromVectors(item representations)");
+        return ActionObservationSet.FromVectors(catalog.Representations, catalog.RepresentationSize);
+    }
+
+    /// <summary>An action encoder by name ("hvae", "vae", "given").</summary>
+    // LEAD: switch to `ActionEncoders.Create(name, steps, features, options, rng)` and delete the shim below.
+    public static IActionEncoder CreateEncoder(string name, int steps, int features, ActionEncoderOptions options, RandomGenerator rng)
+    {
+        if (ActionEncodersCreate is { } create) return (IActionEncoder)create.Invoke(null, [name, steps, features, options, rng])!;
+        Use("hvae/vae/given = FallbackEncoder (mean observation offsets, no learning)");
+        return ActionEncoders.Create(name, steps, features, options, rng);
+    }
+
+    // The members the contract adds on other branches, looked up by reflection so this file compiles before they exist.
+    private static readonly System.Reflection.MethodInfo? ActionEncodersCreate =
+        typeof(IActionEncoder).Assembly.GetType("RLKit.Algorithms.ActionRepresentations.ActionEncoders")
+            ?.GetMethod("Create", [typeof(string), typeof(int), typeof(int), typeof(ActionEncoderOptions), typeof(RandomGenerator)]);
+
+    private static readonly System.Reflection.MethodInfo? ActionSplitRandom =
+        typeof(ActionSet).Assembly.GetType("RLKit.Spaces.ActionSplit")?.GetMethod("Random", [typeof(int), typeof(ulong), typeof(int), typeof(int), typeof(int)]);
+
+    private static readonly System.Reflection.MethodInfo? SkillGridDisplacement = typeof(SkillGrid).GetMethod("Displacement", [typeof(int)]);
+
+    private static readonly System.Reflection.MethodInfo? SkillGridObservations =
+        typeof(SkillGrid).GetMethod(nameof(SkillGrid.ActionObservations), [typeof(int), typeof(ulong), typeof(int)]) is { } m && m.ReturnType == typeof(ActionObservationSet) ? m : null;
+
+    private static readonly System.Reflection.MethodInfo? ItemCatalogFeatures =
+        typeof(ItemCatalog).GetMethod("Features", Type.EmptyTypes) is { } f && f.ReturnType == typeof(ActionObservationSet) ? f : null;
 }
 
 /// <summary>The encoder registry's shape (RLKit.Algorithms.ActionRepresentations.ActionEncoders, not on this branch yet).</summary>
-// LEAD: delete this class (and FallbackEncoder): the library's ActionEncoders.Create(name, steps, features, options, rng)
-// has the same signature, and RLKit.Experiments' files already import RLKit.Algorithms.ActionRepresentations.
+// LEAD: delete this class and FallbackEncoder once the library's ActionEncoders is merged (NewActionsApi.CreateEncoder then
+// calls it directly). While both exist this one shadows the library's inside RLKit.Experiments; nothing but
+// NewActionsApi.CreateEncoder calls it.
 internal static class ActionEncoders
 {
     public static IReadOnlyList<string> Names { get; } = ["hvae", "vae", "given"];
