@@ -66,7 +66,6 @@ internal sealed record NewActionsEnvironment(string Name, string Id, string Titl
         Deviation = "fixed lava river (row 5, gap at column 7) instead of one drawn per episode",
     };
 
-
     public static NewActionsEnvironment? Find(string name) => All.FirstOrDefault(e => e.Name == name);
 
     /// <summary>Whether this is the skill grid (with or without a deviation).</summary>
