@@ -18,6 +18,8 @@ internal static partial class CommandLine
                RLKit.Experiments qmp-report --env maze|reacher [options]   (tables, RESULT lines and SVGs from the runs in --out)
                RLKit.Experiments agile --env diglava|recsim|mining [options]
                RLKit.Experiments agile-report [options]   (tables, RESULT lines and SVGs from the runs in --in)
+               RLKit.Experiments new-actions --env skillgrid|recsim [options]
+               RLKit.Experiments new-actions-report [options]   (table, RESULT lines, CSVs and SVGs from the runs in --in)
 
         mixmask (seed 000, Mix & Mask A2C on CartPole):
           --seeds <n>            seeds per variant (default 5): first-seed .. first-seed + n - 1
@@ -70,7 +72,9 @@ internal static partial class CommandLine
                 "qmp-report" => QmpExperiment.Report(ParseQmp(args.AsSpan(1))),
                 "agile" => AgileExperiment.Run(ParseAgile(args.AsSpan(1), report: false)),
                 "agile-report" => AgileExperiment.Report(ParseAgile(args.AsSpan(1), report: true)),
-                _ => throw new UsageException($"unknown experiment '{args[0]}' (known: mixmask, mixmask-report, distral, distral-report, qmp, qmp-report, agile, agile-report)"),
+                "new-actions" => NewActionsExperiment.Run(ParseNewActions(args.AsSpan(1), report: false)),
+                "new-actions-report" => NewActionsExperiment.Report(ParseNewActions(args.AsSpan(1), report: true)),
+                _ => throw new UsageException($"unknown experiment '{args[0]}' (known: mixmask, mixmask-report, distral, distral-report, qmp, qmp-report, agile, agile-report, new-actions, new-actions-report)"),
             };
         }
         catch (UsageException e)
@@ -83,7 +87,7 @@ internal static partial class CommandLine
 
     private static string UsageText() => string.Format(CultureInfo.InvariantCulture, Usage, string.Join(",", MixMaskVariants.Names),
                                                        string.Join(",", DistralVariants.FixedNames), DistralVariants.MaxTaskPolicyScale)
-                                         + QmpUsageText() + AgileUsageText();
+                                         + QmpUsageText() + AgileUsageText() + NewActionsUsageText();
 
     /// <summary>
     /// Reads "--name value" pairs into <paramref name="settings"/> with <paramref name="apply"/>, which throws for an

@@ -20,6 +20,13 @@
 // agile (seed 003 ch. 3, AGILE): per environment (diglava, mining: PPO; recsim: cascaded DQN), method and seed, one
 // run into runs/agile/<env>/<method>/seed<s> (curve.csv, result.json), evaluated greedily on train (and RecSim test)
 // items; prints a table and one RESULT line per method. agile-report rebuilds them and the SVGs from every finished run.
+//
+//   dotnet run -c Release --project samples/RLKit.Experiments -- new-actions --env skillgrid --threads 1
+//
+// new-actions (seed 003 ch. 2, generalisation to new actions): per seed, encoders trained on the training actions'
+// observations (cached in runs/new-actions/<env>/encoders), then per method a PPO run with per-episode action
+// subsampling and validation-based model selection, evaluated zero-shot on train and test actions
+// (runs/new-actions/<env>/<method>/seed<s>); new-actions-report rebuilds the table, RESULT lines, CSVs and SVGs.
 using RLKit.Experiments;
 
 return CommandLine.Run(args);
