@@ -17,6 +17,8 @@ internal static partial class CommandLine
           --first-seed <s>       the first seed (default 0), to run a sweep's seeds in parts or in parallel
           --steps <n>            PPO environment steps per run, summed over the 16 training copies (default: skillgrid
                                  {2}, recsim {3}; the thesis's 4e7 are out of reach); PPO trains whole rollouts
+          --encoder-seed <s>     train each encoder once with seed s and share it across the policy seeds (default:
+                                 one encoder per policy seed)
           --encoder-epochs <n>   HVAE / flat-VAE training epochs (default {4}; the thesis: 10,000)
           --observations <n>     skillgrid: trajectories per skill on the empty 80×80 grid (default {5}; the thesis: 1024)
           --eval-every <n>       validate every n environment steps, and at the end (default: a tenth of the budget)
@@ -57,6 +59,7 @@ internal static partial class CommandLine
                 "--in" when report => settings with { InputDirectory = value },
                 "--seeds" when !report => settings with { Seeds = PositiveInt(name, value) },
                 "--first-seed" when !report => settings with { FirstSeed = Seed(name, value) },
+                "--encoder-seed" when !report => settings with { EncoderSeed = Seed(name, value) },
                 "--steps" when !report => settings with { Steps = PositiveLong(name, value) },
                 "--encoder-epochs" when !report => settings with { EncoderEpochs = IntInRange(name, value, 1, 10_000_000) },
                 "--observations" when !report => settings with { TrajectoriesPerSkill = IntInRange(name, value, 1, 65_536) },

@@ -62,7 +62,7 @@ internal static class NewActionsEncoders
         var (train, _, _) = env.Split();
         var observations = env.Observations(encoder, settings.TrajectoriesPerSkill, ObservationSeedBase + seed);
         var options = Options(env, settings);
-        var model = NewActionsApi.CreateEncoder(encoder, observations.Steps, observations.Features, options, new RandomGenerator(EncoderSeedBase + seed * 16 + (ulong)encoder.Length));
+        var model = ActionEncoders.Create(encoder, observations.Steps, observations.Features, options, new RandomGenerator(EncoderSeedBase + seed * 16 + (ulong)encoder.Length));
         string label = $"[{encoder} {env.Name} seed {seed}]";
         Console.Error.WriteLine(string.Create(Invariant,
             $"{label} training the encoder on {train.Length} training actions' observations ({observations}), {options.Epochs} epochs, batch {options.BatchSize} actions × {options.ObservationsPerAction} observations, representation {options.RepresentationSize}"));
@@ -92,7 +92,6 @@ internal static class NewActionsEncoders
                 ["epochs"] = options.Epochs.ToString(Invariant),
                 ["observations"] = observations.ToString(),
                 ["seconds"] = watch.Elapsed.TotalSeconds.ToString("0.0", Invariant),
-                ["fallbacks"] = string.Join("; ", NewActionsApi.Fallbacks),
             });
         Console.Error.WriteLine(string.Create(Invariant, $"{label} encoder done in {watch.Elapsed.TotalSeconds:0.0} s; representations in {path}"));
         return representations;

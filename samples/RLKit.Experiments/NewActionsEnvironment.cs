@@ -75,7 +75,7 @@ internal sealed record NewActionsEnvironment(string Name, string Id, string Titl
     public string ScoreName => HasSuccess ? "success rate" : "mean return (clicks per episode)";
 
     /// <summary>The fixed 2:1:1 split.</summary>
-    public (int[] Train, int[] Validation, int[] Test) Split() => NewActionsApi.Split(ActionCount, SplitSeed);
+    public (int[] Train, int[] Validation, int[] Test) Split() => ActionSplit.Random(ActionCount, SplitSeed);
 
     /// <summary>A fresh copy from the standard catalog (time limit included); its ActionSet is its own.</summary>
     public Func<IEnvironment> Factory()
@@ -94,14 +94,14 @@ internal sealed record NewActionsEnvironment(string Name, string Id, string Titl
     {
         if (IsSkillGrid)
         {
-            if (encoder != "given") return NewActionsApi.SkillObservations(trajectoriesPerSkill, seed);
+            if (encoder != "given") return Envs.Grid.SkillGrid.ActionObservations(trajectoriesPerSkill, seed);
             using var grid = Factory()();
             var set = (ActionSet)grid.ActionSpace;
             return ActionObservationSet.FromVectors(set.Representations, set.RepresentationSize);
         }
         using var env = Factory()();
         var catalog = ((RecSimSingleItem)Unwrap(env)).Catalog;
-        return NewActionsApi.ItemFeatures(catalog);
+        return catalog.Features();
     }
 
     /// <summary>The property of every action the projection plot colours by, and the class names.</summary>
@@ -112,7 +112,7 @@ internal sealed record NewActionsEnvironment(string Name, string Id, string Titl
             var classes = new int[ActionCount];
             for (int skill = 0; skill < ActionCount; skill++)
             {
-                var (dx, dy) = NewActionsApi.Displacement(skill);
+                var (dx, dy) = Envs.Grid.SkillGrid.Displacement(skill);
                 // Five unit moves: |dx| + |dy| is odd, so |dx| ≠ |dy| and the dominant direction is never a tie.
                 classes[skill] = Math.Abs(dx) > Math.Abs(dy) ? (dx > 0 ? 0 : 2) : (dy > 0 ? 1 : 3);
             }

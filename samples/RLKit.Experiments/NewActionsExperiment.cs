@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
+using RLKit.Algorithms.ActionRelations;
 using RLKit.Algorithms.Ppo;
 using RLKit.Environments;
 using RLKit.Environments.Vector;
+using RLKit.Environments.Wrappers;
 using RLKit.Spaces;
 using RLKit.Training;
 using RLKit.Training.Checkpoints;
@@ -19,6 +21,8 @@ internal sealed record NewActionsSettings
     /// <summary>Seeds per method, or null for the paper's count (8 on the skill grid, 5 on the recommender).</summary>
     public int? Seeds { get; init; }
     public ulong FirstSeed { get; init; }
+    /// <summary>Train the encoders once, with this seed, and share them across every policy seed (null: one encoder per policy seed).</summary>
+    public ulong? EncoderSeed { get; init; }
     /// <summary>Environment steps per policy run, or null for the environment's default.</summary>
     public long? Steps { get; init; }
     /// <summary>Encoder training epochs (the paper: 10,000).</summary>
@@ -106,7 +110,6 @@ internal static class NewActionsExperiment
         var total = Stopwatch.StartNew();
         Console.Error.WriteLine(string.Create(Invariant,
             $"new-actions: {env.Name}{(env.Deviation is { } deviation ? $" ({deviation})" : "")}, {methods.Count} method(s) × {settings.SeedCount} seed(s), {settings.StepBudget} env steps per run, validation every {settings.EffectiveEvaluateEvery} steps on {settings.ValidationEpisodes} episodes, final {settings.FinalEpisodes} episodes on train and test actions, encoders {settings.EncoderEpochs} epochs{(env.HasSuccess ? $" on {settings.TrajectoriesPerSkill} trajectories per skill" : "")}, {RLKit.Tensors.EngineSettings.MaxDegreeOfParallelism} engine thread(s), writing to {directory}"));
-        NewActionsApi.Probe();
 
         for (ulong seed = settings.FirstSeed; seed < settings.FirstSeed + (ulong)settings.SeedCount; seed++)
         {
@@ -122,7 +125,7 @@ internal static class NewActionsExperiment
             }
             var representations = new Dictionary<string, float[]>();
             foreach (var encoder in pending.Select(m => m.Encoder).Distinct())
-                representations[encoder] = NewActionsEncoders.Representations(env, encoder, seed, settings, directory);
+                representations[encoder] = NewActionsEncoders.Representations(env, encoder, settings.EncoderSeed ?? seed, settings, directory);
             foreach (var method in pending)
                 RunOne(env, method, seed, representations[method.Encoder], settings, directory);
         }
@@ -177,12 +180,12 @@ internal static class NewActionsExperiment
             var raw = make();
             var set = (ActionSet)raw.ActionSpace;
             representations.CopyTo(set.Representations);
-            var subsampled = NewActionsApi.Subsample(raw, pool, m);
-            return method.Policy == NewActionsPolicy.Continuous ? NewActionsApi.ProjectToNearest(subsampled) : subsampled;
+            var subsampled = new ActionSubsampling(raw, pool, m);
+            return method.Policy == NewActionsPolicy.Continuous ? new NearestActionProjection(subsampled) : subsampled;
         }
 
         IAgent ForEvaluation(IAgent agent) => method.Policy == NewActionsPolicy.NearestNeighbour
-            ? NewActionsApi.NearestAction((IActionSetAgent)agent, train, representations, env.RepresentationSize)
+            ? new NearestActionAgent((IActionSetAgent)agent, train, representations, env.RepresentationSize)
             : agent;
 
         var options = method.PpoOptions(env, seed, StepsPerEnvironment(env));
@@ -196,7 +199,7 @@ internal static class NewActionsExperiment
         var tracker = new RunTracker(label, budget, settings.EffectiveEvaluateEvery, validator, ForEvaluation, bestPath, runDirectory);
         using var vector = new SyncVectorEnvironment(Enumerable.Range(0, NewActionsMethod.Environments).Select(_ => Copy(train, trainingM)).ToArray(), AutoresetMode.SameStep);
         var estimator = new PpoEstimator(options, [tracker]);
-        if (method.Policy == NewActionsPolicy.Utility) estimator = NewActionsApi.WithUtilityPolicy(estimator);
+        if (method.Policy == NewActionsPolicy.Utility) estimator = estimator.WithUtilityPolicy();
 
         var watch = Stopwatch.StartNew();
         var agent = estimator.Fit(vector, Budget.Steps(budget));
@@ -227,6 +230,7 @@ internal static class NewActionsExperiment
             ValidationEpisodes = settings.ValidationEpisodes,
             FinalEpisodes = settings.FinalEpisodes,
             EncoderEpochs = method.Encoder == "given" ? 0 : settings.EncoderEpochs,
+            EncoderSeed = method.Encoder == "given" ? null : settings.EncoderSeed ?? seed,
             TrajectoriesPerSkill = env.HasSuccess && method.Encoder != "given" ? settings.TrajectoriesPerSkill : 0,
             BestSteps = tracker.BestSteps,
             BestValidation = tracker.BestScore,
@@ -239,7 +243,6 @@ internal static class NewActionsExperiment
             Seconds = trainingSeconds + tracker.FinalEvaluationSeconds + finalSeconds,
             EvaluationSeconds = tracker.EvaluationSeconds + tracker.FinalEvaluationSeconds + finalSeconds,
             Options = description,
-            Fallbacks = NewActionsApi.Fallbacks,
             Curve = tracker.Points,
         };
         NewActionsReport.WriteRun(runDirectory, run);

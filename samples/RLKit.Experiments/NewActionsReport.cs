@@ -32,6 +32,8 @@ internal sealed record NewActionsRun
     [JsonPropertyName("validation_episodes")] public required int ValidationEpisodes { get; init; }
     [JsonPropertyName("final_episodes")] public required int FinalEpisodes { get; init; }
     [JsonPropertyName("encoder_epochs")] public required int EncoderEpochs { get; init; }
+    /// <summary>The seed of the encoder whose representations the run used (null for "given").</summary>
+    [JsonPropertyName("encoder_seed")] public ulong? EncoderSeed { get; init; }
     [JsonPropertyName("trajectories_per_skill")] public required int TrajectoriesPerSkill { get; init; }
     [JsonPropertyName("best_steps")] public required long BestSteps { get; init; }
     [JsonPropertyName("best_validation")] public required double BestValidation { get; init; }
@@ -47,8 +49,6 @@ internal sealed record NewActionsRun
     [JsonPropertyName("seconds")] public required double Seconds { get; init; }
     [JsonPropertyName("eval_seconds")] public required double EvaluationSeconds { get; init; }
     [JsonPropertyName("options")] public required string Options { get; init; }
-    /// <summary>The library fallbacks the run used (empty for a real result).</summary>
-    [JsonPropertyName("fallbacks")] public IReadOnlyList<string> Fallbacks { get; init; } = [];
     /// <summary>The validations, from curve.csv (not in the JSON).</summary>
     [JsonIgnore] public IReadOnlyList<NewActionsPoint> Curve { get; init; } = [];
 }
@@ -134,7 +134,6 @@ internal static class NewActionsReport
         public double[] TestReturn => Runs.Select(r => r.TestReturn).ToArray();
         public double[] TestRewardPerStep => Runs.Select(r => r.TestRewardPerStep).ToArray();
         public double[] Validation => Runs.Select(r => r.BestValidation).ToArray();
-        public bool Fallback => Runs.Any(r => r.Fallbacks.Count > 0);
 
         /// <summary>The label of charts and tables: the method, with its budget when several budgets are reported.</summary>
         public string Label { get; init; } = Method;
@@ -164,8 +163,6 @@ internal static class NewActionsReport
             $"Score = {env.ScoreName}. Best model by validation ({first.ValidationEpisodes} greedy episodes on validation actions every {first.EvaluateEvery} env steps), then {first.FinalEpisodes} greedy episodes on train actions (the method's training m) and on unseen test actions (m = {first.EvaluationActionsPerEpisode}). Mean ± std over seeds (population std)."));
         foreach (var deviation in runs.Select(r => r.Deviation).OfType<string>().Distinct())
             output.WriteLine($"DEVIATION in {runs.Count(r => r.Deviation == deviation)} run(s): {deviation}.");
-        if (runs.Any(r => r.Fallbacks.Count > 0))
-            output.WriteLine($"WARNING: runs made with library fallbacks (smoke tests, not results): {string.Join("; ", runs.SelectMany(r => r.Fallbacks).Distinct())}");
         output.WriteLine();
         var summaries = Summarise(runs);
         var header = new List<string> { "method", "seeds", "budget (steps)", "encoder epochs", "m train", "train", "test", "best validation", "train return", "test return" };
@@ -189,7 +186,7 @@ internal static class NewActionsReport
         foreach (var s in summaries)
         {
             output.WriteLine(string.Create(Invariant,
-                $"RESULT exp=new-actions env={env.Name} method={s.Method} seeds={s.Runs.Count} train={ExperimentOutput.MeanStd(s.Train, "0.000")} test={ExperimentOutput.MeanStd(s.Test, "0.000")} test_return={ExperimentOutput.MeanStd(s.TestReturn, "0.00")} steps={s.Steps} encoder_epochs={s.EncoderEpochs}{(s.Deviation is null ? "" : " deviation=yes")}{(s.Fallback ? " fallback=yes" : "")}"));
+                $"RESULT exp=new-actions env={env.Name} method={s.Method} seeds={s.Runs.Count} train={ExperimentOutput.MeanStd(s.Train, "0.000")} test={ExperimentOutput.MeanStd(s.Test, "0.000")} test_return={ExperimentOutput.MeanStd(s.TestReturn, "0.00")} steps={s.Steps} encoder_epochs={s.EncoderEpochs}{(s.Deviation is null ? "" : " deviation=yes")}"));
         }
     }
 
@@ -201,20 +198,20 @@ internal static class NewActionsReport
     {
         if (runs.Count == 0) return;
         Directory.CreateDirectory(directory);
-        var perRun = new StringBuilder("method,seed,encoder,policy,m_train,m_eval,entropy,budget_steps,env_steps,encoder_epochs,trajectories_per_skill,best_steps,best_validation,train,test,train_return,test_return,train_reward_per_step,test_reward_per_step,seconds,eval_seconds,fallback,deviation,options\n");
+        var perRun = new StringBuilder("method,seed,encoder,policy,m_train,m_eval,entropy,budget_steps,env_steps,encoder_epochs,trajectories_per_skill,best_steps,best_validation,train,test,train_return,test_return,train_reward_per_step,test_reward_per_step,seconds,eval_seconds,deviation,options\n");
         foreach (var r in runs)
         {
             perRun.Append(string.Create(Invariant,
-                $"{r.Method},{r.Seed},{r.Encoder},{r.Policy},{r.TrainingActionsPerEpisode},{r.EvaluationActionsPerEpisode},{r.EntropyCoefficient},{r.BudgetSteps},{r.EnvironmentSteps},{r.EncoderEpochs},{r.TrajectoriesPerSkill},{r.BestSteps},{r.BestValidation:0.####},{r.Train:0.####},{r.Test:0.####},{r.TrainReturn:0.####},{r.TestReturn:0.####},{r.TrainRewardPerStep:0.####},{r.TestRewardPerStep:0.####},{r.Seconds:0.#},{r.EvaluationSeconds:0.#},{(r.Fallbacks.Count > 0 ? "yes" : "no")},\"{r.Deviation ?? ""}\",\"{r.Options.Replace('"', '\'')}\"\n"));
+                $"{r.Method},{r.Seed},{r.Encoder},{r.Policy},{r.TrainingActionsPerEpisode},{r.EvaluationActionsPerEpisode},{r.EntropyCoefficient},{r.BudgetSteps},{r.EnvironmentSteps},{r.EncoderEpochs},{r.TrajectoriesPerSkill},{r.BestSteps},{r.BestValidation:0.####},{r.Train:0.####},{r.Test:0.####},{r.TrainReturn:0.####},{r.TestReturn:0.####},{r.TrainRewardPerStep:0.####},{r.TestRewardPerStep:0.####},{r.Seconds:0.#},{r.EvaluationSeconds:0.#},\"{r.Deviation ?? ""}\",\"{r.Options.Replace('"', '\'')}\"\n"));
         }
         ExperimentOutput.WriteAtomically(Path.Combine(directory, $"new-actions-{env.Name}-runs.csv"), perRun.ToString());
 
         var summaries = Summarise(runs);
-        var summary = new StringBuilder("method,seeds,budget_steps,encoder_epochs,m_train,train_mean,train_std,test_mean,test_std,validation_mean,validation_std,train_return_mean,test_return_mean,test_reward_per_step_mean,fallback\n");
+        var summary = new StringBuilder("method,seeds,budget_steps,encoder_epochs,m_train,train_mean,train_std,test_mean,test_std,validation_mean,validation_std,train_return_mean,test_return_mean,test_reward_per_step_mean\n");
         foreach (var s in summaries)
         {
             summary.Append(string.Create(Invariant,
-                $"{s.Label},{s.Runs.Count},{s.Steps},{s.EncoderEpochs},{s.Runs[0].TrainingActionsPerEpisode},{ExperimentOutput.Mean(s.Train):0.####},{ExperimentOutput.Std(s.Train):0.####},{ExperimentOutput.Mean(s.Test):0.####},{ExperimentOutput.Std(s.Test):0.####},{ExperimentOutput.Mean(s.Validation):0.####},{ExperimentOutput.Std(s.Validation):0.####},{ExperimentOutput.Mean(s.TrainReturn):0.####},{ExperimentOutput.Mean(s.TestReturn):0.####},{ExperimentOutput.Mean(s.TestRewardPerStep):0.####},{(s.Fallback ? "yes" : "no")}\n"));
+                $"{s.Label},{s.Runs.Count},{s.Steps},{s.EncoderEpochs},{s.Runs[0].TrainingActionsPerEpisode},{ExperimentOutput.Mean(s.Train):0.####},{ExperimentOutput.Std(s.Train):0.####},{ExperimentOutput.Mean(s.Test):0.####},{ExperimentOutput.Std(s.Test):0.####},{ExperimentOutput.Mean(s.Validation):0.####},{ExperimentOutput.Std(s.Validation):0.####},{ExperimentOutput.Mean(s.TrainReturn):0.####},{ExperimentOutput.Mean(s.TestReturn):0.####},{ExperimentOutput.Mean(s.TestRewardPerStep):0.####}\n"));
         }
         ExperimentOutput.WriteAtomically(Path.Combine(directory, $"new-actions-{env.Name}-summary.csv"), summary.ToString());
 
