@@ -55,7 +55,7 @@ internal static class NewActionsEncoders
         {
             var cached = SafeTensors.Load(path).Tensors[RepresentationsKey];
             if (cached.Rank == 2 && cached.Dim(0) == env.ActionCount && cached.Dim(1) == width)
-                return cached.AsReadOnlySpan().ToArray();
+                return Standardised(env, encoder, cached.AsReadOnlySpan().ToArray());
             Console.Error.WriteLine($"[{encoder} {env.Name} seed {seed}] warning: {path} has the wrong shape; retraining");
         }
         System.IO.Directory.CreateDirectory(Directory(root, env));
@@ -94,6 +94,35 @@ internal static class NewActionsEncoders
                 ["seconds"] = watch.Elapsed.TotalSeconds.ToString("0.0", Invariant),
             });
         Console.Error.WriteLine(string.Create(Invariant, $"{label} encoder done in {watch.Elapsed.TotalSeconds:0.0} s; representations in {path}"));
+        return Standardised(env, encoder, representations);
+    }
+
+    /// <summary>
+    /// A learned encoder's representations as the policies read them: each coordinate standardised to mean 0 and
+    /// standard deviation 1 over the TRAINING actions (those statistics applied to every action). The HVAE's μ_c varies
+    /// by about 0.004 between skills after 100 epochs (its posterior is that narrow), which a freshly initialised
+    /// utility network cannot tell apart; the thesis does not say how its representations were scaled. The "given"
+    /// representations (hand-engineered, the recommender's) are used as they are. The cache keeps the raw μ_c.
+    /// </summary>
+    private static float[] Standardised(NewActionsEnvironment env, string encoder, float[] representations)
+    {
+        if (encoder == "given") return representations;
+        int width = env.RepresentationSize;
+        var (train, _, _) = env.Split();
+        for (int j = 0; j < width; j++)
+        {
+            double sum = 0, square = 0;
+            foreach (int a in train)
+            {
+                double v = representations[a * width + j];
+                sum += v;
+                square += v * v;
+            }
+            double mean = sum / train.Length;
+            double std = Math.Sqrt(Math.Max(square / train.Length - mean * mean, 0));
+            for (int a = 0; a < env.ActionCount; a++)
+                representations[a * width + j] = std > 1e-12 ? (float)((representations[a * width + j] - mean) / std) : 0f;
+        }
         return representations;
     }
 
@@ -103,7 +132,7 @@ internal static class NewActionsEncoders
         string path = RepresentationsPath(root, env, encoder, seed);
         if (!File.Exists(path)) return null;
         var t = SafeTensors.Load(path).Tensors[RepresentationsKey];
-        return t.Rank == 2 && t.Dim(0) == env.ActionCount ? t.AsReadOnlySpan().ToArray() : null;
+        return t.Rank == 2 && t.Dim(0) == env.ActionCount && t.Dim(1) == env.RepresentationSize ? Standardised(env, encoder, t.AsReadOnlySpan().ToArray()) : null;
     }
 
     /// <summary>Calls back synchronously (System.Progress would post to the thread pool and reorder the lines).</summary>

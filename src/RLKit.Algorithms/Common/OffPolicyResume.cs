@@ -63,9 +63,12 @@ internal static class OffPolicyResume
         foreach (var (name, generator) in generators) state.RestoreGenerator(name, generator);
         bool continues = !environment.NeedsReset && SameValues(environment.Observations, state.TensorOrNull(ObservationsKey));
         monitor.Resume(state, continueEpisodes: continues);
-        ulong environmentSeed = monitor.SelectEnvironmentSeed(environment, seed);
-        if (continues) return;
-        environment.Reset(unchecked(environmentSeed + (ulong)state.Steps));
+        if (continues)
+        {
+            monitor.SelectEnvironmentSeed(environment, seed);
+            return;
+        }
+        monitor.ResetEnvironment(environment, seed, offset: (ulong)state.Steps);
         buffer.TruncateNewestTransitions();
     }
 

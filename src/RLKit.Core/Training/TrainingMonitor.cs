@@ -119,12 +119,18 @@ public sealed class TrainingMonitor
 
     /// <summary>
     /// Resets <paramref name="environment"/> at the start of training with the seed <see cref="SelectEnvironmentSeed"/>
-    /// chooses (its own seed if it has one, else <paramref name="algorithmSeed"/>) and returns that seed.
+    /// chooses (its own seed if it has one, else <paramref name="algorithmSeed"/>) plus <paramref name="offset"/> (a
+    /// resumed run passes its step count, so it does not replay its first episodes) and returns the chosen seed.
     /// </summary>
-    public ulong ResetEnvironment(IVectorEnvironment environment, ulong algorithmSeed)
+    public ulong ResetEnvironment(IVectorEnvironment environment, ulong algorithmSeed, ulong offset = 0)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         ulong seed = SelectEnvironmentSeed(environment, algorithmSeed);
-        environment.Reset(seed);
+        // The environment keeps no record of a seed it did not choose itself: otherwise the next Fit on the same
+        // environment, with another algorithm seed, would start from this one.
+        ulong resetSeed = unchecked(seed + offset);
+        if (environment is VectorEnvironment vector) vector.Reset(resetSeed, recordSeed: false);
+        else environment.Reset(resetSeed);
         return seed;
     }
 

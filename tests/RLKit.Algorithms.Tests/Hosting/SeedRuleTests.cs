@@ -3,6 +3,7 @@ using RLKit.Algorithms.Ppo;
 using RLKit.Algorithms.Sac;
 using RLKit.Environments.Vector;
 using RLKit.Envs;
+using RLKit.Envs.Classic;
 using RLKit.Hosting;
 using RLKit.Training;
 
@@ -134,7 +135,19 @@ public sealed class SeedRuleTests
         Assert.Multiple(() =>
         {
             Assert.That(updates.Select(u => u.EnvironmentSeed), Has.All.EqualTo(3UL));
-            Assert.That(byHand.Seed, Is.EqualTo(3UL), "the seed it was reset with");
+            Assert.That(byHand.Seed, Is.Null, "Fit's own reset is not recorded as the environment's seed (see the next test)");
         });
+    }
+
+    [Test]
+    public void A_trainers_own_reset_does_not_become_the_environments_seed()
+    {
+        // Two runs on one environment that was never seeded by its owner: each trains from its own algorithm seed.
+        using var env = new SyncVectorEnvironment([new CartPole(), new CartPole()], AutoresetMode.SameStep);
+        var seeds = new List<ulong?>();
+        new PpoEstimator(Small with { Seed = 3 }).Fit(env, Budget.Steps(64), new SynchronousProgress(u => seeds.Add(u.EnvironmentSeed)));
+        Assert.That(env.Seed, Is.Null, "Fit's reset is not recorded as the environment's own seed");
+        new PpoEstimator(Small with { Seed = 4 }).Fit(env, Budget.Steps(64), new SynchronousProgress(u => seeds.Add(u.EnvironmentSeed)));
+        Assert.That(seeds.Distinct(), Is.EqualTo(new ulong?[] { 3, 4 }));
     }
 }

@@ -42,9 +42,11 @@ public interface IVectorEnvironment : IDisposable
     ReadOnlySpan<bool> ActionMasks { get; }
 
     /// <summary>
-    /// The seed of the last <see cref="Reset"/> that was given one (<c>RLContext.Environments.MakeVector</c> resets with
-    /// its seed, or the context's next seed), or null if the environment was never reset with a seed. <c>Fit</c> starts
-    /// training from this seed when there is one, and from the algorithm's seed otherwise (see <c>RLContext</c>, "Seeds").
+    /// The seed of the last <see cref="Reset"/> that was given one by the environment's owner
+    /// (<c>RLContext.Environments.MakeVector</c> resets with its seed, or the context's next seed), or null if it never
+    /// was. <c>Fit</c> starts training from this seed when there is one, and from the algorithm's seed otherwise (see
+    /// <c>RLContext</c>, "Seeds"); the reset <c>Fit</c> makes itself is not recorded here, so the next <c>Fit</c> on the
+    /// same environment follows its own algorithm seed.
     /// </summary>
     ulong? Seed => null;
 

@@ -45,12 +45,19 @@ public abstract class VectorEnvironment : IVectorEnvironment
     public ulong? Seed { get; private set; }
 
     /// <inheritdoc/>
-    public VectorResetResult Reset(ulong? seed = null)
+    public VectorResetResult Reset(ulong? seed = null) => Reset(seed, recordSeed: true);
+
+    /// <summary>
+    /// Resets like <see cref="Reset(ulong?)"/>; with <paramref name="recordSeed"/> false the seed is not recorded as
+    /// <see cref="Seed"/>, so a trainer's own reset (with the algorithm's seed) does not become the seed every later
+    /// <c>Fit</c> on this environment starts from.
+    /// </summary>
+    internal VectorResetResult Reset(ulong? seed, bool recordSeed)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         Core.PrepareReset(seed);
         RunAll();
-        if (seed is not null) Seed = seed;
+        if (seed is not null && recordSeed) Seed = seed;
         return Core.ResetResult();
     }
 
