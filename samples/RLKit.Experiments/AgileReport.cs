@@ -42,7 +42,7 @@ internal sealed record AgileRun
 internal static class AgileReport
 {
     public const string CurveFile = "curve.csv";
-    public const string ResultFile = "result.json";
+    public const string ResultFile = ExperimentOutput.ResultFile;
     public const string AttentionFile = "attention.svg";
     private const string CurveHeader = "env_steps,train_return,test_return,extra";
 
@@ -63,11 +63,11 @@ internal static class AgileReport
     public static void WriteRun(string runDirectory, AgileRun run)
     {
         WriteCurve(runDirectory, run.Evaluations);
-        ExperimentOutput.WriteAtomically(Path.Combine(runDirectory, ResultFile), JsonSerializer.Serialize(run, Json) + "\n");
+        ExperimentOutput.WriteResult(runDirectory, run, Json);
     }
 
     /// <summary>Whether the run directory holds a finished run.</summary>
-    public static bool IsFinished(string runDirectory) => File.Exists(Path.Combine(runDirectory, ResultFile));
+    public static bool IsFinished(string runDirectory) => ExperimentOutput.IsFinished(runDirectory);
 
     /// <summary>
     /// Every finished run of <paramref name="env"/> under <paramref name="directory"/>/&lt;env&gt; (the directories
@@ -76,31 +76,14 @@ internal static class AgileReport
     /// <exception cref="InvalidDataException">If a result.json or curve.csv cannot be read.</exception>
     public static List<AgileRun> ReadRuns(string directory, AgileEnvironment env)
     {
-        string root = Path.Combine(directory, env.Name);
-        if (!Directory.Exists(root)) return [];
-        var runs = new List<AgileRun>();
-        foreach (string path in Directory.EnumerateFiles(root, ResultFile, SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            var run = ReadRun(Path.GetDirectoryName(path)!);
-            if (run.Environment == env.Name) runs.Add(run);
-        }
-        return runs;
+        return ExperimentOutput.FinishedRunDirectories(Path.Combine(directory, env.Name)).Select(ReadRun).Where(run => run.Environment == env.Name).ToList();
     }
 
     /// <summary>The finished run in <paramref name="runDirectory"/> (result.json and curve.csv).</summary>
     /// <exception cref="InvalidDataException">If either file cannot be read.</exception>
     public static AgileRun ReadRun(string runDirectory)
     {
-        string path = Path.Combine(runDirectory, ResultFile);
-        AgileRun run;
-        try
-        {
-            run = JsonSerializer.Deserialize<AgileRun>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path}: empty.");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: not a run result ({e.Message}).", e);
-        }
+        var run = ExperimentOutput.ReadResult<AgileRun>(runDirectory, Json);
         string curve = Path.Combine(runDirectory, CurveFile);
         var points = ExperimentOutput.ReadCsv(curve, CurveHeader)
             .Select(c => new AgilePoint(long.Parse(c[0], Invariant), double.Parse(c[1], Invariant), Optional(c[2]), Optional(c[3])))

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 
 namespace RLKit.Experiments;
 
@@ -22,6 +23,37 @@ internal static class ExperimentOutput
         File.WriteAllText(temporary, text, new UTF8Encoding(false));
         File.Move(temporary, path, overwrite: true);
     }
+
+    /// <summary>The file a run directory holds once the run has finished (written last).</summary>
+    public const string ResultFile = "result.json";
+
+    /// <summary>Whether <paramref name="runDirectory"/> holds a finished run.</summary>
+    public static bool IsFinished(string runDirectory) => File.Exists(Path.Combine(runDirectory, ResultFile));
+
+    /// <summary>Writes <paramref name="run"/> as the run directory's result.json (atomically, so a run is finished or not).</summary>
+    public static void WriteResult<TRun>(string runDirectory, TRun run, JsonSerializerOptions json) =>
+        WriteAtomically(Path.Combine(runDirectory, ResultFile), JsonSerializer.Serialize(run, json) + "\n");
+
+    /// <summary>The result.json of the finished run in <paramref name="runDirectory"/>.</summary>
+    /// <exception cref="InvalidDataException">If the file is empty or not a <typeparamref name="TRun"/>.</exception>
+    public static TRun ReadResult<TRun>(string runDirectory, JsonSerializerOptions json) where TRun : class
+    {
+        string path = Path.Combine(runDirectory, ResultFile);
+        try
+        {
+            return JsonSerializer.Deserialize<TRun>(File.ReadAllText(path), json) ?? throw new InvalidDataException($"{path}: empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a run result ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>Every directory under <paramref name="root"/> that holds a finished run, in path order (none if the root does not exist).</summary>
+    public static IEnumerable<string> FinishedRunDirectories(string root) =>
+        Directory.Exists(root)
+            ? Directory.EnumerateFiles(root, ResultFile, SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(p => Path.GetDirectoryName(p)!)
+            : [];
 
     /// <summary>The data rows of the CSV file <paramref name="path"/> (its header skipped), split into cells.</summary>
     /// <exception cref="InvalidDataException">If the header is not <paramref name="header"/> (a file of another layout or version).</exception>

@@ -64,7 +64,7 @@ internal sealed record NewActionsRun
 internal static class NewActionsReport
 {
     public const string CurveFile = "curve.csv";
-    public const string ResultFile = "result.json";
+    public const string ResultFile = ExperimentOutput.ResultFile;
     private const string CurveHeader = "env_steps,validation_score,validation_return,training_return";
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
@@ -82,38 +82,21 @@ internal static class NewActionsReport
     public static void WriteRun(string runDirectory, NewActionsRun run)
     {
         WriteCurve(runDirectory, run.Curve);
-        ExperimentOutput.WriteAtomically(Path.Combine(runDirectory, ResultFile), JsonSerializer.Serialize(run, Json) + "\n");
+        ExperimentOutput.WriteResult(runDirectory, run, Json);
     }
 
-    public static bool IsFinished(string runDirectory) => File.Exists(Path.Combine(runDirectory, ResultFile));
+    public static bool IsFinished(string runDirectory) => ExperimentOutput.IsFinished(runDirectory);
 
     /// <summary>Every finished run of <paramref name="env"/> under &lt;directory&gt;/&lt;env&gt;, in path order.</summary>
     /// <exception cref="InvalidDataException">If a result.json or curve.csv cannot be read.</exception>
     public static List<NewActionsRun> ReadRuns(string directory, NewActionsEnvironment env)
     {
-        string root = Path.Combine(directory, env.Name);
-        if (!Directory.Exists(root)) return [];
-        var runs = new List<NewActionsRun>();
-        foreach (string path in Directory.EnumerateFiles(root, ResultFile, SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            var run = ReadRun(Path.GetDirectoryName(path)!);
-            if (run.Environment == env.Name) runs.Add(run);
-        }
-        return runs;
+        return ExperimentOutput.FinishedRunDirectories(Path.Combine(directory, env.Name)).Select(ReadRun).Where(run => run.Environment == env.Name).ToList();
     }
 
     public static NewActionsRun ReadRun(string runDirectory)
     {
-        string path = Path.Combine(runDirectory, ResultFile);
-        NewActionsRun run;
-        try
-        {
-            run = JsonSerializer.Deserialize<NewActionsRun>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path}: empty.");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: not a run result ({e.Message}).", e);
-        }
+        var run = ExperimentOutput.ReadResult<NewActionsRun>(runDirectory, Json);
         var points = ExperimentOutput.ReadCsv(Path.Combine(runDirectory, CurveFile), CurveHeader)
             .Select(c => new NewActionsPoint(long.Parse(c[0], Invariant), double.Parse(c[1], Invariant), double.Parse(c[2], Invariant),
                                              c[3].Length == 0 ? null : double.Parse(c[3], Invariant)))
