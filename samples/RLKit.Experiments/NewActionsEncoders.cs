@@ -98,31 +98,15 @@ internal static class NewActionsEncoders
     }
 
     /// <summary>
-    /// A learned encoder's representations as the policies read them: each coordinate standardised to mean 0 and
-    /// standard deviation 1 over the TRAINING actions (those statistics applied to every action). The HVAE's μ_c varies
-    /// by about 0.004 between skills after 100 epochs (its posterior is that narrow), which a freshly initialised
-    /// utility network cannot tell apart; the thesis does not say how its representations were scaled. The "given"
-    /// representations (hand-engineered, the recommender's) are used as they are. The cache keeps the raw μ_c.
+    /// A learned encoder's representations as the policies read them, standardised over the TRAINING actions
+    /// (<see cref="ActionEncoders.Standardise"/>): the HVAE's μ_c varies by about 0.004 between skills after 100 epochs,
+    /// which a freshly initialised utility network cannot tell apart; the thesis does not say how its representations
+    /// were scaled. The "given" representations (hand-engineered, the recommender's) are used as they are. The cache
+    /// keeps the raw μ.
     /// </summary>
     private static float[] Standardised(NewActionsEnvironment env, string encoder, float[] representations)
     {
-        if (encoder == "given") return representations;
-        int width = env.RepresentationSize;
-        var (train, _, _) = env.Split();
-        for (int j = 0; j < width; j++)
-        {
-            double sum = 0, square = 0;
-            foreach (int a in train)
-            {
-                double v = representations[a * width + j];
-                sum += v;
-                square += v * v;
-            }
-            double mean = sum / train.Length;
-            double std = Math.Sqrt(Math.Max(square / train.Length - mean * mean, 0));
-            for (int a = 0; a < env.ActionCount; a++)
-                representations[a * width + j] = std > 1e-12 ? (float)((representations[a * width + j] - mean) / std) : 0f;
-        }
+        if (encoder != "given") ActionEncoders.Standardise(representations, env.RepresentationSize, env.Split().Train);
         return representations;
     }
 

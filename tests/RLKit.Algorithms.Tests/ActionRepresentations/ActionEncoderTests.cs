@@ -268,4 +268,17 @@ public class ActionEncoderTests
         SafeTensors.Save(hvae, tensors, new Dictionary<string, string> { [ActionEncoderFile.MetadataKey] = file.Metadata[ActionEncoderFile.MetadataKey].Replace("\"HiddenSize\":8", "\"HiddenSize\":-1") });
         Assert.That(() => ActionEncoders.Load(hvae), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("HiddenSize"));
     }
+
+    [Test]
+    public void StandardiseUsesTheReferenceActionsStatisticsForEveryAction()
+    {
+        // Three actions of two coordinates; actions 0 and 1 are the reference: coordinate 0 has mean 2 and std 1 over
+        // them, coordinate 1 does not vary over them (so it becomes 0 everywhere).
+        float[] representations = [1f, 5f, 3f, 5f, 6f, 9f];
+        ActionEncoders.Standardise(representations, size: 2, referenceActions: [0, 1]);
+        Assert.That(representations, Is.EqualTo(new[] { -1f, 0f, 1f, 0f, 4f, 0f }).Within(1e-6f));
+        Assert.That(() => ActionEncoders.Standardise(new float[5], 2, [0]), Throws.ArgumentException.With.Message.Contains("whole number"));
+        Assert.That(() => ActionEncoders.Standardise(new float[4], 2, []), Throws.ArgumentException.With.Message.Contains("at least one"));
+        Assert.That(() => ActionEncoders.Standardise(new float[4], 2, [2]), Throws.ArgumentException.With.Message.Contains("[0, 1]"));
+    }
 }
