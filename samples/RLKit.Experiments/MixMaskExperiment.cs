@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using RLKit.Algorithms.A2c;
-using RLKit.Algorithms.Common;
 using RLKit.Algorithms.MixMask;
 using RLKit.Environments;
 using RLKit.Environments.Vector;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using RLKit.Algorithms.MixMask;
 using RLKit.Training.Metrics;
 
 namespace RLKit.Experiments;

@@ -1,9 +1,7 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using RLKit.Algorithms.A2c;
 using RLKit.Algorithms.Hosting;
 using RLKit.Algorithms.Ppo;
-using RLKit.Core.Tests;
 using RLKit.Serialization;
 using RLKit.Spaces;
 using RLKit.Tensors;

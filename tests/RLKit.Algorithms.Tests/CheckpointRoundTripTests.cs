@@ -1,5 +1,4 @@
 using RLKit.Algorithms.A2c;
-using RLKit.Algorithms.Common;
 using RLKit.Algorithms.Dqn;
 using RLKit.Algorithms.Hosting;
 using RLKit.Algorithms.Reinforce;

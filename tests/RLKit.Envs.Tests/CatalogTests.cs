@@ -1,4 +1,3 @@
-using RLKit.Envs;
 
 namespace RLKit.Envs.Tests;
 

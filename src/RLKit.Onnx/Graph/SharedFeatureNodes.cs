@@ -1,5 +1,4 @@
 using RLKit.Algorithms.MixMask;
-using RLKit.Nn;
 using static RLKit.Onnx.Graph.OnnxGraphBuilder;
 
 namespace RLKit.Onnx.Graph;

@@ -3,7 +3,6 @@ using RLKit.Algorithms.A2c;
 using RLKit.Algorithms.MixMask;
 using RLKit.Autograd;
 using RLKit.Data;
-using RLKit.Environments;
 using RLKit.Environments.Vector;
 using RLKit.Envs;
 using RLKit.Spaces;

@@ -2,7 +2,6 @@ using RLKit.Algorithms.A2c;
 using RLKit.Algorithms.ActionRelations;
 using RLKit.Algorithms.Common;
 using RLKit.Algorithms.Ppo;
-using RLKit.Core.Tests;
 using RLKit.Environments;
 using RLKit.Environments.Vector;
 using RLKit.Envs;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using RLKit.Algorithms.ActionRepresentations;
-using RLKit.Data;
 using RLKit.Tensors;
 
 namespace RLKit.Algorithms.Tests.ActionRepresentations;

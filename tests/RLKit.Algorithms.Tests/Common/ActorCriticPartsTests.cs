@@ -2,7 +2,6 @@ using RLKit.Algorithms.Common;
 using RLKit.Algorithms.Ddpg;
 using RLKit.Algorithms.Sac;
 using RLKit.Algorithms.Td3;
-using RLKit.Autograd;
 using RLKit.Nn;
 using RLKit.Optim;
 using RLKit.Spaces;

@@ -3,7 +3,6 @@ using RLKit.Algorithms.Ddpg;
 using RLKit.Algorithms.Sac;
 using RLKit.Algorithms.Td3;
 using RLKit.Envs;
-using RLKit.Tensors;
 using RLKit.Training;
 
 namespace RLKit.Algorithms.Tests.Common;

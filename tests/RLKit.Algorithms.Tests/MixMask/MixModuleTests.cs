@@ -1,5 +1,4 @@
 using RLKit.Algorithms.MixMask;
-using RLKit.Autograd;
 using RLKit.Nn;
 using RLKit.Tensors;
 

@@ -2,7 +2,6 @@ using RLKit.Algorithms.A2c;
 using RLKit.Algorithms.Common;
 using RLKit.Algorithms.MixMask;
 using RLKit.Algorithms.Ppo;
-using RLKit.Environments.Vector;
 using RLKit.Nn;
 using RLKit.Optim;
 using RLKit.Spaces;

@@ -1,4 +1,3 @@
-using RLKit.Autograd;
 using RLKit.Nn;
 using RLKit.Tensors;
 

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using RLKit.Autograd;
 using RLKit.Serialization;
 using RLKit.Tensors;
 

@@ -1,4 +1,3 @@
-using RLKit.Environments.Wrappers;
 using RLKit.Envs.Grid;
 
 namespace RLKit.Envs.Tests.Grid;

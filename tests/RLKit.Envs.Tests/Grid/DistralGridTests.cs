@@ -1,4 +1,3 @@
-using RLKit.Environments;
 using RLKit.Environments.Wrappers;
 using RLKit.Envs.Grid;
 using RLKit.Spaces;

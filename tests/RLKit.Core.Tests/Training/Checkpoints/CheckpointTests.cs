@@ -4,7 +4,6 @@ using RLKit.Hosting;
 using RLKit.Serialization;
 using RLKit.Spaces;
 using RLKit.Tensors;
-using RLKit.Training;
 using RLKit.Training.Checkpoints;
 
 namespace RLKit.Core.Tests.Training.Checkpoints;
