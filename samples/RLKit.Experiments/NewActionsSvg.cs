@@ -23,7 +23,9 @@ internal static class NewActionsSvg
     /// </summary>
     public static string Bars(IReadOnlyList<(string Label, double Train, double TrainStd, double Test, double TestStd)> methods, string title, string axis, double? top)
     {
-        const double left = 70, right = 20, topMargin = 60, bottom = 90, groupWidth = 90, barWidth = 30, height = 420;
+        const double left = 70, right = 20, topMargin = 60, bottom = 90, barWidth = 30, height = 420;
+        // Sans-serif at 11 px averages under 6.5 px per character: wide enough groups that labels never run together.
+        double groupWidth = Math.Max(90, methods.Max(m => m.Label.Length) * 6.5 + 12);
         // Sans-serif at 15 px averages under 8 px per character: widen the chart to fit the title.
         double width = Math.Max(Math.Max(640, left + right + methods.Count * groupWidth), title.Length * 8.0 + 40);
         double plotHeight = height - topMargin - bottom;
