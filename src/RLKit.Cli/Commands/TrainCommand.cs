@@ -73,7 +73,7 @@ internal static class TrainCommand
         }
         catch (ArgumentException e)
         {
-            throw new ConfigurationException($"{hyperparameters.Source}: {e.Message}", e);
+            throw new ConfigurationException($"{hyperparameters.Source}: {WithoutParameterName(e)}", e);
         }
 
         output.Out.WriteLine($"rlkit train: {algo} on {request.Environment}, seed {request.Seed}, {steps.ToString("N0", invariant)} steps, {environmentCount} environment(s); hyperparameters from {hyperparameters.Source}:");
@@ -87,8 +87,19 @@ internal static class TrainCommand
 
         var clock = Stopwatch.StartNew();
         IAgent agent;
+        var progress = new FirstReport(output.Progress());
         using (var environment = rl.Environments.MakeVector(request.Environment, environmentCount))
-            agent = estimator.Fit(environment, Budget.Steps(steps), output.Progress(), cancellationToken);
+        {
+            try
+            {
+                agent = estimator.Fit(environment, Budget.Steps(steps), progress, cancellationToken);
+            }
+            catch (ArgumentException e) when (e.ParamName == "environment" && !progress.Reported)
+            {
+                // Fit checks the environment's spaces before the first step: an algorithm asked to act in a space it cannot.
+                throw new ConfigurationException($"{algo} cannot train on {request.Environment}: {WithoutParameterName(e)}", e);
+            }
+        }
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
         rl.Model.Save(agent, modelPath, new Dictionary<string, string>
@@ -127,6 +138,22 @@ internal static class TrainCommand
         {
             string folder = Path.Combine(parent, $"{environmentId}-{run}");
             if (!Directory.Exists(folder)) return Path.Combine(folder, "model" + Checkpoint.FileExtension);
+        }
+    }
+
+    /// <summary>The message without the " (Parameter 'json')" suffix, which names a library argument the user never saw.</summary>
+    private static string WithoutParameterName(ArgumentException e) =>
+        e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+
+    /// <summary>Forwards progress and remembers whether training got as far as reporting any.</summary>
+    private sealed class FirstReport(IProgress<TrainingUpdate> next) : IProgress<TrainingUpdate>
+    {
+        public bool Reported { get; private set; }
+
+        public void Report(TrainingUpdate value)
+        {
+            Reported = true;
+            next.Report(value);
         }
     }
 }

@@ -38,6 +38,8 @@ internal sealed class Hyperparameters
     /// <summary>The largest <see cref="EnvironmentsKey"/> accepted.</summary>
     public const int MaxEnvironments = 1024;
 
+    private const string SetSuffix = " with --set";
+
     private readonly JsonObject _values;
 
     private Hyperparameters(JsonObject values, string source)
@@ -46,8 +48,8 @@ internal sealed class Hyperparameters
         Source = source;
     }
 
-    /// <summary>Where the values came from, for messages ("the ppo preset for CartPole-v1", a file path).</summary>
-    public string Source { get; }
+    /// <summary>Where the values came from, for messages ("the ppo preset (CartPole-v1)", a file path; "with --set" after an override).</summary>
+    public string Source { get; private set; }
 
     /// <summary>No values: the algorithm's defaults.</summary>
     public static Hyperparameters Empty(string source) => new([], source);
@@ -98,6 +100,7 @@ internal sealed class Hyperparameters
         }
         target.Remove(Find(target, path[^1]) ?? path[^1]);
         target[path[^1]] = value;
+        if (!Source.EndsWith(SetSuffix, StringComparison.Ordinal)) Source += SetSuffix;
     }
 
     /// <summary>
