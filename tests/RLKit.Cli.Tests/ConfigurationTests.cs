@@ -111,7 +111,7 @@ public class ConfigurationTests
         Assert.That(pairs.Select(p => $"{p.Algorithm}/{p.Environment}"), Is.SupersetOf(new[]
         {
             "ppo/CartPole-v1", "a2c/CartPole-v1", "reinforce/CartPole-v1", "dqn/CartPole-v1", "sql/CartPole-v1", "sac-discrete/CartPole-v1",
-            "ppo/Pendulum-v1", "a2c/Pendulum-v1", "reinforce/Pendulum-v1", "sac/Pendulum-v1", "td3/Pendulum-v1", "ddpg/Pendulum-v1",
+            "ppo/Pendulum-v1", "sac/Pendulum-v1", "td3/Pendulum-v1", "ddpg/Pendulum-v1",
         }));
         Assert.Multiple(() =>
         {
