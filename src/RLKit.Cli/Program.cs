@@ -1,0 +1,1 @@
+return RLKit.Cli.RLKitCommandLine.Run(args, RLKit.Cli.CliOutput.Console);
