@@ -67,6 +67,11 @@ public sealed class A2cEstimator : AlgorithmEstimator<A2cOptions, A2cAgent>, ISh
         monitor.ResetEnvironment(environment, options.Seed);
         while (!monitor.ShouldStop)
         {
+            // The rate is set before collecting, as PPO does: after the rollout that spends the budget, progress is 1
+            // and a linearly decayed rate would be 0, which the optimizer rightly refuses.
+            if (options.LinearLearningRateDecay)
+                optimizer.LearningRate = (float)(options.LearningRate * (1 - monitor.Progress));
+
             // 1. Collect StepsPerUpdate steps of every environment with the current policy (or up to an episode end).
             buffer.Reset();
             while (!buffer.IsFull && !monitor.ShouldStop)
@@ -88,8 +93,6 @@ public sealed class A2cEstimator : AlgorithmEstimator<A2cOptions, A2cAgent>, ISh
             buffer.ComputeReturnsAndAdvantages(lastValues, options.Gamma, options.GaeLambda);
 
             // 3. One gradient step on the whole rollout.
-            if (options.LinearLearningRateDecay)
-                optimizer.LearningRate = (float)(options.LearningRate * (1 - monitor.Progress));
             using (var scope = TensorScope.Begin())
             {
                 foreach (var batch in buffer.Minibatches(buffer.Count, sampling, options.NormalizeAdvantages))

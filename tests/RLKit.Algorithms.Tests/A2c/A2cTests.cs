@@ -95,6 +95,22 @@ public class A2cTests
     }
 
     [Test]
+    public void LinearLearningRateDecayRunsToTheEndOfTheBudget()
+    {
+        // 2 envs × 5 steps per update divide the budget exactly, so the last rollout brings progress to 1; the rate
+        // for its update must come from the progress before it, not 0 (which the optimizer refuses).
+        using var env = LearningEvaluation.MakeVector("CartPole-v1", count: 2);
+        var updates = new List<TrainingUpdate>();
+        new A2cEstimator(new A2cOptions { Seed = 2, LinearLearningRateDecay = true }).Fit(env, Budget.Steps(100), new SynchronousProgress(updates.Add));
+        var rates = updates.Where(u => !u.IsFinal).Select(u => u.LearningRate).ToArray();
+        Assert.That(rates, Has.Length.EqualTo(10));
+        Assert.That(rates[0], Is.EqualTo(7e-4).Within(1e-9));
+        Assert.That(rates, Is.Ordered.Descending);
+        Assert.That(rates[^1], Is.EqualTo(7e-5).Within(1e-9));
+        Assert.That(updates[^1].IsFinal, Is.True);
+    }
+
+    [Test]
     public void SharedNetworkHasOneTrunk()
     {
         var shared = new A2cAgent(new Box(-1f, 1f, 4), new Discrete(2), new A2cOptions { SharedNetwork = true }, new RandomGenerator(0));
