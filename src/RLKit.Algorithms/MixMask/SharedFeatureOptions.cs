@@ -16,7 +16,8 @@ namespace RLKit.Algorithms.MixMask;
 /// <item>Mix: the separated trunks, then the mix couples their latents; each side's mix input detaches the other side's latent.</item>
 /// <item>Shared backbone: Linear(obs, H)–act shared; heads Linear(H, H)–act–Linear(H, |A| or 1).</item>
 /// <item>Mask: the backbone, then the mask splits its latent into the two heads' inputs.</item>
-/// <item>Mix and mask: backbone, mask, Linear(H, H)–act per side, then the mix, then linear heads.</item>
+/// <item>Mix and mask: backbone, mask, LayerNorm, Linear(H, H)–act per side, then the mix, LayerNorm, then linear heads
+/// (the reference code's MLPMixMask_Network; <see cref="MixAndMaskLayerNorm"/> = false drops the two LayerNorms).</item>
 /// </list>
 /// The penalties' gradients reach only the mechanism's own parameters (eqs. 6 and 12) unless it is auxiliary.
 /// </remarks>
@@ -42,6 +43,14 @@ public sealed record SharedFeatureOptions
 
     /// <summary>The mask mechanism, or null for none. With a mix too, the network is the paper's mix-and-mask.</summary>
     public MaskOptions? Mask { get; init; }
+
+    /// <summary>
+    /// In the mix-and-mask network (both <see cref="Mix"/> and <see cref="Mask"/> set), normalise each side's mask output
+    /// and each side's mix output with a LayerNorm(H), as the reference code's MLPMixMask_Network does (default true).
+    /// False gives the form RLKit built before (no normalisation). The base mix and mask networks have no LayerNorm in
+    /// the reference code, so this option does not apply to them.
+    /// </summary>
+    public bool MixAndMaskLayerNorm { get; init; } = true;
 
     /// <summary>Train the mechanisms with the contrastive loss (§4.3, eq. 13) instead of their penalties, or null (default).</summary>
     public ContrastiveOptions? Contrastive { get; init; }
@@ -82,6 +91,7 @@ public sealed record SharedFeatureOptions
         var parts = new List<string>();
         if (Mix is not null) parts.Add($"mix({Mix.Kind}{Describe(Mix)})");
         if (Mask is not null) parts.Add($"mask({Mask.Kind}{Describe(Mask)})");
+        if (Mix is not null && Mask is not null && MixAndMaskLayerNorm) parts.Add("layernorm");
         if (parts.Count == 0) parts.Add(SharedBackbone ? "shared-backbone" : "separated");
         if (Contrastive is not null) parts.Add($"contrastive(m={Contrastive.Momentum})");
         if (Scalarization is not null) parts.Add($"scalarization(z={Scalarization.ZScore}{(Scalarization.RefitInterval > 0 ? $", refit every {Scalarization.RefitInterval}" : "")})");
