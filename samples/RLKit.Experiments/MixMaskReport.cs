@@ -98,6 +98,7 @@ internal static class MixMaskReport
         "fig7-contrastive" => "contrastive learning, cf. Fig. 7",
         "fig7-multiobjective" => "scalarisation and PCGrad, cf. Fig. 7",
         "fig7-gaussian" => "Gaussian mechanisms",
+        "controls" => "depth-matched separated, mix-and-mask without LayerNorm",
         _ => figure,
     };
 

@@ -34,6 +34,8 @@ public sealed class SharedFeatureNetwork : ActorCriticModel
     private readonly GaussianFeatures? _maskValueNoise;
     private readonly LayerNorm? _maskPolicyNorm;
     private readonly LayerNorm? _maskValueNorm;
+    private readonly Linear? _actorExtra;
+    private readonly Linear? _criticExtra;
     private readonly Linear? _actorBridge;
     private readonly Linear? _criticBridge;
     private readonly MixModule? _mix;
@@ -86,6 +88,11 @@ public sealed class SharedFeatureNetwork : ActorCriticModel
         // The reference mix-and-mask normalises the mask's and the mix's outputs; its base mix and mask do not.
         bool normalise = options.Mix is not null && options.Mask is not null && options.MixAndMaskLayerNorm;
         int latent = width;
+        if (options.DepthMatched)
+        {
+            _actorExtra = RegisterModule("actor_extra", init.Linear(2 * width, width, rng));
+            _criticExtra = RegisterModule("critic_extra", init.Linear(2 * width, width, rng));
+        }
         if (options.Mask is { } mask)
         {
             _mask = RegisterModule("mask", MaskModules.Create(mask, width, rng, _activation, init));
@@ -172,6 +179,8 @@ public sealed class SharedFeatureNetwork : ActorCriticModel
     internal Mlp? CriticTrunk => _criticTrunk;
     internal MaskModule? MaskModule => _mask;
     internal (LayerNorm Policy, LayerNorm Value)? MaskNorms => _maskPolicyNorm is null ? null : (_maskPolicyNorm, _maskValueNorm!);
+    internal Linear? ActorExtra => _actorExtra;
+    internal Linear? CriticExtra => _criticExtra;
     internal Linear? ActorBridge => _actorBridge;
     internal Linear? CriticBridge => _criticBridge;
     internal MixModule? MixModule => _mix;
@@ -246,6 +255,12 @@ public sealed class SharedFeatureNetwork : ActorCriticModel
     private (Tensor Policy, Tensor Value) Latents(Tensor x)
     {
         var (policy, value) = FirstLatents(x);
+        if (_actorExtra is not null)
+        {
+            // The mix's input with the other side's latent replaced by this side's own (detached, as the mix detaches it).
+            policy = _activation.Apply(_actorExtra.Forward(Tensor.Concat([policy, policy.Detach()], 1)));
+            value = _activation.Apply(_criticExtra!.Forward(Tensor.Concat([value, value.Detach()], 1)));
+        }
         if (_mask is not null)
         {
             var (maskPolicy, maskValue) = RunMask(_mask, policy);

@@ -13,6 +13,8 @@ namespace RLKit.Algorithms.MixMask;
 /// Networks (hidden width H):
 /// <list type="bullet">
 /// <item>Separated: actor and critic trunks Linear(obs, H)–act–Linear(H, H)–act; heads Linear(H, |A|) and Linear(H, 1).</item>
+/// <item>Depth-matched separated (<see cref="DepthMatched"/>): the separated trunks, then per side Linear(2H, H)–act over
+/// [x_own, x_own], then the heads: the mix network's layers and parameter count without the coupling.</item>
 /// <item>Mix: the separated trunks, then the mix couples their latents; each side's mix input detaches the other side's latent.</item>
 /// <item>Shared backbone: Linear(obs, H)–act shared; heads Linear(H, H)–act–Linear(H, |A| or 1).</item>
 /// <item>Mask: the backbone, then the mask splits its latent into the two heads' inputs.</item>
@@ -37,6 +39,15 @@ public sealed record SharedFeatureOptions
 
     /// <summary>Without a mix or mask: one shared backbone with two heads instead of separated networks. Default false.</summary>
     public bool SharedBackbone { get; init; }
+
+    /// <summary>
+    /// Separated networks as deep and as large as the base mix network, for telling the mix's coupling apart from its
+    /// extra layer: each side gets one more Linear(2H, H)–act before its head, reading its own latent twice,
+    /// [x_own, x_own detached], where the mix's layer reads [x_own, x_other detached]. Same layers, parameter count,
+    /// fan-in and trunk gradient path as the mix; no information from the other side. Needs no Mix, no Mask and no
+    /// <see cref="SharedBackbone"/>. Default false.
+    /// </summary>
+    public bool DepthMatched { get; init; }
 
     /// <summary>The mix mechanism, or null for none.</summary>
     public MixOptions? Mix { get; init; }
@@ -75,6 +86,8 @@ public sealed record SharedFeatureOptions
         Scalarization?.Validate();
         if (SharedBackbone && Mix is not null && Mask is null)
             throw new ArgumentException("SharedFeatureOptions: a mix needs separate actor and critic latents; with SharedBackbone = true add a Mask (mix-and-mask) or drop the Mix.", nameof(SharedBackbone));
+        if (DepthMatched && (Mix is not null || Mask is not null || SharedBackbone))
+            throw new ArgumentException("SharedFeatureOptions.DepthMatched is a separated-networks baseline; it needs Mix = null, Mask = null and SharedBackbone = false.", nameof(DepthMatched));
         if (Contrastive is not null && Mix is null && Mask is null)
             throw new ArgumentException("SharedFeatureOptions.Contrastive trains a mix or mask mechanism; set Mix or Mask too.", nameof(Contrastive));
         bool gaussian = Mix is { Distribution: not FeatureDistribution.Deterministic } || Mask is { Distribution: not FeatureDistribution.Deterministic };
@@ -92,7 +105,7 @@ public sealed record SharedFeatureOptions
         if (Mix is not null) parts.Add($"mix({Mix.Kind}{Describe(Mix)})");
         if (Mask is not null) parts.Add($"mask({Mask.Kind}{Describe(Mask)})");
         if (Mix is not null && Mask is not null && MixAndMaskLayerNorm) parts.Add("layernorm");
-        if (parts.Count == 0) parts.Add(SharedBackbone ? "shared-backbone" : "separated");
+        if (parts.Count == 0) parts.Add(SharedBackbone ? "shared-backbone" : DepthMatched ? "separated-depth-matched" : "separated");
         if (Contrastive is not null) parts.Add($"contrastive(m={Contrastive.Momentum})");
         if (Scalarization is not null) parts.Add($"scalarization(z={Scalarization.ZScore}{(Scalarization.RefitInterval > 0 ? $", refit every {Scalarization.RefitInterval}" : "")})");
         if (PcGrad) parts.Add("pcgrad");

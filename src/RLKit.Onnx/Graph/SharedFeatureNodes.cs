@@ -21,6 +21,11 @@ internal static class SharedFeatureNodes
         else
             (policy, value) = (NnNodes.Mlp(g, x, network.ActorTrunk!, "actor"), NnNodes.Mlp(g, x, network.CriticTrunk!, "critic"));
 
+        if (network.ActorExtra is { } actorExtra)
+        {
+            policy = NnNodes.Activation(g, NnNodes.Linear(g, g.Node("Concat", "actor_extra", [policy, policy], Int("axis", 1)), actorExtra, "actor_extra"), act, "actor_extra");
+            value = NnNodes.Activation(g, NnNodes.Linear(g, g.Node("Concat", "critic_extra", [value, value], Int("axis", 1)), network.CriticExtra!, "critic_extra"), act, "critic_extra");
+        }
         if (network.MaskModule is { } mask)
         {
             var options = network.Options.Mask!;

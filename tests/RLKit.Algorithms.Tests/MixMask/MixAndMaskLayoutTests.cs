@@ -131,4 +131,37 @@ public class MixAndMaskLayoutTests
         plain.Eval();
         Assert.That(plain.Forward(Tensor.FromArray([1f]).Reshape(1, 1)).Value.Item(), Is.EqualTo(7.5).Within(1e-5));
     }
+
+    [Test]
+    public void TheDepthMatchedBaselineHasTheMixNetworksLayersAndParametersButNoCoupling()
+    {
+        SharedFeatureNetwork Build(SharedFeatureOptions options) =>
+            new(4, (latent, rng) => PolicyHeads.OnPolicy(new Discrete(2), latent, rng), new RandomGenerator(9), options);
+        var mix = Build(new SharedFeatureOptions { Mix = Mix.Mlp() });
+        var depth = Build(new SharedFeatureOptions { DepthMatched = true });
+        var separated = Build(new SharedFeatureOptions());
+        int Count(SharedFeatureNetwork n) => n.Parameters().Sum(p => p.Size);
+        Assert.That(Count(depth), Is.EqualTo(Count(mix)));
+        Assert.That(Count(depth) - Count(separated), Is.EqualTo(2 * (256 * 128 + 128)), "one Linear(2H, H) per side");
+        Assert.That(depth.NamedParameters().Select(p => p.Value.ShapeArray()).OrderBy(s => string.Join(",", s)).Select(s => string.Join(",", s)),
+                    Is.EqualTo(mix.NamedParameters().Select(p => p.Value.ShapeArray()).OrderBy(s => string.Join(",", s)).Select(s => string.Join(",", s))),
+                    "the same layer shapes as the mix network");
+
+        // No coupling: changing the critic's parameters leaves the policy unchanged, and the actor's the value.
+        var observations = Tensor.RandomNormal(new RandomGenerator(2), [5, 4]);
+        var (policyBefore, valueBefore) = depth.Forward(observations);
+        float[] logProbBefore = policyBefore.LogProb([0, 1, 0, 1, 1]).ToArray(), values = valueBefore.ToArray();
+        foreach (var (name, tensor) in depth.NamedParameters().Where(p => p.Key.StartsWith("critic", StringComparison.Ordinal)))
+            tensor.AsSpan().Fill(0.3f);
+        var (policyAfter, valueAfter) = depth.Forward(observations);
+        Assert.That(policyAfter.LogProb([0, 1, 0, 1, 1]).ToArray(), Is.EqualTo(logProbBefore), "the policy reads nothing of the critic");
+        Assert.That(valueAfter.ToArray(), Is.Not.EqualTo(values), "the critic's parameters do reach the value");
+    }
+
+    [Test]
+    public void TheDepthMatchedBaselineRejectsAMechanismNamingTheOption()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new SharedFeatureOptions { DepthMatched = true, Mix = Mix.Mlp() }.Validate());
+        Assert.That(error!.ParamName, Is.EqualTo("DepthMatched"));
+    }
 }
