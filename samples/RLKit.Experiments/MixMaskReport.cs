@@ -24,14 +24,16 @@ internal static class MixMaskReport
         output.WriteLine(string.Create(Invariant,
             $"To solve: mean ± std over all seeds, unsolved counted as the budget. Final CP / nCP: the evaluation after the last training {(settings.IsPpo ? "update" : "episode")}, mean ± std over seeds."));
         output.WriteLine();
-        string[] header = ["variant", "lr", "ε0", "solved", settings.IsPpo ? "k steps to solve" : "episodes to solve", "final CP", "final nCP", "s/run"];
+        string[] header = ["variant", "lr", "ε0", "solved", "Wilson 95%", settings.IsPpo ? "k steps to solve" : "episodes to solve", "bootstrap 95%", "final CP", "final nCP", "s/run"];
         var table = rows.Select(r => (IReadOnlyList<string>)new[]
         {
             r.Cell.Variant,
             r.Cell.LearningRate.ToString(Invariant),
             r.Cell.Algorithm == MixMaskExperiment.Ppo ? "-" : r.Cell.InitialEpsilon.ToString(Invariant),
             $"{r.Solved}/{r.Seeds}",
+            string.Create(Invariant, $"{r.SolvedInterval.Lower:0.00}–{r.SolvedInterval.Upper:0.00}"),
             string.Create(Invariant, $"{r.ToSolve.Average():0.0} ± {ExperimentOutput.Std(r.ToSolve):0.0}"),
+            string.Create(Invariant, $"{r.ToSolveInterval.Lower:0.0}–{r.ToSolveInterval.Upper:0.0}"),
             string.Create(Invariant, $"{r.CartPoleMean:0.0} ± {r.CartPoleStd:0.0}"),
             string.Create(Invariant, $"{r.NonStationaryMean:0.0} ± {r.NonStationaryStd:0.0}"),
             string.Create(Invariant, $"{r.SecondsPerRun:0}"),
@@ -41,13 +43,74 @@ internal static class MixMaskReport
         foreach (var r in rows)
         {
             output.WriteLine(string.Create(Invariant,
-                $"RESULT variant={r.Cell.Variant} env=CartPole-v1 solved_seeds={r.Solved}/{r.Seeds} mean_episodes_to_solve={r.ToSolve.Average():0.0} cp_return={r.CartPoleMean:0.0} ncp_return={r.NonStationaryMean:0.0} algorithm={r.Cell.Algorithm} learning_rate={r.Cell.LearningRate} initial_epsilon={r.Cell.InitialEpsilon}"));
+                $"RESULT variant={r.Cell.Variant} env=CartPole-v1 solved_seeds={r.Solved}/{r.Seeds} mean_episodes_to_solve={r.ToSolve.Average():0.0} cp_return={r.CartPoleMean:0.0} ncp_return={r.NonStationaryMean:0.0} algorithm={r.Cell.Algorithm} learning_rate={r.Cell.LearningRate} initial_epsilon={r.Cell.InitialEpsilon} solved_ci95=[{r.SolvedInterval.Lower:0.000},{r.SolvedInterval.Upper:0.000}] to_solve_ci95=[{r.ToSolveInterval.Lower:0.0},{r.ToSolveInterval.Upper:0.0}]"));
         }
+        PrintFisherTests(output, rows);
+        PrintSimilarities(output, runs);
     }
+
+    /// <summary>The networks the mechanisms are compared against.</summary>
+    private static readonly string[] Baselines = ["separated", "shared", "separated-deep"];
+
+    /// <summary>
+    /// Two-sided Fisher exact tests of solved counts, each mechanism row against each baseline row of the same setting
+    /// (algorithm, learning rate, initial ε) — or across settings when every network appears in one setting only (each
+    /// at its own best rate).
+    /// </summary>
+    private static void PrintFisherTests(TextWriter output, IReadOnlyList<Summary> rows)
+    {
+        bool oneSettingPerNetwork = rows.GroupBy(r => r.Cell.Variant).All(g => g.Count() == 1);
+        var lines = new List<string>();
+        foreach (var mechanism in rows.Where(r => !Baselines.Contains(r.Cell.Variant)))
+        foreach (var baseline in rows.Where(r => Baselines.Contains(r.Cell.Variant)))
+        {
+            bool sameSetting = (mechanism.Cell with { Variant = "" }) == (baseline.Cell with { Variant = "" });
+            if (!sameSetting && !oneSettingPerNetwork) continue;
+            double p = ExperimentStatistics.FisherExactTwoSided(mechanism.Solved, mechanism.Seeds - mechanism.Solved, baseline.Solved, baseline.Seeds - baseline.Solved);
+            lines.Add(string.Create(Invariant,
+                $"FISHER mechanism={mechanism.Cell.Variant} baseline={baseline.Cell.Variant} setting={Setting(mechanism.Cell)}{(sameSetting ? "" : $" baseline_setting={Setting(baseline.Cell)}")} solved={mechanism.Solved}/{mechanism.Seeds} vs {baseline.Solved}/{baseline.Seeds} p={p:0.0000}"));
+        }
+        if (lines.Count == 0) return;
+        output.WriteLine();
+        output.WriteLine("Two-sided Fisher exact tests of the solved counts, each mechanism against each baseline:");
+        foreach (var line in lines) output.WriteLine(line);
+    }
+
+    /// <summary>
+    /// Fig. 1: per network and layer, the mean cosine similarity of the actor's and the critic's features for the
+    /// untrained networks and after training, and the mean per-seed difference with its bootstrap 95% interval.
+    /// </summary>
+    private static void PrintSimilarities(TextWriter output, IReadOnlyList<MixMaskRun> runs)
+    {
+        var lines = new List<string>();
+        foreach (var group in runs.Where(r => r.Similarities.Count > 1 && r.Similarities[0].Count > 0).GroupBy(r => r.Cell))
+        {
+            var list = group.ToList();
+            for (int layer = 0; layer < list[0].Similarities[0].Count; layer++)
+            {
+                var untrained = list.Select(r => r.Similarities[0][layer]).ToList();
+                var trained = list.Select(r => r.Similarities[^1][layer]).ToList();
+                var delta = trained.Zip(untrained, (t, u) => t - u).ToList();
+                var (lower, upper) = ExperimentStatistics.BootstrapMeanInterval(delta);
+                lines.Add(string.Create(Invariant,
+                    $"SIMILARITY variant={group.Key.Variant} setting={Setting(group.Key)} layer={layer + 1} seeds={list.Count} untrained={untrained.Average():0.000} trained={trained.Average():0.000} delta={delta.Average():0.000} delta_ci95=[{lower:0.000},{upper:0.000}]"));
+            }
+        }
+        if (lines.Count == 0) return;
+        output.WriteLine();
+        output.WriteLine("Fig. 1: mean cosine similarity of actor and critic features by layer on 100 random-policy episodes' states, untrained (an independent draw per seed) and after training:");
+        foreach (var line in lines) output.WriteLine(line);
+    }
+
+    private static string Setting(MixMaskCell cell) => string.Create(Invariant, $"{cell.Algorithm}/lr={cell.LearningRate}/eps0={cell.InitialEpsilon}");
 
     /// <summary>One report row. ToSolve: per seed, episodes (A2C) or thousands of steps (PPO) to solve, the budget if unsolved.</summary>
     private sealed record Summary(MixMaskCell Cell, int Seeds, int Solved, IReadOnlyList<double> ToSolve,
-                                  double CartPoleMean, double CartPoleStd, double NonStationaryMean, double NonStationaryStd, double SecondsPerRun);
+                                  double CartPoleMean, double CartPoleStd, double NonStationaryMean, double NonStationaryStd, double SecondsPerRun)
+    {
+        public (double Lower, double Upper) SolvedInterval => ExperimentStatistics.WilsonInterval(Solved, Seeds);
+        public (double Lower, double Upper) ToSolveInterval => ExperimentStatistics.BootstrapMeanInterval(ToSolve);
+    }
 
     private static IEnumerable<Summary> Summarise(IReadOnlyList<MixMaskRun> runs, MixMaskSettings settings)
     {
