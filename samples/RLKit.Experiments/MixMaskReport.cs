@@ -199,6 +199,7 @@ internal static class MixMaskReport
         "fig7-contrastive" => "contrastive learning, cf. Fig. 7",
         "fig7-multiobjective" => "scalarisation and PCGrad, cf. Fig. 7",
         "fig7-gaussian" => "Gaussian mechanisms",
+        "fig7-gaussian-sd" => "Gaussian mechanisms, state-dependent covariance",
         "controls" => "depth-matched separated, mix-and-mask without LayerNorm",
         _ => figure,
     };
