@@ -31,7 +31,14 @@ internal static partial class CommandLine
           --temperature <t>      override the mix/mask penalty temperature (default: the options' 1e-4)
           --temperature-decay <τ>  α ← τ·α after every update, in [0, 1] (default 1: fixed, as in the paper's main results)
           --divergence <ir|j|ag> the Gaussian mechanisms' penalty: information radius (default), J- or AG-divergence
-          --learning-rate <lr>   Adam's learning rate, in (0, 1] (default: the paper's 1e-2)
+          --lr <a,b,...>         Adam's learning rates, each in (0, 1], one grid axis (default: the paper's 1e-2; PPO 1e-3);
+                                 --learning-rate is the same option
+          --eps <a,b,...>        initial ε of the ε-greedy exploration (halved after every episode), each in [0, 1], the
+                                 other grid axis (default: the paper's 1.0; A2C only)
+          --algorithm <a2c|ppo>  the paper's A2C protocol (default) or the same networks under PPO (RL Zoo settings, 8 envs)
+          --steps <n>            PPO: environment-step budget (default 100000)
+          --eval-every <n>       PPO: evaluate every n environment steps (default 10000)
+          --threads <n>          engine threads (default: every core); 1 per process to run processes side by side
           --init <paper|orthogonal>  weight initialisation: the reference code's N(0, 0.1) / 0.1 (default) or orthogonal
           --solved <r>           CartPole mean evaluation return that stops a run (default 495)
 
@@ -105,7 +112,15 @@ internal static partial class CommandLine
         return settings;
     }
 
-    private static MixMaskSettings ParseMixMask(ReadOnlySpan<string> args) =>
+    private static MixMaskSettings ParseMixMask(ReadOnlySpan<string> args)
+    {
+        var settings = ParseMixMaskOptions(args);
+        if (settings.IsPpo && settings.InitialEpsilons is not null)
+            throw new UsageException("--eps sets A2C's ε-greedy exploration; PPO samples from its policy (drop --eps or use --algorithm a2c)");
+        return settings;
+    }
+
+    private static MixMaskSettings ParseMixMaskOptions(ReadOnlySpan<string> args) =>
         ParseOptions(args, new MixMaskSettings(), static (settings, name, value) => name switch
             {
                 "--seeds" => settings with { Seeds = PositiveInt(name, value) },
@@ -123,7 +138,13 @@ internal static partial class CommandLine
                     "ag" => Similarity.ArithmeticGeometric,
                     _ => throw new UsageException($"--divergence must be 'ir', 'j' or 'ag'; got '{value}'"),
                 } } },
-                "--learning-rate" => settings with { LearningRate = LearningRate(name, value) },
+                "--learning-rate" or "--lr" => settings with { LearningRates = FloatList(name, value, LearningRate) },
+                "--eps" => settings with { InitialEpsilons = FloatList(name, value, UnitInterval) },
+                "--algorithm" => settings with { Algorithm = value is MixMaskExperiment.A2c or MixMaskExperiment.Ppo
+                    ? value : throw new UsageException($"--algorithm must be 'a2c' or 'ppo'; got '{value}'") },
+                "--steps" => settings with { Steps = PositiveInt(name, value) },
+                "--eval-every" => settings with { EvaluateEvery = PositiveInt(name, value) },
+                "--threads" => settings with { Threads = IntInRange(name, value, 1, 1024) },
                 "--init" => settings with { OrthogonalInitialization = value switch
                 {
                     "paper" => false,
@@ -209,6 +230,14 @@ internal static partial class CommandLine
     private static float LearningRate(string option, string value) =>
         float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float x) && x > 0 && x <= 1
             ? x : throw new UsageException($"{option} must be a number in (0, 1]; got '{value}'");
+
+    /// <summary>A comma-separated list of distinct numbers, each checked by <paramref name="parse"/>.</summary>
+    private static IReadOnlyList<float> FloatList(string option, string value, Func<string, string, float> parse)
+    {
+        var items = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => parse(option, v)).ToArray();
+        if (items.Length == 0) throw new UsageException($"{option} needs at least one value");
+        return items.Distinct().ToArray();
+    }
 
     private sealed class UsageException(string message) : Exception(message);
 }

@@ -39,6 +39,16 @@ internal static class MixMaskVariants
         ("mix-diag", "fig7-gaussian", o => o with { Mix = Mix.Mlp(distribution: FeatureDistribution.DiagonalGaussian) }),
         ("mask-diag", "fig7-gaussian", o => o with { Mask = Mask.Mlp(distribution: FeatureDistribution.DiagonalGaussian) }),
         ("mix-chol", "fig7-gaussian", o => o with { Mix = Mix.Mlp(distribution: FeatureDistribution.CholeskyGaussian) }),
+        ("mask-chol", "fig7-gaussian", o => o with { Mask = Mask.Mlp(distribution: FeatureDistribution.CholeskyGaussian) }),
+        // State-dependent covariances (§4.1): Σ from an MLP of the mechanism's input instead of free parameters.
+        ("mix-diag-sd", "fig7-gaussian-sd", o => o with { Mix = Mix.Mlp(distribution: FeatureDistribution.DiagonalGaussian, stateDependentCovariance: true) }),
+        ("mask-diag-sd", "fig7-gaussian-sd", o => o with { Mask = Mask.Mlp(distribution: FeatureDistribution.DiagonalGaussian, stateDependentCovariance: true) }),
+        ("mix-chol-sd", "fig7-gaussian-sd", o => o with { Mix = Mix.Mlp(distribution: FeatureDistribution.CholeskyGaussian, stateDependentCovariance: true) }),
+        ("mask-chol-sd", "fig7-gaussian-sd", o => o with { Mask = Mask.Mlp(distribution: FeatureDistribution.CholeskyGaussian, stateDependentCovariance: true) }),
+        // Controls added for issue 18: the mix network's depth without its coupling, and mix-and-mask without the
+        // reference code's LayerNorms (the form RLKit built before).
+        ("separated-deep", "controls", o => o with { DepthMatched = true }),
+        ("mixmask-nonorm", "controls", o => o with { Mix = Mix.Mlp(), Mask = Mask.Mlp(), MixAndMaskLayerNorm = false }),
     ];
 
     /// <summary>Every variant name, in the order they are run and reported.</summary>

@@ -25,6 +25,8 @@ public sealed class MixMaskExportTests
         yield return Case("mask shared attention", e => e.WithMask(Mask.SharedAttention()));
         yield return Case("mask Cholesky Gaussian", e => e.WithMask(Mask.Mlp(distribution: FeatureDistribution.CholeskyGaussian)));
         yield return Case("mix and mask", e => e.WithMix(Mix.Mlp()).WithMask(Mask.Mlp()));
+        yield return Case("mix and mask without LayerNorms", e => ((ISharedFeatureEstimator<PpoEstimator>)e).WithSharedFeatures(new SharedFeatureOptions { HiddenSize = 8, Mix = Mix.Mlp(), Mask = Mask.Mlp(), MixAndMaskLayerNorm = false }));
+        yield return Case("depth-matched separated", e => ((ISharedFeatureEstimator<PpoEstimator>)e).WithSharedFeatures(new SharedFeatureOptions { HiddenSize = 8, DepthMatched = true }));
     }
 
     private static TestCaseData Case(string name, Func<PpoEstimator, PpoEstimator> configure) =>

@@ -32,11 +32,17 @@ public sealed class SharedFeatureNetwork : ActorCriticModel
     private readonly MaskModule? _mask;
     private readonly GaussianFeatures? _maskPolicyNoise;
     private readonly GaussianFeatures? _maskValueNoise;
+    private readonly LayerNorm? _maskPolicyNorm;
+    private readonly LayerNorm? _maskValueNorm;
+    private readonly Linear? _actorExtra;
+    private readonly Linear? _criticExtra;
     private readonly Linear? _actorBridge;
     private readonly Linear? _criticBridge;
     private readonly MixModule? _mix;
     private readonly GaussianFeatures? _mixPolicyNoise;
     private readonly GaussianFeatures? _mixValueNoise;
+    private readonly LayerNorm? _mixPolicyNorm;
+    private readonly LayerNorm? _mixValueNorm;
     private readonly Linear? _actorHidden;
     private readonly Linear? _criticHidden;
     private readonly Linear _valueOutput;
@@ -79,11 +85,19 @@ public sealed class SharedFeatureNetwork : ActorCriticModel
             _criticTrunk = RegisterModule("critic", Trunk(observationSize, width, rng, init));
         }
 
+        // The reference mix-and-mask normalises the mask's and the mix's outputs; its base mix and mask do not.
+        bool normalise = options.Mix is not null && options.Mask is not null && options.MixAndMaskLayerNorm;
         int latent = width;
+        if (options.DepthMatched)
+        {
+            _actorExtra = RegisterModule("actor_extra", init.Linear(2 * width, width, rng));
+            _criticExtra = RegisterModule("critic_extra", init.Linear(2 * width, width, rng));
+        }
         if (options.Mask is { } mask)
         {
             _mask = RegisterModule("mask", MaskModules.Create(mask, width, rng, _activation, init));
             (_maskPolicyNoise, _maskValueNoise) = Noise("mask", mask, width, rng, init);
+            if (normalise) (_maskPolicyNorm, _maskValueNorm) = (RegisterModule("mask_policy_norm", new LayerNorm(width)), RegisterModule("mask_value_norm", new LayerNorm(width)));
             latent = HeadWidth(mask, width);
         }
         if (options.Mix is { } mix)
@@ -96,6 +110,7 @@ public sealed class SharedFeatureNetwork : ActorCriticModel
             }
             _mix = RegisterModule("mix", MixModules.Create(mix, width, rng, _activation, init));
             (_mixPolicyNoise, _mixValueNoise) = Noise("mix", mix, width, rng, init);
+            if (normalise) (_mixPolicyNorm, _mixValueNorm) = (RegisterModule("mix_policy_norm", new LayerNorm(width)), RegisterModule("mix_value_norm", new LayerNorm(width)));
             latent = HeadWidth(mix, width);
         }
 
@@ -163,9 +178,13 @@ public sealed class SharedFeatureNetwork : ActorCriticModel
     internal Mlp? ActorTrunk => _actorTrunk;
     internal Mlp? CriticTrunk => _criticTrunk;
     internal MaskModule? MaskModule => _mask;
+    internal (LayerNorm Policy, LayerNorm Value)? MaskNorms => _maskPolicyNorm is null ? null : (_maskPolicyNorm, _maskValueNorm!);
+    internal Linear? ActorExtra => _actorExtra;
+    internal Linear? CriticExtra => _criticExtra;
     internal Linear? ActorBridge => _actorBridge;
     internal Linear? CriticBridge => _criticBridge;
     internal MixModule? MixModule => _mix;
+    internal (LayerNorm Policy, LayerNorm Value)? MixNorms => _mixPolicyNorm is null ? null : (_mixPolicyNorm, _mixValueNorm!);
     internal Linear? ActorHidden => _actorHidden;
     internal Linear? CriticHidden => _criticHidden;
     internal Linear ValueOutput => _valueOutput;
@@ -180,6 +199,8 @@ public sealed class SharedFeatureNetwork : ActorCriticModel
         if (_backbone is not null) shared.AddRange(_backbone.Parameters());
         if (_mask is not null) shared.AddRange(_mask.Parameters());
         if (_mix is not null) shared.AddRange(_mix.Parameters());
+        foreach (var norm in new[] { _maskPolicyNorm, _maskValueNorm, _mixPolicyNorm, _mixValueNorm })
+            if (norm is not null) shared.AddRange(norm.Parameters());
         if (_maskPolicyNoise is not null) { shared.AddRange(_maskPolicyNoise.Parameters()); shared.AddRange(_maskValueNoise!.Parameters()); }
         if (_mixPolicyNoise is not null) { shared.AddRange(_mixPolicyNoise.Parameters()); shared.AddRange(_mixValueNoise!.Parameters()); }
         return shared;
@@ -234,6 +255,12 @@ public sealed class SharedFeatureNetwork : ActorCriticModel
     private (Tensor Policy, Tensor Value) Latents(Tensor x)
     {
         var (policy, value) = FirstLatents(x);
+        if (_actorExtra is not null)
+        {
+            // The mix's input with the other side's latent replaced by this side's own (detached, as the mix detaches it).
+            policy = _activation.Apply(_actorExtra.Forward(Tensor.Concat([policy, policy.Detach()], 1)));
+            value = _activation.Apply(_criticExtra!.Forward(Tensor.Concat([value, value.Detach()], 1)));
+        }
         if (_mask is not null)
         {
             var (maskPolicy, maskValue) = RunMask(_mask, policy);
@@ -270,14 +297,19 @@ public sealed class SharedFeatureNetwork : ActorCriticModel
     private (MechanismOutput Policy, MechanismOutput Value) RunMask(MaskModule mask, Tensor shared)
     {
         var (policy, value) = mask.Forward(shared);
+        (policy, value) = Normalise(_maskPolicyNorm, _maskValueNorm, policy, value);
         return (Output(_maskPolicyNoise, policy, shared), Output(_maskValueNoise, value, shared));
     }
 
     private (MechanismOutput Policy, MechanismOutput Value) RunMix(MixModule mix, Tensor policyLatent, Tensor valueLatent)
     {
         var (policy, value) = mix.Forward(policyLatent, valueLatent);
+        (policy, value) = Normalise(_mixPolicyNorm, _mixValueNorm, policy, value);
         return (Output(_mixPolicyNoise, policy, policyLatent), Output(_mixValueNoise, value, valueLatent));
     }
+
+    private static (Tensor Policy, Tensor Value) Normalise(LayerNorm? policyNorm, LayerNorm? valueNorm, Tensor policy, Tensor value) =>
+        policyNorm is null ? (policy, value) : (policyNorm.Forward(policy), valueNorm!.Forward(value));
 
     // A deterministic output is its own feature; a Gaussian one is sampled in training mode and its mean otherwise.
     private MechanismOutput Output(GaussianFeatures? noise, Tensor mean, Tensor input)
@@ -310,7 +342,11 @@ public sealed class SharedFeatureNetwork : ActorCriticModel
     private Tensor MixContrastive(Tensor policyAnchor, Tensor valueAnchor, Tensor policyInput, Tensor valueInput)
     {
         Tensor policyKey, valueKey;
-        using (GradMode.NoGrad()) (policyKey, valueKey) = _mixMomentum!.Forward(policyInput.Detach(), valueInput.Detach());
+        using (GradMode.NoGrad())
+        {
+            (policyKey, valueKey) = _mixMomentum!.Forward(policyInput.Detach(), valueInput.Detach());
+            (policyKey, valueKey) = Normalise(_mixPolicyNorm, _mixValueNorm, policyKey, valueKey);
+        }
         return ContrastiveLoss(policyAnchor, valueKey) + ContrastiveLoss(valueAnchor, policyKey);
     }
 
@@ -318,7 +354,11 @@ public sealed class SharedFeatureNetwork : ActorCriticModel
     private Tensor MaskContrastive(Tensor policyAnchor, Tensor valueAnchor, Tensor sharedInput)
     {
         Tensor policyKey, valueKey;
-        using (GradMode.NoGrad()) (policyKey, valueKey) = _maskMomentum!.Forward(sharedInput.Detach());
+        using (GradMode.NoGrad())
+        {
+            (policyKey, valueKey) = _maskMomentum!.Forward(sharedInput.Detach());
+            (policyKey, valueKey) = Normalise(_maskPolicyNorm, _maskValueNorm, policyKey, valueKey);
+        }
         return ContrastiveLoss(policyAnchor, policyKey) + ContrastiveLoss(valueAnchor, valueKey);
     }
 

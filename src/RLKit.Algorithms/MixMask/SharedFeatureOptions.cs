@@ -13,10 +13,13 @@ namespace RLKit.Algorithms.MixMask;
 /// Networks (hidden width H):
 /// <list type="bullet">
 /// <item>Separated: actor and critic trunks Linear(obs, H)–act–Linear(H, H)–act; heads Linear(H, |A|) and Linear(H, 1).</item>
+/// <item>Depth-matched separated (<see cref="DepthMatched"/>): the separated trunks, then per side Linear(2H, H)–act over
+/// [x_own, x_own], then the heads: the mix network's layers and parameter count without the coupling.</item>
 /// <item>Mix: the separated trunks, then the mix couples their latents; each side's mix input detaches the other side's latent.</item>
 /// <item>Shared backbone: Linear(obs, H)–act shared; heads Linear(H, H)–act–Linear(H, |A| or 1).</item>
 /// <item>Mask: the backbone, then the mask splits its latent into the two heads' inputs.</item>
-/// <item>Mix and mask: backbone, mask, Linear(H, H)–act per side, then the mix, then linear heads.</item>
+/// <item>Mix and mask: backbone, mask, LayerNorm, Linear(H, H)–act per side, then the mix, LayerNorm, then linear heads
+/// (the reference code's MLPMixMask_Network; <see cref="MixAndMaskLayerNorm"/> = false drops the two LayerNorms).</item>
 /// </list>
 /// The penalties' gradients reach only the mechanism's own parameters (eqs. 6 and 12) unless it is auxiliary.
 /// </remarks>
@@ -37,11 +40,28 @@ public sealed record SharedFeatureOptions
     /// <summary>Without a mix or mask: one shared backbone with two heads instead of separated networks. Default false.</summary>
     public bool SharedBackbone { get; init; }
 
+    /// <summary>
+    /// Separated networks as deep and as large as the base mix network, for telling the mix's coupling apart from its
+    /// extra layer: each side gets one more Linear(2H, H)–act before its head, reading its own latent twice,
+    /// [x_own, x_own detached], where the mix's layer reads [x_own, x_other detached]. Same layers, parameter count,
+    /// fan-in and trunk gradient path as the mix; no information from the other side. Needs no Mix, no Mask and no
+    /// <see cref="SharedBackbone"/>. Default false.
+    /// </summary>
+    public bool DepthMatched { get; init; }
+
     /// <summary>The mix mechanism, or null for none.</summary>
     public MixOptions? Mix { get; init; }
 
     /// <summary>The mask mechanism, or null for none. With a mix too, the network is the paper's mix-and-mask.</summary>
     public MaskOptions? Mask { get; init; }
+
+    /// <summary>
+    /// In the mix-and-mask network (both <see cref="Mix"/> and <see cref="Mask"/> set), normalise each side's mask output
+    /// and each side's mix output with a LayerNorm(H), as the reference code's MLPMixMask_Network does (default true).
+    /// False gives the form RLKit built before (no normalisation). The base mix and mask networks have no LayerNorm in
+    /// the reference code, so this option does not apply to them.
+    /// </summary>
+    public bool MixAndMaskLayerNorm { get; init; } = true;
 
     /// <summary>Train the mechanisms with the contrastive loss (§4.3, eq. 13) instead of their penalties, or null (default).</summary>
     public ContrastiveOptions? Contrastive { get; init; }
@@ -66,6 +86,8 @@ public sealed record SharedFeatureOptions
         Scalarization?.Validate();
         if (SharedBackbone && Mix is not null && Mask is null)
             throw new ArgumentException("SharedFeatureOptions: a mix needs separate actor and critic latents; with SharedBackbone = true add a Mask (mix-and-mask) or drop the Mix.", nameof(SharedBackbone));
+        if (DepthMatched && (Mix is not null || Mask is not null || SharedBackbone))
+            throw new ArgumentException("SharedFeatureOptions.DepthMatched is a separated-networks baseline; it needs Mix = null, Mask = null and SharedBackbone = false.", nameof(DepthMatched));
         if (Contrastive is not null && Mix is null && Mask is null)
             throw new ArgumentException("SharedFeatureOptions.Contrastive trains a mix or mask mechanism; set Mix or Mask too.", nameof(Contrastive));
         bool gaussian = Mix is { Distribution: not FeatureDistribution.Deterministic } || Mask is { Distribution: not FeatureDistribution.Deterministic };
@@ -82,7 +104,8 @@ public sealed record SharedFeatureOptions
         var parts = new List<string>();
         if (Mix is not null) parts.Add($"mix({Mix.Kind}{Describe(Mix)})");
         if (Mask is not null) parts.Add($"mask({Mask.Kind}{Describe(Mask)})");
-        if (parts.Count == 0) parts.Add(SharedBackbone ? "shared-backbone" : "separated");
+        if (Mix is not null && Mask is not null && MixAndMaskLayerNorm) parts.Add("layernorm");
+        if (parts.Count == 0) parts.Add(SharedBackbone ? "shared-backbone" : DepthMatched ? "separated-depth-matched" : "separated");
         if (Contrastive is not null) parts.Add($"contrastive(m={Contrastive.Momentum})");
         if (Scalarization is not null) parts.Add($"scalarization(z={Scalarization.ZScore}{(Scalarization.RefitInterval > 0 ? $", refit every {Scalarization.RefitInterval}" : "")})");
         if (PcGrad) parts.Add("pcgrad");

@@ -21,12 +21,17 @@ internal static class SharedFeatureNodes
         else
             (policy, value) = (NnNodes.Mlp(g, x, network.ActorTrunk!, "actor"), NnNodes.Mlp(g, x, network.CriticTrunk!, "critic"));
 
+        if (network.ActorExtra is { } actorExtra)
+        {
+            policy = NnNodes.Activation(g, NnNodes.Linear(g, g.Node("Concat", "actor_extra", [policy, policy], Int("axis", 1)), actorExtra, "actor_extra"), act, "actor_extra");
+            value = NnNodes.Activation(g, NnNodes.Linear(g, g.Node("Concat", "critic_extra", [value, value], Int("axis", 1)), network.CriticExtra!, "critic_extra"), act, "critic_extra");
+        }
         if (network.MaskModule is { } mask)
         {
             var options = network.Options.Mask!;
             if (!options.Auxiliary)
             {
-                var (maskPolicy, maskValue) = Mask(g, mask, policy, "mask");
+                var (maskPolicy, maskValue) = Normalise(g, network.MaskNorms, Mask(g, mask, policy, "mask"), "mask");
                 (policy, value) = Join(g, options, maskPolicy, maskValue, policy, value, "mask");
             }
         }
@@ -40,7 +45,7 @@ internal static class SharedFeatureNodes
             var options = network.Options.Mix!;
             if (!options.Auxiliary)
             {
-                var (mixPolicy, mixValue) = Mix(g, mix, policy, value, "mix");
+                var (mixPolicy, mixValue) = Normalise(g, network.MixNorms, Mix(g, mix, policy, value, "mix"), "mix");
                 (policy, value) = Join(g, options, mixPolicy, mixValue, policy, value, "mix");
             }
         }
@@ -51,6 +56,13 @@ internal static class SharedFeatureNodes
         }
         return (policy, value);
     }
+
+    // The mix-and-mask network's LayerNorm after each side's mask and mix output, where it has them.
+    private static (string Policy, string Value) Normalise(OnnxGraphBuilder g, (Nn.LayerNorm Policy, Nn.LayerNorm Value)? norms,
+                                                           (string Policy, string Value) outputs, string path) =>
+        norms is { } n
+            ? (NnNodes.LayerNorm(g, outputs.Policy, n.Policy, path + ".policy_norm"), NnNodes.LayerNorm(g, outputs.Value, n.Value, path + ".value_norm"))
+            : outputs;
 
     // The heads read the mechanism's output joined with the latent it replaces (none, residual sum, dense concatenation).
     private static (string Policy, string Value) Join(OnnxGraphBuilder g, FeatureMechanismOptions options, string policyOut, string valueOut,

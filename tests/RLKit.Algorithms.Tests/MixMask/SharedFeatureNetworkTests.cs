@@ -98,7 +98,8 @@ public class SharedFeatureNetworkTests
         foreach (var (name, parameter) in network.NamedParameters())
         {
             bool mechanism = name.StartsWith("mix.", StringComparison.Ordinal) || name.StartsWith("mask.", StringComparison.Ordinal)
-                             || name.Contains("_noise.", StringComparison.Ordinal) || name == "contrastive_w";
+                             || name.Contains("_noise.", StringComparison.Ordinal) || name.Contains("_norm.", StringComparison.Ordinal)
+                             || name == "contrastive_w";
             var gradient = parameter.Grad?.ToArray() ?? [];
             if (mechanism) anyMechanismGradient |= gradient.Any(g => g != 0);
             else Assert.That(gradient, Has.All.EqualTo(0f), $"{name} (a trunk, backbone, bridge or head) received penalty gradient");
