@@ -13,7 +13,7 @@ using RLKit.Training.Checkpoints;
 using RLKit.Training.Logging;
 
 long steps = 50_000;
-double threshold = 200;
+double threshold = 300;
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
     switch (args[i])

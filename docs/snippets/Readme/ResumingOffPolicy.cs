@@ -9,7 +9,7 @@ internal static class ResumingOffPolicy
 {
     public static void Run()
     {
-        var options = new SacOptions { Seed = 1, LearningStarts = 200 };
+        var options = new SacOptions { Seed = 1, LearningStarts = 500, BatchSize = 64, HiddenSizes = [64, 64] };   // small: a snippet run
         using var envs = Given.PendulumEnvironments();
         // begin snippet
         var agent = new SacEstimator(options).Fit(envs, Budget.Steps(50_000));
