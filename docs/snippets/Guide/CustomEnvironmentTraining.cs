@@ -17,7 +17,7 @@ internal static class CustomEnvironmentTraining
         rl.Environments.Catalog.Register("Corridor-v0", "walk right along ten cells", _ => new Corridor());
         using var envs = rl.Environments.MakeVector("Corridor-v0", count: 8);
         var agent = rl.Agents.Ppo(new PpoOptions { StepsPerEnvironment = 64, MinibatchSize = 128 }).Fit(envs, Budget.Steps(20_000));
-        var report = rl.Evaluate(agent, "Corridor-v0", episodes: 20);    // ≈ 0.95: straight to the goal
+        var report = rl.Evaluate(agent, "Corridor-v0", episodes: 20);    // walking straight to the goal scores 0.92–0.96
         // end snippet
         Given.Check(report.Episodes == 20, "twenty evaluated episodes");
     }
