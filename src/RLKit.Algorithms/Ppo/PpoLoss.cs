@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLKit.Tensors;
 
 namespace RLKit.Algorithms.Ppo;
@@ -40,6 +41,7 @@ public static class PpoLoss
     /// Diagnostics of one minibatch from the log-ratio log(π_new / π_old): the approximate KL divergence
     /// E[(r − 1) − log r] (low variance, always ≥ 0) and the fraction of rows whose ratio left [1 − ε, 1 + ε].
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (double ApproxKl, double ClipFraction) Diagnostics(ReadOnlySpan<float> logRatio, float clipRange)
     {
         if (logRatio.IsEmpty) return (0, 0);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using RLKit.Tensors;
 
 namespace RLKit.Optim;
@@ -89,6 +90,7 @@ public static class GradClip
     }
 
     /// <summary>Σ x² in double, vectorised with a fixed lane layout so the result does not depend on timing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double SumOfSquaresDouble(ReadOnlySpan<float> x)
     {
         var sum = Vector<double>.Zero;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLKit.Autograd;
 
 namespace RLKit.Tensors;
@@ -65,6 +66,7 @@ public sealed partial class Tensor
         return y.Finish(name, ShouldRecord(a, b) ? new BinaryNode(kind, name, a, b) : null);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BinaryForward(BinaryKind kind, in BroadcastPlan plan, float[] a, float[] b, float[] y)
     {
         int rowLength = plan.RowLength, rows = plan.Rows;
@@ -137,6 +139,7 @@ public sealed partial class Tensor
     /// Adds <paramref name="contribution"/> (laid out in the op's output shape) into the gradient of
     /// <paramref name="input"/>, summing over the dimensions along which the input was broadcast.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void AccumulateBroadcast(Tensor input, ReadOnlySpan<int> outputShape, ReadOnlySpan<float> contribution)
     {
         if (!input.RequiresGrad) return;
@@ -197,6 +200,7 @@ public sealed partial class Tensor
 
         // ∂L/∂a (wrtA) or ∂L/∂b, laid out in the output shape. Scalar loops: div/min/max/pow backward is rarely
         // hot; mul, the hot one, takes the vectorised branch.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Partial(bool wrtA, in BroadcastPlan plan, float[] a, float[] b, float[] y, ReadOnlySpan<float> g, Span<float> d)
         {
             int rowLength = plan.RowLength, rows = plan.Rows;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLKit.Tensors.Gemm;
 using RLKit.Autograd;
 
@@ -191,6 +192,7 @@ public sealed partial class Tensor
     /// Copies <paramref name="bias"/> into every row of <paramref name="output"/> (rows of bias.Length floats): the
     /// dense layers write their bias first and accumulate the product onto it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteBiasRows(ReadOnlySpan<float> bias, Span<float> output)
     {
         for (int start = 0; start < output.Length; start += bias.Length) bias.CopyTo(output.Slice(start, bias.Length));
@@ -200,6 +202,7 @@ public sealed partial class Tensor
     /// Adds every row of <paramref name="rows"/> (rows of sum.Length floats), in order, into <paramref name="sum"/>: a
     /// dense layer's bias gradient is the column sum of its output gradient.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddRowsInto(ReadOnlySpan<float> rows, Span<float> sum)
     {
         for (int start = 0; start < rows.Length; start += sum.Length) SimdMath.Binary<SimdMath.AddOp>(sum, rows.Slice(start, sum.Length), sum);
