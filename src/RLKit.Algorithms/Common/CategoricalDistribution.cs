@@ -12,7 +12,7 @@ internal sealed class CategoricalDistribution : IActionDistribution
     /// <summary>The logit given to masked actions: exp(−1e9 − max) underflows to 0 in float32.</summary>
     internal const float MaskedLogit = -1e9f;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     public CategoricalDistribution(Tensor logits, ReadOnlySpan<bool> actionMask)
     {
         BatchSize = logits.Dim(0);
@@ -48,7 +48,7 @@ internal sealed class CategoricalDistribution : IActionDistribution
     /// <summary>Normalised log-probabilities, [B, A].</summary>
     public Tensor LogProbs { get; }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     public void Sample(RandomGenerator rng, Span<int> actions)
     {
         ArgumentNullException.ThrowIfNull(rng);
@@ -80,7 +80,7 @@ internal sealed class CategoricalDistribution : IActionDistribution
             actions[b] = TensorPrimitives.IndexOfMax(logits.Slice(b * ActionSize, ActionSize));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     public Tensor LogProb(ReadOnlySpan<int> actions)
     {
         CheckLength(actions.Length);

@@ -39,7 +39,7 @@ public static class Returns
     /// <param name="returns">Output A + V, [steps × envs].</param>
     /// <exception cref="ArgumentException">If a span has the wrong length (the message names it).</exception>
     /// <exception cref="ArgumentOutOfRangeException">If γ or λ is outside [0, 1].</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     public static void Gae(
         ReadOnlySpan<float> rewards,
         ReadOnlySpan<float> values,
@@ -125,7 +125,7 @@ public static class Returns
     /// <param name="lastIndices">Output: t + m − 1.</param>
     /// <exception cref="ArgumentException">If a span has the wrong length (the message names it).</exception>
     /// <exception cref="ArgumentOutOfRangeException">If n &lt; 1 or γ is outside [0, 1].</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     public static void NStep(
         ReadOnlySpan<float> rewards,
         ReadOnlySpan<bool> terminated,
@@ -169,7 +169,7 @@ public static class Returns
     /// Standardises advantages in place, (A − mean) / (std + 1e-8) with the unbiased std, as PPO, A2C and REINFORCE
     /// normalise them within a batch of more than one value.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     internal static void Standardize(Span<float> values)
     {
         double mean = 0;

@@ -280,7 +280,7 @@ public sealed class RolloutBuffer
         _epoch++;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     internal RolloutMinibatch FillMinibatch(int epoch, int start, int size, bool normalizeAdvantages)
     {
         if (epoch != _epoch || !_returnsComputed)

@@ -10,13 +10,6 @@ namespace RLKit.Tensors;
 /// TensorPrimitives costs too much for RL-sized tensors: its float Exp computes in double, and its per-call
 /// overhead dominates on the 64-wide rows of a broadcast bias add.
 /// </summary>
-/// <remarks>
-/// The public kernels are marked <see cref="MethodImplOptions.AggressiveOptimization"/>: each call loops over a
-/// whole tensor, so under the runtime's default tiered compilation a kernel would run its first hundreds of calls
-/// as unoptimised tier-0 code (Vector512 arithmetic as calls, not instructions) until call counting and the
-/// background compiler caught up, which made a two-second training run 1.5–2× slower than with tiering off
-/// (docs/performance.md, "Default runtime settings"). Tiered PGO has nothing to add to a straight SIMD loop.
-/// </remarks>
 internal static class SimdMath
 {
     // Cephes expf: exp(x) = 2^n · exp(r), n = round(x / ln 2), r = x − n·ln 2 split in two parts so r is exact,
@@ -79,7 +72,7 @@ internal static class SimdMath
     private static float ExpScalar(float x) => MathF.Exp(x);
 
     /// <summary>y = eˣ.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     public static void Exp(ReadOnlySpan<float> x, Span<float> y)
     {
         int i = 0, width = Vector<float>.Count;
@@ -95,7 +88,7 @@ internal static class SimdMath
     }
 
     /// <summary>y = tanh(x) = 1 − 2/(e^{2x} + 1), saturating cleanly to ±1.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     public static void Tanh(ReadOnlySpan<float> x, Span<float> y)
     {
         int i = 0, width = Vector<float>.Count;
@@ -125,7 +118,7 @@ internal static class SimdMath
     }
 
     /// <summary>dx = g · (1 − y²), the tanh backward, in one pass.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     public static void TanhBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx)
     {
         int i = 0, width = Vector<float>.Count;
@@ -173,7 +166,7 @@ internal static class SimdMath
     }
 
     /// <summary>y[i] = op(a[i], b[i]).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     public static void Binary<TOp>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y) where TOp : IBinaryOp
     {
         int i = 0, width = Vector<float>.Count;
@@ -187,7 +180,7 @@ internal static class SimdMath
     }
 
     /// <summary>y[i] = op(a[i], b).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     public static void Binary<TOp>(ReadOnlySpan<float> a, float b, Span<float> y) where TOp : IBinaryOp
     {
         int i = 0, width = Vector<float>.Count;
@@ -201,7 +194,7 @@ internal static class SimdMath
     }
 
     /// <summary>y[i] = op(a, b[i]).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     public static void Binary<TOp>(float a, ReadOnlySpan<float> b, Span<float> y) where TOp : IBinaryOp
     {
         int i = 0, width = Vector<float>.Count;

@@ -10,7 +10,7 @@ public sealed partial class Tensor
     /// other dimension.
     /// </summary>
     /// <exception cref="ArgumentException">If the list is empty or two shapes disagree (the message names both).</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     public static Tensor Concat(IReadOnlyList<Tensor> tensors, int axis)
     {
         ArgumentNullException.ThrowIfNull(tensors);
@@ -131,7 +131,7 @@ public sealed partial class Tensor
 
     private sealed class ConcatNode(Tensor[] inputs, int axis) : GradNode("concat", inputs)
     {
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(HotPath.Optimized)]
         public override void Backward(Tensor outputGrad)
         {
             var (outer, total, inner) = outputGrad.AxisLayout(axis);

@@ -26,7 +26,7 @@ public sealed partial class Tensor
     /// </summary>
     private const int ShortRow = 16;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     private Tensor SoftmaxCore(int axis, bool log)
     {
         int a = NormalizeAxis(axis, Rank, nameof(axis));
@@ -90,7 +90,7 @@ public sealed partial class Tensor
 
     private sealed class SoftmaxNode(string name, Tensor x, int axis, bool log) : GradNode(name, x)
     {
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(HotPath.Optimized)]
         public override void Backward(Tensor outputGrad)
         {
             var x = Inputs[0];
