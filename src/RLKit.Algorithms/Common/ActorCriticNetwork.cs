@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLKit.Nn;
 using RLKit.Tensors;
 
@@ -75,6 +76,7 @@ public sealed class ActorCriticNetwork : ActorCriticModel
     }
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Optimized)]
     public override (IActionDistribution Policy, Tensor Value) Forward(Tensor observations, ReadOnlySpan<bool> actionMask = default)
     {
         var x = Flat(observations);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLKit.Tensors;
 
 namespace RLKit.Algorithms.Common;
@@ -11,6 +12,7 @@ internal sealed class CategoricalDistribution : IActionDistribution
     /// <summary>The logit given to masked actions: exp(−1e9 − max) underflows to 0 in float32.</summary>
     internal const float MaskedLogit = -1e9f;
 
+    [MethodImpl(HotPath.Optimized)]
     public CategoricalDistribution(Tensor logits, ReadOnlySpan<bool> actionMask)
     {
         BatchSize = logits.Dim(0);
@@ -46,6 +48,7 @@ internal sealed class CategoricalDistribution : IActionDistribution
     /// <summary>Normalised log-probabilities, [B, A].</summary>
     public Tensor LogProbs { get; }
 
+    [MethodImpl(HotPath.Optimized)]
     public void Sample(RandomGenerator rng, Span<int> actions)
     {
         ArgumentNullException.ThrowIfNull(rng);
@@ -77,6 +80,7 @@ internal sealed class CategoricalDistribution : IActionDistribution
             actions[b] = TensorPrimitives.IndexOfMax(logits.Slice(b * ActionSize, ActionSize));
     }
 
+    [MethodImpl(HotPath.Optimized)]
     public Tensor LogProb(ReadOnlySpan<int> actions)
     {
         CheckLength(actions.Length);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLKit.Autograd;
 using RLKit.Data;
 using RLKit.Environments.Vector;
@@ -77,6 +78,7 @@ internal sealed class RolloutCollector
         new(steps, _environment.Count, _environment.SingleObservationSpace.FlatSize, Layout);
 
     /// <summary>One step into <paramref name="buffer"/>: s and its masks go straight from the environment into the buffer before stepping.</summary>
+    [MethodImpl(HotPath.Optimized)]
     public VectorStepResult Step(RolloutBuffer buffer)
     {
         buffer.AddObservations(_environment.Observations.AsReadOnlySpan(), _environment.ActionMasks);
@@ -94,6 +96,7 @@ internal sealed class RolloutCollector
         : ActionSet.SampleAvailable(_stepMasks.AsSpan(row * _actionCount, _actionCount), _sampling);
 
     /// <summary>One step whose data the caller stores itself (read s from the environment before calling).</summary>
+    [MethodImpl(HotPath.Optimized)]
     public VectorStepResult Step()
     {
         using var scope = TensorScope.Begin();

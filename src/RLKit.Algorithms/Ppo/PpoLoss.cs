@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLKit.Tensors;
 
 namespace RLKit.Algorithms.Ppo;
@@ -12,6 +13,7 @@ public static class PpoLoss
     /// <param name="ratio">π_new(a|s) / π_old(a|s), [M].</param>
     /// <param name="advantages">Â, [M].</param>
     /// <param name="clipRange">ε in (0, 1).</param>
+    [MethodImpl(HotPath.Optimized)]
     public static Tensor ClippedSurrogate(Tensor ratio, Tensor advantages, float clipRange)
     {
         ArgumentNullException.ThrowIfNull(ratio);
@@ -25,6 +27,7 @@ public static class PpoLoss
     /// The value loss: ½·mean((V − R)²), or with <paramref name="valueClipRange"/> the pessimistic
     /// ½·mean(max((V − R)², (V_old + clip(V − V_old, −c, c) − R)²)).
     /// </summary>
+    [MethodImpl(HotPath.Optimized)]
     public static Tensor Value(Tensor values, Tensor returns, Tensor oldValues, float? valueClipRange)
     {
         ArgumentNullException.ThrowIfNull(values);
@@ -40,6 +43,7 @@ public static class PpoLoss
     /// Diagnostics of one minibatch from the log-ratio log(π_new / π_old): the approximate KL divergence
     /// E[(r − 1) − log r] (low variance, always ≥ 0) and the fraction of rows whose ratio left [1 − ε, 1 + ε].
     /// </summary>
+    [MethodImpl(HotPath.Optimized)]
     public static (double ApproxKl, double ClipFraction) Diagnostics(ReadOnlySpan<float> logRatio, float clipRange)
     {
         if (logRatio.IsEmpty) return (0, 0);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLKit.Tensors;
 
 namespace RLKit.Autograd;
@@ -9,6 +10,7 @@ internal static class BackwardEngine
     [ThreadStatic] private static List<Tensor>? t_order;
     [ThreadStatic] private static Stack<(Tensor Tensor, int NextInput)>? t_stack;
 
+    [MethodImpl(HotPath.Optimized)]
     public static void Run(Tensor root, Tensor? gradient, bool retainGraph)
     {
         if (gradient is null && root.Size != 1)
@@ -82,6 +84,7 @@ internal static class BackwardEngine
     }
 
     /// <summary>Non-leaf tensors reachable from the root, inputs before the ops that consume them.</summary>
+    [MethodImpl(HotPath.Optimized)]
     private static List<Tensor> TopologicalOrder(Tensor root)
     {
         int stamp = ++t_stamp;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLKit.Tensors;
 
 namespace RLKit.Autograd;
@@ -41,6 +42,7 @@ internal abstract class GradNode
     /// require a gradient. When <paramref name="overwrite"/> is true the buffer's contents are undefined and
     /// the caller must write every element; otherwise it must add.
     /// </summary>
+    [MethodImpl(HotPath.Optimized)]
     internal static Tensor? GradBuffer(Tensor input, out bool overwrite)
     {
         overwrite = false;
@@ -63,6 +65,7 @@ internal abstract class GradNode
     }
 
     /// <summary>Like <see cref="GradBuffer(Tensor, out bool)"/>, but always returns a buffer the caller adds into.</summary>
+    [MethodImpl(HotPath.Optimized)]
     internal static Tensor? GradBufferForAdd(Tensor input)
     {
         var buffer = GradBuffer(input, out bool overwrite);
@@ -71,6 +74,7 @@ internal abstract class GradNode
     }
 
     /// <summary>Writes or adds <paramref name="contribution"/> (same shape as the input) into the input's gradient.</summary>
+    [MethodImpl(HotPath.Optimized)]
     internal static void Accumulate(Tensor input, ReadOnlySpan<float> contribution)
     {
         var buffer = GradBuffer(input, out bool overwrite);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLKit.Tensors;
 
 namespace RLKit.Data;
@@ -226,6 +227,7 @@ public sealed partial class ReplayBuffer
     /// <returns>The batch; its tensors are rewritten by the next Sample of the same size.</returns>
     /// <exception cref="ArgumentOutOfRangeException">If <paramref name="batchSize"/> &lt; 1.</exception>
     /// <exception cref="InvalidOperationException">If the buffer is empty.</exception>
+    [MethodImpl(HotPath.Optimized)]
     public ReplayBatch Sample(int batchSize, RandomGenerator rng)
     {
         ArgumentNullException.ThrowIfNull(rng);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace RLKit.Data;
 
 /// <summary>
@@ -38,6 +39,7 @@ public static class Returns
     /// <param name="returns">Output A + V, [steps × envs].</param>
     /// <exception cref="ArgumentException">If a span has the wrong length (the message names it).</exception>
     /// <exception cref="ArgumentOutOfRangeException">If γ or λ is outside [0, 1].</exception>
+    [MethodImpl(HotPath.Optimized)]
     public static void Gae(
         ReadOnlySpan<float> rewards,
         ReadOnlySpan<float> values,
@@ -123,6 +125,7 @@ public static class Returns
     /// <param name="lastIndices">Output: t + m − 1.</param>
     /// <exception cref="ArgumentException">If a span has the wrong length (the message names it).</exception>
     /// <exception cref="ArgumentOutOfRangeException">If n &lt; 1 or γ is outside [0, 1].</exception>
+    [MethodImpl(HotPath.Optimized)]
     public static void NStep(
         ReadOnlySpan<float> rewards,
         ReadOnlySpan<bool> terminated,
@@ -166,6 +169,7 @@ public static class Returns
     /// Standardises advantages in place, (A − mean) / (std + 1e-8) with the unbiased std, as PPO, A2C and REINFORCE
     /// normalise them within a batch of more than one value.
     /// </summary>
+    [MethodImpl(HotPath.Optimized)]
     internal static void Standardize(Span<float> values)
     {
         double mean = 0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLKit.Tensors;
 
 namespace RLKit.Data;
@@ -279,6 +280,7 @@ public sealed class RolloutBuffer
         _epoch++;
     }
 
+    [MethodImpl(HotPath.Optimized)]
     internal RolloutMinibatch FillMinibatch(int epoch, int start, int size, bool normalizeAdvantages)
     {
         if (epoch != _epoch || !_returnsComputed)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLKit.Tensors;
 
 namespace RLKit.Distributions;
@@ -28,6 +29,7 @@ public sealed class Categorical
 
     /// <summary>Creates the distributions from logits [B, A] and a row-major mask of B·A flags (true = allowed).</summary>
     /// <exception cref="ArgumentException">If the logits are not [B, A] with A ≥ 1, the mask's length differs, or a row allows no action.</exception>
+    [MethodImpl(HotPath.Optimized)]
     public Categorical(Tensor logits, bool[]? mask)
     {
         ArgumentNullException.ThrowIfNull(logits);
@@ -71,6 +73,7 @@ public sealed class Categorical
     public bool IsAllowed(int row, int action) => _valid is null || _valid[row * ActionCount + action];
 
     /// <summary>Draws one action per row (never a masked one).</summary>
+    [MethodImpl(HotPath.Optimized)]
     public int[] Sample(RandomGenerator rng)
     {
         ArgumentNullException.ThrowIfNull(rng);
@@ -97,6 +100,7 @@ public sealed class Categorical
     /// <summary>log π(actions[b]) for each row, [B], differentiable with respect to the logits.</summary>
     /// <exception cref="ArgumentException">If there is not one action per row or an action is masked.</exception>
     /// <exception cref="ArgumentOutOfRangeException">If an action lies outside [0, A).</exception>
+    [MethodImpl(HotPath.Optimized)]
     public Tensor LogProb(ReadOnlySpan<int> actions)
     {
         if (actions.Length != BatchSize)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLKit.Spaces;
 using RLKit.Tensors;
 
@@ -54,6 +55,7 @@ public abstract class EnvironmentBase : IEnvironment
     }
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Optimized)]
     public StepResult Step(int action)
     {
         BeforeStep();

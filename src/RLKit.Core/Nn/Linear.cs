@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLKit.Tensors;
 
 namespace RLKit.Nn;
@@ -50,6 +51,7 @@ public sealed class Linear : Layer
 
     /// <summary>[.., in] → [.., out]. A 1-D input [in] gives [out].</summary>
     /// <exception cref="ArgumentException">If the last dimension is not <see cref="InFeatures"/>.</exception>
+    [MethodImpl(HotPath.Optimized)]
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLKit.Tensors;
 
 namespace RLKit.Nn;
@@ -84,6 +85,7 @@ public sealed class Mlp : Layer
     internal IReadOnlyList<LayerNorm?> Norms => _norms;
 
     /// <summary>[.., input] → [.., output].</summary>
+    [MethodImpl(HotPath.Optimized)]
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);

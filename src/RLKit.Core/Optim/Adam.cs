@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLKit.Tensors;
 
 namespace RLKit.Optim;
@@ -59,6 +60,7 @@ public class Adam : Optimizer
     /// <summary>True when weight decay is decoupled from the gradient (AdamW).</summary>
     private protected virtual bool DecoupledWeightDecay => false;
 
+    [MethodImpl(HotPath.Optimized)]
     private protected override void Update(int index, Span<float> parameter, ReadOnlySpan<float> gradient, long step)
     {
         int n = parameter.Length;

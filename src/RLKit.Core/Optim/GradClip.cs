@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using RLKit.Tensors;
 
 namespace RLKit.Optim;
@@ -18,6 +19,7 @@ public static class GradClip
     /// <returns>The total norm before clipping, accumulated in double in a fixed order (deterministic).</returns>
     /// <exception cref="ArgumentOutOfRangeException">If <paramref name="maxNorm"/> or <paramref name="normType"/> is outside its range.</exception>
     /// <exception cref="ArithmeticException">If <paramref name="errorIfNonFinite"/> and the norm is not finite.</exception>
+    [MethodImpl(HotPath.Optimized)]
     public static double ClipGradNorm(IEnumerable<Tensor> parameters, float maxNorm, float normType = 2f, bool errorIfNonFinite = false)
     {
         ArgumentNullException.ThrowIfNull(parameters);
@@ -43,6 +45,7 @@ public static class GradClip
     }
 
     /// <summary>The total p-norm of the gradients, without changing them.</summary>
+    [MethodImpl(HotPath.Optimized)]
     public static double TotalNorm(IEnumerable<Tensor> parameters, float normType = 2f)
     {
         ArgumentNullException.ThrowIfNull(parameters);
@@ -89,6 +92,7 @@ public static class GradClip
     }
 
     /// <summary>Σ x² in double, vectorised with a fixed lane layout so the result does not depend on timing.</summary>
+    [MethodImpl(HotPath.Optimized)]
     internal static double SumOfSquaresDouble(ReadOnlySpan<float> x)
     {
         var sum = Vector<double>.Zero;

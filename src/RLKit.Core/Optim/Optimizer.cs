@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLKit.Tensors;
 
 namespace RLKit.Optim;
@@ -94,6 +95,7 @@ public abstract class Optimizer
     }
 
     /// <summary>Applies one update to every parameter that has a gradient.</summary>
+    [MethodImpl(HotPath.Optimized)]
     public void Step()
     {
         for (int i = 0; i < _parameters.Length; i++)
@@ -115,6 +117,7 @@ public abstract class Optimizer
     /// <paramref name="setToNone"/> drops them, so parameters that receive no gradient before the next
     /// <see cref="Step"/> are skipped by it.
     /// </summary>
+    [MethodImpl(HotPath.Optimized)]
     public void ZeroGrad(bool setToNone = false)
     {
         foreach (var p in _parameters)

@@ -182,6 +182,7 @@ public sealed class RandomGenerator
     }
 
     /// <summary>Shuffles <paramref name="items"/> in place (Fisher–Yates).</summary>
+    [MethodImpl(HotPath.Optimized)]
     public void Shuffle<T>(Span<T> items)
     {
         for (int i = items.Length - 1; i > 0; i--)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLKit.Autograd;
 
 namespace RLKit.Tensors;
@@ -23,6 +24,7 @@ public sealed partial class Tensor
     /// Completes an op: attaches its backward node (when recording) and, in anomaly mode, checks the output
     /// for NaN and infinity, naming the op.
     /// </summary>
+    [MethodImpl(HotPath.Optimized)]
     internal Tensor Finish(string opName, GradNode? node)
     {
         if (node is not null)

@@ -72,6 +72,7 @@ internal static class SimdMath
     private static float ExpScalar(float x) => MathF.Exp(x);
 
     /// <summary>y = eˣ.</summary>
+    [MethodImpl(HotPath.Optimized)]
     public static void Exp(ReadOnlySpan<float> x, Span<float> y)
     {
         int i = 0, width = Vector<float>.Count;
@@ -87,6 +88,7 @@ internal static class SimdMath
     }
 
     /// <summary>y = tanh(x) = 1 − 2/(e^{2x} + 1), saturating cleanly to ±1.</summary>
+    [MethodImpl(HotPath.Optimized)]
     public static void Tanh(ReadOnlySpan<float> x, Span<float> y)
     {
         int i = 0, width = Vector<float>.Count;
@@ -116,6 +118,7 @@ internal static class SimdMath
     }
 
     /// <summary>dx = g · (1 − y²), the tanh backward, in one pass.</summary>
+    [MethodImpl(HotPath.Optimized)]
     public static void TanhBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx)
     {
         int i = 0, width = Vector<float>.Count;
@@ -163,6 +166,7 @@ internal static class SimdMath
     }
 
     /// <summary>y[i] = op(a[i], b[i]).</summary>
+    [MethodImpl(HotPath.Optimized)]
     public static void Binary<TOp>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y) where TOp : IBinaryOp
     {
         int i = 0, width = Vector<float>.Count;
@@ -176,6 +180,7 @@ internal static class SimdMath
     }
 
     /// <summary>y[i] = op(a[i], b).</summary>
+    [MethodImpl(HotPath.Optimized)]
     public static void Binary<TOp>(ReadOnlySpan<float> a, float b, Span<float> y) where TOp : IBinaryOp
     {
         int i = 0, width = Vector<float>.Count;
@@ -189,6 +194,7 @@ internal static class SimdMath
     }
 
     /// <summary>y[i] = op(a, b[i]).</summary>
+    [MethodImpl(HotPath.Optimized)]
     public static void Binary<TOp>(float a, ReadOnlySpan<float> b, Span<float> y) where TOp : IBinaryOp
     {
         int i = 0, width = Vector<float>.Count;

@@ -212,6 +212,7 @@ public sealed partial class Tensor
     }
 
     /// <summary>Allocates an output buffer: pooled when a <see cref="TensorScope"/> is active.</summary>
+    [MethodImpl(HotPath.Optimized)]
     internal static Tensor Allocate(int[] shape, bool clear)
     {
         int size = SizeOf(shape, nameof(shape));

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 
 namespace RLKit.Tensors;
 
@@ -56,6 +57,7 @@ public sealed class TensorScope : IDisposable
     }
 
     /// <summary>Releases every tensor still held by the scope and restores the enclosing scope.</summary>
+    [MethodImpl(HotPath.Optimized)]
     public void Dispose()
     {
         if (_disposed) return;

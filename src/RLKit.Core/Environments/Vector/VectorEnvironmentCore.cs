@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using RLKit.Spaces;
 using RLKit.Tensors;
 
@@ -121,6 +122,7 @@ internal sealed class VectorEnvironmentCore
         _operation = Operation.Reset;
     }
 
+    [MethodImpl(HotPath.Optimized)]
     public void PrepareStep(ReadOnlySpan<int> actions)
     {
         CheckStarted();
@@ -171,6 +173,7 @@ internal sealed class VectorEnvironmentCore
         }
     }
 
+    [MethodImpl(HotPath.Optimized)]
     private void StepOne(int i)
     {
         if (_pendingReset[i])
@@ -254,6 +257,7 @@ internal sealed class VectorEnvironmentCore
         CopyMask(i);
     }
 
+    [MethodImpl(HotPath.Optimized)]
     private void CopyObservation(ReadOnlySpan<float> observation, float[] destination, int i)
     {
         if (observation.Length != _observationSize)

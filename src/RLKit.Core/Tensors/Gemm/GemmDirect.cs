@@ -40,7 +40,7 @@ internal static unsafe class GemmDirect
     /// vector and one ragged vector of columns; the ragged one uses masked loads and stores where the hardware
     /// has them (so a narrow C costs no copying), else a zero-padded scratch copy of that sliver of B.
     /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     [SkipLocalsInit]
     public static void RowBroadcast<TSimd, TVec>(in GemmProblem p)
         where TSimd : struct, IGemmSimd<TVec>
@@ -117,7 +117,7 @@ internal static unsafe class GemmDirect
     /// This is the small-batch path of a linear layer storing its weight as [out, in] (y = x·Wᵀ), and the path
     /// of products with few output columns. B is swept once per row block, straight from its rows.
     /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     public static void Dot<TSimd, TVec>(in GemmProblem p)
         where TSimd : struct, IGemmSimd<TVec>
         where TVec : struct
@@ -143,7 +143,7 @@ internal static unsafe class GemmDirect
     /// <paramref name="source"/> (leading dimension <paramref name="ld"/>) to <paramref name="destination"/>,
     /// row-major cols × rows. Used only to stage an operand whose other side is tiny (≤ 8).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     public static void Transpose(float* source, int rows, int cols, int ld, float* destination)
     {
         for (int i = 0; i < rows; i++)
@@ -157,7 +157,7 @@ internal static unsafe class GemmDirect
     }
 
     /// <summary>C (m × n) = (overwrite ? 0 : C) + Sᵀ, where S is row-major n × m.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     public static void MergeTransposed(float* s, float* c, int m, int n, int ldc, bool overwrite)
     {
         for (int i = 0; i < m; i++)
@@ -172,7 +172,7 @@ internal static unsafe class GemmDirect
     }
 
     /// <summary>C (rows × cols) = (overwrite ? 0 : C) + T for a scratch tile T with leading dimension ldt.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     public static void MergeTile(float* tile, int ldt, float* c, int ldc, int rows, int cols, bool overwrite)
     {
         for (int r = 0; r < rows; r++)
@@ -205,7 +205,7 @@ internal static unsafe class GemmDirect
     }
 
     // One vector of columns (count ≤ Width of them; fewer only with masked access) for up to eight rows.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     [SkipLocalsInit]
     private static void RowVector<TSimd, TVec, TRows>(int count, int k, float* a, nint rowStride, nint depthStride, float* b, nint ldb, float* c, nint ldc, bool overwrite)
         where TSimd : struct, IGemmSimd<TVec>
@@ -340,7 +340,7 @@ internal static unsafe class GemmDirect
     // The register tile of the packed micro-kernel, reading A and B in place. Blocks of at most a quarter of the
     // accumulators' rows sweep four vectors of columns at a time instead of two: a single row (batch size 1)
     // then still has four independent FMA chains in flight instead of two.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     [SkipLocalsInit]
     private static void RowBlock<TSimd, TVec, TRows>(int cols, int k, float* a, nint rowStride, nint depthStride, float* b, nint ldb, float* c, nint ldc, bool overwrite)
         where TSimd : struct, IGemmSimd<TVec>
@@ -535,7 +535,7 @@ internal static unsafe class GemmDirect
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     [SkipLocalsInit]
     private static void DotBlock<TSimd, TVec, TRows>(int n, int k, float* a, nint lda, float* b, nint ldb, float* c, nint ldc, bool overwrite)
         where TSimd : struct, IGemmSimd<TVec>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -88,6 +89,7 @@ internal static unsafe class GemmDriver
     /// <param name="ldc">Distance between consecutive rows of C (at least n).</param>
     /// <param name="accumulate">Add the product to C instead of overwriting C.</param>
     /// <param name="maxDegreeOfParallelism">Maximum threads; 0 means <see cref="EngineSettings.MaxDegreeOfParallelism"/>.</param>
+    [MethodImpl(HotPath.Optimized)]
     public static void Multiply(
         bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
@@ -98,6 +100,7 @@ internal static unsafe class GemmDriver
     /// <see cref="Multiply(bool, bool, int, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, Span{float}, int, bool, int)"/>
     /// on an explicitly chosen kernel family (tests use it to exercise every family on one machine).
     /// </summary>
+    [MethodImpl(HotPath.Optimized)]
     internal static void Multiply(
         bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
@@ -240,6 +243,7 @@ internal static unsafe class GemmDriver
             first.C + ((nint)index * strideC), first.Ldc,
             first.Accumulate);
 
+    [MethodImpl(HotPath.Optimized)]
     private static void Execute(GemmKernelKind kind, GemmProblem problem, int threads)
     {
         if (problem.K == 0)
@@ -278,6 +282,7 @@ internal static unsafe class GemmDriver
     /// register tile) is re-laid out ("staged") when the chosen kernel needs it: staging copies only the skinny
     /// operand, which is cheap next to the product.
     /// </remarks>
+    [MethodImpl(HotPath.Optimized)]
     private static void Execute<TSimd, TVec>(GemmProblem p, int threads)
         where TSimd : struct, IGemmSimd<TVec>
         where TVec : struct

@@ -20,7 +20,7 @@ internal static class GemmMicroKernel
     /// Rows beyond <typeparamref name="TRows"/> are neither read nor computed, so a ragged bottom edge costs only
     /// its own rows.
     /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     [SkipLocalsInit]
     public static unsafe void Tile<TSimd, TVec, TRows>(int kc, float* a, float* b, float* c, int ldc, bool overwrite)
         where TSimd : struct, IGemmSimd<TVec>

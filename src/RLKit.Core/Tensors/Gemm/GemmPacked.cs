@@ -34,7 +34,7 @@ internal static unsafe class GemmPacked
     }
 
     /// <summary>Computes one block of C (the whole of <paramref name="problem"/>) on the calling thread.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     [SkipLocalsInit]
     public static void Run<TSimd, TVec>(in GemmProblem problem, int kcStep)
         where TSimd : struct, IGemmSimd<TVec>
@@ -77,7 +77,7 @@ internal static unsafe class GemmPacked
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     private static void MacroKernel<TSimd, TVec>(int mc, int nc, int kc, float* packedA, float* packedB, float* c, int ldc, bool overwrite, float* edgeTile)
         where TSimd : struct, IGemmSimd<TVec>
         where TVec : struct

@@ -8,10 +8,6 @@ namespace RLKit.Tensors.Gemm;
 /// Copies blocks of op(A) and op(B) into the contiguous, k-major micro-panel layout the micro-kernel streams.
 /// Transposed operands are handled here, so no transposed matrix is ever materialised.
 /// </summary>
-/// <remarks>
-/// Hot loops are marked AggressiveOptimization (here and in the kernels) so that the first calls already run
-/// fully optimised code instead of waiting for tiered compilation to promote them.
-/// </remarks>
 internal static unsafe class GemmPacking
 {
     /// <summary>
@@ -23,7 +19,7 @@ internal static unsafe class GemmPacking
     /// The rows missing from a ragged last panel are left unwritten: the micro-kernel is instantiated for the
     /// exact row count and never reads them.
     /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     public static void PackA<TSimd, TVec>(bool transA, float* a, int lda, int mc, int kc, int mr, float* destination)
         where TSimd : struct, IGemmSimd<TVec>
         where TVec : struct
@@ -48,7 +44,7 @@ internal static unsafe class GemmPacking
     /// <paramref name="b"/> into panels of <paramref name="nr"/> columns: panel q holds columns q·nr.., element
     /// (p, c) at <c>destination[q·nr·kc + p·nr + c]</c>; a ragged last panel is zero-padded to nr columns.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     public static void PackB<TSimd, TVec>(bool transB, float* b, int ldb, int kc, int nc, int nr, float* destination)
         where TSimd : struct, IGemmSimd<TVec>
         where TVec : struct
@@ -73,7 +69,7 @@ internal static unsafe class GemmPacking
     // A 6-row panel (the AVX2 tile) goes through the same transpose with its last row repeated; each 8-float
     // store then spills 2 floats into the next k's slot, which the following store (or the tail loop, or the
     // next panel) overwrites. The buffer carries slack for the very last spill.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     private static void PackAPanelFromRows<TSimd, TVec>(float* a, int lda, int rows, int kc, int mr, float* panel)
         where TSimd : struct, IGemmSimd<TVec>
         where TVec : struct
@@ -109,7 +105,7 @@ internal static unsafe class GemmPacking
     }
 
     // op(A) = Aᵀ with A stored k×m: the mr values of one k are already adjacent, a straight copy.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     private static void PackAPanelFromColumns<TSimd, TVec>(float* a, int lda, int rows, int kc, int mr, float* panel)
         where TSimd : struct, IGemmSimd<TVec>
         where TVec : struct
@@ -150,7 +146,7 @@ internal static unsafe class GemmPacking
     }
 
     // op(B) = B stored row-major: the nr values of one k are adjacent, a straight copy.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     private static void PackBPanelFromColumns<TSimd, TVec>(float* b, int ldb, int cols, int kc, int nr, float* panel)
         where TSimd : struct, IGemmSimd<TVec>
         where TVec : struct
@@ -190,7 +186,7 @@ internal static unsafe class GemmPacking
 
     // op(B) = Bᵀ with B stored n×k: each column of op(B) is a contiguous row of B, so full panels are
     // transposed 8 columns × 8 k at a time in registers.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(HotPath.Optimized)]
     private static void PackBPanelFromRows<TSimd, TVec>(float* b, int ldb, int cols, int kc, int nr, float* panel)
         where TSimd : struct, IGemmSimd<TVec>
         where TVec : struct

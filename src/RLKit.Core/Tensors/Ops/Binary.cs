@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLKit.Autograd;
 
 namespace RLKit.Tensors;
@@ -54,6 +55,7 @@ public sealed partial class Tensor
     /// <summary>Element-wise maximum with a constant.</summary>
     public Tensor Maximum(float value) => Maximum(this, Full(value));
 
+    [MethodImpl(HotPath.Optimized)]
     private static Tensor Binary(BinaryKind kind, string name, Tensor a, Tensor b)
     {
         ArgumentNullException.ThrowIfNull(a);
@@ -65,6 +67,7 @@ public sealed partial class Tensor
         return y.Finish(name, ShouldRecord(a, b) ? new BinaryNode(kind, name, a, b) : null);
     }
 
+    [MethodImpl(HotPath.Optimized)]
     private static void BinaryForward(BinaryKind kind, in BroadcastPlan plan, float[] a, float[] b, float[] y)
     {
         int rowLength = plan.RowLength, rows = plan.Rows;
@@ -137,6 +140,7 @@ public sealed partial class Tensor
     /// Adds <paramref name="contribution"/> (laid out in the op's output shape) into the gradient of
     /// <paramref name="input"/>, summing over the dimensions along which the input was broadcast.
     /// </summary>
+    [MethodImpl(HotPath.Optimized)]
     internal static void AccumulateBroadcast(Tensor input, ReadOnlySpan<int> outputShape, ReadOnlySpan<float> contribution)
     {
         if (!input.RequiresGrad) return;
@@ -161,6 +165,7 @@ public sealed partial class Tensor
 
     private sealed class BinaryNode(BinaryKind kind, string name, Tensor a, Tensor b) : GradNode(name, a, b)
     {
+        [MethodImpl(HotPath.Optimized)]
         public override void Backward(Tensor outputGrad)
         {
             Tensor a = Inputs[0], b = Inputs[1];
@@ -197,6 +202,7 @@ public sealed partial class Tensor
 
         // ∂L/∂a (wrtA) or ∂L/∂b, laid out in the output shape. Scalar loops: div/min/max/pow backward is rarely
         // hot; mul, the hot one, takes the vectorised branch.
+        [MethodImpl(HotPath.Optimized)]
         private void Partial(bool wrtA, in BroadcastPlan plan, float[] a, float[] b, float[] y, ReadOnlySpan<float> g, Span<float> d)
         {
             int rowLength = plan.RowLength, rows = plan.Rows;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLKit.Autograd;
 
 namespace RLKit.Tensors;
@@ -9,6 +10,7 @@ public sealed partial class Tensor
     /// <paramref name="axis"/> (a copy). The gradient flows back into that range; elsewhere it is zero.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">If the range does not fit in the dimension.</exception>
+    [MethodImpl(HotPath.Optimized)]
     public Tensor Narrow(int axis, int start, int length)
     {
         int a = NormalizeAxis(axis, Rank, nameof(axis));
@@ -54,6 +56,7 @@ public sealed partial class Tensor
     /// repeat; the gradients of repeated slices add up.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">If an index lies outside the dimension (the message names it).</exception>
+    [MethodImpl(HotPath.Optimized)]
     public Tensor IndexSelect(int axis, ReadOnlySpan<int> indices)
     {
         int a = NormalizeAxis(axis, Rank, nameof(axis));
@@ -84,6 +87,7 @@ public sealed partial class Tensor
     /// </remarks>
     /// <exception cref="ArgumentException">If index.Length is not a multiple of the other dimensions' product.</exception>
     /// <exception cref="ArgumentOutOfRangeException">If an index lies outside the dimension (the message names it).</exception>
+    [MethodImpl(HotPath.Optimized)]
     public Tensor Gather(int axis, ReadOnlySpan<int> index)
     {
         int a = NormalizeAxis(axis, Rank, nameof(axis));
@@ -117,6 +121,7 @@ public sealed partial class Tensor
     /// </remarks>
     /// <exception cref="ArgumentException">If the shapes disagree (the message names both) or index.Length ≠ source.Size.</exception>
     /// <exception cref="ArgumentOutOfRangeException">If an index lies outside the dimension (the message names it).</exception>
+    [MethodImpl(HotPath.Optimized)]
     public Tensor ScatterAdd(int axis, ReadOnlySpan<int> index, Tensor source)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -156,6 +161,7 @@ public sealed partial class Tensor
     /// <paramref name="b"/>, with NumPy broadcasting over all three. Gradients flow to a and b only.
     /// </summary>
     /// <exception cref="ArgumentException">If the three shapes cannot be broadcast together (the message names them).</exception>
+    [MethodImpl(HotPath.Optimized)]
     public static Tensor Where(Tensor condition, Tensor a, Tensor b)
     {
         ArgumentNullException.ThrowIfNull(condition);
@@ -225,6 +231,7 @@ public sealed partial class Tensor
 
     private sealed class NarrowNode(Tensor x, int axis, int start, int length) : GradNode("narrow", x)
     {
+        [MethodImpl(HotPath.Optimized)]
         public override void Backward(Tensor outputGrad)
         {
             var x = Inputs[0];
@@ -245,6 +252,7 @@ public sealed partial class Tensor
 
     private sealed class IndexSelectNode(Tensor x, int axis, int[] indices) : GradNode("index_select", x)
     {
+        [MethodImpl(HotPath.Optimized)]
         public override void Backward(Tensor outputGrad)
         {
             var x = Inputs[0];
@@ -265,6 +273,7 @@ public sealed partial class Tensor
 
     private sealed class GatherNode(Tensor x, int axis, int count, int[] index) : GradNode("gather", x)
     {
+        [MethodImpl(HotPath.Optimized)]
         public override void Backward(Tensor outputGrad)
         {
             var x = Inputs[0];
@@ -285,6 +294,7 @@ public sealed partial class Tensor
 
     private sealed class ScatterAddNode(Tensor x, Tensor source, int axis, int count, int[] index) : GradNode("scatter_add", x, source)
     {
+        [MethodImpl(HotPath.Optimized)]
         public override void Backward(Tensor outputGrad)
         {
             Tensor x = Inputs[0], source = Inputs[1];
@@ -311,6 +321,7 @@ public sealed partial class Tensor
     {
         private Tensor? _condition = condition;
 
+        [MethodImpl(HotPath.Optimized)]
         public override void Backward(Tensor outputGrad)
         {
             Tensor a = Inputs[0], b = Inputs[1];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLKit.Autograd;
 
 namespace RLKit.Tensors;
@@ -9,6 +10,7 @@ public sealed partial class Tensor
     /// other dimension.
     /// </summary>
     /// <exception cref="ArgumentException">If the list is empty or two shapes disagree (the message names both).</exception>
+    [MethodImpl(HotPath.Optimized)]
     public static Tensor Concat(IReadOnlyList<Tensor> tensors, int axis)
     {
         ArgumentNullException.ThrowIfNull(tensors);
@@ -129,6 +131,7 @@ public sealed partial class Tensor
 
     private sealed class ConcatNode(Tensor[] inputs, int axis) : GradNode("concat", inputs)
     {
+        [MethodImpl(HotPath.Optimized)]
         public override void Backward(Tensor outputGrad)
         {
             var (outer, total, inner) = outputGrad.AxisLayout(axis);

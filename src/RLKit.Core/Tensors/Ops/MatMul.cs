@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLKit.Tensors.Gemm;
 using RLKit.Autograd;
 
@@ -142,6 +143,7 @@ public sealed partial class Tensor
     /// forward and a broadcast reduction in backward (the bias gradient is a column sum of the output gradient).
     /// </remarks>
     /// <exception cref="ArgumentException">If the shapes do not fit; the message names them.</exception>
+    [MethodImpl(HotPath.Optimized)]
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -169,6 +171,7 @@ public sealed partial class Tensor
         public LinearNode(Tensor input, Tensor weight, Tensor? bias, int rows)
             : base("linear", bias is null ? [input, weight] : [input, weight, bias]) => _rows = rows;
 
+        [MethodImpl(HotPath.Optimized)]
         public override void Backward(Tensor outputGrad)
         {
             Tensor x = Inputs[0], w = Inputs[1];
@@ -191,6 +194,7 @@ public sealed partial class Tensor
     /// Copies <paramref name="bias"/> into every row of <paramref name="output"/> (rows of bias.Length floats): the
     /// dense layers write their bias first and accumulate the product onto it.
     /// </summary>
+    [MethodImpl(HotPath.Optimized)]
     private static void WriteBiasRows(ReadOnlySpan<float> bias, Span<float> output)
     {
         for (int start = 0; start < output.Length; start += bias.Length) bias.CopyTo(output.Slice(start, bias.Length));
@@ -200,6 +204,7 @@ public sealed partial class Tensor
     /// Adds every row of <paramref name="rows"/> (rows of sum.Length floats), in order, into <paramref name="sum"/>: a
     /// dense layer's bias gradient is the column sum of its output gradient.
     /// </summary>
+    [MethodImpl(HotPath.Optimized)]
     private static void AddRowsInto(ReadOnlySpan<float> rows, Span<float> sum)
     {
         for (int start = 0; start < rows.Length; start += sum.Length) SimdMath.Binary<SimdMath.AddOp>(sum, rows.Slice(start, sum.Length), sum);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLKit.Autograd;
 
 namespace RLKit.Tensors;
@@ -30,6 +31,7 @@ public sealed partial class Tensor
     public Tensor Sum() => Reshape(Size).Sum(0);
 
     /// <summary>Sum over <paramref name="axis"/>.</summary>
+    [MethodImpl(HotPath.Optimized)]
     public Tensor Sum(int axis, bool keepDim = false)
     {
         int a = NormalizeAxis(axis, Rank, nameof(axis));
@@ -76,6 +78,7 @@ public sealed partial class Tensor
     /// <summary>Index of the first maximum along <paramref name="axis"/>, laid out in the reduced shape (no gradient).</summary>
     public int[] ArgMax(int axis = -1) => ArgMaxCore(NormalizeAxis(axis, Rank, nameof(axis)));
 
+    [MethodImpl(HotPath.Optimized)]
     private int[] ArgMaxCore(int axis)
     {
         var (outer, length, inner) = AxisLayout(axis);
@@ -124,6 +127,7 @@ public sealed partial class Tensor
 
     private sealed class SumNode(Tensor x, int axis) : GradNode("sum", x)
     {
+        [MethodImpl(HotPath.Optimized)]
         public override void Backward(Tensor outputGrad)
         {
             var x = Inputs[0];
@@ -152,6 +156,7 @@ public sealed partial class Tensor
 
     private sealed class MaxNode(Tensor x, int axis, int[] argmax) : GradNode("max", x)
     {
+        [MethodImpl(HotPath.Optimized)]
         public override void Backward(Tensor outputGrad)
         {
             var x = Inputs[0];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLKit.Autograd;
 
 namespace RLKit.Tensors;
@@ -112,6 +113,7 @@ public sealed partial class Tensor
     }
 
     /// <summary>Writes (or adds) source, laid out in <paramref name="sourceShape"/>, permuted by <paramref name="dims"/> into destination.</summary>
+    [MethodImpl(HotPath.Optimized)]
     private static void PermuteCopy(ReadOnlySpan<float> source, ReadOnlySpan<int> sourceShape, ReadOnlySpan<int> dims, Span<float> destination, bool accumulate)
     {
         int rank = sourceShape.Length;

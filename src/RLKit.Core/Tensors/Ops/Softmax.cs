@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLKit.Autograd;
 
 namespace RLKit.Tensors;
@@ -25,6 +26,7 @@ public sealed partial class Tensor
     /// </summary>
     private const int ShortRow = 16;
 
+    [MethodImpl(HotPath.Optimized)]
     private Tensor SoftmaxCore(int axis, bool log)
     {
         int a = NormalizeAxis(axis, Rank, nameof(axis));
@@ -88,6 +90,7 @@ public sealed partial class Tensor
 
     private sealed class SoftmaxNode(string name, Tensor x, int axis, bool log) : GradNode(name, x)
     {
+        [MethodImpl(HotPath.Optimized)]
         public override void Backward(Tensor outputGrad)
         {
             var x = Inputs[0];

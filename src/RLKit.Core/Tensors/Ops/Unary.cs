@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RLKit.Autograd;
 
 namespace RLKit.Tensors;
@@ -69,7 +70,7 @@ public sealed partial class Tensor
     {
         var y = NewLike();
         TensorPrimitives.Abs(Data, y.Data);
-        return UnaryResult(y, "abs", static (x, y, g, dx, _, _) =>
+        return UnaryResult(y, "abs", [MethodImpl(HotPath.Optimized)] static (x, y, g, dx, _, _) =>
         {
             for (int i = 0; i < x.Length; i++) dx[i] = x[i] > 0 ? g[i] : x[i] < 0 ? -g[i] : 0f;
         });
@@ -80,7 +81,7 @@ public sealed partial class Tensor
     {
         var y = NewLike();
         TensorPrimitives.Pow(Data, exponent, y.Data);
-        return UnaryResult(y, "pow", static (x, y, g, dx, p, _) =>
+        return UnaryResult(y, "pow", [MethodImpl(HotPath.Optimized)] static (x, y, g, dx, p, _) =>
         {
             if (p == 2f)
             {
@@ -104,7 +105,7 @@ public sealed partial class Tensor
         var y = NewLike();
         TensorPrimitives.Max(Data, min, y.Data);
         TensorPrimitives.Min(y.Data, max, y.Data);
-        return UnaryResult(y, "clamp", static (x, y, g, dx, lo, hi) =>
+        return UnaryResult(y, "clamp", [MethodImpl(HotPath.Optimized)] static (x, y, g, dx, lo, hi) =>
         {
             for (int i = 0; i < x.Length; i++) dx[i] = x[i] >= lo && x[i] <= hi ? g[i] : 0f;
         }, min, max);
@@ -115,33 +116,35 @@ public sealed partial class Tensor
     {
         var y = NewLike();
         TensorPrimitives.Max(Data, 0f, y.Data);
-        return UnaryResult(y, "relu", static (x, y, g, dx, _, _) =>
+        return UnaryResult(y, "relu", [MethodImpl(HotPath.Optimized)] static (x, y, g, dx, _, _) =>
         {
             for (int i = 0; i < x.Length; i++) dx[i] = x[i] > 0 ? g[i] : 0f;
         });
     }
 
     /// <summary>x for x &gt; 0, else slope · x.</summary>
+    [MethodImpl(HotPath.Optimized)]
     public Tensor LeakyRelu(float negativeSlope = 0.01f)
     {
         var y = NewLike();
         var x = Data;
         var yd = y.Data;
         for (int i = 0; i < x.Length; i++) yd[i] = x[i] > 0 ? x[i] : negativeSlope * x[i];
-        return UnaryResult(y, "leaky_relu", static (x, y, g, dx, slope, _) =>
+        return UnaryResult(y, "leaky_relu", [MethodImpl(HotPath.Optimized)] static (x, y, g, dx, slope, _) =>
         {
             for (int i = 0; i < x.Length; i++) dx[i] = x[i] > 0 ? g[i] : slope * g[i];
         }, negativeSlope);
     }
 
     /// <summary>x for x &gt; 0, else α(eˣ − 1).</summary>
+    [MethodImpl(HotPath.Optimized)]
     public Tensor Elu(float alpha = 1f)
     {
         var y = NewLike();
         var x = Data;
         var yd = y.Data;
         for (int i = 0; i < x.Length; i++) yd[i] = x[i] > 0 ? x[i] : alpha * (MathF.Exp(x[i]) - 1f);
-        return UnaryResult(y, "elu", static (x, y, g, dx, a, _) =>
+        return UnaryResult(y, "elu", [MethodImpl(HotPath.Optimized)] static (x, y, g, dx, a, _) =>
         {
             for (int i = 0; i < x.Length; i++) dx[i] = x[i] > 0 ? g[i] : g[i] * (y[i] + a);
         }, alpha);
@@ -179,13 +182,14 @@ public sealed partial class Tensor
     }
 
     /// <summary>log(1 + eˣ), computed stably as max(x, 0) + log(1 + e^{−|x|}).</summary>
+    [MethodImpl(HotPath.Optimized)]
     public Tensor Softplus()
     {
         var y = NewLike();
         var x = Data;
         var yd = y.Data;
         for (int i = 0; i < x.Length; i++) yd[i] = MathF.Max(x[i], 0f) + MathF.Log(1f + MathF.Exp(-MathF.Abs(x[i])));
-        return UnaryResult(y, "softplus", static (x, y, g, dx, _, _) =>
+        return UnaryResult(y, "softplus", [MethodImpl(HotPath.Optimized)] static (x, y, g, dx, _, _) =>
         {
             for (int i = 0; i < x.Length; i++)
             {
@@ -198,13 +202,14 @@ public sealed partial class Tensor
     }
 
     /// <summary>Exact GELU, x·Φ(x), with Φ the standard normal CDF (PyTorch's default form).</summary>
+    [MethodImpl(HotPath.Optimized)]
     public Tensor Gelu()
     {
         var y = NewLike();
         var x = Data;
         var yd = y.Data;
         for (int i = 0; i < x.Length; i++) yd[i] = (float)(x[i] * NormalCdf(x[i]));
-        return UnaryResult(y, "gelu", static (x, y, g, dx, _, _) =>
+        return UnaryResult(y, "gelu", [MethodImpl(HotPath.Optimized)] static (x, y, g, dx, _, _) =>
         {
             for (int i = 0; i < x.Length; i++)
             {
@@ -231,6 +236,7 @@ public sealed partial class Tensor
 
     private sealed class UnaryNode(string name, Tensor x, UnaryRule rule, float p, float q) : GradNode(name, x)
     {
+        [MethodImpl(HotPath.Optimized)]
         public override void Backward(Tensor outputGrad)
         {
             var x = Inputs[0];
