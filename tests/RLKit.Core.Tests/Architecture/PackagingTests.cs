@@ -4,7 +4,7 @@ namespace RLKit.Core.Tests.Architecture;
 
 /// <summary>
 /// Packages a user can debug, checked without packing: every src/ project (each is a NuGet package) has its own
-/// PACKAGE.md for its NuGet page, saying how to install it and showing C#, and the shared build settings ask for symbol
+/// PACKAGE.md for its NuGet page, saying how to install it and showing C# (a tool: its commands), and the shared build settings ask for symbol
 /// packages and repository metadata. <c>dotnet pack -c Release</c> then writes a .nupkg and a .snupkg per project.
 /// </summary>
 public sealed partial class PackagingTests
@@ -25,9 +25,13 @@ public sealed partial class PackagingTests
             Assert.That(File.Exists(path), Is.True, $"{project} has no PACKAGE.md");
             string readme = File.ReadAllText(path);
             Assert.That(readme, Does.StartWith($"# {project}\n"), project);
-            Assert.That(readme, Does.Contain($"dotnet add package {project}\n"), project);
-            var example = CSharpBlock().Match(readme);
-            Assert.That(example.Success, Is.True, $"{project}: a ```csharp example");
+            // A .NET tool is installed with `dotnet tool install` and shown with shell commands; a library with
+            // `dotnet add package` and C#.
+            bool tool = File.ReadAllText(Path.Combine(LayeringTests.RepositoryRoot(), "src", project, project + ".csproj"))
+                .Contains("<PackAsTool>true</PackAsTool>", StringComparison.Ordinal);
+            Assert.That(readme, Does.Contain(tool ? $"dotnet tool install " : $"dotnet add package {project}\n"), project);
+            var example = (tool ? BashBlock() : CSharpBlock()).Match(readme);
+            Assert.That(example.Success, Is.True, $"{project}: a ```{(tool ? "bash" : "csharp")} example");
             Assert.That(example.Groups[1].Value.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.InRange(4, 20), $"{project}: a short example");
         }
     }
@@ -50,4 +54,7 @@ public sealed partial class PackagingTests
 
     [GeneratedRegex(@"```csharp\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex CSharpBlock();
+
+    [GeneratedRegex(@"```bash\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex BashBlock();
 }
