@@ -46,7 +46,7 @@ internal abstract class ActorNetwork : Module
     private protected Tensor Finish(Tensor proposals, CandidateRequest request)
     {
         using var noGrad = GradMode.NoGrad();
-        if (request.Noise is { } noise)
+        if (request.Noise is { IsEmpty: false } noise)
             proposals = proposals + Tensor.FromSpan(noise.Span, proposals.ShapeArray()) * Domain.Rescaler.Scale;
         return Domain.Project(proposals, request.Observations.Dim(0), request.Availability.Span);
     }
@@ -55,7 +55,7 @@ internal abstract class ActorNetwork : Module
 /// <summary>What an <see cref="ActorNetwork"/> needs to propose candidates.</summary>
 /// <param name="Observations">[B, obs].</param>
 /// <param name="Availability">[B × N] flags of an ActionSet's available actions, or empty for all.</param>
-/// <param name="Noise">Exploration noise [k × B × D] in units of the half-range, or null for none.</param>
+/// <param name="Noise">Exploration noise [k × B × D] in units of the half-range, or null (or empty) for none.</param>
 /// <param name="Critic">Q1 (CEM scores its samples with it).</param>
 /// <param name="Random">Draws sampled candidates (Wolpertinger, CEM).</param>
 internal sealed record CandidateRequest(Tensor Observations, ReadOnlyMemory<bool> Availability, ReadOnlyMemory<float>? Noise,

@@ -42,7 +42,7 @@ internal sealed class WolpertingerActor : ActorNetwork
         var s = request.Observations;
         int k = CandidateCount, batch = s.Dim(0), d = Domain.Size;
         var action = Action(s);
-        if (request.Noise is { } noise)
+        if (request.Noise is { IsEmpty: false } noise)
             action = action + Tensor.FromSpan(noise.Span[..(batch * d)], batch, d) * Domain.Rescaler.Scale;
         if (Domain.IsDiscrete)
         {
