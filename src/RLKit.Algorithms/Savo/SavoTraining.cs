@@ -34,23 +34,13 @@ internal static class SavoTraining
         int k = actors.CandidateCount;
         var rng = new RandomGenerator(s.Seed + 1);
 
-        var actorsTarget = actors.CloneAsTarget(rng);
-        var q1Target = q1.CloneAsTarget(rng);
-        var q2Target = q2.CloneAsTarget(rng);
-        var (actorParameters, actorTargetParameters) = (actors.ActorParameters().ToList(), actorsTarget.ActorParameters().ToList());
-        var surrogateParameters = actors.SurrogateParameters().ToList();
-        var criticOptimizer = new Adam(q1.Parameters().Concat(q2.Parameters()), s.LearningRate);
-        var actorOptimizer = actorParameters.Count > 0 ? new Adam(actorParameters, s.LearningRate) : null;
-        var surrogateOptimizer = surrogateParameters.Count > 0 ? new Adam(surrogateParameters, s.LearningRate) : null;
-        var optimizers = new List<(string, Optimizer)> { ("critic", criticOptimizer) };
-        if (actorOptimizer is not null) optimizers.Add(("actor", actorOptimizer));
-        if (surrogateOptimizer is not null) optimizers.Add(("surrogate", surrogateOptimizer));
-        OptimizerStates.Restore(agent.OptimizerState, [.. optimizers]);
+        var learner = new SavoLearner(actors, q1, q2, s, rng);
+        OptimizerStates.Restore(agent.OptimizerState, [.. learner.Optimizers]);
 
         // One noise process per sub-environment over all k candidates: "exploration in additional actors" (§4.4.5 item 2).
         var noise = ActionNoise.Create(s.ExplorationNoise, envCount, k * actionSize, s.ExplorationNoiseStd, rng);
         var resumed = agent.TrainingState;
-        List<(string, Module)> targets = [("actors_target", actorsTarget), ("q1_target", q1Target), ("q2_target", q2Target)];
+        var targets = learner.Targets;
         long updates = resumed?.Counter("updates") ?? 0;
         OffPolicyResume.LoadNetworks(resumed, targets);
         if (resumed is not null && noise.State.Length > 0) RestoreNoise(resumed, noise.State);
@@ -99,47 +89,15 @@ internal static class SavoTraining
             updates++;
             using var scope = TensorScope.Begin();
             var batch = buffer.Sample(s.BatchSize, rng);
-            Tensor target;
-            using (GradMode.NoGrad())
-            {
-                var nextActions = TargetActions(actorsTarget, q1Target, batch.NextObservations, s.TargetSmoothing, rng);
-                var nextQ = Tensor.Minimum(q1Target.Forward(batch.NextObservations, nextActions), q2Target.Forward(batch.NextObservations, nextActions));
-                target = batch.Rewards + batch.Discounts * (1f - batch.Dones) * nextQ;
-            }
-            var criticLoss = Functional.MseLoss(q1.Forward(batch.Observations, batch.Actions), target)
-                           + Functional.MseLoss(q2.Forward(batch.Observations, batch.Actions), target);
-            criticOptimizer.ZeroGrad();
-            criticLoss.Backward();
-            criticOptimizer.Step();
+            var criticLoss = learner.CriticStep(batch);
             if (monitor.IsCancellationRequested) break;
+            if (updates % s.PolicyDelay == 0) (actorLoss, surrogateLoss) = learner.ActorStep(batch, actorLoss, surrogateLoss);
 
-            if (updates % s.PolicyDelay == 0)
-            {
-                var inputs = new UpdateInputs(batch.Observations, batch.Actions, q1, q2, rng);
-                if (surrogateOptimizer is not null && actors.SurrogateLoss(inputs) is { } fit)
-                {
-                    surrogateOptimizer.ZeroGrad();
-                    fit.Backward();
-                    surrogateOptimizer.Step();
-                    surrogateLoss = fit.Item();
-                }
-                if (actorOptimizer is not null && actors.ActorLoss(inputs) is { } ascent)
-                {
-                    actorOptimizer.ZeroGrad();
-                    ascent.Backward();
-                    actorOptimizer.Step();
-                    actorLoss = ascent.Item();
-                }
-                if (actorParameters.Count > 0) Polyak.SoftUpdate(actorTargetParameters, actorParameters, s.Tau);
-                OffPolicyHelpers.SoftUpdate(q1Target, q1, s.Tau);
-                OffPolicyHelpers.SoftUpdate(q2Target, q2, s.Tau);
-            }
-
-            losses = new Dictionary<string, double> { ["critic"] = criticLoss.Item(), ["actor"] = actorLoss, ["surrogate"] = surrogateLoss };
+            losses = new Dictionary<string, double> { ["critic"] = criticLoss, ["actor"] = actorLoss, ["surrogate"] = surrogateLoss };
             monitor.Report(agent, losses, s.LearningRate);
         }
 
-        agent.OptimizerState = OptimizerStates.Capture([.. optimizers]);
+        agent.OptimizerState = OptimizerStates.Capture([.. learner.Optimizers]);
         agent.TrainingState = OffPolicyResume.Capture(monitor, environment, [("updates", updates)], [("rng", rng)], targets,
             noise.State.Length > 0 ? [(NoiseKey, Tensor.FromSpan(noise.State, noise.State.Length))] : null);
         agent.ReplayBuffer = buffer;
@@ -201,5 +159,89 @@ internal static class SavoTraining
                 $"savo: the training state has no exploration noise of {noiseState.Length} values: it was written with another number of sub-environments, k or noise kind. " +
                 "Set the agent's TrainingState to null to warm-start without resuming.");
         saved.AsReadOnlySpan().CopyTo(noiseState);
+    }
+}
+
+/// <summary>
+/// One SAVO-TD3 update (Algorithm 3's update block) on a replay batch: the networks being trained, their targets and
+/// optimizers. <see cref="SavoTraining"/> calls it every step; benchmarks call it directly.
+/// </summary>
+internal sealed class SavoLearner
+{
+    private readonly ActorNetwork _actors, _actorsTarget;
+    private readonly ContinuousQNetwork _q1, _q2, _q1Target, _q2Target;
+    private readonly List<Tensor> _actorParameters, _actorTargetParameters;
+    private readonly Adam _criticOptimizer;
+    private readonly Adam? _actorOptimizer, _surrogateOptimizer;
+    private readonly SavoOptions _options;
+    private readonly RandomGenerator _rng;
+
+    public SavoLearner(ActorNetwork actors, ContinuousQNetwork q1, ContinuousQNetwork q2, SavoOptions options, RandomGenerator rng)
+    {
+        (_actors, _q1, _q2, _options, _rng) = (actors, q1, q2, options, rng);
+        _actorsTarget = actors.CloneAsTarget(rng);
+        _q1Target = q1.CloneAsTarget(rng);
+        _q2Target = q2.CloneAsTarget(rng);
+        _actorParameters = actors.ActorParameters().ToList();
+        _actorTargetParameters = _actorsTarget.ActorParameters().ToList();
+        var surrogateParameters = actors.SurrogateParameters().ToList();
+        _criticOptimizer = new Adam(q1.Parameters().Concat(q2.Parameters()), options.LearningRate);
+        _actorOptimizer = _actorParameters.Count > 0 ? new Adam(_actorParameters, options.LearningRate) : null;
+        _surrogateOptimizer = surrogateParameters.Count > 0 ? new Adam(surrogateParameters, options.LearningRate) : null;
+        var optimizers = new List<(string, Optimizer)> { ("critic", _criticOptimizer) };
+        if (_actorOptimizer is not null) optimizers.Add(("actor", _actorOptimizer));
+        if (_surrogateOptimizer is not null) optimizers.Add(("surrogate", _surrogateOptimizer));
+        Optimizers = optimizers;
+        Targets = [("actors_target", _actorsTarget), ("q1_target", _q1Target), ("q2_target", _q2Target)];
+    }
+
+    /// <summary>The optimizers by checkpoint name ("critic", and "actor" and "surrogate" when the architecture has them).</summary>
+    public IReadOnlyList<(string Name, Optimizer Optimizer)> Optimizers { get; }
+
+    /// <summary>The target networks by training-state name.</summary>
+    public List<(string, Module)> Targets { get; }
+
+    /// <summary>The twin critics' regression on r + γ(1 − terminated)·min Q′(s′, μ′_M(s′)); returns the loss.</summary>
+    public double CriticStep(ReplayBatch batch)
+    {
+        Tensor target;
+        using (GradMode.NoGrad())
+        {
+            var nextActions = SavoTraining.TargetActions(_actorsTarget, _q1Target, batch.NextObservations, _options.TargetSmoothing, _rng);
+            var nextQ = Tensor.Minimum(_q1Target.Forward(batch.NextObservations, nextActions), _q2Target.Forward(batch.NextObservations, nextActions));
+            target = batch.Rewards + batch.Discounts * (1f - batch.Dones) * nextQ;
+        }
+        var criticLoss = Functional.MseLoss(_q1.Forward(batch.Observations, batch.Actions), target)
+                       + Functional.MseLoss(_q2.Forward(batch.Observations, batch.Actions), target);
+        _criticOptimizer.ZeroGrad();
+        criticLoss.Backward();
+        _criticOptimizer.Step();
+        return criticLoss.Item();
+    }
+
+    /// <summary>The delayed step: fit the surrogates (eq. 4.9), train the actors (eq. 4.3, 4.8), Polyak-average the targets.</summary>
+    /// <returns>The actor and surrogate losses, or the previous ones when the architecture has none to train.</returns>
+    public (double Actor, double Surrogate) ActorStep(ReplayBatch batch, double previousActorLoss = double.NaN, double previousSurrogateLoss = double.NaN)
+    {
+        var (actorLoss, surrogateLoss) = (previousActorLoss, previousSurrogateLoss);
+        var inputs = new UpdateInputs(batch.Observations, batch.Actions, _q1, _q2, _rng);
+        if (_surrogateOptimizer is not null && _actors.SurrogateLoss(inputs) is { } fit)
+        {
+            _surrogateOptimizer.ZeroGrad();
+            fit.Backward();
+            _surrogateOptimizer.Step();
+            surrogateLoss = fit.Item();
+        }
+        if (_actorOptimizer is not null && _actors.ActorLoss(inputs) is { } ascent)
+        {
+            _actorOptimizer.ZeroGrad();
+            ascent.Backward();
+            _actorOptimizer.Step();
+            actorLoss = ascent.Item();
+        }
+        if (_actorParameters.Count > 0) Polyak.SoftUpdate(_actorTargetParameters, _actorParameters, _options.Tau);
+        OffPolicyHelpers.SoftUpdate(_q1Target, _q1, _options.Tau);
+        OffPolicyHelpers.SoftUpdate(_q2Target, _q2, _options.Tau);
+        return (actorLoss, surrogateLoss);
     }
 }
