@@ -163,11 +163,14 @@ public class SavoTests
         var savo = Savo();
         var critic = Critic();
         var next = Tensor.RandomNormal(new RandomGenerator(14), [6, 3]);
-        var target = SavoTraining.TargetActions(savo, critic, next, smoothing: null, new RandomGenerator(15)).ToArray();
+        var (actions, values) = SavoTraining.TargetActions(savo, critic, next, smoothing: null, new RandomGenerator(15));
+        var target = actions.ToArray();
         var candidates = savo.Candidates(new CandidateRequest(next, default, null, critic, new RandomGenerator(16)));
         var expected = Maximizer.Select(critic, next, candidates, new int[6]).ToArray();
         Assert.That(target, Is.EqualTo(expected));
-        var smoothed = SavoTraining.TargetActions(savo, critic, next, smoothing: (0.2f, 0.5f), new RandomGenerator(15)).ToArray();
+        using (GradMode.NoGrad())
+            Assert.That(values!.ToArray(), Is.EqualTo(critic.Forward(next, actions).ToArray()).Within(1e-5f), "Q1′ at ã comes with it");
+        var smoothed = SavoTraining.TargetActions(savo, critic, next, smoothing: (0.2f, 0.5f), new RandomGenerator(15)).Actions.ToArray();
         Assert.That(smoothed, Is.Not.EqualTo(expected), "TD3's smoothing (the ablation) moves the target action");
     }
 
