@@ -12,7 +12,9 @@ namespace RLKit.Algorithms.Common;
 /// s straight from the environment before the step, s′ from the step's
 /// <see cref="VectorStepResult.NextObservations"/> (the final observation where an episode ended, so truncated
 /// transitions bootstrap from it). Discrete actions are stored as indices from 0 and sent to the environment shifted
-/// by the space's <see cref="Discrete.Start"/>. All buffers are allocated once.
+/// by the space's <see cref="Discrete.Start"/>. An <see cref="ActionSet"/> environment with a continuous buffer (SAVO's
+/// discrete mode) is stepped with the ids in <see cref="DiscreteActions"/> while the buffer stores the representations
+/// in <see cref="ContinuousActions"/>. All buffers are allocated once.
 /// </summary>
 internal sealed class TransitionCollector
 {
@@ -21,6 +23,7 @@ internal sealed class TransitionCollector
     private readonly TrainingMonitor _monitor;
     private readonly int _actionStart;
     private readonly int[] _environmentActions;
+    private readonly bool _stepsWithIds;
 
     public TransitionCollector(IVectorEnvironment environment, ReplayBuffer buffer, TrainingMonitor monitor)
     {
@@ -29,13 +32,14 @@ internal sealed class TransitionCollector
         _monitor = monitor;
         int envs = environment.Count;
         bool discrete = buffer.Actions.IsDiscrete;
+        _stepsWithIds = !discrete && environment.SingleActionSpace is ActionSet;
         _actionStart = environment.SingleActionSpace is Discrete d ? d.Start : 0;
-        DiscreteActions = discrete ? new int[envs] : [];
+        DiscreteActions = discrete || _stepsWithIds ? new int[envs] : [];
         _environmentActions = discrete && _actionStart != 0 ? new int[envs] : DiscreteActions;
         ContinuousActions = discrete ? [] : new float[envs * buffer.Actions.Size];
     }
 
-    /// <summary>The discrete actions (indices from 0) of the next <see cref="Step"/>, one per sub-environment; the algorithm writes them.</summary>
+    /// <summary>The discrete actions (indices from 0, or action ids of an ActionSet) of the next <see cref="Step"/>, one per sub-environment; the algorithm writes them.</summary>
     public int[] DiscreteActions { get; }
 
     /// <summary>The continuous actions of the next <see cref="Step"/>, [envs × action size]; the algorithm writes them.</summary>
@@ -55,7 +59,7 @@ internal sealed class TransitionCollector
         }
         else
         {
-            step = _environment.Step(ContinuousActions);
+            step = _stepsWithIds ? _environment.Step(DiscreteActions) : _environment.Step(ContinuousActions);
             _buffer.CompleteStep(ContinuousActions, step.Rewards, step.NextObservations.AsReadOnlySpan(), step.Terminated, step.Truncated);
         }
         _monitor.RecordStep(step.Rewards, step.Terminated, step.Truncated);

@@ -5,6 +5,7 @@ using RLKit.Algorithms.Dqn;
 using RLKit.Algorithms.Hosting;
 using RLKit.Algorithms.Ppo;
 using RLKit.Algorithms.Reinforce;
+using RLKit.Algorithms.Savo;
 using RLKit.Algorithms.Sac;
 using RLKit.Algorithms.SoftQ;
 using RLKit.Algorithms.Td3;
@@ -103,6 +104,14 @@ public static class ClassicAgentCatalogExtensions
         /// <summary>Cascaded DQN with exactly <paramref name="options"/> (seed included).</summary>
         /// <inheritdoc cref="AgentCatalog.Create{TOptions, TAgent, TEstimator}(AgentEstimatorFactory{TOptions, TAgent, TEstimator}, TOptions)"/>
         public CdqnEstimator Cdqn(CdqnOptions options) => agents.Create(ClassicAlgorithms.Cdqn, options);
+
+        /// <summary>SAVO-TD3 (k = 3 successive actor-surrogates; or another <see cref="SavoOptions.Architecture"/>) from the seeded defaults, changed by <paramref name="configure"/> when given.</summary>
+        /// <inheritdoc cref="AgentCatalog.Create{TOptions, TAgent, TEstimator}(AgentEstimatorFactory{TOptions, TAgent, TEstimator}, Func{TOptions, TOptions}?)"/>
+        public SavoEstimator Savo(Func<SavoOptions, SavoOptions>? configure = null) => agents.Create(ClassicAlgorithms.Savo, configure);
+
+        /// <summary>SAVO-TD3 with exactly <paramref name="options"/> (seed included).</summary>
+        /// <inheritdoc cref="AgentCatalog.Create{TOptions, TAgent, TEstimator}(AgentEstimatorFactory{TOptions, TAgent, TEstimator}, TOptions)"/>
+        public SavoEstimator Savo(SavoOptions options) => agents.Create(ClassicAlgorithms.Savo, options);
 
         /// <summary>
         /// Registers every classic algorithm in this context's <see cref="AgentCatalog.Algorithms"/>, so

@@ -4,6 +4,7 @@ using RLKit.Algorithms.Ddpg;
 using RLKit.Algorithms.Dqn;
 using RLKit.Algorithms.Ppo;
 using RLKit.Algorithms.Reinforce;
+using RLKit.Algorithms.Savo;
 using RLKit.Algorithms.Sac;
 using RLKit.Algorithms.SoftQ;
 using RLKit.Algorithms.Td3;
@@ -70,8 +71,13 @@ public static class ClassicAlgorithms
         CdqnEstimator.Name, "Cascaded DQN: a slate of distinct items chosen position by position by a shared AGILE Q-network (ActionList actions).",
         static () => new CdqnOptions(), static (o, seed) => o with { Seed = seed }, static o => new CdqnEstimator(o), CdqnAgent.FromCheckpoint);
 
+    /// <summary>SAVO-TD3 and its actor architectures (seed 003 ch. 4), "savo".</summary>
+    public static AgentEstimatorFactory<SavoOptions, SavoAgent, SavoEstimator> Savo { get; } = new(
+        SavoEstimator.Name, "SAVO: TD3 with k successive actors and learned surrogates, or another actor architecture (wolpertinger, ensemble, cem, joint); Box or ActionSet actions.",
+        static () => new SavoOptions(), static (o, seed) => o with { Seed = seed }, static o => new SavoEstimator(o), SavoAgent.FromCheckpoint);
+
     /// <summary>Every classic algorithm, in the order above.</summary>
-    public static IReadOnlyList<IAgentEstimatorFactory> All { get; } = [Ppo, A2c, Reinforce, Dqn, SoftQ, Sac, DiscreteSac, Td3, Ddpg, Cdqn];
+    public static IReadOnlyList<IAgentEstimatorFactory> All { get; } = [Ppo, A2c, Reinforce, Dqn, SoftQ, Sac, DiscreteSac, Td3, Ddpg, Cdqn, Savo];
 
     /// <summary>A registry holding every classic algorithm, for <see cref="RLContext"/>'s constructor.</summary>
     public static AlgorithmRegistry CreateRegistry()

@@ -80,7 +80,7 @@ public sealed class HostingTests
     {
         using var provider = BuildProvider();
         Assert.That(provider.GetRequiredService<AlgorithmRegistry>().Algorithms,
-                    Is.EqualTo(new[] { "a2c", "cdqn", "ddpg", "dqn", "ppo", "reinforce", "sac", "sac-discrete", "sql", "td3" }));
+                    Is.EqualTo(new[] { "a2c", "cdqn", "ddpg", "dqn", "ppo", "reinforce", "sac", "sac-discrete", "savo", "sql", "td3" }));
     }
 
     [Test]
@@ -343,7 +343,7 @@ public sealed class HostingTests
             Assert.That(a.Agents.Create("my-ppo").Estimator, Is.TypeOf<PpoEstimator>());
             Assert.That(b.Agents.Algorithms.Contains("my-ppo"), Is.False);
             Assert.That(AlgorithmRegistry.CreateDefault().Contains("my-ppo"), Is.False);
-            Assert.That(b.Agents.Algorithms.Algorithms, Is.EqualTo(new[] { "a2c", "cdqn", "ddpg", "distral", "dnc", "dqn", "mt-sac", "ppo", "qmp", "reinforce", "sac", "sac-discrete", "sql", "td3" }));
+            Assert.That(b.Agents.Algorithms.Algorithms, Is.EqualTo(new[] { "a2c", "cdqn", "ddpg", "distral", "dnc", "dqn", "mt-sac", "ppo", "qmp", "reinforce", "sac", "sac-discrete", "savo", "sql", "td3" }));
         });
     }
 
