@@ -167,7 +167,7 @@ internal static class SavoExperiment
             var run = summaries.Where(s => s.Method == "savo" && s.K == k).OrderByDescending(s => s.Steps).SelectMany(s => s.Runs)
                                .FirstOrDefault(r => File.Exists(Path.Combine(RunDirectory(input, env, r.Method, r.K, r.Seed), SavoReport.ModelFile)));
             if (run is null) continue;
-            string label = string.Create(Invariant, $"savo k={run.K}, seed {run.Seed}, {run.EnvironmentSteps:N0} steps").Replace(',', ' ');
+            string label = string.Create(Invariant, $"savo k={run.K}, seed {run.Seed}, {SavoReport.Thousands(run.EnvironmentSteps)} steps");
             var (svg, csv, summary) = SavoLandscape.Render(env, RunDirectory(input, env, run.Method, run.K, run.Seed), label);
             ExperimentOutput.WriteAtomically(Path.Combine(output, $"savo-{env.Name}-landscape.svg"), svg);
             ExperimentOutput.WriteAtomically(Path.Combine(output, $"savo-{env.Name}-landscape.csv"), csv);

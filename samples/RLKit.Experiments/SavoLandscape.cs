@@ -95,8 +95,8 @@ internal static class SavoLandscape
         string where = state.Length == 3
             ? string.Create(Invariant, $"θ = {Math.Atan2(state[1], state[0]):0.00} rad, θ̇ = {state[2]:0.00}")
             : "s = [" + string.Join(", ", state.Select(v => v.ToString("0.00", Invariant))) + "]";
-        return SavoSvg.Chart(series, $"{env.Title}: Q-landscape at {where} ({label}); ● proposals, gold = μ_M's pick{(shaded is null ? "" : ", green = valid actions")}",
-            "Action (torque)", "Value", shaded, markers, width: 960, height: 500);
+        return SavoSvg.Chart(series, $"{env.Title}: Q-landscape at {where}", "Action", "Value", shaded, markers, width: 960, height: 500,
+            subtitle: $"{label}; circles = the actors' proposals a_i on Q, gold = the maximizer's pick{(shaded is null ? "" : ", green = valid actions")}");
     }
 
     /// <summary>The valid stretches of the grid, each widened by half a grid step so single valid points show.</summary>

@@ -178,7 +178,7 @@ internal static class SavoReport
         int seeds = atMainK.Max(s => s.Runs.Count);
         return LearningCurveSvg.Render(curves, new LearningCurveSvgOptions
         {
-            Title = string.Create(Invariant, $"{env.Title}: greedy return, k = {k}, {budget:N0} env steps, mean ± std over ≤ {seeds} seeds").Replace(',', ' '),
+            Title = string.Create(Invariant, $"{env.Title}: greedy return, k = {k}, {Thousands(budget)} env steps, mean ± std over ≤ {seeds} seeds"),
             XAxisLabel = "Environment steps",
             YAxisLabel = "Mean evaluation return",
             Width = 960,
@@ -207,11 +207,14 @@ internal static class SavoReport
                 double mean = ExperimentOutput.Mean(td3.Final);
                 series.Add(new SavoSeries($"td3 ({td3.Runs.Count} seeds)", [savo[0].K, savo[^1].K], [mean, mean], Dashed: true));
             }
-            charts.Add(SavoSvg.Chart(series, string.Create(Invariant, $"{env.Title}: final return vs k ({budget:N0} steps)").Replace(',', ' '),
+            charts.Add(SavoSvg.Chart(series, string.Create(Invariant, $"{env.Title}: final return vs k ({Thousands(budget)} steps)"),
                 "k (successive actor-surrogates)", "Final greedy return (mean ± std)", width: 640, height: 400));
         }
         return charts.Count == 0 ? "" : charts.Count == 1 ? charts[0] : QmpSvg.Panel(charts, 2, "SAVO: more actor-surrogates (Fig. 4.11 left)");
     }
+
+    /// <summary>A step count with thin spaces between thousands ("30 000"), as the other reports' titles write them.</summary>
+    public static string Thousands(long value) => value.ToString("N0", Invariant).Replace(',', ' ');
 
     private static SavoSeries Sweep(string name, IReadOnlyList<Summary> byK) => new(name,
         byK.Select(s => (double)s.K).ToArray(), byK.Select(s => ExperimentOutput.Mean(s.Final)).ToArray(),

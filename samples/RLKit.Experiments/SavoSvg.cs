@@ -34,12 +34,13 @@ internal static class SavoSvg
     /// <summary>
     /// A chart of <paramref name="series"/> with axes, grid, legend and title; <paramref name="shaded"/> x-intervals get a
     /// light background (the valid actions), <paramref name="markers"/> are drawn on top; <paramref name="xRange"/> and
-    /// <paramref name="yRange"/> fix an axis (else the data's range, padded).
+    /// <paramref name="yRange"/> fix an axis (else the data's range, padded); <paramref name="subtitle"/> is a smaller second line.
     /// </summary>
     /// <exception cref="ArgumentException">If there is no series or a series' arrays differ in length or are empty.</exception>
     public static string Chart(IReadOnlyList<SavoSeries> series, string title, string xAxis, string yAxis,
                                IReadOnlyList<(double From, double To)>? shaded = null, IReadOnlyList<SavoMarker>? markers = null,
-                               (double Min, double Max)? xRange = null, (double Min, double Max)? yRange = null, double width = 760, double height = 440)
+                               (double Min, double Max)? xRange = null, (double Min, double Max)? yRange = null, double width = 760, double height = 440,
+                               string? subtitle = null)
     {
         if (series.Count == 0) throw new ArgumentException("SavoSvg: no series.", nameof(series));
         foreach (var s in series)
@@ -47,7 +48,8 @@ internal static class SavoSvg
             if (s.X.Length == 0 || s.X.Length != s.Y.Length || (s.Low?.Length ?? s.X.Length) != s.X.Length || (s.High?.Length ?? s.X.Length) != s.X.Length)
                 throw new ArgumentException($"SavoSvg: series '{s.Name}' has empty or mismatched arrays.", nameof(series));
         }
-        const double left = 72, top = 48, bottom = 56, legendWidth = 190;
+        const double left = 72, bottom = 56, legendWidth = 190;
+        double top = subtitle is null ? 48 : 62;
         double right = width - legendWidth, plotBottom = height - bottom;
         var (xMin, xMax) = xRange ?? Padded(series.SelectMany(s => s.X).Concat(markers?.Select(m => m.X) ?? []), 0);
         var (yMin, yMax) = yRange ?? Padded(series.SelectMany(s => s.Y.Concat(s.Low ?? []).Concat(s.High ?? [])).Concat(markers?.Select(m => m.Y) ?? []), 0.05);
@@ -57,6 +59,7 @@ internal static class SavoSvg
         var svg = new StringBuilder().Append(string.Create(Invariant,
             $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:0.#}\" height=\"{height:0.#}\" viewBox=\"0 0 {width:0.#} {height:0.#}\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"));
         Text(svg, width / 2, 26, title, "middle", 15);
+        if (subtitle is not null) Text(svg, width / 2, 45, subtitle, "middle", 11);
         foreach (var (from, to) in shaded ?? [])
         {
             double a = X(Math.Max(from, xMin)), b = X(Math.Min(to, xMax));
