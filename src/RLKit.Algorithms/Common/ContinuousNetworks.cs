@@ -27,6 +27,8 @@ internal sealed class ActionRescaler
         }
         Space = space;
         Scale = Tensor.FromArray(scale, size);
+        // A zero-width coordinate (a constant representation feature) maps to the centre rather than to ∞.
+        InverseScale = Tensor.FromArray(scale.Select(x => x > 0f ? 1f / x : 0f).ToArray(), size);
         Bias = Tensor.FromArray(bias, size);
         Low = Tensor.FromArray(space.Low.ToArray(), size);
         High = Tensor.FromArray(space.High.ToArray(), size);
@@ -43,6 +45,11 @@ internal sealed class ActionRescaler
     public float LogScaleSum { get; }
 
     public Tensor ToEnvironment(Tensor squashed) => squashed * Scale + Bias;
+
+    /// <summary>The inverse of <see cref="ToEnvironment"/>: a point of the box in squashed units.</summary>
+    public Tensor ToSquashed(Tensor action) => (action - Bias) * InverseScale;
+
+    private Tensor InverseScale { get; }
 }
 
 /// <summary>Q(s, a): an MLP on the concatenated observation and action, one value per row.</summary>

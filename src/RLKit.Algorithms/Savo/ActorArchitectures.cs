@@ -39,6 +39,9 @@ public static class ActorArchitectures
     /// <summary>"cem": the cross-entropy method over the action space, no actor network (QT-Opt).</summary>
     public const string Cem = "cem";
 
+    /// <summary>"greedy": Greedy-TD3, TD3's actor moved towards the best of a broad proposal policy's samples (Greedy-AC's update).</summary>
+    public const string Greedy = "greedy";
+
     /// <summary>"joint": one actor with k·D outputs ("SAVO + joint action" ablation).</summary>
     public const string Joint = "joint";
 
@@ -56,12 +59,14 @@ public static class ActorArchitectures
             static (domain, obs, o, rng) => new EnsembleActors(domain, obs, o.HiddenSizes, o.ActorCount, rng)),
         [Cem] = new Builtin(Cem, "Cross-entropy search over the action space scored by Q (no actor network).",
             static (domain, obs, o, rng) => new CemActor(domain, o.CemPopulation, o.CemElites, o.CemIterations)),
+        [Greedy] = new Builtin(Greedy, "Greedy-TD3: one actor regressed onto the top-ρ of N samples of a high-entropy proposal policy ranked by Q (Greedy-AC's CCEM update).",
+            static (domain, obs, o, rng) => new GreedyActor(domain, new GreedyActor.Settings(obs, o.HiddenSizes, o.GreedySamples, o.GreedyPercentile, o.GreedyEntropy), rng)),
         [Joint] = new Builtin(Joint, "One actor with k·D outputs split into k candidates, trained on max_i Q(s, a_i).",
             static (domain, obs, o, rng) => new JointActor(domain, obs, o.HiddenSizes, o.ActorCount, rng)),
     };
 
     /// <summary>The built-in names, in the order above.</summary>
-    public static IReadOnlyList<string> Names { get; } = [Savo, Single, Wolpertinger, Ensemble, Cem, Joint];
+    public static IReadOnlyList<string> Names { get; } = [Savo, Single, Wolpertinger, Ensemble, Cem, Greedy, Joint];
 
     private sealed class Builtin(string name, string description, Func<ActionDomain, int, SavoOptions, RandomGenerator, ActorNetwork> create) : IActorArchitecture
     {

@@ -28,13 +28,13 @@ public sealed record SavoOptions : DeterministicPolicyGradientOptions
 
     /// <summary>
     /// The actor architecture by name (<see cref="ActorArchitectures"/>): "savo" (default), "single", "wolpertinger",
-    /// "ensemble", "cem" or "joint".
+    /// "ensemble", "cem", "greedy" or "joint".
     /// </summary>
     public string Architecture { get; init; } = ActorArchitectures.Savo;
 
     /// <summary>
     /// k, in [1, <see cref="MaxActorCount"/>]: SAVO's successive actors ν_0 … ν_{k−1}, the ensemble's actors, the joint
-    /// actor's parts, Wolpertinger's candidates. Ignored by "single" and "cem". Default 3.
+    /// actor's parts, Wolpertinger's candidates. Ignored by "single", "cem" and "greedy". Default 3.
     /// </summary>
     public int ActorCount { get; init; } = 3;
 
@@ -74,12 +74,24 @@ public sealed record SavoOptions : DeterministicPolicyGradientOptions
     /// <summary>CEM: rounds, ≥ 1. Default 2 (QT-Opt).</summary>
     public int CemIterations { get; init; } = 2;
 
+    /// <summary>Greedy: N, actions the proposal policy samples per state for the actor's update, in [1, 4096]. Default 30 (Neumann et al. 2018).</summary>
+    public int GreedySamples { get; init; } = 30;
+
+    /// <summary>Greedy: ρ, the top fraction of the samples the actor and proposal policy learn from, in (0, 1]. Default 0.1 (Neumann et al. 2018).</summary>
+    public float GreedyPercentile { get; init; } = 0.1f;
+
+    /// <summary>
+    /// Greedy: α ≥ 0, the entropy weight that keeps the proposal policy broad. Default 0.01 (Neumann et al. sweep
+    /// 10⁻³ … 10; the thesis does not report its value).
+    /// </summary>
+    public float GreedyEntropy { get; init; } = 0.01f;
+
     internal override int CriticUpdatesPerActorUpdate => PolicyDelay;
 
     internal override (float Std, float Clip)? TargetSmoothing => TargetPolicySmoothing ? (TargetNoiseStd, TargetNoiseClip) : null;
 
     /// <summary>The candidates per state the architecture proposes.</summary>
-    internal int CandidateCount => Architecture is ActorArchitectures.Single or ActorArchitectures.Cem ? 1 : ActorCount;
+    internal int CandidateCount => Architecture is ActorArchitectures.Single or ActorArchitectures.Cem or ActorArchitectures.Greedy ? 1 : ActorCount;
 
     /// <inheritdoc/>
     public override void Validate()
@@ -97,5 +109,8 @@ public sealed record SavoOptions : DeterministicPolicyGradientOptions
         OptionRules.AtLeast(CemPopulation, 2, record, nameof(CemPopulation));
         OptionRules.InRange(CemElites, 1, CemPopulation, record, nameof(CemElites));
         OptionRules.AtLeast(CemIterations, 1, record, nameof(CemIterations));
+        OptionRules.InRange(GreedySamples, 1, 4096, record, nameof(GreedySamples));
+        OptionRules.Require(GreedyPercentile, GreedyPercentile is > 0f and <= 1f, "in (0, 1]", record, nameof(GreedyPercentile));
+        OptionRules.NonNegative(GreedyEntropy, record, nameof(GreedyEntropy));
     }
 }

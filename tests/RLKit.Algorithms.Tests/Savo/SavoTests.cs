@@ -199,7 +199,7 @@ public class SavoTests
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new Td3Estimator().WithActorArchitecture("tabu"))!;
         Assert.That(error.ParamName, Is.EqualTo(nameof(SavoOptions.Architecture)));
-        Assert.That(error.Message, Does.Contain("savo, single, wolpertinger, ensemble, cem, joint"));
+        Assert.That(error.Message, Does.Contain("savo, single, wolpertinger, ensemble, cem, greedy, joint"));
         Assert.Throws<ArgumentOutOfRangeException>(() => new SavoEstimator(new SavoOptions { CemElites = 100, CemPopulation = 10 }));
     }
 
@@ -230,6 +230,7 @@ public class SavoTests
     [TestCase("wolpertinger")]
     [TestCase("ensemble")]
     [TestCase("cem")]
+    [TestCase("greedy")]
     [TestCase("joint")]
     public void EveryArchitectureTrainsAndRoundTripsThroughACheckpoint(string architecture)
     {
