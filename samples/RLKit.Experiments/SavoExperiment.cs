@@ -117,7 +117,7 @@ internal static class SavoExperiment
         SavoReport.WriteRunsCsv(output, allRuns);
         SavoReport.WriteSummaryCsv(output, summaryRows);
 
-        // The main comparison: every method at the main k (td3 and cem at k = 1), each at its largest budget.
+        // The main comparison: every method at the main k (td3, cem and greedy at k = 1), each at its largest budget.
         var main = found.Select(f => (f.Env, (IReadOnlyList<SavoReport.Summary>)AtMainK(f.Summaries, settings.K))).ToList();
         foreach (var (env, summaries) in main)
         {
@@ -228,50 +228,26 @@ internal static class SavoExperiment
     }
 
     /// <summary>
-    /// Follows one run: evaluates after the first update (the near-untrained agent), after the first update at or past
-    /// each multiple of the interval, and at the end (timed, so training and evaluation time are told apart); prints a
-    /// progress line per evaluation and rewrites curve.csv after each; stops training at the budget.
+    /// Follows one run: evaluates right after the first update (the near-untrained agent), at each interval and at the
+    /// end on the fixed evaluation copies; prints a progress line per evaluation and rewrites curve.csv after each.
     /// </summary>
-    private sealed class RunTracker(string label, long budget, long every, IVectorEnvironment evaluation, int episodes, ulong seed, string directory) : ITrainingCallback
+    private sealed class RunTracker(string label, long budget, long every, IVectorEnvironment evaluation, int episodes, ulong seed, string directory)
+        : ScheduledEvaluationTracker<SavoPoint>(budget, every, evaluateFirstUpdate: true)
     {
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private readonly Stopwatch _evaluationClock = new();
-        private long _next = -1;
+        protected override long StepsOf(SavoPoint point) => point.Steps;
 
-        /// <summary>Environment steps at the last update.</summary>
-        public long Steps { get; private set; }
-        public List<SavoPoint> Points { get; } = [];
-        public double EvaluationSeconds => _evaluationClock.Elapsed.TotalSeconds;
-        public double FinalEvaluationSeconds { get; private set; }
-
-        public void OnUpdate(TrainingUpdate update, TrainingControl control)
+        protected override SavoPoint Score(IAgent agent)
         {
-            Steps = update.Steps;
-            if (update.Steps >= budget) control.Stop($"{budget} env steps done");
-            if (_next >= 0 && update.Steps < _next) return;
-            while (_next <= update.Steps) _next = _next < 0 ? every : _next + every;
-            Evaluate(control.Agent, update);
-        }
-
-        /// <summary>The evaluation at the end, unless the last update already had one.</summary>
-        public void Finish(IAgent agent)
-        {
-            if (Points.Count > 0 && Points[^1].Steps == Steps) return;
-            var clock = Stopwatch.StartNew();
-            Evaluate(agent, null);
-            FinalEvaluationSeconds = clock.Elapsed.TotalSeconds;
-        }
-
-        private void Evaluate(IAgent agent, TrainingUpdate? update)
-        {
-            _evaluationClock.Start();
             var report = Evaluator.Evaluate(agent, evaluation, episodes, deterministic: true, seed: seed);
-            _evaluationClock.Stop();
-            Points.Add(new SavoPoint(Steps, report.MeanReturn, report.StdReturn));
+            return new SavoPoint(Steps, report.MeanReturn, report.StdReturn);
+        }
+
+        protected override void Record(SavoPoint point, TrainingUpdate? update)
+        {
             SavoReport.WriteCurve(directory, Points);
-            double elapsed = _clock.Elapsed.TotalSeconds, training = elapsed - EvaluationSeconds;
+            double elapsed = Clock.Elapsed.TotalSeconds, training = elapsed - EvaluationSeconds;
             Console.Error.WriteLine(string.Create(Invariant,
-                $"{label} {Steps}/{budget} env steps: return {report.MeanReturn:0.0} ± {report.StdReturn:0.0}{(update?.MeanReturn is { } r ? $" | training episodes {r:0.0}" : "")}{(update is null ? "" : " | " + string.Join(" ", update.Losses.Select(l => $"{l.Key}={l.Value:G3}")))} | {elapsed / 60:0.0} min ({training / Math.Max(1, Steps) * 1e6:0} µs per step training, {EvaluationSeconds:0} s evaluating)"));
+                $"{label} {Steps}/{Budget} env steps: return {point.Return:0.0} ± {point.ReturnStd:0.0}{(update?.MeanReturn is { } r ? $" | training episodes {r:0.0}" : "")}{(update is null ? "" : " | " + string.Join(" ", update.Losses.Select(l => $"{l.Key}={l.Value:G3}")))} | {elapsed / 60:0.0} min ({training / Math.Max(1, Steps) * 1e6:0} µs per step training, {EvaluationSeconds:0} s evaluating)"));
         }
     }
 }

@@ -10,8 +10,8 @@ namespace RLKit.Experiments;
 /// one TD3 loop (<see cref="SavoEstimator"/>) with the same critic, optimiser, buffer and OU exploration noise, so only
 /// the actor differs. "td3" is the single actor and keeps TD3's target smoothing, as do the sampling, ensemble and
 /// CEM baselines (<c>WithActorArchitecture</c>'s rule); SAVO and its ablations drop it (§4.4.5), except
-/// "savo-smoothing", which is that ablation. An architecture the library registers beyond these (e.g. "greedy") runs
-/// under its own name with TD3's settings.
+/// "savo-smoothing", which is that ablation. "greedy" is Greedy-TD3 (Greedy-AC's proposal-policy update with TD3's
+/// exploration and targets); an architecture the library registers later runs under its own name with TD3's settings.
 /// </summary>
 internal static class SavoMethods
 {
@@ -32,8 +32,8 @@ internal static class SavoMethods
 
     public static bool IsKnown(string name) => Names.Contains(name);
 
-    /// <summary>Whether the method's proposals depend on k (TD3 and CEM propose one action whatever k is).</summary>
-    public static bool UsesK(string name) => name is not ("td3" or "cem");
+    /// <summary>Whether the method's proposals depend on k (TD3, CEM and Greedy-TD3 act with one action whatever k is).</summary>
+    public static bool UsesK(string name) => name is not ("td3" or "cem" or ActorArchitectures.Greedy);
 
     /// <summary>The k a run of <paramref name="name"/> records (its directory k&lt;k&gt;): 1 for the methods that ignore k.</summary>
     public static int EffectiveK(string name, int k) => UsesK(name) ? k : 1;
@@ -78,8 +78,11 @@ internal static class SavoMethods
     public static string Describe(string name, SavoOptions o, int environments) => FormattableString.Invariant(
         $"{name}: architecture {o.Architecture}, {o.CandidateCountText()}, {(o.Architecture == ActorArchitectures.Savo ? $"surrogates {(o.LearnedSurrogates ? "learned Ψ̂" : "exact Ψ")}, {(o.ConditionOnPreviousActions ? $"DeepSet({o.SummarySize}) + FiLM on a_<i" : "no conditioning on a_<i")}, " : "")}target smoothing {(o.TargetPolicySmoothing ? $"on (σ {o.TargetNoiseStd}, clip {o.TargetNoiseClip})" : "off")}; TD3 γ {o.Gamma}, τ {o.Tau}, lr {o.LearningRate}, batch {o.BatchSize}, buffer {o.BufferSize}, learning starts {o.LearningStarts}, policy delay {o.PolicyDelay}, {o.ExplorationNoise} noise σ {o.ExplorationNoiseStd}, hidden [{string.Join(", ", o.HiddenSizes)}], {environments} env(s), seed {o.Seed}");
 
-    private static string CandidateCountText(this SavoOptions o) =>
-        o.Architecture is ActorArchitectures.Single or ActorArchitectures.Cem
-            ? o.Architecture == ActorArchitectures.Cem ? FormattableString.Invariant($"CEM {o.CemIterations} rounds of {o.CemPopulation} samples, {o.CemElites} elites") : "1 actor"
-            : FormattableString.Invariant($"k = {o.ActorCount}");
+    private static string CandidateCountText(this SavoOptions o) => o.Architecture switch
+    {
+        ActorArchitectures.Single => "1 actor",
+        ActorArchitectures.Cem => FormattableString.Invariant($"CEM {o.CemIterations} rounds of {o.CemPopulation} samples, {o.CemElites} elites"),
+        ActorArchitectures.Greedy => FormattableString.Invariant($"1 actor, proposal policy: top {o.GreedyPercentile} of {o.GreedySamples} samples, entropy {o.GreedyEntropy}"),
+        _ => FormattableString.Invariant($"k = {o.ActorCount}"),
+    };
 }

@@ -17,7 +17,7 @@ internal sealed record SavoRun
 {
     [JsonPropertyName("env")] public required string Environment { get; init; }
     [JsonPropertyName("method")] public required string Method { get; init; }
-    /// <summary>The candidates the method proposes (1 for td3 and cem, which ignore --k).</summary>
+    /// <summary>The candidates the method proposes (1 for td3, cem and greedy, which ignore --k).</summary>
     [JsonPropertyName("k")] public required int K { get; init; }
     [JsonPropertyName("seed")] public required ulong Seed { get; init; }
     [JsonPropertyName("budget_steps")] public required long BudgetSteps { get; init; }
@@ -163,8 +163,8 @@ internal static class SavoReport
     }
 
     /// <summary>
-    /// savo-&lt;env&gt;-return.svg: the learning curves (mean ± std over seeds) of every method at the main k (td3 and
-    /// cem at their k = 1), at the largest budget found; "" when no method has two evaluations.
+    /// savo-&lt;env&gt;-return.svg: the learning curves (mean ± std over seeds) of every method at the main k (td3, cem and
+    /// greedy at their k = 1), at the largest budget found; "" when no method has two evaluations.
     /// </summary>
     public static string LearningCurves(SavoEnvironment env, IReadOnlyList<Summary> atMainK, int k)
     {
