@@ -23,17 +23,17 @@ internal sealed record SavoEnvironment(string Name, string Id, string Title, str
     /// <summary>Restricted pendulum (RLKit's 1-D stand-in for Inverted-Pendulum-Restricted): 4 valid torque intervals, invalid → 0.</summary>
     public static SavoEnvironment RestrictedPendulum { get; } = new("restricted-pendulum", "RestrictedPendulum-v1", "Restricted Pendulum",
         "pendulum swing-up, torques outside 4 random intervals (hyperspheres, layout seed 0) apply zero torque, 200 steps",
-        Discrete: false, [256, 256], 1, 30_000, 1_000, static () => null);
+        Discrete: false, [256, 256], 1, 20_000, 1_000, static () => null);
 
     /// <summary>Restricted continuous cart-pole (Inverted-Pendulum-Restricted): invalid forces become −1, as in the thesis's C.3.1.</summary>
     public static SavoEnvironment RestrictedCartPole { get; } = new("restricted-cartpole", "RestrictedCartPoleContinuous-v1", "Restricted CartPole",
         "continuous cart-pole balancing, forces outside 4 random intervals (layout seed 0) become −1, 500 steps",
-        Discrete: false, [256, 256], 1, 30_000, 1_000, static () => null);
+        Discrete: false, [256, 256], 1, 20_000, 1_000, static () => null);
 
     /// <summary>Unrestricted Pendulum-v1: the convex-landscape control where every method should tie (Fig. C.3's role).</summary>
     public static SavoEnvironment Pendulum { get; } = new("pendulum", "Pendulum-v1", "Pendulum-v1",
         "Gymnasium pendulum swing-up, unrestricted torque in [−2, 2], 200 steps",
-        Discrete: false, [256, 256], 1, 30_000, 1_000, static () => null);
+        Discrete: false, [256, 256], 1, 20_000, 1_000, static () => null);
 
     /// <summary>Mining expedition (C.1): 4 moves + 100 pick-axes with 4-D representations, 1-NN projection.</summary>
     public static SavoEnvironment Mining { get; } = new("mining", "MiningGrid-v0", "Mining Expedition",
@@ -43,7 +43,7 @@ internal sealed record SavoEnvironment(string Name, string Id, string Title, str
     /// <summary>RecSim single item (C.2): one of 10,000 items with 30-D representations, 1-NN projection, 20 steps.</summary>
     public static SavoEnvironment RecSim { get; } = new("recsim", "RecSim-SingleItem-v0", "RecSim (10,000 items)",
         "RecSim single-item recommendation from 10,000 items (the training half of a 20,000-item catalogue, 30-D item vectors), reward 1 per click, 20 steps",
-        Discrete: true, [64, 32], 4, 50_000, 2_000, static () => new RecSimSingleItemOptions { ItemCount = RecSimCatalogue });
+        Discrete: true, [64, 32], 4, 20_000, 2_000, static () => new RecSimSingleItemOptions { ItemCount = RecSimCatalogue });
 
     public static IReadOnlyList<SavoEnvironment> All { get; } = [RestrictedPendulum, RestrictedCartPole, Pendulum, Mining, RecSim];
 
