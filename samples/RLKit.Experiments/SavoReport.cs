@@ -200,7 +200,7 @@ internal static class SavoReport
             if (savo.Count < 2) continue;
             var series = new List<SavoSeries>
             {
-                Sweep($"savo ({savo.Max(s => s.Runs.Count)} seeds max)", savo),
+                Sweep($"savo (≤ {savo.Max(s => s.Runs.Count)} seeds per k)", savo),
             };
             if (summaries.FirstOrDefault(s => s.Method == "td3" && s.Steps == budget) is { } td3)
             {
@@ -208,7 +208,7 @@ internal static class SavoReport
                 series.Add(new SavoSeries($"td3 ({td3.Runs.Count} seeds)", [savo[0].K, savo[^1].K], [mean, mean], Dashed: true));
             }
             charts.Add(SavoSvg.Chart(series, string.Create(Invariant, $"{env.Title}: final return vs k ({Thousands(budget)} steps)"),
-                "k (successive actor-surrogates)", "Final greedy return (mean ± std)", width: 640, height: 400));
+                "k (successive actor-surrogates)", "Final greedy return (mean ± std)", width: 640, height: 400, integerX: true));
         }
         return charts.Count == 0 ? "" : charts.Count == 1 ? charts[0] : QmpSvg.Panel(charts, 2, "SAVO: more actor-surrogates (Fig. 4.11 left)");
     }

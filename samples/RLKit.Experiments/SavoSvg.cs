@@ -34,13 +34,13 @@ internal static class SavoSvg
     /// <summary>
     /// A chart of <paramref name="series"/> with axes, grid, legend and title; <paramref name="shaded"/> x-intervals get a
     /// light background (the valid actions), <paramref name="markers"/> are drawn on top; <paramref name="xRange"/> and
-    /// <paramref name="yRange"/> fix an axis (else the data's range, padded); <paramref name="subtitle"/> is a smaller second line.
+    /// <paramref name="yRange"/> fix an axis (else the data's range, padded); <paramref name="subtitle"/> is a smaller second line; <paramref name="integerX"/> keeps only whole-number x ticks (k).
     /// </summary>
     /// <exception cref="ArgumentException">If there is no series or a series' arrays differ in length or are empty.</exception>
     public static string Chart(IReadOnlyList<SavoSeries> series, string title, string xAxis, string yAxis,
                                IReadOnlyList<(double From, double To)>? shaded = null, IReadOnlyList<SavoMarker>? markers = null,
                                (double Min, double Max)? xRange = null, (double Min, double Max)? yRange = null, double width = 760, double height = 440,
-                               string? subtitle = null)
+                               string? subtitle = null, bool integerX = false)
     {
         if (series.Count == 0) throw new ArgumentException("SavoSvg: no series.", nameof(series));
         foreach (var s in series)
@@ -65,7 +65,7 @@ internal static class SavoSvg
             double a = X(Math.Max(from, xMin)), b = X(Math.Min(to, xMax));
             if (b > a) svg.Append(string.Create(Invariant, $"<rect class=\"valid\" x=\"{a:0.##}\" y=\"{top:0.##}\" width=\"{b - a:0.##}\" height=\"{plotBottom - top:0.##}\" fill=\"#2ca02c\" fill-opacity=\"0.08\"/>\n"));
         }
-        foreach (double tick in Ticks(xMin, xMax))
+        foreach (double tick in Ticks(xMin, xMax).Where(t => !integerX || Math.Abs(t - Math.Round(t)) < 1e-9))
         {
             svg.Append(string.Create(Invariant, $"<line x1=\"{X(tick):0.##}\" y1=\"{top:0.##}\" x2=\"{X(tick):0.##}\" y2=\"{plotBottom:0.##}\" stroke=\"#e0e0e0\"/>\n"));
             Text(svg, X(tick), plotBottom + 18, Label(tick), "middle", 11);
