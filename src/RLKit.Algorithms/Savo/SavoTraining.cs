@@ -108,15 +108,28 @@ internal static class SavoTraining
     /// The critic target's action ã = μ′_M(s′): the target architecture's candidates (noise-free) scored by Q1′, the best
     /// kept; with TD3's smoothing (an ablation here) clipped noise is added to it and it is made a real action again.
     /// </summary>
-    internal static Tensor TargetActions(ActorNetwork target, ContinuousQNetwork q1Target, Tensor nextObservations,
-                                         (float Std, float Clip)? smoothing, RandomGenerator rng)
+    /// <returns>ã [B, D], and Q1′(s′, ã) [B] when the selection already computed it (no smoothing, k &gt; 1), else null.</returns>
+    internal static (Tensor Actions, Tensor? Q1Values) TargetActions(ActorNetwork target, ContinuousQNetwork q1Target, Tensor nextObservations,
+                                                                      (float Std, float Clip)? smoothing, RandomGenerator rng)
     {
         using var noGrad = GradMode.NoGrad();
+        int batch = nextObservations.Dim(0);
         var candidates = target.Candidates(new CandidateRequest(nextObservations, default, null, q1Target, rng));
-        var next = Maximizer.Select(q1Target, nextObservations, candidates, new int[nextObservations.Dim(0)]);
+        Tensor next;
+        Tensor? values = null;
+        if (candidates.Dim(0) == 1)
+            next = candidates.Reshape(batch, -1);
+        else
+        {
+            var chosen = new int[batch];
+            var all = Maximizer.Values(q1Target, nextObservations, candidates);
+            Maximizer.Argmax(all, chosen);
+            next = Maximizer.Gather(candidates, chosen);
+            values = Maximizer.Gather(all.Reshape(all.Dim(0), batch, 1), chosen).Reshape(batch);
+        }
         if (smoothing is var (std, clip))
-            next = target.Domain.Project(next + DeterministicPolicyGradient.ClippedTargetNoise(rng, next.Dim(0), target.Domain.Rescaler, std, clip), next.Dim(0), default);
-        return next;
+            return (target.Domain.Project(next + DeterministicPolicyGradient.ClippedTargetNoise(rng, batch, target.Domain.Rescaler, std, clip), batch, default), null);
+        return (next, values);
     }
 
     /// <summary>Uniformly random actions before learning starts: a point of the box, or a random available action (its id and representation).</summary>
@@ -207,8 +220,8 @@ internal sealed class SavoLearner
         Tensor target;
         using (GradMode.NoGrad())
         {
-            var nextActions = SavoTraining.TargetActions(_actorsTarget, _q1Target, batch.NextObservations, _options.TargetSmoothing, _rng);
-            var nextQ = Tensor.Minimum(_q1Target.Forward(batch.NextObservations, nextActions), _q2Target.Forward(batch.NextObservations, nextActions));
+            var (nextActions, q1Next) = SavoTraining.TargetActions(_actorsTarget, _q1Target, batch.NextObservations, _options.TargetSmoothing, _rng);
+            var nextQ = Tensor.Minimum(q1Next ?? _q1Target.Forward(batch.NextObservations, nextActions), _q2Target.Forward(batch.NextObservations, nextActions));
             target = batch.Rewards + batch.Discounts * (1f - batch.Dones) * nextQ;
         }
         var criticLoss = Functional.MseLoss(_q1.Forward(batch.Observations, batch.Actions), target)

@@ -79,39 +79,64 @@ internal sealed class SuccessiveActors : ActorNetwork
     public (Tensor Outputs, Tensor Actions) Chain(Tensor observations, ReadOnlySpan<bool> availability)
     {
         using var noGrad = GradMode.NoGrad();
+        var (outputs, actions) = ChainWithGradient(observations, availability);
+        return (Tensor.Stack(outputs, 0), Tensor.Stack(actions, 0));
+    }
+
+    /// <summary>
+    /// The chain with each actor's output ν_i(s; a_&lt;i) kept on the tape (when gradients are recorded) and the real
+    /// actions a_i handed on detached, so a loss on output i trains ν_i only.
+    /// </summary>
+    private (Tensor[] Outputs, Tensor[] Actions) ChainWithGradient(Tensor observations, ReadOnlySpan<bool> availability)
+    {
         int batch = observations.Dim(0);
         var outputs = new Tensor[_actors.Length];
         var actions = new Tensor[_actors.Length];
         for (int i = 0; i < _actors.Length; i++)
         {
             outputs[i] = Actor(i, observations, i == 0 ? null : Previous(actions, i));
-            actions[i] = Domain.Project(outputs[i], batch, availability);
+            actions[i] = Domain.Project(outputs[i].Detach(), batch, availability);
         }
-        return (Tensor.Stack(outputs, 0), Tensor.Stack(actions, 0));
+        return (outputs, actions);
     }
 
     /// <summary>a_&lt;i as [B, i, D] from the per-actor actions.</summary>
     private static Tensor Previous(IReadOnlyList<Tensor> actions, int i) =>
         i == 1 ? actions[0].Unsqueeze(1) : Tensor.Stack(actions.Take(i).ToArray(), 1);
 
-    /// <summary>a_&lt;i as [B, i, D] from the stacked chain [k, B, D].</summary>
-    private static Tensor Previous(Tensor chain, int i) => chain.Narrow(0, 0, i).Permute(1, 0, 2);
-
     /// <inheritdoc/>
-    public override Tensor Candidates(CandidateRequest request) =>
-        Finish(Chain(request.Observations, request.Availability.Span).Outputs, request);
+    public override Tensor Candidates(CandidateRequest request)
+    {
+        using var noGrad = GradMode.NoGrad();
+        return Finish(Tensor.Stack(ChainWithGradient(request.Observations, request.Availability.Span).Outputs, 0), request);
+    }
 
     /// <summary>max_{j&lt;i} Q(s, a_j) for every i in [1, k), as [k, B] with row 0 unused (−∞), from Q at the chain [k, B].</summary>
     private static Tensor Thresholds(Tensor chainValues)
     {
         int k = chainValues.Dim(0), batch = chainValues.Dim(1);
-        var thresholds = new float[k * batch];
+        var thresholds = Tensor.Zeros(k, batch);
+        var t = thresholds.AsSpan();
         var q = chainValues.AsReadOnlySpan();
-        thresholds.AsSpan(0, batch).Fill(float.NegativeInfinity);
+        t[..batch].Fill(float.NegativeInfinity);
         for (int i = 1; i < k; i++)
             for (int b = 0; b < batch; b++)
-                thresholds[i * batch + b] = Math.Max(thresholds[(i - 1) * batch + b], q[(i - 1) * batch + b]);
-        return Tensor.FromArray(thresholds, k, batch);
+                t[i * batch + b] = Math.Max(t[(i - 1) * batch + b], q[(i - 1) * batch + b]);
+        return thresholds;
+    }
+
+    /// <summary>
+    /// The chain of the update whose surrogates were just fitted: the surrogate step only changes Ψ̂, so the actor
+    /// step reuses the same forward passes (and their tape) instead of running the k actors again.
+    /// </summary>
+    private (UpdateInputs Inputs, Tensor[] Outputs, Tensor[] Actions)? _updateChain;
+
+    private (Tensor[] Outputs, Tensor[] Actions) UpdateChain(UpdateInputs inputs)
+    {
+        if (_updateChain is { } cached && ReferenceEquals(cached.Inputs, inputs)) return (cached.Outputs, cached.Actions);
+        var (outputs, actions) = ChainWithGradient(inputs.Observations, default);
+        _updateChain = (inputs, outputs, actions);
+        return (outputs, actions);
     }
 
     /// <inheritdoc/>
@@ -123,46 +148,54 @@ internal sealed class SuccessiveActors : ActorNetwork
     public override Tensor? ActorLoss(UpdateInputs inputs)
     {
         var s = inputs.Observations;
-        var (_, chain) = Chain(s, default);
+        var (outputs, actions) = UpdateChain(inputs);
+        _updateChain = null;
         Tensor? thresholds = null;
         if (!LearnedSurrogates && CandidateCount > 1)
-            using (GradMode.NoGrad()) thresholds = Thresholds(Maximizer.Values(inputs.Q1, s, chain));
-        var loss = -inputs.Q1.Forward(s, Actor(0, s, null)).Mean();
+            using (GradMode.NoGrad()) thresholds = Thresholds(Maximizer.Values(inputs.Q1, s, Tensor.Stack(actions, 0)));
+        var loss = -inputs.Q1.Forward(s, outputs[0]).Mean();
         for (int i = 1; i < CandidateCount; i++)
         {
-            var previous = Previous(chain, i);
-            var action = Actor(i, s, previous);
             var objective = LearnedSurrogates
-                ? Surrogate(i, s, action, previous)
-                : SavoObjectives.Psi(inputs.Q1.Forward(s, action), thresholds!.Narrow(0, i, 1).Reshape(-1));
+                ? Surrogate(i, s, outputs[i], Previous(actions, i))
+                : SavoObjectives.Psi(inputs.Q1.Forward(s, outputs[i]), thresholds!.Narrow(0, i, 1).Reshape(-1));
             loss = loss - objective.Mean();
         }
         return loss;
     }
 
     /// <inheritdoc/>
-    /// <remarks>Eq. 4.9 for every i ≥ 1, with Q = min(Q1, Q2) (twin critics for the surrogate targets, §4.4.5 item 3).</remarks>
+    /// <remarks>
+    /// Eq. 4.9 for every i ≥ 1, with Q = min(Q1, Q2) (twin critics for the surrogate targets, §4.4.5 item 3). Each
+    /// critic scores the k chain actions and the executed actions in one pass, and each Ψ̂_i reads its two points in one.
+    /// </remarks>
     public override Tensor? SurrogateLoss(UpdateInputs inputs)
     {
         if (!LearnedSurrogates || CandidateCount == 1) return null;
         var s = inputs.Observations;
-        int batch = s.Dim(0);
-        Tensor chain, chainValues, executedValues;
+        int batch = s.Dim(0), k = CandidateCount;
+        var (_, actions) = UpdateChain(inputs);
+        Tensor chainValues, executedValues;
         using (GradMode.NoGrad())
         {
-            (_, chain) = Chain(s, default);
-            chainValues = Tensor.Minimum(Maximizer.Values(inputs.Q1, s, chain), Maximizer.Values(inputs.Q2, s, chain));
-            executedValues = Tensor.Minimum(inputs.Q1.Forward(s, inputs.ExecutedActions), inputs.Q2.Forward(s, inputs.ExecutedActions));
+            // Rows: the k chain actions (candidate-major), then the executed actions.
+            var scored = Tensor.Concat([.. actions, inputs.ExecutedActions], 0);
+            var states = Maximizer.Repeat(s, k + 1);
+            var values = Tensor.Minimum(inputs.Q1.Forward(states, scored), inputs.Q2.Forward(states, scored));
+            chainValues = values.Narrow(0, 0, k * batch).Reshape(k, batch);
+            executedValues = values.Narrow(0, k * batch, batch);
         }
         var thresholds = Thresholds(chainValues);
+        var twoStates = Maximizer.Repeat(s, 2);
         Tensor? loss = null;
-        for (int i = 1; i < CandidateCount; i++)
+        for (int i = 1; i < k; i++)
         {
-            var previous = Previous(chain, i);
+            var previous = Previous(actions, i);
+            var twoPrevious = Tensor.Concat([previous, previous], 0);
             int member = i;
             var term = SavoObjectives.SurrogateFitLoss(
-                a => Surrogate(member, s, a, previous),
-                inputs.ExecutedActions, chain.Narrow(0, i, 1).Reshape(batch, -1),
+                points => Surrogate(member, twoStates, points, twoPrevious),
+                inputs.ExecutedActions, actions[i],
                 executedValues, chainValues.Narrow(0, i, 1).Reshape(batch), thresholds.Narrow(0, i, 1).Reshape(batch));
             loss = loss is null ? term : loss + term;
         }
@@ -188,14 +221,17 @@ internal static class SavoObjectives
     /// Eq. 4.9 for one surrogate: the squared error of Ψ̂_i against Ψ_i at exactly two points per state, the executed
     /// maximizer action μ̃_M(s) and ν_i's proposal, each averaged over the batch, summed.
     /// </summary>
-    /// <param name="surrogate">a [B, D] ↦ Ψ̂_i(s, a; a_&lt;i) [B].</param>
+    /// <param name="surrogate">a [2B, D] (the executed actions, then the proposals) ↦ Ψ̂_i(s, a; a_&lt;i) [2B].</param>
     /// <param name="executed">μ̃_M(s), [B, D].</param>
     /// <param name="proposal">ν_i(s; a_&lt;i), [B, D].</param>
     /// <param name="qExecuted">Q(s, μ̃_M(s)), [B].</param>
     /// <param name="qProposal">Q(s, ν_i(s; a_&lt;i)), [B].</param>
     /// <param name="threshold">max_{j&lt;i} Q(s, a_j), [B].</param>
     public static Tensor SurrogateFitLoss(Func<Tensor, Tensor> surrogate, Tensor executed, Tensor proposal,
-                                          Tensor qExecuted, Tensor qProposal, Tensor threshold) =>
-        Functional.MseLoss(surrogate(executed), Psi(qExecuted, threshold))
-        + Functional.MseLoss(surrogate(proposal), Psi(qProposal, threshold));
+                                          Tensor qExecuted, Tensor qProposal, Tensor threshold)
+    {
+        var targets = Tensor.Concat([Psi(qExecuted, threshold), Psi(qProposal, threshold)], 0);
+        // Twice the mean over 2B rows is the sum of the two per-point batch means.
+        return Functional.MseLoss(surrogate(Tensor.Concat([executed, proposal], 0)), targets) * 2f;
+    }
 }

@@ -6,7 +6,10 @@ namespace RLKit.Tensors;
 /// </summary>
 internal static class BufferPool
 {
-    private const int MaxArraysPerLength = 64;
+    // A pool only keeps what one step had live at once (a scope returns everything at its end), so the cap guards
+    // against one-off peaks, not steady state; 64 was below what an update with several networks keeps live per shape
+    // (SAVO's k actors and surrogates at batch 256 × width 256), which then allocated ~50 MB a step.
+    private const int MaxArraysPerLength = 512;
 
     [ThreadStatic] private static Dictionary<int, Stack<float[]>>? t_buckets;
 

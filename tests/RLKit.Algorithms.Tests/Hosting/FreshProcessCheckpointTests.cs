@@ -27,7 +27,7 @@ public sealed class FreshProcessCheckpointTests
     private static string TinyOptionsFor(IAgentEstimatorFactory factory) => System.Text.Json.JsonSerializer.Serialize(
         TinyOptions.Where(o => factory.OptionsType.GetProperty(o.Key) is not null).ToDictionary(o => o.Key, o => o.Value));
 
-    private static readonly HashSet<string> ContinuousOnly = new(StringComparer.Ordinal) { "sac", "td3", "ddpg", "mt-sac", "qmp", "dnc" };
+    private static readonly HashSet<string> ContinuousOnly = new(StringComparer.Ordinal) { "sac", "td3", "ddpg", "mt-sac", "qmp", "dnc", "savo" };
 
     // Algorithms that recommend lists of items (ActionList actions).
     private static readonly HashSet<string> ListOnly = new(StringComparer.Ordinal) { "cdqn" };

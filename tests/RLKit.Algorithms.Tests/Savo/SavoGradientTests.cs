@@ -67,7 +67,7 @@ public class SavoGradientTests
         var surrogate = new Linear(2, 1, rng);
         var executed = GradCheck.Input(rng, [4, 2]);
         var proposal = GradCheck.Input(rng, [4, 2]);
-        GradCheck.Check(t => SavoObjectives.SurrogateFitLoss(a => surrogate.Forward(a).Reshape(4), t[0], t[1], q.Detach(), q.Detach() * 0.5f, threshold.Detach()),
+        GradCheck.Check(t => SavoObjectives.SurrogateFitLoss(a => surrogate.Forward(a).Reshape(8), t[0], t[1], q.Detach(), q.Detach() * 0.5f, threshold.Detach()),
                         [executed, proposal, .. surrogate.Parameters()]);
     }
 }

@@ -1,3 +1,4 @@
+using RLKit.Algorithms.Common;
 using RLKit.Algorithms.Savo;
 using RLKit.Environments.Vector;
 using RLKit.Tensors;
@@ -6,20 +7,26 @@ using RLKit.Training;
 namespace RLKit.Algorithms.Tests.Savo;
 
 /// <summary>
-/// Seeded learning test (seed 003 Fig. 4.3 and 4.9 in miniature): on <see cref="TwoPeakBandit"/> a single TD3 actor
-/// settles on the local peak, while SAVO's maximizer over successive actors reaches the global one.
+/// Seeded learning tests (seed 003 Fig. 4.3 and 4.9 in miniature) on <see cref="TwoPeakBandit"/>, a one-state task whose
+/// Q over a one-dimensional action is the reward itself: a broad local peak next to where the actors start and a
+/// higher global peak behind a valley.
 /// </summary>
 [TestFixture]
 public class SavoLearningTests
 {
-    internal static SavoAgent Train(string architecture, ulong seed, int steps = 3000, int k = 3)
+    /// <summary>
+    /// Small networks, Gaussian noise: with a one-step episode the Ornstein–Uhlenbeck process restarts every step, so its
+    /// first increment σ√dt (3% of the range here) is all the exploration it would give.
+    /// </summary>
+    internal static SavoAgent Train(TwoPeakBandit bandit, string architecture, ulong seed, int steps = 2500)
     {
         var options = new SavoOptions
         {
-            Architecture = architecture, ActorCount = k, HiddenSizes = [32, 32], SummarySize = 16, BatchSize = 64,
-            LearningStarts = 300, LearningRate = 1e-3f, PolicyDelay = 2, ExplorationNoiseStd = 0.3f, Seed = seed,
+            Architecture = architecture, ActorCount = 3, HiddenSizes = [32, 32], SummarySize = 16, BatchSize = 64,
+            LearningStarts = 300, LearningRate = 1e-3f, PolicyDelay = 2, ExplorationNoise = ExplorationNoiseKind.Gaussian,
+            ExplorationNoiseStd = 0.3f, Seed = seed,
         };
-        using var env = new SyncVectorEnvironment([new TwoPeakBandit()], AutoresetMode.SameStep);
+        using var env = new SyncVectorEnvironment([bandit], AutoresetMode.SameStep);
         return new SavoEstimator(options).Fit(env, Budget.Steps(steps));
     }
 
@@ -30,28 +37,39 @@ public class SavoLearningTests
         return action[0];
     }
 
-    /// <summary>Prints each seed's greedy action, proposals and a coarse Q-landscape (for tuning the task).</summary>
-    [Test, Explicit("diagnostic output only")]
-    public void Diagnose()
+    [Test]
+    public void SavoAndGreedyTd3ReachTheGlobalPeak()
     {
-        foreach (var arch in new[] { ActorArchitectures.Single, ActorArchitectures.Savo })
-            foreach (ulong seed in new ulong[] { 1, 2, 3, 4 })
-            {
-                var clock = System.Diagnostics.Stopwatch.StartNew();
-                var agent = Train(arch, seed, 3000);
-                var land = agent.QLandscape([1f], 11);
-                TestContext.Out.WriteLine($"{arch} {seed}: a={GreedyAction(agent):F3} proposals=[{string.Join(",", land.Proposals.Select(p => p.ToString("F2")))}] {clock.Elapsed.TotalSeconds:F1}s Q=[{string.Join(",", land.Q.Select(p => p.ToString("F2")))}]");
-            }
+        // Global peak at 0.6 (reward 1, σ 0.15) behind a valley from the local one at −0.3 (reward 0.6).
+        var bandit = new TwoPeakBandit(localPeak: -0.3, localWidth: 0.35, globalPeak: 0.6, globalWidth: 0.15);
+        foreach (var (architecture, seed) in new[] { ("savo", 1UL), ("savo", 2UL), ("greedy", 1UL) })
+        {
+            var agent = Train(bandit, architecture, seed);
+            float action = GreedyAction(agent);
+            TestContext.Out.WriteLine($"{architecture} seed {seed}: greedy action {action:F3}, reward {bandit.Reward(action):F3}");
+            Assert.That(bandit.Reward(action), Is.GreaterThan(0.95), $"{architecture} seed {seed} ends at {action:F3}");
+        }
     }
 
-    [Test, Explicit("Not yet passing: on this task SAVO's later actors drift to the action bounds (tanh saturation on a flat Ψ̂) in 2 of 4 seeds; see the SAVO report")]
-    public void SavoReachesTheGlobalPeakWhereASingleActorStaysOnTheLocalOne()
+    /// <summary>
+    /// The issue's comparison: on a narrow global peak SAVO's maximizer should find it where a single actor stays on the
+    /// local one. Measured (seeds 1–6, 3000 steps): the single actor ends on the global peak in 1 of 6 seeds and SAVO in
+    /// 2 of 6, both times through ν_0; ν_1 and ν_2 end at ±1 (or on the flat part of Ψ̂) in every seed. Kept explicit
+    /// rather than weakened; see docs/results or the SAVO report for the analysis.
+    /// </summary>
+    [Test, Explicit("Fails as measured: SAVO's later actors do not find the narrow peak on this task (see the summary)")]
+    public void SavoReachesTheNarrowGlobalPeakWhereASingleActorStaysOnTheLocalOne()
     {
-        ulong[] seeds = [1, 2, 3];
-        double single = seeds.Average(seed => TwoPeakBandit.Reward(GreedyAction(Train(ActorArchitectures.Single, seed))));
-        double savo = seeds.Average(seed => TwoPeakBandit.Reward(GreedyAction(Train(ActorArchitectures.Savo, seed))));
-        TestContext.Out.WriteLine($"mean greedy reward over seeds {string.Join(",", seeds)}: single {single:F3}, savo {savo:F3}");
-        Assert.That(savo, Is.GreaterThan(0.9));
-        Assert.That(savo, Is.GreaterThan(single + 0.2));
+        var bandit = new TwoPeakBandit(localPeak: -0.2, localWidth: 0.4, globalPeak: 0.8, globalWidth: 0.08);
+        ulong[] seeds = [1, 2, 3, 4, 5, 6];
+        int Found(string architecture) => seeds.Count(seed =>
+        {
+            float action = GreedyAction(Train(bandit, architecture, seed, steps: 3000));
+            TestContext.Out.WriteLine($"{architecture} seed {seed}: greedy action {action:F3}, reward {bandit.Reward(action):F3}");
+            return bandit.Reward(action) > 0.95;
+        });
+        int single = Found(ActorArchitectures.Single), savo = Found(ActorArchitectures.Savo);
+        Assert.That(savo, Is.GreaterThanOrEqualTo(5), "SAVO on the global peak");
+        Assert.That(single, Is.LessThanOrEqualTo(2), "single actor on the global peak");
     }
 }

@@ -78,11 +78,11 @@ public class SavoTests
         var proposal = Tensor.FromArray([-0.5f, 0.5f, 0.7f, -0.7f], 2, 2);
         var seen = new List<float[]>();
         // Ψ̂ ≡ 0, so the loss is mean(Ψ(executed)²) + mean(Ψ(proposal)²).
-        var loss = SavoObjectives.SurrogateFitLoss(a => { seen.Add(a.ToArray()); return Tensor.Zeros(2); }, executed, proposal,
+        var loss = SavoObjectives.SurrogateFitLoss(a => { seen.Add(a.ToArray()); return Tensor.Zeros(a.Dim(0)); }, executed, proposal,
             qExecuted: Tensor.FromArray([1f, -2f], 2), qProposal: Tensor.FromArray([3f, -1f], 2), threshold: Tensor.FromArray([0f, 0f], 2));
-        Assert.That(seen, Has.Count.EqualTo(2));
-        Assert.That(seen[0], Is.EqualTo(executed.ToArray()));
-        Assert.That(seen[1], Is.EqualTo(proposal.ToArray()));
+        // One batched call on exactly the two points: the executed actions, then the proposals.
+        Assert.That(seen, Has.Count.EqualTo(1));
+        Assert.That(seen[0], Is.EqualTo(executed.ToArray().Concat(proposal.ToArray()).ToArray()));
         // Targets max(Q, τ): executed (1, 0), proposal (3, 0).
         Assert.That(loss.Item(), Is.EqualTo((1f + 0f) / 2 + (9f + 0f) / 2).Within(1e-5));
     }
@@ -125,6 +125,25 @@ public class SavoTests
     }
 
     [Test]
+    public void TheActorStepReusesTheSurrogateStepsChainWithTheSameResult()
+    {
+        var savo = Savo();
+        var (s, executed) = (Tensor.RandomNormal(new RandomGenerator(6), [5, 3]), Tensor.RandomUniform(new RandomGenerator(7), [5, 2], -1f, 1f));
+        var (q1, q2) = (Critic(), Critic(seed: 10));
+        var shared = new UpdateInputs(s, executed, q1, q2, new RandomGenerator(8));
+        Assert.That(savo.SurrogateLoss(shared), Is.Not.Null);
+        float reused = savo.ActorLoss(shared)!.Item();
+        float fresh = savo.ActorLoss(new UpdateInputs(s, executed, q1, q2, new RandomGenerator(8)))!.Item();
+        Assert.That(reused, Is.EqualTo(fresh).Within(1e-6f));
+        // Its gradient still reaches every actor through the chain kept from the surrogate step.
+        savo.ZeroGrad();
+        savo.SurrogateLoss(shared);
+        savo.ActorLoss(shared)!.Backward();
+        for (int i = 0; i < 3; i++)
+            Assert.That(savo.NamedParameters().Where(p => p.Key.StartsWith($"actor{i}.", StringComparison.Ordinal)).Any(p => p.Value.Grad?.ToArray().Any(v => v != 0f) == true), $"ν_{i}");
+    }
+
+    [Test]
     public void ConditioningIsPermutationInvariantInThePreviousActions()
     {
         var network = new PreviousActionNetwork(3, 3, 2, [16], 2, 8, Activation.Tanh, new RandomGenerator(11));
@@ -144,11 +163,14 @@ public class SavoTests
         var savo = Savo();
         var critic = Critic();
         var next = Tensor.RandomNormal(new RandomGenerator(14), [6, 3]);
-        var target = SavoTraining.TargetActions(savo, critic, next, smoothing: null, new RandomGenerator(15)).ToArray();
+        var (actions, values) = SavoTraining.TargetActions(savo, critic, next, smoothing: null, new RandomGenerator(15));
+        var target = actions.ToArray();
         var candidates = savo.Candidates(new CandidateRequest(next, default, null, critic, new RandomGenerator(16)));
         var expected = Maximizer.Select(critic, next, candidates, new int[6]).ToArray();
         Assert.That(target, Is.EqualTo(expected));
-        var smoothed = SavoTraining.TargetActions(savo, critic, next, smoothing: (0.2f, 0.5f), new RandomGenerator(15)).ToArray();
+        using (GradMode.NoGrad())
+            Assert.That(values!.ToArray(), Is.EqualTo(critic.Forward(next, actions).ToArray()).Within(1e-5f), "Q1′ at ã comes with it");
+        var smoothed = SavoTraining.TargetActions(savo, critic, next, smoothing: (0.2f, 0.5f), new RandomGenerator(15)).Actions.ToArray();
         Assert.That(smoothed, Is.Not.EqualTo(expected), "TD3's smoothing (the ablation) moves the target action");
     }
 
