@@ -21,6 +21,8 @@ internal static partial class CommandLine
           --eval-every <n>       evaluate every n environment steps (default: a tenth of the budget); also right after
                                  the first update (the profile's untrained score) and at the end
           --eval-episodes <n>    greedy evaluation episodes, 1..1000 (default 10)
+          --hidden <a,b,...>     hidden sizes of every actor, critic and surrogate, each 1..4096 (default: continuous
+                                 256,256, mining 128,128, recsim 64,32); recorded in each run's options
           --threads <n>          engine threads (default: every core); 1 per process to run processes side by side
           --out <dir>            output directory (default runs/savo); each run writes <out>/<env>/<method>/k<k>/seed<s>
                                  (curve.csv, result.json, agent.rlkit for savo on 1-D actions); a finished run there is
@@ -35,6 +37,13 @@ internal static partial class CommandLine
     private static string SavoUsageText() => string.Format(CultureInfo.InvariantCulture, SavoUsage,
         string.Join("|", SavoEnvironment.All.Select(e => e.Name)), string.Join(",", SavoMethods.Baselines), string.Join(",", SavoMethods.Names),
         SavoOptions.MaxActorCount, string.Join(", ", SavoEnvironment.All.Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Name} {e.DefaultSteps}"))));
+
+    /// <summary>Comma-separated layer widths "256,256", each in [1, 4096], at least one.</summary>
+    private static int[] ParseSizes(string option, string value)
+    {
+        var sizes = value.Split(',', StringSplitOptions.TrimEntries).Select(size => IntInRange(option, size, 1, 4096)).ToArray();
+        return sizes.Length > 0 ? sizes : throw new UsageException($"{option} needs at least one layer width, e.g. 256,256");
+    }
 
     private static SavoSettings ParseSavo(ReadOnlySpan<string> args, bool report)
     {
@@ -55,6 +64,7 @@ internal static partial class CommandLine
                 "--eval-every" when !report => settings with { EvaluateEvery = PositiveLong(name, value) },
                 "--eval-episodes" when !report => settings with { EvaluationEpisodes = IntInRange(name, value, 1, 1000) },
                 "--threads" when !report => settings with { Threads = IntInRange(name, value, 1, 1024) },
+                "--hidden" when !report => settings with { HiddenSizes = ParseSizes(name, value) },
                 _ => throw new UsageException($"unknown option '{name}'{(report ? " for savo-report" : "")}"),
             });
         if (report) return settings;

@@ -24,6 +24,8 @@ internal sealed record SavoSettings
     /// <summary>Evaluate every this many environment steps (and after the first update and at the end), or null for a tenth of the budget.</summary>
     public long? EvaluateEvery { get; init; }
     public int EvaluationEpisodes { get; init; } = 10;
+    /// <summary>Hidden sizes of every actor, critic and surrogate instead of the environment's (a deviation, recorded in each run's options), or null.</summary>
+    public IReadOnlyList<int>? HiddenSizes { get; init; }
     /// <summary>The engine's thread count (EngineSettings.MaxDegreeOfParallelism), or null for every core.</summary>
     public int? Threads { get; init; }
     /// <summary>savo: where runs go (&lt;out&gt;/&lt;env&gt;/&lt;method&gt;/k&lt;k&gt;/seed&lt;s&gt;); savo-report: where the report goes (default --in).</summary>
@@ -69,7 +71,7 @@ internal static class SavoExperiment
         if (settings.Threads is { } threads) RLKit.Tensors.EngineSettings.MaxDegreeOfParallelism = threads;
         var total = Stopwatch.StartNew();
         Console.Error.WriteLine(string.Create(Invariant,
-            $"savo: {env.Name} ({env.Id}), {methods.Count} method(s) × {settings.Seeds} seed(s), k = {settings.K}, {settings.StepBudget} env steps per run ({env.Environments} cop{(env.Environments == 1 ? "y" : "ies")}, learning starts {settings.LearningStarts}), evaluation after the first update, every {settings.EffectiveEvaluateEvery} steps and at the end ({settings.EvaluationEpisodes} greedy episodes), {RLKit.Tensors.EngineSettings.MaxDegreeOfParallelism} engine thread(s), writing to {directory}"));
+            $"savo: {env.Name} ({env.Id}){(settings.HiddenSizes is { } hidden ? $", hidden [{string.Join(", ", hidden)}] (not the environment's)" : "")}, {methods.Count} method(s) × {settings.Seeds} seed(s), k = {settings.K}, {settings.StepBudget} env steps per run ({env.Environments} cop{(env.Environments == 1 ? "y" : "ies")}, learning starts {settings.LearningStarts}), evaluation after the first update, every {settings.EffectiveEvaluateEvery} steps and at the end ({settings.EvaluationEpisodes} greedy episodes), {RLKit.Tensors.EngineSettings.MaxDegreeOfParallelism} engine thread(s), writing to {directory}"));
 
         for (ulong seed = settings.FirstSeed; seed < settings.FirstSeed + (ulong)settings.Seeds; seed++)
         {
@@ -180,23 +182,22 @@ internal static class SavoExperiment
         int k = SavoMethods.EffectiveK(method, settings.K);
         string label = string.Create(Invariant, $"[{method} k={k} {env.Name} seed {seed}]");
         string runDirectory = RunDirectory(directory, env, method, settings.K, seed);
+        long budget = settings.StepBudget;
+        var make = env.Factory();
+        using var evaluation = new SyncVectorEnvironment(Enumerable.Range(0, settings.EvaluationEpisodes).Select(_ => make()).ToArray(), AutoresetMode.SameStep);
+        var tracker = new RunTracker(label, budget, settings.EffectiveEvaluateEvery, evaluation, settings.EvaluationEpisodes, EvaluationSeedBase + seed * 1_000, runDirectory);
+        var estimator = SavoMethods.Build(method, settings.K, SavoMethods.Td3Options(env, budget, settings.LearningStarts, settings.HiddenSizes, seed), [tracker]);
+        string description = SavoMethods.Describe(method, estimator.Options, env.Environments);
         if (ExperimentOutput.IsFinished(runDirectory))
         {
             var done = SavoReport.ReadRun(runDirectory);
-            Console.Error.WriteLine(done.BudgetSteps == settings.StepBudget && done.EvaluateEvery == settings.EffectiveEvaluateEvery && done.EvaluationEpisodes == settings.EvaluationEpisodes
+            Console.Error.WriteLine(done.BudgetSteps == budget && done.EvaluateEvery == settings.EffectiveEvaluateEvery && done.EvaluationEpisodes == settings.EvaluationEpisodes && done.Options == description
                 ? $"{label} already finished in {runDirectory}; skipped"
-                : string.Create(Invariant, $"{label} warning: {runDirectory} holds a finished run of another protocol ({done.BudgetSteps} steps, evaluation every {done.EvaluateEvery} on {done.EvaluationEpisodes} episodes); skipped: choose another --out to run these settings"));
+                : string.Create(Invariant, $"{label} warning: {runDirectory} holds a finished run of another protocol ({done.BudgetSteps} steps, evaluation every {done.EvaluateEvery} on {done.EvaluationEpisodes} episodes; {done.Options}); skipped: choose another --out to run these settings"));
             return;
         }
         Directory.CreateDirectory(runDirectory);
-
-        long budget = settings.StepBudget;
-        var make = env.Factory();
         using var vector = new SyncVectorEnvironment(Enumerable.Range(0, env.Environments).Select(_ => make()).ToArray(), AutoresetMode.SameStep);
-        using var evaluation = new SyncVectorEnvironment(Enumerable.Range(0, settings.EvaluationEpisodes).Select(_ => make()).ToArray(), AutoresetMode.SameStep);
-        var tracker = new RunTracker(label, budget, settings.EffectiveEvaluateEvery, evaluation, settings.EvaluationEpisodes, EvaluationSeedBase + seed * 1_000, runDirectory);
-        var estimator = SavoMethods.Build(method, settings.K, SavoMethods.Td3Options(env, budget, settings.LearningStarts, seed), [tracker]);
-        string description = SavoMethods.Describe(method, estimator.Options, env.Environments);
         Console.Error.WriteLine($"{label} {description}");
 
         var watch = Stopwatch.StartNew();

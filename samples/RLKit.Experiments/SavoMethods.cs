@@ -40,9 +40,10 @@ internal static class SavoMethods
 
     /// <summary>
     /// The TD3 options every method shares: γ 0.99, τ 0.005, lr 3e-4, batch 256 (Table C.1), OU exploration noise σ 0.1
-    /// (§4.4.5; C.10 finds OU and Gaussian alike), the environment's networks, the buffer capped at the run's budget.
+    /// (§4.4.5; C.10 finds OU and Gaussian alike), the environment's networks (or <paramref name="hidden"/>), the buffer
+    /// capped at the run's budget.
     /// </summary>
-    public static Td3Options Td3Options(SavoEnvironment env, long budget, int learningStarts, ulong seed) => new()
+    public static Td3Options Td3Options(SavoEnvironment env, long budget, int learningStarts, IReadOnlyList<int>? hidden, ulong seed) => new()
     {
         Gamma = 0.99f,
         Tau = 5e-3f,
@@ -52,7 +53,7 @@ internal static class SavoMethods
         LearningStarts = learningStarts,
         ExplorationNoise = ExplorationNoiseKind.OrnsteinUhlenbeck,
         ExplorationNoiseStd = 0.1f,
-        HiddenSizes = env.HiddenSizes,
+        HiddenSizes = hidden ?? env.HiddenSizes,
         Seed = seed,
     };
 
