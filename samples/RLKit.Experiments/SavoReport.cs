@@ -52,7 +52,7 @@ internal static class SavoReport
     private const string CurveHeader = "env_steps,return,return_std";
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions Json = ExperimentOutput.ResultJson;
 
     /// <summary>Writes curve.csv (every evaluation so far), atomically.</summary>
     public static void WriteCurve(string runDirectory, IReadOnlyList<SavoPoint> points)
