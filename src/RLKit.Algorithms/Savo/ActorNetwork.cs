@@ -111,6 +111,12 @@ internal static class Maximizer
     public static Tensor Select(ContinuousQNetwork critic, Tensor observations, Tensor candidates, Span<int> chosen)
     {
         using var noGrad = GradMode.NoGrad();
+        if (candidates.Dim(0) == 1)
+        {
+            // One candidate is its own maximizer: no need to score it.
+            chosen.Clear();
+            return candidates.Reshape(candidates.Dim(1), candidates.Dim(2));
+        }
         Argmax(Values(critic, observations, candidates), chosen);
         return Gather(candidates, chosen);
     }

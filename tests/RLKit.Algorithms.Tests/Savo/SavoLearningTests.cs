@@ -52,19 +52,25 @@ public class SavoLearningTests
     }
 
     /// <summary>
-    /// The comparison: on a narrow global peak SAVO's maximizer should find it where a single actor stays on the
-    /// local one. Measured (seeds 1–6, 3000 steps): the single actor ends on the global peak in 1 of 6 seeds and SAVO in
-    /// 2 of 6, both times through ν_0; ν_1 and ν_2 end at ±1 (or on the flat part of Ψ̂) in every seed. Kept explicit
-    /// rather than weakened; see docs/results or the SAVO report for the analysis.
+    /// The comparison: on a narrow global peak (0.8, σ 0.08) behind a broad local one (−0.2, σ 0.4), SAVO's
+    /// maximizer should find it where a single actor stays on the local one. Measured with this code (seeds 1–6, 8000
+    /// steps): the single actor ends on the global peak in 3 of 6 seeds, SAVO in 2 of 6 — once through ν_0 and once
+    /// through ν_2 (a_0 stuck at −0.25, a_2 = 0.82: the mechanism working as Fig. 4.9 draws it). In the other seeds ν_1
+    /// and ν_2 sit at ±1. Traces of Q and Ψ̂_i over training show why: the critic learns the narrow peak late (its
+    /// samples come from noisy proposals landing on it), and Ψ̂_i, fitted at two points per state that mostly lie where
+    /// Ψ_i = Q(a_0), stays within a few hundredths of that level everywhere, with at best a gentle slope towards the
+    /// bound beyond the peak; Adam turns that slope into full-size steps, the later actors run into tanh saturation at
+    /// the bound, and once there their gradient is too small to bring them back within the budget. Kept explicit rather
+    /// than weakened until it passes.
     /// </summary>
-    [Test, Explicit("Fails as measured: SAVO's later actors do not find the narrow peak on this task (see the summary)")]
+    [Test, Explicit("Fails as measured (SAVO 2 of 6 seeds, single actor 3 of 6; see the summary); about two minutes")]
     public void SavoReachesTheNarrowGlobalPeakWhereASingleActorStaysOnTheLocalOne()
     {
         var bandit = new TwoPeakBandit(localPeak: -0.2, localWidth: 0.4, globalPeak: 0.8, globalWidth: 0.08);
         ulong[] seeds = [1, 2, 3, 4, 5, 6];
         int Found(string architecture) => seeds.Count(seed =>
         {
-            float action = GreedyAction(Train(bandit, architecture, seed, steps: 3000));
+            float action = GreedyAction(Train(bandit, architecture, seed, steps: 8000));
             TestContext.Out.WriteLine($"{architecture} seed {seed}: greedy action {action:F3}, reward {bandit.Reward(action):F3}");
             return bandit.Reward(action) > 0.95;
         });
