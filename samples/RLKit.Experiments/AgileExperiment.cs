@@ -192,53 +192,31 @@ internal static class AgileExperiment
     }
 
     /// <summary>
-    /// Follows one run: evaluates after the first update at or past each multiple of the evaluation interval (timed, so
-    /// training and evaluation time are told apart), prints a line per evaluation and rewrites curve.csv after each;
-    /// stops training once the budget is reached, so a PPO run never collects a rollout it will not train on.
+    /// Follows one run: evaluates after the first update at or past each multiple of the evaluation interval and at the
+    /// end, prints a line per evaluation and rewrites curve.csv after each; stops training once the budget is reached,
+    /// so a PPO run never collects a rollout it will not train on.
     /// </summary>
-    private sealed class RunTracker(string label, long budget, long every, AgileEvaluator train, AgileEvaluator? test, string directory) : ITrainingCallback
+    private sealed class RunTracker(string label, long budget, long every, AgileEvaluator train, AgileEvaluator? test, string directory)
+        : ScheduledEvaluationTracker<AgilePoint>(budget, every, evaluateFirstUpdate: false)
     {
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private readonly Stopwatch _evaluationClock = new();
-        private long _next;
+        private int _extraEpisodes;
 
-        /// <summary>Environment steps at the last update.</summary>
-        public long Steps { get; private set; }
-        public List<AgilePoint> Points { get; } = [];
-        public double EvaluationSeconds => _evaluationClock.Elapsed.TotalSeconds;
-        public double FinalEvaluationSeconds { get; private set; }
+        protected override long StepsOf(AgilePoint point) => point.Steps;
 
-        public void OnUpdate(TrainingUpdate update, TrainingControl control)
+        protected override AgilePoint Score(IAgent agent)
         {
-            Steps = update.Steps;
-            if (update.Steps >= budget) control.Stop($"{budget} env steps done");
-            if (_next == 0) _next = every;
-            if (update.Steps < _next) return;
-            while (_next <= update.Steps) _next += every;
-            Evaluate(control.Agent, update);
-        }
-
-        /// <summary>The evaluation at the end, unless the last update already had one.</summary>
-        public void Finish(IAgent agent)
-        {
-            if (Points.Count > 0 && Points[^1].Steps == Steps) return;
-            var clock = Stopwatch.StartNew();
-            Evaluate(agent, null);
-            FinalEvaluationSeconds = clock.Elapsed.TotalSeconds;
-        }
-
-        private void Evaluate(IAgent agent, TrainingUpdate? update)
-        {
-            _evaluationClock.Start();
             var trainScore = train.Evaluate(agent);
             var testScore = test?.Evaluate(agent);
-            _evaluationClock.Stop();
-            var point = new AgilePoint(Steps, trainScore.MeanReturn, testScore?.MeanReturn, trainScore.Extra);
-            Points.Add(point);
+            _extraEpisodes = trainScore.ExtraEpisodes;
+            return new AgilePoint(Steps, trainScore.MeanReturn, testScore?.MeanReturn, trainScore.Extra);
+        }
+
+        protected override void Record(AgilePoint point, TrainingUpdate? update)
+        {
             AgileReport.WriteCurve(directory, Points);
-            double elapsed = _clock.Elapsed.TotalSeconds;
+            double elapsed = Clock.Elapsed.TotalSeconds;
             Console.Error.WriteLine(string.Create(Invariant,
-                $"{label} {Steps}/{budget} env steps: train {point.Train:0.00}{(point.Test is { } t ? $", test {t:0.00}" : "")}{(point.Extra is { } x ? $", extra {x:0.000} (of {trainScore.ExtraEpisodes})" : "")}{(update?.MeanReturn is { } r ? $" | training episodes {r:0.00}" : "")}{(update is null ? "" : " | " + string.Join(" ", update.Losses.Select(l => $"{l.Key}={l.Value:G3}")))} | {elapsed:0.0} s ({elapsed - EvaluationSeconds:0.0} s training, {EvaluationSeconds:0.0} s evaluating)"));
+                $"{label} {Steps}/{Budget} env steps: train {point.Train:0.00}{(point.Test is { } t ? $", test {t:0.00}" : "")}{(point.Extra is { } x ? $", extra {x:0.000} (of {_extraEpisodes})" : "")}{(update?.MeanReturn is { } r ? $" | training episodes {r:0.00}" : "")}{(update is null ? "" : " | " + string.Join(" ", update.Losses.Select(l => $"{l.Key}={l.Value:G3}")))} | {elapsed:0.0} s ({elapsed - EvaluationSeconds:0.0} s training, {EvaluationSeconds:0.0} s evaluating)"));
         }
     }
 }

@@ -47,8 +47,7 @@ internal static class AgileReport
     private const string CurveHeader = "env_steps,train_return,test_return,extra";
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
-    // Relaxed escaping keeps γ, λ and × readable in result.json (it is never embedded in HTML).
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions Json = ExperimentOutput.ResultJson;
 
     /// <summary>Writes curve.csv (every evaluation so far), atomically; empty cells where a number is n/a.</summary>
     public static void WriteCurve(string runDirectory, IReadOnlyList<AgilePoint> points)

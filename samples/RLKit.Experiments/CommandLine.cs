@@ -20,6 +20,8 @@ internal static partial class CommandLine
                RLKit.Experiments agile-report [options]   (tables, RESULT lines and SVGs from the runs in --in)
                RLKit.Experiments new-actions --env skillgrid|recsim [options]
                RLKit.Experiments new-actions-report [options]   (table, RESULT lines, CSVs and SVGs from the runs in --in)
+               RLKit.Experiments savo --env restricted-pendulum|restricted-cartpole|pendulum|mining|recsim [options]
+               RLKit.Experiments savo-report [options]   (tables, RESULT lines, CSVs, curves, profiles, k sweep, Q-landscape from --in)
 
         mixmask (seed 000, Mix & Mask A2C on CartPole):
           --seeds <n>            seeds per variant (default 5): first-seed .. first-seed + n - 1
@@ -81,7 +83,9 @@ internal static partial class CommandLine
                 "agile-report" => AgileExperiment.Report(ParseAgile(args.AsSpan(1), report: true)),
                 "new-actions" => NewActionsExperiment.Run(ParseNewActions(args.AsSpan(1), report: false)),
                 "new-actions-report" => NewActionsExperiment.Report(ParseNewActions(args.AsSpan(1), report: true)),
-                _ => throw new UsageException($"unknown experiment '{args[0]}' (known: mixmask, mixmask-report, distral, distral-report, qmp, qmp-report, agile, agile-report, new-actions, new-actions-report)"),
+                "savo" => SavoExperiment.Run(ParseSavo(args.AsSpan(1), report: false)),
+                "savo-report" => SavoExperiment.Report(ParseSavo(args.AsSpan(1), report: true)),
+                _ => throw new UsageException($"unknown experiment '{args[0]}' (known: mixmask, mixmask-report, distral, distral-report, qmp, qmp-report, agile, agile-report, new-actions, new-actions-report, savo, savo-report)"),
             };
         }
         catch (UsageException e)
@@ -94,7 +98,7 @@ internal static partial class CommandLine
 
     private static string UsageText() => string.Format(CultureInfo.InvariantCulture, Usage, string.Join(",", MixMaskVariants.Names),
                                                        string.Join(",", DistralVariants.FixedNames), DistralVariants.MaxTaskPolicyScale)
-                                         + QmpUsageText() + AgileUsageText() + NewActionsUsageText();
+                                         + QmpUsageText() + AgileUsageText() + NewActionsUsageText() + SavoUsageText();
 
     /// <summary>
     /// Reads "--name value" pairs into <paramref name="settings"/> with <paramref name="apply"/>, which throws for an

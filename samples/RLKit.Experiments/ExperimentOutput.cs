@@ -24,6 +24,12 @@ internal static class ExperimentOutput
         File.Move(temporary, path, overwrite: true);
     }
 
+    /// <summary>
+    /// How result.json files are written: indented, with relaxed escaping so γ, λ, Ψ̂ and × stay readable (the files
+    /// are never embedded in HTML).
+    /// </summary>
+    public static JsonSerializerOptions ResultJson { get; } = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The file a run directory holds once the run has finished (written last).</summary>
     public const string ResultFile = "result.json";
 

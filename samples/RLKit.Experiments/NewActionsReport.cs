@@ -68,7 +68,7 @@ internal static class NewActionsReport
     private const string CurveHeader = "env_steps,validation_score,validation_return,training_return";
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions Json = ExperimentOutput.ResultJson;
 
     public static void WriteCurve(string runDirectory, IReadOnlyList<NewActionsPoint> points)
     {

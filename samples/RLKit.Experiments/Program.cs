@@ -27,6 +27,13 @@
 // observations (cached in runs/new-actions/<env>/encoders), then per method a PPO run with per-episode action
 // subsampling and validation-based model selection, evaluated zero-shot on train and test actions
 // (runs/new-actions/<env>/<method>/seed<s>); new-actions-report rebuilds the table, RESULT lines, CSVs and SVGs.
+//
+//   dotnet run -c Release --project samples/RLKit.Experiments -- savo --env restricted-pendulum --threads 1
+//
+// savo (seed 003 ch. 4, SAVO): per environment (restricted-pendulum, restricted-cartpole, pendulum, mining, recsim),
+// method (SAVO, TD3, Wolpertinger, ensemble, CEM, and the ablations), k and seed, one TD3-loop run into
+// runs/savo/<env>/<method>/k<k>/seed<s> (curve.csv, result.json, agent.rlkit for SAVO on 1-D actions); savo-report
+// rebuilds the tables, RESULT lines, CSVs, learning curves, performance profiles, k sweep and Q-landscape.
 using RLKit.Experiments;
 
 return CommandLine.Run(args);
