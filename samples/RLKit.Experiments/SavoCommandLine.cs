@@ -13,8 +13,8 @@ internal static partial class CommandLine
           --env <{0}>
                                  the environment (required)
           --methods <a,b,...>    methods to run (default: {1}); all: {2}
-          --k <n>                candidates / successive actor-surrogates, 1..{3} (default 3; td3, cem, greedy ignore it and
-                                 record k = 1); the k sweep runs savo once per k into the same --out
+          --k <n>                candidates / successive actor-surrogates, 1..{3} (default 3; td3, cem, greedy, greedy-ac ignore
+                                 it and record k = 1); the k sweep runs savo once per k into the same --out
           --seeds <n>            seeds per method (default 5): first-seed .. first-seed + n - 1
           --first-seed <s>       the first seed (default 0), to run a sweep's seeds in parts or in parallel
           --steps <n>            environment steps per run, summed over the training copies (default: {4})

@@ -11,7 +11,7 @@ namespace RLKit.Experiments;
 /// the actor differs. "td3" is the single actor and keeps TD3's target smoothing, as do the sampling, ensemble and
 /// CEM baselines (<c>WithActorArchitecture</c>'s rule); SAVO and its ablations drop it (§4.4.5), except
 /// "savo-smoothing", which is that ablation. "greedy" is Greedy-TD3 (Greedy-AC's proposal-policy update with TD3's
-/// exploration and targets); an architecture the library registers later runs under its own name with TD3's settings.
+/// exploration and targets), "greedy-ac" Greedy-AC itself (a sampling Gaussian actor, no delay, no smoothing); an architecture the library registers later runs under its own name with TD3's settings.
 /// </summary>
 internal static class SavoMethods
 {
@@ -32,8 +32,8 @@ internal static class SavoMethods
 
     public static bool IsKnown(string name) => Names.Contains(name);
 
-    /// <summary>Whether the method's proposals depend on k (TD3, CEM and Greedy-TD3 act with one action whatever k is).</summary>
-    public static bool UsesK(string name) => name is not ("td3" or "cem" or ActorArchitectures.Greedy);
+    /// <summary>Whether the method's proposals depend on k (TD3, CEM, Greedy-TD3 and Greedy-AC act with one action whatever k is).</summary>
+    public static bool UsesK(string name) => name is not ("td3" or "cem" or ActorArchitectures.Greedy or ActorArchitectures.GreedyAc);
 
     /// <summary>The k a run of <paramref name="name"/> records (its directory k&lt;k&gt;): 1 for the methods that ignore k.</summary>
     public static int EffectiveK(string name, int k) => UsesK(name) ? k : 1;
@@ -83,6 +83,7 @@ internal static class SavoMethods
     {
         ActorArchitectures.Single => "1 actor",
         ActorArchitectures.Cem => FormattableString.Invariant($"CEM {o.CemIterations} rounds of {o.CemPopulation} samples, {o.CemElites} elites"),
+        ActorArchitectures.GreedyAc => FormattableString.Invariant($"1 Gaussian actor, proposal policy: top {o.GreedyPercentile} of {o.GreedySamples} samples, entropy {o.GreedyEntropy}"),
         ActorArchitectures.Greedy => FormattableString.Invariant($"1 actor, proposal policy: top {o.GreedyPercentile} of {o.GreedySamples} samples, entropy {o.GreedyEntropy}"),
         _ => FormattableString.Invariant($"k = {o.ActorCount}"),
     };

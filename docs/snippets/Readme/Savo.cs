@@ -16,7 +16,7 @@ internal static class Savo
             .WithSuccessiveActors(k: 3)                                   // ν_0, ν_1, ν_2 and their surrogates Ψ̂_1, Ψ̂_2
             .Fit(env, Budget.Steps(50_000));
 
-        var wolpertinger = rl.Agents.Td3().WithActorArchitecture("wolpertinger", k: 3);   // or single, ensemble, cem, greedy, joint
+        var wolpertinger = rl.Agents.Td3().WithActorArchitecture("wolpertinger", k: 3);   // or single, ensemble, cem, greedy, greedy-ac, joint
         var landscape = agent.QLandscape([1f, 0f, 0f]);                   // Q(s, ·), Ψ̂_i(s, ·) and the proposals at θ = 0
         Console.WriteLine($"proposals {string.Join(", ", landscape.Proposals)}; the maximizer takes #{landscape.MaximizerChoice}");
         // end snippet

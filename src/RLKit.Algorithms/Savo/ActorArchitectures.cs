@@ -42,6 +42,9 @@ public static class ActorArchitectures
     /// <summary>"greedy": Greedy-TD3, TD3's actor moved towards the best of a broad proposal policy's samples (Greedy-AC's update).</summary>
     public const string Greedy = "greedy";
 
+    /// <summary>"greedy-ac": Greedy-AC, a Gaussian actor raising the likelihood of the best of a broad proposal policy's samples (Neumann et al. 2018).</summary>
+    public const string GreedyAc = "greedy-ac";
+
     /// <summary>"joint": one actor with k·D outputs ("SAVO + joint action" ablation).</summary>
     public const string Joint = "joint";
 
@@ -61,12 +64,14 @@ public static class ActorArchitectures
             static (domain, obs, o, rng) => new CemActor(domain, o.CemPopulation, o.CemElites, o.CemIterations)),
         [Greedy] = new Builtin(Greedy, "Greedy-TD3: one actor regressed onto the top-ρ of N samples of a high-entropy proposal policy ranked by Q (Greedy-AC's CCEM update).",
             static (domain, obs, o, rng) => new GreedyActor(domain, new GreedyActor.Settings(obs, o.HiddenSizes, o.GreedySamples, o.GreedyPercentile, o.GreedyEntropy), rng)),
+        [GreedyAc] = new Builtin(GreedyAc, "Greedy-AC: a Gaussian actor that samples to explore, raising the likelihood of the top-ρ of N proposal-policy samples ranked by Q.",
+            static (domain, obs, o, rng) => new GreedyActor(domain, new GreedyActor.Settings(obs, o.HiddenSizes, o.GreedySamples, o.GreedyPercentile, o.GreedyEntropy, StochasticActor: true), rng)),
         [Joint] = new Builtin(Joint, "One actor with k·D outputs split into k candidates, trained on max_i Q(s, a_i).",
             static (domain, obs, o, rng) => new JointActor(domain, obs, o.HiddenSizes, o.ActorCount, rng)),
     };
 
     /// <summary>The built-in names, in the order above.</summary>
-    public static IReadOnlyList<string> Names { get; } = [Savo, Single, Wolpertinger, Ensemble, Cem, Greedy, Joint];
+    public static IReadOnlyList<string> Names { get; } = [Savo, Single, Wolpertinger, Ensemble, Cem, Greedy, GreedyAc, Joint];
 
     private sealed class Builtin(string name, string description, Func<ActionDomain, int, SavoOptions, RandomGenerator, ActorNetwork> create) : IActorArchitecture
     {

@@ -7,13 +7,19 @@ using RLKit.Tensors;
 namespace RLKit.Algorithms.Savo;
 
 /// <summary>
-/// The "Greedy-TD3" baseline of seed 003 §4.6.1: Greedy Actor-Critic's conditional cross-entropy update (Neumann et
-/// al. 2018) on TD3's loop. A high-entropy Gaussian proposal policy π̃ samples <see cref="SavoOptions.GreedySamples"/>
-/// actions per state; Q1 ranks them; the top <see cref="SavoOptions.GreedyPercentile"/> are the state's elites. The
-/// deterministic actor μ moves towards the elites (the maximum-likelihood step of a fixed-variance Gaussian, i.e. a
-/// squared error), and π̃ raises their likelihood plus <see cref="SavoOptions.GreedyEntropy"/> times its entropy, so it
-/// concentrates more slowly than μ. It acts with μ alone plus TD3's exploration noise ("TD3 exploration and update
-/// improvements" — twin critics, delayed updates and target networks come from the shared loop).
+/// The Greedy-AC and "Greedy-TD3" baselines of seed 003 §4.6.1: Greedy Actor-Critic's conditional cross-entropy update
+/// (Neumann et al. 2018) on TD3's loop. A high-entropy Gaussian proposal policy π̃ samples
+/// <see cref="SavoOptions.GreedySamples"/> actions per state; Q1 ranks them; the top <see cref="SavoOptions.GreedyPercentile"/>
+/// are the state's elites, and π̃ raises their likelihood plus <see cref="SavoOptions.GreedyEntropy"/> times its entropy,
+/// so it concentrates more slowly than the actor. The two baselines differ in the actor:
+/// <list type="bullet">
+/// <item>Greedy-TD3 ("greedy"): a deterministic actor μ moved towards the elites (the maximum-likelihood step of a
+/// fixed-variance Gaussian, i.e. a squared error); it acts with μ plus TD3's exploration noise ("TD3 exploration and
+/// update improvements" — the loop's twin critics, delayed updates and target networks).</item>
+/// <item>Greedy-AC ("greedy-ac"): Neumann et al.'s stochastic Gaussian actor π, which raises the elites' log-likelihood
+/// and explores by sampling itself (the loop's noise is not added); its target action is π′'s mean, and
+/// <c>WithActorArchitecture</c> runs it without TD3's policy delay and target smoothing.</item>
+/// </list>
 /// </summary>
 /// <remarks>
 /// Everything is measured in the squashed units [−1, 1] of the box, so the squared error and the log-likelihood do not
@@ -35,7 +41,9 @@ internal sealed class GreedyActor : ActorNetwork
     /// <param name="Samples">N, proposals drawn per state, ≥ 1.</param>
     /// <param name="Percentile">ρ in (0, 1]: the elites are the best ⌈ρN⌉ (at least one).</param>
     /// <param name="Entropy">α ≥ 0, the proposal policy's entropy weight.</param>
-    internal sealed record Settings(int ObservationSize, IReadOnlyList<int> HiddenSizes, int Samples, float Percentile, float Entropy)
+    /// <param name="StochasticActor">Greedy-AC's Gaussian actor π (true) or Greedy-TD3's deterministic μ (false).</param>
+    internal sealed record Settings(int ObservationSize, IReadOnlyList<int> HiddenSizes, int Samples, float Percentile, float Entropy,
+                                    bool StochasticActor = false)
     {
         /// <summary>The number of elites per state.</summary>
         public int Elites => Math.Clamp((int)MathF.Ceiling(Percentile * Samples - 1e-4f), 1, Samples);
@@ -45,7 +53,9 @@ internal sealed class GreedyActor : ActorNetwork
     {
         _settings = settings;
         int d = domain.Size;
-        _actor = RegisterModule("actor", new Mlp([settings.ObservationSize, .. settings.HiddenSizes, d], rng, Activation.ReLU, Activation.Tanh));
+        _actor = RegisterModule("actor", settings.StochasticActor
+            ? new Mlp([settings.ObservationSize, .. settings.HiddenSizes, 2 * d], rng, Activation.ReLU)
+            : new Mlp([settings.ObservationSize, .. settings.HiddenSizes, d], rng, Activation.ReLU, Activation.Tanh));
         _proposal = RegisterModule("proposal", new Mlp([settings.ObservationSize, .. settings.HiddenSizes, 2 * d], rng, Activation.ReLU));
     }
 
@@ -58,22 +68,39 @@ internal sealed class GreedyActor : ActorNetwork
     /// <summary>The elites kept per state, ⌈ρN⌉.</summary>
     public int Elites => _settings.Elites;
 
-    /// <summary>μ(s) in squashed units, [B, D], with gradient.</summary>
-    public Tensor SquashedAction(Tensor observations) => _actor.Forward(observations);
+    /// <summary>Whether the actor is Greedy-AC's Gaussian π rather than Greedy-TD3's deterministic μ.</summary>
+    public bool IsStochastic => _settings.StochasticActor;
+
+    /// <summary>The actor's action in squashed units, [B, D], with gradient: μ(s), or π's mean for Greedy-AC.</summary>
+    public Tensor SquashedAction(Tensor observations) => IsStochastic ? Policy(observations).Mean : _actor.Forward(observations);
+
+    /// <summary>Greedy-AC's π(· | s) in squashed units (mean tanh-bounded, log-std clamped), with gradient.</summary>
+    /// <exception cref="InvalidOperationException">For Greedy-TD3, whose actor is deterministic.</exception>
+    public DiagGaussian Policy(Tensor observations) =>
+        IsStochastic ? Gaussian(_actor.Forward(observations)) : throw new InvalidOperationException("Greedy-TD3's actor is deterministic.");
 
     /// <summary>π̃(· | s) in squashed units: mean tanh-bounded, log-std clamped, [B, D] each; with gradient.</summary>
-    public DiagGaussian Proposal(Tensor observations)
+    public DiagGaussian Proposal(Tensor observations) => Gaussian(_proposal.Forward(observations));
+
+    private DiagGaussian Gaussian(Tensor output)
     {
-        var output = _proposal.Forward(observations);
         int d = Domain.Size;
         return new DiagGaussian(output.Narrow(1, 0, d).Tanh(), output.Narrow(1, d, d).Clamp(MinLogStd, MaxLogStd));
     }
 
     /// <inheritdoc/>
+    /// <remarks>Greedy-AC explores by sampling π when the request asks for exploration; the request's noise itself is not added.</remarks>
     public override Tensor Candidates(CandidateRequest request)
     {
         using var noGrad = GradMode.NoGrad();
-        return Finish(Domain.Rescaler.ToEnvironment(SquashedAction(request.Observations)).Unsqueeze(0), request);
+        var s = request.Observations;
+        if (IsStochastic && request.Noise is { IsEmpty: false })
+        {
+            var policy = Policy(s);
+            var sampled = (policy.Mean + policy.Std * Tensor.RandomNormal(request.Random, [s.Dim(0), Domain.Size])).Clamp(-1f, 1f);
+            return Finish(Domain.Rescaler.ToEnvironment(sampled).Unsqueeze(0), request with { Noise = null });
+        }
+        return Finish(Domain.Rescaler.ToEnvironment(SquashedAction(s)).Unsqueeze(0), request);
     }
 
     /// <summary>
@@ -109,19 +136,27 @@ internal sealed class GreedyActor : ActorNetwork
 
     /// <inheritdoc/>
     /// <remarks>
-    /// ‖μ(s) − a*‖² averaged over the elites a* (the actor's CCEM step) plus −log π̃(a* | s) − α·H(π̃(· | s)) (the
-    /// proposal's); the two terms share no parameters, so one optimizer step trains both.
+    /// The actor's CCEM step over the elites a*: ‖μ(s) − a*‖² for Greedy-TD3, −log π(a* | s) for Greedy-AC; plus
+    /// −log π̃(a* | s) − α·H(π̃(· | s)) (the proposal's). The terms share no parameters, so one optimizer step trains both.
     /// </remarks>
     public override Tensor? ActorLoss(UpdateInputs inputs)
     {
         var s = inputs.Observations;
         var elites = EliteActions(s, inputs.Q1, inputs.Random);
-        int m = elites.Dim(0);
-        var actorLoss = (SquashedAction(s).Unsqueeze(0) - elites).Square().Sum(-1).Mean();
+        var actorLoss = IsStochastic
+            ? -EliteLogLikelihood(Policy(s), elites)
+            : (SquashedAction(s).Unsqueeze(0) - elites).Square().Sum(-1).Mean();
         var proposal = Proposal(s);
-        var stretched = new DiagGaussian(proposal.Mean.Unsqueeze(0) + Tensor.Zeros(m, 1, 1), proposal.LogStd.Unsqueeze(0) + Tensor.Zeros(m, 1, 1));
-        var proposalLoss = -stretched.LogProb(elites).Mean() - proposal.Entropy().Mean() * _settings.Entropy;
+        var proposalLoss = -EliteLogLikelihood(proposal, elites) - proposal.Entropy().Mean() * _settings.Entropy;
         return actorLoss + proposalLoss;
+    }
+
+    /// <summary>The mean log-likelihood of the elites [m, B, D] under a per-state Gaussian [B, D].</summary>
+    private static Tensor EliteLogLikelihood(DiagGaussian gaussian, Tensor elites)
+    {
+        int m = elites.Dim(0);
+        var stretched = new DiagGaussian(gaussian.Mean.Unsqueeze(0) + Tensor.Zeros(m, 1, 1), gaussian.LogStd.Unsqueeze(0) + Tensor.Zeros(m, 1, 1));
+        return stretched.LogProb(elites).Mean();
     }
 
     /// <inheritdoc/>

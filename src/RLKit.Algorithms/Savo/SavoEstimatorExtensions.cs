@@ -22,7 +22,8 @@ public static class SavoEstimatorExtensions
 
     /// <summary>
     /// TD3 with the actor architecture named <paramref name="architecture"/> (<see cref="ActorArchitectures"/>) and
-    /// <paramref name="k"/> candidates. TD3's target smoothing setting is kept, except for "savo", which drops it (§4.4.5).
+    /// <paramref name="k"/> candidates. TD3's target smoothing setting is kept, except for "savo", which drops it (§4.4.5),
+    /// and "greedy-ac", which drops it and the policy delay (Greedy-AC has neither).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">If the name is unknown or a resulting option is out of range (the message names it).</exception>
     public static SavoEstimator WithActorArchitecture(this Td3Estimator estimator, string architecture, int k = 3, Func<SavoOptions, SavoOptions>? configure = null)
@@ -42,8 +43,8 @@ public static class SavoEstimatorExtensions
             ExplorationNoise = td3.ExplorationNoise,
             ExplorationNoiseStd = td3.ExplorationNoiseStd,
             HiddenSizes = td3.HiddenSizes,
-            PolicyDelay = td3.PolicyDelay,
-            TargetPolicySmoothing = architecture != ActorArchitectures.Savo && td3.TargetPolicySmoothing,
+            PolicyDelay = architecture == ActorArchitectures.GreedyAc ? 1 : td3.PolicyDelay,
+            TargetPolicySmoothing = architecture is not (ActorArchitectures.Savo or ActorArchitectures.GreedyAc) && td3.TargetPolicySmoothing,
             TargetNoiseStd = td3.TargetNoiseStd,
             TargetNoiseClip = td3.TargetNoiseClip,
         };

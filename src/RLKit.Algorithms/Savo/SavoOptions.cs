@@ -28,13 +28,13 @@ public sealed record SavoOptions : DeterministicPolicyGradientOptions
 
     /// <summary>
     /// The actor architecture by name (<see cref="ActorArchitectures"/>): "savo" (default), "single", "wolpertinger",
-    /// "ensemble", "cem", "greedy" or "joint".
+    /// "ensemble", "cem", "greedy", "greedy-ac" or "joint".
     /// </summary>
     public string Architecture { get; init; } = ActorArchitectures.Savo;
 
     /// <summary>
     /// k, in [1, <see cref="MaxActorCount"/>]: SAVO's successive actors ν_0 … ν_{k−1}, the ensemble's actors, the joint
-    /// actor's parts, Wolpertinger's candidates. Ignored by "single", "cem" and "greedy". Default 3.
+    /// actor's parts, Wolpertinger's candidates. Ignored by "single", "cem", "greedy" and "greedy-ac". Default 3.
     /// </summary>
     public int ActorCount { get; init; } = 3;
 
@@ -91,7 +91,7 @@ public sealed record SavoOptions : DeterministicPolicyGradientOptions
     internal override (float Std, float Clip)? TargetSmoothing => TargetPolicySmoothing ? (TargetNoiseStd, TargetNoiseClip) : null;
 
     /// <summary>The candidates per state the architecture proposes.</summary>
-    internal int CandidateCount => Architecture is ActorArchitectures.Single or ActorArchitectures.Cem or ActorArchitectures.Greedy ? 1 : ActorCount;
+    internal int CandidateCount => Architecture is ActorArchitectures.Single or ActorArchitectures.Cem or ActorArchitectures.Greedy or ActorArchitectures.GreedyAc ? 1 : ActorCount;
 
     /// <inheritdoc/>
     public override void Validate()

@@ -7,14 +7,14 @@ using RLKit.Tensors;
 
 namespace RLKit.Algorithms.Tests.Savo;
 
-/// <summary>The Greedy-TD3 baseline (seed 003 §4.6.1; Greedy-AC's conditional CEM update on TD3's loop).</summary>
+/// <summary>The Greedy-TD3 and Greedy-AC baselines (seed 003 §4.6.1; Greedy-AC's conditional CEM update on TD3's loop).</summary>
 [TestFixture]
 public class GreedyActorTests
 {
     private static readonly Box Box2 = new([-2f, -1f], [2f, 1f], [2]);
 
-    private static GreedyActor Greedy(int samples = 30, float percentile = 0.1f, float entropy = 0.01f, Space? space = null) =>
-        new(ActionDomain.For(space ?? Box2, "space"), new GreedyActor.Settings(3, [16], samples, percentile, entropy), new RandomGenerator(5));
+    private static GreedyActor Greedy(int samples = 30, float percentile = 0.1f, float entropy = 0.01f, Space? space = null, bool stochastic = false) =>
+        new(ActionDomain.For(space ?? Box2, "space"), new GreedyActor.Settings(3, [16], samples, percentile, entropy, stochastic), new RandomGenerator(5));
 
     private static ContinuousQNetwork Critic() => new(3, 2, [16], new RandomGenerator(9));
 
@@ -71,8 +71,9 @@ public class GreedyActorTests
         Assert.That(critic.Parameters().All(p => p.Grad is null || p.Grad.ToArray().All(v => v == 0f)), "the critic is only read");
     }
 
-    [Test]
-    public void ActorAndProposalMoveTowardsTheBestSamples()
+    [TestCase(false)]
+    [TestCase(true)]
+    public void ActorAndProposalMoveTowardsTheBestSamples(bool stochastic)
     {
         // A critic fitted to Q(s, a) = −‖a/scale − (1, 1)‖² (best action: the top corner of the box); repeated CCEM steps
         // then carry μ(s) and π̃'s mean towards that corner.
@@ -89,7 +90,7 @@ public class GreedyActorTests
             Functional.MseLoss(critic.Forward(states, squashed * Tensor.FromArray([2f, 1f], 2)), target).Backward();
             fit.Step();
         }
-        var greedy = Greedy(entropy: 0f);
+        var greedy = Greedy(entropy: 0f, stochastic: stochastic);
         var s = Tensor.RandomNormal(new RandomGenerator(8), [16, 3]);
         (float Actor, float Proposal) Distances()
         {
@@ -109,6 +110,38 @@ public class GreedyActorTests
         var after = Distances();
         Assert.That(after.Actor, Is.LessThan(before.Actor * 0.25f), $"actor: before {before.Actor}");
         Assert.That(after.Proposal, Is.LessThan(before.Proposal * 0.5f), $"proposal: before {before.Proposal}");
+    }
+
+    [Test]
+    public void GreedyAcExploresBySamplingItsPolicyAndOtherwiseActsWithItsMean()
+    {
+        var greedy = Greedy(stochastic: true);
+        var critic = Critic();
+        var s = Tensor.RandomNormal(new RandomGenerator(3), [64, 3]);
+        using var noGrad = GradMode.NoGrad();
+        var mean = (greedy.Policy(s).Mean * Tensor.FromArray([2f, 1f], 2)).ToArray();
+        var deterministic = greedy.Candidates(new CandidateRequest(s, default, null, critic, new RandomGenerator(4))).ToArray();
+        Assert.That(deterministic, Is.EqualTo(mean).Within(1e-6f), "without exploration: π's mean");
+
+        // The request's noise is zeros: any spread comes from sampling π itself, whose initial std is about e^0 = 1 half-range.
+        var zeros = new float[64 * 2];
+        var explored = greedy.Candidates(new CandidateRequest(s, default, zeros, critic, new RandomGenerator(4))).ToArray();
+        var offsets = explored.Zip(mean, (a, m) => a - m).ToArray();
+        Assert.That(offsets.Select(MathF.Abs).Average(), Is.GreaterThan(0.1f), "exploring: a sample of π, not its mean");
+        for (int i = 0; i < explored.Length; i++)
+            Assert.That(MathF.Abs(explored[i]), Is.LessThanOrEqualTo(i % 2 == 0 ? 2f : 1f), "samples stay in the box");
+        Assert.Throws<InvalidOperationException>(() => Greedy().Policy(s), "Greedy-TD3 has no stochastic policy");
+    }
+
+    [Test]
+    public void GreedyAcRunsWithoutPolicyDelayOrTargetSmoothing()
+    {
+        var td3 = new RLKit.Algorithms.Td3.Td3Estimator(new RLKit.Algorithms.Td3.Td3Options { PolicyDelay = 2, TargetPolicySmoothing = true });
+        var greedyAc = td3.WithActorArchitecture(ActorArchitectures.GreedyAc).Options;
+        var greedyTd3 = td3.WithActorArchitecture(ActorArchitectures.Greedy).Options;
+        Assert.That((greedyAc.PolicyDelay, greedyAc.TargetPolicySmoothing), Is.EqualTo((1, false)));
+        Assert.That((greedyTd3.PolicyDelay, greedyTd3.TargetPolicySmoothing), Is.EqualTo((2, true)), "Greedy-TD3 keeps TD3's settings");
+        Assert.That(greedyAc.CandidateCount, Is.EqualTo(1));
     }
 
     [Test]

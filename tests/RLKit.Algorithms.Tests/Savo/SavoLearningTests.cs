@@ -38,11 +38,11 @@ public class SavoLearningTests
     }
 
     [Test]
-    public void SavoAndGreedyTd3ReachTheGlobalPeak()
+    public void SavoGreedyTd3AndGreedyAcReachTheGlobalPeak()
     {
         // Global peak at 0.6 (reward 1, σ 0.15) behind a valley from the local one at −0.3 (reward 0.6).
         var bandit = new TwoPeakBandit(localPeak: -0.3, localWidth: 0.35, globalPeak: 0.6, globalWidth: 0.15);
-        foreach (var (architecture, seed) in new[] { ("savo", 1UL), ("savo", 2UL), ("greedy", 1UL) })
+        foreach (var (architecture, seed) in new[] { ("savo", 1UL), ("savo", 2UL), ("greedy", 1UL), ("greedy-ac", 1UL) })
         {
             var agent = Train(bandit, architecture, seed);
             float action = GreedyAction(agent);

@@ -221,7 +221,7 @@ public class SavoTests
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new Td3Estimator().WithActorArchitecture("tabu"))!;
         Assert.That(error.ParamName, Is.EqualTo(nameof(SavoOptions.Architecture)));
-        Assert.That(error.Message, Does.Contain("savo, single, wolpertinger, ensemble, cem, greedy, joint"));
+        Assert.That(error.Message, Does.Contain("savo, single, wolpertinger, ensemble, cem, greedy, greedy-ac, joint"));
         Assert.Throws<ArgumentOutOfRangeException>(() => new SavoEstimator(new SavoOptions { CemElites = 100, CemPopulation = 10 }));
     }
 
