@@ -66,7 +66,11 @@ internal sealed class RolloutWorkerGrain(WorkerEnvironments catalog, ILocalSiloD
     public Task<WorkerOpened> Restore(WorkerSpec spec, WorkerCommand[] history)
     {
         ArgumentNullException.ThrowIfNull(history);
+        if (history.Length > 0 && (history[0].Kind != WorkerCommandKind.Reset || history[0].Seed is null))
+            throw new ArgumentException("Restore: the history must start with a seeded reset, which fixes the state whatever came before it.", nameof(history));
         var opened = Open(spec).Result;
+        // The commands before the seeded reset need no replay; numbering goes on from where the history starts.
+        if (history.Length > 0) _lastSequence = history[0].Sequence - 1;
         for (int k = 0; k < history.Length; k++)
         {
             if (history[k].Sequence != _lastSequence + 1)
