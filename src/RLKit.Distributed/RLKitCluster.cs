@@ -1,3 +1,4 @@
+using RLKit.Distributed.Sweeps;
 using RLKit.Environments;
 
 namespace RLKit.Distributed;
@@ -62,6 +63,104 @@ public sealed class RLKitCluster
         {
             env.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs independent training jobs across the cluster's silos, each writing <c>&lt;outputDirectory&gt;/&lt;name&gt;.csv</c>
+    /// (a directory every silo can write, e.g. a network share). Resumable: a job whose CSV exists is not run again, so
+    /// calling this again after any failure finishes what is missing. A job whose silo dies mid-run is started again on
+    /// another silo from the beginning (runs keep no partial state); a CSV is committed once, by the first attempt to
+    /// finish (create-if-absent rename), so every finished job has exactly one output.
+    /// </summary>
+    /// <param name="sweepId">Names the sweep's grains; letters, digits, '-', '_' and '.'.</param>
+    /// <param name="jobs">The jobs, with unique names.</param>
+    /// <param name="outputDirectory">Where the CSVs go; created if missing.</param>
+    /// <param name="pollInterval">How often each running job is asked for its status (default 200 ms).</param>
+    /// <param name="cancellationToken">Stops waiting (runs already started go on to completion on their silos).</param>
+    /// <exception cref="ArgumentException">If a job is invalid or two share a name.</exception>
+    /// <exception cref="InvalidOperationException">If a job fails on its silo (the error names the job); other jobs' finished CSVs stay.</exception>
+    public async Task<SweepReport> RunSweepAsync(string sweepId, IReadOnlyList<SweepJob> jobs, string outputDirectory,
+                                                 TimeSpan? pollInterval = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sweepId);
+        ArgumentNullException.ThrowIfNull(jobs);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (int j = 0; j < jobs.Count; j++)
+        {
+            (jobs[j] ?? throw new ArgumentException($"RunSweepAsync: job {j} is null.", nameof(jobs))).Validate(nameof(jobs));
+            if (!names.Add(jobs[j].Name))
+                throw new ArgumentException($"RunSweepAsync: two jobs are named '{jobs[j].Name}'; names must be unique (they name the CSV files).", nameof(jobs));
+        }
+        var poll = pollInterval ?? TimeSpan.FromMilliseconds(200);
+        if (poll <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(pollInterval), poll, "RunSweepAsync: the poll interval must be positive.");
+        Directory.CreateDirectory(outputDirectory);
+
+        var results = new SweepJobResult?[jobs.Count];
+        var attempts = new int[jobs.Count];
+        var pending = new List<int>();
+        for (int j = 0; j < jobs.Count; j++)
+        {
+            if (File.Exists(jobs[j].OutputPath(outputDirectory))) results[j] = new SweepJobResult(jobs[j], SweepJobOutcome.AlreadyDone, 0, "");
+            else pending.Add(j);
+        }
+        var grains = pending.ToDictionary(j => j, j => _grains.GetGrain<ISweepRunGrain>($"{sweepId}/{jobs[j].Name}"));
+        foreach (int j in pending)
+            await StartAsync(j).ConfigureAwait(false);
+
+        while (pending.Count > 0)
+        {
+            await Task.Delay(poll, cancellationToken).ConfigureAwait(false);
+            foreach (int j in pending.ToArray())
+            {
+                SweepRunStatus status;
+                try
+                {
+                    status = await grains[j].Status().ConfigureAwait(false);
+                }
+                catch (Exception e) when (DistributedVectorEnvironment.IsTransient(e))
+                {
+                    continue;   // its silo is dying; the next poll reaches a new activation
+                }
+                switch (status.State)
+                {
+                    case SweepRunState.Completed:
+                        results[j] = new SweepJobResult(jobs[j], SweepJobOutcome.Completed, attempts[j], status.Silo);
+                        pending.Remove(j);
+                        break;
+                    case SweepRunState.Failed:
+                        throw new InvalidOperationException($"RunSweepAsync: job '{jobs[j].Name}' failed on silo {status.Silo}: {status.Error}");
+                    case SweepRunState.Idle:
+                        // A new activation: the silo that ran the job died. Its CSV may have been committed just before.
+                        if (File.Exists(jobs[j].OutputPath(outputDirectory)))
+                        {
+                            results[j] = new SweepJobResult(jobs[j], SweepJobOutcome.Completed, attempts[j], "");
+                            pending.Remove(j);
+                        }
+                        else await StartAsync(j).ConfigureAwait(false);
+                        break;
+                }
+            }
+        }
+        return new SweepReport(results.Select(r => r!).ToArray());
+
+        async Task StartAsync(int j)
+        {
+            attempts[j]++;
+            for (int attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    await grains[j].Start(SweepJobWire.From(jobs[j]), outputDirectory).ConfigureAwait(false);
+                    return;
+                }
+                catch (Exception e) when (DistributedVectorEnvironment.IsTransient(e) && attempt + 1 < Options.MaxAttempts)
+                {
+                    await Task.Delay(Options.Delay(attempt), cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
     }
 }
