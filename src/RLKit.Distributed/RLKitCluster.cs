@@ -1,4 +1,9 @@
+using RLKit.Distributed.Evaluation;
+using RLKit.Distributed.Hosting;
+using RLKit.Distributed.Policies;
 using RLKit.Distributed.Sweeps;
+using RLKit.Training;
+using RLKit.Training.Evaluation;
 using RLKit.Environments;
 
 namespace RLKit.Distributed;
@@ -162,5 +167,53 @@ public sealed class RLKitCluster
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Evaluates <paramref name="agent"/> on many seeds across the cluster: the seeds are split over
+    /// <paramref name="workers"/> policy workers (each gets the agent as checkpoint bytes), and each seed runs
+    /// <paramref name="episodesPerSeed"/> episodes exactly as <c>Evaluator.Evaluate(agent, env, episodesPerSeed,
+    /// deterministic, seed: seed)</c> does locally. A worker whose silo dies is given the agent again elsewhere and its
+    /// seeds are evaluated again (evaluation has no side effects, so repeating it is safe).
+    /// </summary>
+    /// <param name="agent">A checkpointable agent (every RLKit agent is); its algorithm must be deployed on the silos.</param>
+    /// <param name="environmentId">A catalog id registered on every silo.</param>
+    /// <param name="seeds">One or more seeds.</param>
+    /// <param name="episodesPerSeed">Episodes per seed, at least 1.</param>
+    /// <param name="deterministic">Greedy actions (default) rather than sampled ones.</param>
+    /// <param name="workers">Policy workers, 1 to 1024 (capped at the number of seeds).</param>
+    /// <param name="options">The environment's options record, or null.</param>
+    /// <exception cref="ArgumentException">If the agent is not checkpointable or <paramref name="seeds"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">If a count is outside its range.</exception>
+    public async Task<DistributedEvaluation> EvaluateAsync(IAgent agent, string environmentId, IReadOnlyList<ulong> seeds, int episodesPerSeed = 1,
+                                                           bool deterministic = true, int workers = 8, object? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        ArgumentException.ThrowIfNullOrWhiteSpace(environmentId);
+        ArgumentNullException.ThrowIfNull(seeds);
+        if (seeds.Count == 0) throw new ArgumentException("EvaluateAsync: give at least one seed.", nameof(seeds));
+        if (episodesPerSeed < 1)
+            throw new ArgumentOutOfRangeException(nameof(episodesPerSeed), episodesPerSeed, "EvaluateAsync: episodesPerSeed must be at least 1.");
+        if (workers is < 1 or > 1024)
+            throw new ArgumentOutOfRangeException(nameof(workers), workers, "EvaluateAsync: workers must be in [1, 1024].");
+        var checkpointable = PolicyBytes.Checkpointable(agent, nameof(agent));
+        if (!_catalog.Contains(environmentId))
+            throw new KeyNotFoundException($"EvaluateAsync: no environment '{environmentId}' in the learner's catalog.");
+        string? optionsJson = WorkerEnvironments.ToJson(options);
+        workers = Math.Min(workers, seeds.Count);
+        var group = new PolicyWorkerGroup(_grains, $"evaluation-{Guid.NewGuid():N}", workers, checkpointable, Options);
+        await group.InitializeAsync().ConfigureAwait(false);
+        // Seed k goes to worker k mod workers; results are put back in the seeds' order.
+        var chunks = Enumerable.Range(0, workers).Select(w => Enumerable.Range(0, seeds.Count).Where(k => k % workers == w).ToArray()).ToArray();
+        var results = await Task.WhenAll(chunks.Select((chunk, w) => group.WithPolicyAsync(w,
+            worker => worker.Evaluate(environmentId, optionsJson, [.. chunk.Select(k => seeds[k])], episodesPerSeed, deterministic)))).ConfigureAwait(false);
+        var reports = new EvaluationReport[seeds.Count];
+        for (int w = 0; w < workers; w++)
+            for (int i = 0; i < chunks[w].Length; i++)
+            {
+                var r = results[w][i];
+                reports[chunks[w][i]] = new EvaluationReport(r.MeanReturn, r.StdReturn, r.MinReturn, r.MaxReturn, r.MeanLength, r.Lengths, r.Returns, r.SuccessRate, Solved: null);
+            }
+        return new DistributedEvaluation([.. seeds], reports);
     }
 }
