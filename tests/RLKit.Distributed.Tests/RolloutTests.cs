@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using Orleans.TestingHost;
+using RLKit.Algorithms.Dqn;
 using RLKit.Algorithms.Ppo;
 using RLKit.Environments;
 using RLKit.Environments.Vector;
 using RLKit.Envs;
 using RLKit.Training;
+using RLKit.Training.Checkpoints;
 
 namespace RLKit.Distributed.Tests;
 
@@ -76,7 +78,19 @@ public sealed class RolloutTests
         AssertSameWeights(new PpoEstimator(options).Fit(split, budget), localAgent);
     }
 
-    internal static void AssertSameWeights(PpoAgent actual, PpoAgent expected)
+    [Test]
+    public void OffPolicyDqnTrainsSynchronouslyWithTheSameBitsAsLocally()
+    {
+        // The remote vector environment serves off-policy estimators too (synchronously: the learner acts, workers step).
+        var options = new DqnOptions { Seed = 9, LearningStarts = 200, TrainFrequency = 64, GradientSteps = 8, BatchSize = 32 };
+        var budget = Budget.Steps(1_200);
+        using var local = Local(2, seed: 9);
+        var localAgent = new DqnEstimator(options).Fit(local, budget);
+        using var remote = Cluster.Handle(_cluster).VectorEnvironment("CartPole-v1", workers: 2, environmentsPerWorker: 1, seed: 9);
+        AssertSameWeights(new DqnEstimator(options).Fit(remote, budget), localAgent);
+    }
+
+    internal static void AssertSameWeights(ICheckpointable actual, ICheckpointable expected)
     {
         var a = actual.Weights;
         var e = expected.Weights;
