@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
 using RLKit.Training;
 
 namespace RLKit.Distributed.Sample;
@@ -13,7 +14,11 @@ internal static class Learner
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.UseOrleansClient(client => client.UseStaticClustering(gatewayPorts.Select(p => new IPEndPoint(IPAddress.Loopback, p)).ToArray()));
+        builder.UseOrleansClient(client => client
+            .UseStaticClustering(gatewayPorts.Select(p => new IPEndPoint(IPAddress.Loopback, p)).ToArray())
+            // A call to a worker on a silo that died without closing its sockets fails only at this timeout (30 s by
+            // default); every call here is short, so fail over sooner.
+            .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10)));
         var host = builder.Build();
         await host.StartAsync();
         return host;

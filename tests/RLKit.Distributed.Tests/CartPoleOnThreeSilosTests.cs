@@ -3,6 +3,8 @@ using Orleans.TestingHost;
 using RLKit.Algorithms.Ppo;
 using RLKit.Envs;
 using RLKit.Training;
+using RLKit.Training.Callbacks;
+using RLKit.Training.Checkpoints;
 using RLKit.Training.Evaluation;
 
 namespace RLKit.Distributed.Tests;
@@ -95,5 +97,31 @@ public sealed class CartPoleOnThreeSilosTests
         });
         RolloutTests.AssertSameWeights(agent, _undisturbed);
         Assert.That(Greedy(agent), Is.GreaterThanOrEqualTo(475));
+    }
+
+    [Test]
+    public void ALearnerRestartResumesFromItsLastCheckpoint()
+    {
+        using var checkpoints = new TemporaryDirectory("rlkit-learner");
+        // The first learner saves every 20,000 steps and dies (here: is cancelled) after 50,000; what it held in memory
+        // is gone, and its workers are left behind on the silos.
+        using var crash = new CancellationTokenSource();
+        var saving = new CheckpointCallback(20_000, checkpoints.FullPath);
+        var firstEnv = Cluster.Handle(_cluster).VectorEnvironment("CartPole-v1", Workers, EnvironmentsPerWorker, seed: 1);
+        new PpoEstimator(Options).WithCallbacks(saving)
+            .Fit(firstEnv, Budget.Steps(Steps), new SynchronousProgress(u => { if (u.Steps >= 50_000) crash.Cancel(); }), crash.Token);
+        Assert.That(saving.SavedPaths, Has.Count.EqualTo(2), "checkpoints at about 20,000 and 40,000 steps");
+        long saved = long.Parse(Checkpoint.Load(saving.LastPath!).Metadata.Notes!["steps"], System.Globalization.CultureInfo.InvariantCulture);
+
+        // The restarted learner: a new cluster handle and workers, the last checkpoint, the rest of the budget.
+        var restored = (PpoAgent)Checkpoint.LoadAgent(saving.LastPath!);
+        using var env = Cluster.Handle(_cluster).VectorEnvironment("CartPole-v1", Workers, EnvironmentsPerWorker, seed: 2);
+        var updates = new List<TrainingUpdate>();
+        var agent = new PpoEstimator(Options).Fit(env, Budget.Steps(Steps - saved), new SynchronousProgress(updates.Add), initialAgent: restored);
+        Assert.That(agent, Is.SameAs(restored), "training went on from the checkpoint's agent");
+        Assert.That(updates[^1].Steps, Is.GreaterThanOrEqualTo(Steps - saved));
+        double greedy = Greedy(agent);
+        TestContext.Out.WriteLine($"resumed from {saving.LastPath}: greedy mean return {greedy:0.0}");
+        Assert.That(greedy, Is.GreaterThanOrEqualTo(475));
     }
 }
