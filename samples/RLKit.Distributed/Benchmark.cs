@@ -58,6 +58,17 @@ internal static class Benchmark
         }
 
         Line("");
+        Line("Policy-copy rollouts (workers act with their own copy of the QuickStart policy), SlowCartPole-v1, 8 environments per worker, 32-step segments, 3 s each:");
+        Line("| workers | transitions/s |");
+        Line("|---:|---:|");
+        var policy = Agent([64, 64]);
+        foreach (int workers in new[] { 1, 2, 4 })
+        {
+            double rate = await PolicyCopyThroughput(cluster, policy, workers);
+            Line(string.Create(Invariant, $"| {workers} | {rate:N0} |"));
+        }
+
+        Line("");
         Line("Per-step cost of remote stepping, CartPole-v1 (about 1 µs per step), 1 worker:");
         Line("| environments per worker | local µs per vector step | remote µs per vector step | overhead per message (µs) | overhead per transition (µs) |");
         Line("|---:|---:|---:|---:|---:|");
@@ -117,6 +128,22 @@ internal static class Benchmark
                 env.Step(actions);
             }
         }
+    }
+
+    /// <summary>Transitions per second streamed by policy-copy rollouts over 3 s, after a 1 s warm-up.</summary>
+    private static async Task<double> PolicyCopyThroughput(RLKitCluster cluster, PpoAgent policy, int workers)
+    {
+        await using var rollouts = await cluster.PolicyRolloutsAsync(policy, SlowStep.Id50Microseconds, workers, 8, seed: 1);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(4));
+        long transitions = 0;
+        Stopwatch? clock = null;
+        var warm = Stopwatch.StartNew();
+        await foreach (var segment in rollouts.StreamAsync(32, stop.Token))
+        {
+            if (clock is null && warm.Elapsed >= TimeSpan.FromSeconds(1)) clock = Stopwatch.StartNew();
+            else if (clock is not null) transitions += segment.Count;
+        }
+        return transitions / clock!.Elapsed.TotalSeconds;
     }
 
     private static PpoAgent Agent(int[] hidden)

@@ -216,4 +216,28 @@ public sealed class RLKitCluster
             }
         return new DistributedEvaluation([.. seeds], reports);
     }
+
+    /// <summary>
+    /// Policy-copy rollouts: <paramref name="workers"/> policy workers, each with a copy of <paramref name="agent"/> and
+    /// <paramref name="environmentsPerWorker"/> environments of <paramref name="id"/> (reset with seed + global index),
+    /// acting themselves and streaming version-tagged segments (<see cref="PolicyRollouts.StreamAsync"/>).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">If a count is outside its range.</exception>
+    /// <exception cref="ArgumentException">If the agent is not checkpointable.</exception>
+    public async Task<PolicyRollouts> PolicyRolloutsAsync(IAgent agent, string id, int workers, int environmentsPerWorker, ulong seed = 0, object? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        ArgumentNullException.ThrowIfNull(id);
+        if (workers is < 1 or > 4096)
+            throw new ArgumentOutOfRangeException(nameof(workers), workers, "PolicyRolloutsAsync: workers must be in [1, 4096].");
+        if (environmentsPerWorker is < 1 or > 65536)
+            throw new ArgumentOutOfRangeException(nameof(environmentsPerWorker), environmentsPerWorker, "PolicyRolloutsAsync: environmentsPerWorker must be in [1, 65536].");
+        var checkpointable = PolicyBytes.Checkpointable(agent, nameof(agent));
+        if (!_catalog.Contains(id)) throw new KeyNotFoundException($"PolicyRolloutsAsync: no environment '{id}' in the learner's catalog.");
+        string? optionsJson = WorkerEnvironments.ToJson(options);
+        var specs = Enumerable.Range(0, workers).Select(w => new Wire.WorkerSpec(id, optionsJson, environmentsPerWorker, w * environmentsPerWorker, w)).ToArray();
+        var rollouts = new PolicyRollouts(new PolicyWorkerGroup(_grains, $"policy-rollouts-{Guid.NewGuid():N}", workers, checkpointable, Options), specs, seed, Options);
+        await rollouts.OpenAsync().ConfigureAwait(false);
+        return rollouts;
+    }
 }

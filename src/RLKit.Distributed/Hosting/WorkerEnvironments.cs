@@ -1,5 +1,7 @@
 using System.Text.Json;
+using RLKit.Distributed.Wire;
 using RLKit.Environments;
+using RLKit.Environments.Vector;
 using RLKit.Training.Checkpoints;
 
 namespace RLKit.Distributed.Hosting;
@@ -21,6 +23,23 @@ internal sealed class WorkerEnvironments(EnvironmentCatalog catalog)
         if (entry.OptionsType is null)
             throw new ArgumentException($"The environment '{id}' takes no options, but options were given.", nameof(json));
         return JsonSerializer.Deserialize(json, entry.OptionsType, Checkpoint.JsonOptions);
+    }
+
+    /// <summary>The <see cref="WorkerSpec.Count"/> environments of a worker as one SameStep vector environment (not reset).</summary>
+    public SyncVectorEnvironment MakeVector(WorkerSpec spec)
+    {
+        var options = Options(spec.EnvironmentId, spec.OptionsJson);
+        var envs = new List<IEnvironment>(spec.Count);
+        try
+        {
+            for (int i = 0; i < spec.Count; i++) envs.Add(Catalog.Make(spec.EnvironmentId, options));
+            return new SyncVectorEnvironment(envs, AutoresetMode.SameStep);
+        }
+        catch
+        {
+            foreach (var env in envs) env.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The JSON form of an options record for <see cref="Options"/> (null for none).</summary>

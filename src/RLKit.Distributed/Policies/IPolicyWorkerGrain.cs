@@ -1,3 +1,5 @@
+using RLKit.Distributed.Wire;
+
 namespace RLKit.Distributed.Policies;
 
 /// <summary>One seed's evaluation on the wire (the fields of an <c>EvaluationReport</c>).</summary>
@@ -36,4 +38,17 @@ internal interface IPolicyWorkerGrain : IGrainWithStringKey
     /// environment reset with the seed before the first (as <c>Evaluator.Evaluate</c> with that seed does locally).
     /// </summary>
     Task<SeedEvaluation[]> Evaluate(string environmentId, string? optionsJson, ulong[] seeds, int episodes, bool deterministic);
+
+    /// <summary>
+    /// Makes the worker's own environments for collecting (<paramref name="spec"/>), resets them with
+    /// <paramref name="seed"/> + their global index, and seeds its action sampling; the next segment it expects is
+    /// <paramref name="nextSequence"/>.
+    /// </summary>
+    Task<WorkerOpened> OpenEnvironment(WorkerSpec spec, ulong seed, long nextSequence);
+
+    /// <summary>
+    /// Collects <paramref name="steps"/> vector steps acting with the policy copy (sampled actions). The same
+    /// sequence protocol as rollout workers: a repeat gets the stored segment, a number it cannot follow gets Lost.
+    /// </summary>
+    Task<SegmentWire> Collect(long sequence, int steps);
 }

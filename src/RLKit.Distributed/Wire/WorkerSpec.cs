@@ -83,3 +83,21 @@ internal sealed record WorkerCounters(
     [property: Id(2)] long Replayed,
     [property: Id(3)] long LastSequence,
     [property: Id(4)] string Silo);
+
+/// <summary>A policy worker's segment on the wire (see <c>TransitionSegment</c>).</summary>
+[GenerateSerializer]
+internal sealed class SegmentWire
+{
+    [Id(0)] public long Sequence { get; init; }
+    [Id(1)] public WorkerStatus Status { get; set; }
+    [Id(2)] public long PolicyVersion { get; init; }
+    [Id(3)] public int Steps { get; init; }
+    [Id(4)] public int Environments { get; init; }
+    [Id(5)] public float[] Observations { get; init; } = [];
+    [Id(6)] public int[] IntActions { get; init; } = [];
+    [Id(7)] public float[] FloatActions { get; init; } = [];
+    [Id(8)] public float[] Rewards { get; init; } = [];
+    [Id(9)] public float[] NextObservations { get; init; } = [];
+    [Id(10)] public bool[] Terminated { get; init; } = [];
+    [Id(11)] public bool[] Truncated { get; init; } = [];
+}

@@ -1,10 +1,7 @@
-using System.Text.Json;
 using Orleans.Runtime;
 using RLKit.Distributed.Hosting;
 using RLKit.Distributed.Wire;
-using RLKit.Environments;
 using RLKit.Environments.Vector;
-using RLKit.Training.Checkpoints;
 
 namespace RLKit.Distributed.Workers;
 
@@ -27,18 +24,7 @@ internal sealed class RolloutWorkerGrain(WorkerEnvironments catalog, ILocalSiloD
         ArgumentNullException.ThrowIfNull(spec);
         _env?.Dispose();
         _env = null;
-        var envs = new List<IEnvironment>(spec.Count);
-        try
-        {
-            var options = catalog.Options(spec.EnvironmentId, spec.OptionsJson);
-            for (int i = 0; i < spec.Count; i++) envs.Add(catalog.Catalog.Make(spec.EnvironmentId, options));
-            _env = new SyncVectorEnvironment(envs, AutoresetMode.SameStep);
-        }
-        catch
-        {
-            foreach (var env in envs) env.Dispose();
-            throw;
-        }
+        _env = catalog.MakeVector(spec);
         _spec = spec;
         _lastSequence = 0;
         _lastReply = null;
