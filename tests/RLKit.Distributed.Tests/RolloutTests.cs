@@ -63,6 +63,32 @@ public sealed class RolloutTests
     }
 
     [Test]
+    public void BoxActionsAndPrimitiveInfosTravelUnchanged()
+    {
+        // RestrictedPendulum-v1: continuous actions, and an info ("action_valid") on every step.
+        using var local = new SyncVectorEnvironment(Enumerable.Range(0, 4).Select(_ => Catalog.Make("RestrictedPendulum-v1")).ToArray());
+        local.Reset(21);
+        using var remote = Cluster.Handle(_cluster).VectorEnvironment("RestrictedPendulum-v1", workers: 2, environmentsPerWorker: 2, seed: 21);
+        var random = new Random(5);
+        var actions = new float[4];
+        for (int t = 0; t < 50; t++)
+        {
+            for (int i = 0; i < 4; i++) actions[i] = (float)(random.NextDouble() * 4 - 2);
+            var a = local.Step(actions);
+            var aObs = a.Observations.AsSpan()[..a.Observations.Size].ToArray();
+            var aInfos = a.Infos.Select(info => info.TryGetValue("action_valid", out var v) ? v : null).ToArray();
+            var aRewards = a.Rewards.ToArray();
+            var b = remote.Step(actions);
+            Assert.That(b.Observations.AsSpan()[..b.Observations.Size].ToArray(), Is.EqualTo(aObs));
+            Assert.That(b.Rewards.ToArray(), Is.EqualTo(aRewards));
+            Assert.That(b.Infos.Select(info => info.TryGetValue("action_valid", out var v) ? v : null), Is.EqualTo(aInfos));
+        }
+        Assert.That(remote.Step(actions).Infos, Has.All.ContainKey("action_valid"));
+        Assert.That(() => remote.Step(new int[4]), Throws.InstanceOf<NotSupportedException>());
+        Assert.That(() => remote.Step(new float[3]), Throws.ArgumentException.With.Message.Contains("need 4 × 1 = 4 values, got 3"));
+    }
+
+    [Test]
     public void OneWorkerSynchronousPpoEqualsLocalPpoBitForBit()
     {
         var options = PpoOptions.CartPole with { Seed = 5 };
