@@ -1,5 +1,6 @@
 using System.Globalization;
 using NUnit.Framework;
+using Orleans.TestingHost;
 using RLKit.Algorithms.Ppo;
 using RLKit.Environments.Vector;
 using RLKit.Envs;
@@ -65,4 +66,15 @@ internal static class Given
 
     /// <summary>Fails the snippet's test with <paramref name="expectation"/> unless <paramref name="condition"/> holds.</summary>
     public static void Check(bool condition, string expectation) => Assert.That(condition, expectation);
+
+    /// <summary>An in-process Orleans cluster of <paramref name="silos"/> silos (in-memory transport), each configured by <paramref name="configure"/>.</summary>
+    public static async Task<InProcessTestCluster> InProcessClusterAsync(short silos, Action<ISiloBuilder> configure)
+    {
+        var builder = new InProcessTestClusterBuilder(silos);
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSilo((_, silo) => configure(silo));
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
+    }
 }

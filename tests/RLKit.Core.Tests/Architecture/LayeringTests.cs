@@ -56,6 +56,10 @@ public sealed partial class LayeringTests
         AssertNoCorePackageKnows("RLKit.Onnx", package => package.Contains("Onnx") || package.Contains("Grpc"));
 
     [Test]
+    public void NoCorePackageKnowsTheDistributedPackageOrTakesAnOrleansDependency() =>
+        AssertNoCorePackageKnows("RLKit.Distributed", package => package.Contains("Orleans", StringComparison.OrdinalIgnoreCase));
+
+    [Test]
     public void NoCorePackageKnowsTheMLNetPackageOrTakesAnMLNetDependency()
     {
         AssertNoCorePackageKnows("RLKit.MLNet", package => package.StartsWith("Microsoft.ML", StringComparison.Ordinal));

@@ -18,7 +18,7 @@ public sealed partial class PackagingTests
     public void EveryPackageHasAReadmeWithItsInstallCommandAndAnExample()
     {
         var projects = PackageProjects().ToList();
-        Assert.That(projects, Is.SupersetOf(new[] { "RLKit.Core", "RLKit.Algorithms", "RLKit.Envs", "RLKit.Onnx", "RLKit.MLNet" }));
+        Assert.That(projects, Is.SupersetOf(new[] { "RLKit.Core", "RLKit.Algorithms", "RLKit.Envs", "RLKit.Onnx", "RLKit.MLNet", "RLKit.Distributed" }));
         foreach (var project in projects)
         {
             string path = Path.Combine(LayeringTests.RepositoryRoot(), "src", project, "PACKAGE.md");
