@@ -1,7 +1,9 @@
+using System.Buffers;
 using RLKit.Algorithms.Common;
 using RLKit.Autograd;
 using RLKit.Spaces;
 using RLKit.Tensors;
+using RLKit.Tensors.Gemm;
 
 namespace RLKit.Algorithms.Savo;
 
@@ -98,8 +100,7 @@ internal sealed class ActionDomain
         int rows = flat.Dim(0);
         var chosen = ids.IsEmpty ? new int[rows] : ids;
         Nearest(flat, observations, availability, chosen, 1);
-        var representations = Representations();
-        return representations.IndexSelect(0, chosen[..rows]).Reshape(shape);
+        return RepresentationRows(chosen[..rows]).Reshape(shape);
     }
 
     /// <summary>
@@ -113,48 +114,105 @@ internal sealed class ActionDomain
     public void Nearest(Tensor points, int observations, ReadOnlySpan<bool> availability, Span<int> ids, int k)
     {
         var actions = Actions ?? throw new InvalidOperationException("savo: nearest actions exist only in the discrete mode.");
-        int count = actions.Count;
-        using var scope = TensorScope.Begin();
-        using var noGrad = GradMode.NoGrad();
-        var representations = Representations();
-        var halfNorms = (representations * representations).Sum(1) * 0.5f;
-        var scores = (points.MatMul(representations.T()) - halfNorms).AsReadOnlySpan();
-        int rows = points.Dim(0);
-        Span<float> best = stackalloc float[k];
-        for (int r = 0; r < rows; r++)
+        int count = actions.Count, size = Size, rows = points.Dim(0);
+        ReadOnlySpan<float> representations = actions.Representations;
+        var halfNorms = ArrayPool<float>.Shared.Rent(count);
+        var scores = ArrayPool<float>.Shared.Rent(rows * count);
+        try
         {
-            var row = scores.Slice(r * count, count);
-            var available = availability.IsEmpty ? default : availability.Slice(r % observations * count, count);
-            var target = ids.Slice(r * k, k);
-            best.Fill(float.NegativeInfinity);
-            target.Fill(-1);
             for (int a = 0; a < count; a++)
             {
-                if (!available.IsEmpty && !available[a]) continue;
-                float s = row[a];
-                if (s <= best[k - 1] && target[k - 1] >= 0) continue;
-                int slot = k - 1;
-                while (slot > 0 && (target[slot - 1] < 0 || s > best[slot - 1]))
-                {
-                    best[slot] = best[slot - 1];
-                    target[slot] = target[slot - 1];
-                    slot--;
-                }
-                best[slot] = s;
-                target[slot] = a;
+                var r = representations.Slice(a * size, size);
+                halfNorms[a] = 0.5f * TensorPrimitives.Dot(r, r);
             }
-            if (target[0] < 0)
-                throw new InvalidOperationException($"savo: observation {r % observations} has no available action to project onto.");
-            // Fewer available actions than k: repeat the nearest.
-            for (int j = 1; j < k; j++)
-                if (target[j] < 0) target[j] = target[0];
+            // The representations are stored [N, D]: multiplying by their transpose in place saves copying them.
+            GemmDriver.Multiply(false, true, rows, count, size, points.AsReadOnlySpan(), size, representations, size, scores, count, accumulate: false);
+            for (int r = 0; r < rows; r++)
+            {
+                var row = scores.AsSpan(r * count, count);
+                TensorPrimitives.Subtract(row, halfNorms.AsSpan(0, count), row);
+                var available = availability.IsEmpty ? default : availability.Slice(r % observations * count, count);
+                var target = ids.Slice(r * k, k);
+                if (k == 1) target[0] = BestAction(row, available);
+                else BestActions(row, available, target);
+                if (target[0] < 0)
+                    throw new InvalidOperationException(available.IsEmpty || available.Contains(true)
+                        ? $"savo: proposal {r} has a non-finite score (the actor's output is not finite), so it has no nearest action."
+                        : $"savo: observation {r % observations} has no available action to project onto.");
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scores);
+            ArrayPool<float>.Shared.Return(halfNorms);
         }
     }
 
-    /// <summary>The current representations [N, D] (environments may rewrite them, so they are read at every use).</summary>
-    public Tensor Representations()
+    /// <summary>The id of the highest-scoring available action, the lowest id on ties; −1 if there is none or a score is NaN.</summary>
+    private static int BestAction(ReadOnlySpan<float> scores, ReadOnlySpan<bool> available)
+    {
+        if (available.IsEmpty)
+        {
+            // Two vectorised passes beat one branchy scalar pass over ten thousand items.
+            float max = TensorPrimitives.Max(scores);
+            for (int a = 0; a < scores.Length; a++)
+                if (scores[a] == max) return a;
+            return -1;
+        }
+        int best = -1;
+        float bestScore = float.NegativeInfinity;
+        for (int a = 0; a < scores.Length; a++)
+        {
+            if (!available[a]) continue;
+            float s = scores[a];
+            if (float.IsNaN(s)) return -1;
+            if (best < 0 || s > bestScore) (best, bestScore) = (a, s);
+        }
+        return best;
+    }
+
+    /// <summary>The ids of the target.Length highest-scoring available actions, best first (lowest id on ties), repeating the best when fewer are available.</summary>
+    private static void BestActions(ReadOnlySpan<float> scores, ReadOnlySpan<bool> available, Span<int> target)
+    {
+        int k = target.Length;
+        Span<float> best = stackalloc float[k];
+        best.Fill(float.NegativeInfinity);
+        target.Fill(-1);
+        float worst = float.NegativeInfinity;
+        int found = 0;
+        for (int a = 0; a < scores.Length; a++)
+        {
+            if (!available.IsEmpty && !available[a]) continue;
+            float s = scores[a];
+            // A NaN fails the comparison, so it always reaches the (rare) insertion path and is caught there rather than tested for at every action.
+            if (s <= worst && found == k) continue;
+            if (float.IsNaN(s)) { target[0] = -1; return; }
+            int slot = Math.Min(found, k - 1);
+            while (slot > 0 && (target[slot - 1] < 0 || s > best[slot - 1]))
+            {
+                best[slot] = best[slot - 1];
+                target[slot] = target[slot - 1];
+                slot--;
+            }
+            best[slot] = s;
+            target[slot] = a;
+            if (found < k) found++;
+            worst = best[k - 1];
+        }
+        for (int j = 1; j < k; j++)
+            if (target[j] < 0) target[j] = target[0];
+    }
+
+    /// <summary>The representations of <paramref name="ids"/>, [ids.Length, D] (read from the action set at every use, since environments may rewrite them).</summary>
+    public Tensor RepresentationRows(ReadOnlySpan<int> ids)
     {
         var actions = Actions!;
-        return Tensor.FromSpan(actions.Representations, actions.Count, actions.RepresentationSize);
+        int size = actions.RepresentationSize;
+        ReadOnlySpan<float> representations = actions.Representations;
+        var rows = Tensor.Zeros(ids.Length, size);
+        var destination = rows.AsSpan();
+        for (int i = 0; i < ids.Length; i++)
+            representations.Slice(ids[i] * size, size).CopyTo(destination.Slice(i * size, size));
+        return rows;
     }
 }

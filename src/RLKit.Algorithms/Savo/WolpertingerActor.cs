@@ -52,7 +52,7 @@ internal sealed class WolpertingerActor : ActorNetwork
             var order = new int[batch * k];
             for (int b = 0; b < batch; b++)
                 for (int i = 0; i < k; i++) order[i * batch + b] = ids[b * k + i];
-            return Domain.Representations().IndexSelect(0, order).Reshape(k, batch, d);
+            return Domain.RepresentationRows(order).Reshape(k, batch, d);
         }
         if (k == 1) return Domain.Clamp(action.Unsqueeze(0));
         var samples = action.Unsqueeze(0) + Tensor.RandomNormal(request.Random, [k, batch, d], 0f, SampleStd) * Domain.Rescaler.Scale;

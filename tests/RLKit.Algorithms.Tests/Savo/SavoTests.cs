@@ -197,6 +197,52 @@ public class SavoTests
     }
 
     [Test]
+    public void NearestActionsMatchABruteForceSearchOverManyItems()
+    {
+        const int items = 700, size = 5, rows = 9, k = 3;
+        var rng = new RandomGenerator(21);
+        var representations = new float[items * size];
+        rng.FillNormal(representations, 0f, 1f);
+        var domain = ActionDomain.For(new ActionSet(items, size, representations), "space");
+        var pointValues = new float[rows * size];
+        rng.FillNormal(pointValues, 0f, 1f);
+        var availability = new bool[3 * items];
+        for (int i = 0; i < availability.Length; i++) availability[i] = i % 7 != 0;
+
+        var nearest = new int[rows * k];
+        domain.Nearest(Tensor.FromArray(pointValues, rows, size), 3, availability, nearest, k);
+        var single = new int[rows];
+        domain.Nearest(Tensor.FromArray(pointValues, rows, size), rows, default, single, 1);
+
+        for (int r = 0; r < rows; r++)
+        {
+            var byDistance = Enumerable.Range(0, items)
+                .Select(a => (Id: a, Distance: Enumerable.Range(0, size).Sum(d => Math.Pow(pointValues[r * size + d] - representations[a * size + d], 2))))
+                .OrderBy(x => x.Distance).ToList();
+            Assert.That(single[r], Is.EqualTo(byDistance[0].Id), $"row {r}, every action available");
+            var expected = byDistance.Where(x => availability[r % 3 * items + x.Id]).Take(k).Select(x => x.Id);
+            Assert.That(nearest.AsSpan(r * k, k).ToArray(), Is.EqualTo(expected), $"row {r}, row {r % 3} of the availability");
+        }
+    }
+
+    [Test]
+    public void NearestActionsBreakTiesByTheLowestIdAndRejectNonFiniteProposals()
+    {
+        // Actions 1 and 2 are the same point: the lower id wins, for k = 1 and for the k-NN order.
+        var domain = ActionDomain.For(new ActionSet(4, 1, [0f, 1f, 1f, 3f]), "space");
+        var ids = new int[2];
+        domain.Nearest(Tensor.FromArray([0.9f], 1, 1), 1, default, ids.AsSpan(0, 1), 1);
+        Assert.That(ids[0], Is.EqualTo(1));
+        domain.Nearest(Tensor.FromArray([1.2f], 1, 1), 1, default, ids, 2);
+        Assert.That(ids, Is.EqualTo(new[] { 1, 2 }));
+
+        var error = Assert.Throws<InvalidOperationException>(() => domain.Nearest(Tensor.FromArray([float.NaN], 1, 1), 1, default, ids.AsSpan(0, 1), 1));
+        Assert.That(error!.Message, Does.Contain("not finite"));
+        var none = Assert.Throws<InvalidOperationException>(() => domain.Nearest(Tensor.FromArray([0.5f], 1, 1), 1, new bool[4], ids.AsSpan(0, 1), 1));
+        Assert.That(none!.Message, Does.Contain("no available action"));
+    }
+
+    [Test]
     public void DiscreteModeNeedsRepresentations()
     {
         var error = Assert.Throws<ArgumentException>(() => ActionDomain.For(new ActionSet(4, 0, []), "environment"))!;
