@@ -33,7 +33,7 @@ internal static class SavoMethods
     public static bool IsKnown(string name) => Names.Contains(name);
 
     /// <summary>Whether the method's proposals depend on k (TD3, CEM, Greedy-TD3 and Greedy-AC act with one action whatever k is).</summary>
-    public static bool UsesK(string name) => name is not ("td3" or "cem" or ActorArchitectures.Greedy or ActorArchitectures.GreedyAc);
+    public static bool UsesK(string name) => name != "td3" && (!ActorArchitectures.All.TryGetValue(name, out var architecture) || architecture.UsesCandidateCount);
 
     /// <summary>The k a run of <paramref name="name"/> records (its directory k&lt;k&gt;): 1 for the methods that ignore k.</summary>
     public static int EffectiveK(string name, int k) => UsesK(name) ? k : 1;

@@ -22,8 +22,9 @@ public static class SavoEstimatorExtensions
 
     /// <summary>
     /// TD3 with the actor architecture named <paramref name="architecture"/> (<see cref="ActorArchitectures"/>) and
-    /// <paramref name="k"/> candidates. TD3's target smoothing setting is kept, except for "savo", which drops it (§4.4.5),
-    /// and "greedy-ac", which drops it and the policy delay (Greedy-AC has neither).
+    /// <paramref name="k"/> candidates. TD3's settings are kept except where the architecture's method differs
+    /// (<see cref="IActorArchitecture.FromTd3"/>): "savo" drops target smoothing (§4.4.5), "greedy-ac" drops it and the
+    /// policy delay (Greedy-AC has neither).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">If the name is unknown or a resulting option is out of range (the message names it).</exception>
     public static SavoEstimator WithActorArchitecture(this Td3Estimator estimator, string architecture, int k = 3, Func<SavoOptions, SavoOptions>? configure = null)
@@ -43,12 +44,13 @@ public static class SavoEstimatorExtensions
             ExplorationNoise = td3.ExplorationNoise,
             ExplorationNoiseStd = td3.ExplorationNoiseStd,
             HiddenSizes = td3.HiddenSizes,
-            PolicyDelay = architecture == ActorArchitectures.GreedyAc ? 1 : td3.PolicyDelay,
-            TargetPolicySmoothing = architecture is not (ActorArchitectures.Savo or ActorArchitectures.GreedyAc) && td3.TargetPolicySmoothing,
+            PolicyDelay = td3.PolicyDelay,
+            TargetPolicySmoothing = td3.TargetPolicySmoothing,
             TargetNoiseStd = td3.TargetNoiseStd,
             TargetNoiseClip = td3.TargetNoiseClip,
         };
         if (((ISeedableOptions)td3).IsSeedSet) options = options with { Seed = td3.Seed };
+        if (architecture is not null && ActorArchitectures.All.TryGetValue(architecture, out var known)) options = known.FromTd3(options);
         return new SavoEstimator(configure is null ? options : configure(options), estimator.Callbacks);
     }
 }

@@ -91,7 +91,7 @@ public sealed record SavoOptions : DeterministicPolicyGradientOptions
     internal override (float Std, float Clip)? TargetSmoothing => TargetPolicySmoothing ? (TargetNoiseStd, TargetNoiseClip) : null;
 
     /// <summary>The candidates per state the architecture proposes.</summary>
-    internal int CandidateCount => Architecture is ActorArchitectures.Single or ActorArchitectures.Cem or ActorArchitectures.Greedy or ActorArchitectures.GreedyAc ? 1 : ActorCount;
+    internal int CandidateCount => ActorArchitectures.All[Architecture].UsesCandidateCount ? ActorCount : 1;
 
     /// <inheritdoc/>
     public override void Validate()
