@@ -37,18 +37,29 @@ public class SavoLearningTests
         return action[0];
     }
 
+    /// <summary>
+    /// Global peak at 0.6 (reward 1, σ 0.15) behind a valley from the local one at −0.3 (reward 0.6). SAVO reaches it
+    /// from all six seeds; the single actor (TD3's architecture on the same loop) from five, and seed 4 ends on the local
+    /// peak (−0.297, reward 0.600). The margin is one seed in six, which is what this broad case gives; the narrow case
+    /// below, where the thesis expects a wide gap, does not show one.
+    /// </summary>
     [Test]
-    public void SavoGreedyTd3AndGreedyAcReachTheGlobalPeak()
+    public void SavoReachesTheGlobalPeakFromEverySeedAndASingleActorDoesNot()
     {
-        // Global peak at 0.6 (reward 1, σ 0.15) behind a valley from the local one at −0.3 (reward 0.6).
         var bandit = new TwoPeakBandit(localPeak: -0.3, localWidth: 0.35, globalPeak: 0.6, globalWidth: 0.15);
-        foreach (var (architecture, seed) in new[] { ("savo", 1UL), ("savo", 2UL), ("greedy", 1UL), ("greedy-ac", 1UL) })
+        bool ReachesGlobalPeak(string architecture, ulong seed)
         {
-            var agent = Train(bandit, architecture, seed);
-            float action = GreedyAction(agent);
+            float action = GreedyAction(Train(bandit, architecture, seed));
             TestContext.Out.WriteLine($"{architecture} seed {seed}: greedy action {action:F3}, reward {bandit.Reward(action):F3}");
-            Assert.That(bandit.Reward(action), Is.GreaterThan(0.95), $"{architecture} seed {seed} ends at {action:F3}");
+            return bandit.Reward(action) > 0.95;
         }
+        ulong[] seeds = [1, 2, 3, 4, 5, 6];
+        var savoMisses = seeds.Where(seed => !ReachesGlobalPeak(ActorArchitectures.Savo, seed)).ToList();
+        Assert.That(savoMisses, Is.Empty, "SAVO seeds that end off the global peak");
+        var singleMisses = seeds.Where(seed => !ReachesGlobalPeak(ActorArchitectures.Single, seed)).ToList();
+        Assert.That(singleMisses, Is.Not.Empty, "the single actor ends on the global peak from every seed: SAVO does not beat it here");
+        foreach (var architecture in new[] { ActorArchitectures.Greedy, ActorArchitectures.GreedyAc })
+            Assert.That(ReachesGlobalPeak(architecture, 1), architecture);
     }
 
     /// <summary>
