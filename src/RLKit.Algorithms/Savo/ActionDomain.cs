@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using RLKit.Algorithms.Common;
 using RLKit.Autograd;
 using RLKit.Spaces;
@@ -174,33 +175,63 @@ internal sealed class ActionDomain
     /// <summary>The ids of the target.Length highest-scoring available actions, best first (lowest id on ties), repeating the best when fewer are available.</summary>
     private static void BestActions(ReadOnlySpan<float> scores, ReadOnlySpan<bool> available, Span<int> target)
     {
-        int k = target.Length;
-        Span<float> best = stackalloc float[k];
-        best.Fill(float.NegativeInfinity);
-        target.Fill(-1);
-        float worst = float.NegativeInfinity;
-        int found = 0;
-        for (int a = 0; a < scores.Length; a++)
+        var top = new TopK(target, stackalloc float[target.Length]);
+        int a = 0;
+        if (available.IsEmpty && Vector.IsHardwareAccelerated)
         {
-            if (!available.IsEmpty && !available[a]) continue;
-            float s = scores[a];
-            // A NaN fails the comparison, so it always reaches the (rare) insertion path and is caught there rather than tested for at every action.
-            if (s <= worst && found == k) continue;
-            if (float.IsNaN(s)) { target[0] = -1; return; }
-            int slot = Math.Min(found, k - 1);
-            while (slot > 0 && (target[slot - 1] < 0 || s > best[slot - 1]))
+            // Once k actions are held, almost no later score beats the worst of them: test a vector of scores at a time
+            // and look at single scores only where one might. "Not ≤ worst" is also true for a NaN, which Offer rejects.
+            int width = Vector<float>.Count;
+            for (; a <= scores.Length - width; a += width)
             {
-                best[slot] = best[slot - 1];
-                target[slot] = target[slot - 1];
+                if (top.IsFull && Vector.LessThanOrEqualAll(new Vector<float>(scores.Slice(a, width)), new Vector<float>(top.Worst))) continue;
+                for (int j = a; j < a + width; j++)
+                    if (!top.Offer(j, scores[j])) { target[0] = -1; return; }
+            }
+        }
+        for (; a < scores.Length; a++)
+            if ((available.IsEmpty || available[a]) && !top.Offer(a, scores[a])) { target[0] = -1; return; }
+        for (int j = 1; j < target.Length; j++)
+            if (target[j] < 0) target[j] = target[0];
+    }
+
+    /// <summary>The k best (id, score) pairs offered so far, best first; earlier ids stay ahead on ties.</summary>
+    private ref struct TopK
+    {
+        private readonly Span<int> _ids;
+        private readonly Span<float> _scores;
+        private int _count;
+
+        public TopK(Span<int> ids, Span<float> scores)
+        {
+            _ids = ids;
+            _scores = scores;
+            _ids.Fill(-1);
+        }
+
+        public readonly bool IsFull => _count == _ids.Length;
+
+        /// <summary>The lowest score held (meaningful once full).</summary>
+        public readonly float Worst => _scores[_ids.Length - 1];
+
+        /// <summary>Keeps (id, score) if it beats the worst held; false for a NaN score.</summary>
+        public bool Offer(int id, float score)
+        {
+            int k = _ids.Length;
+            if (IsFull && score <= Worst) return true;
+            if (float.IsNaN(score)) return false;
+            int slot = Math.Min(_count, k - 1);
+            while (slot > 0 && score > _scores[slot - 1])
+            {
+                _scores[slot] = _scores[slot - 1];
+                _ids[slot] = _ids[slot - 1];
                 slot--;
             }
-            best[slot] = s;
-            target[slot] = a;
-            if (found < k) found++;
-            worst = best[k - 1];
+            _scores[slot] = score;
+            _ids[slot] = id;
+            if (_count < k) _count++;
+            return true;
         }
-        for (int j = 1; j < k; j++)
-            if (target[j] < 0) target[j] = target[0];
     }
 
     /// <summary>The representations of <paramref name="ids"/>, [ids.Length, D] (read from the action set at every use, since environments may rewrite them).</summary>
