@@ -94,21 +94,29 @@ internal static class DeterministicPolicyGradient
     /// acting, the same distribution as the local loop's).
     /// </summary>
     /// <exception cref="NotSupportedException">For Ornstein–Uhlenbeck noise, whose per-environment state a published policy cannot carry.</exception>
-    public static void Train<TOptions>(ExperienceFeed feed, TrainingMonitor monitor, DeterministicActorAgent<TOptions> agent,
-                                       TOptions s) where TOptions : DeterministicPolicyGradientOptions
+    /// <param name="feed">The source.</param>
+    /// <param name="monitor">Counts transitions and decides when training stops.</param>
+    /// <param name="create">Makes the untrained agent for the source's spaces (TD3's or DDPG's).</param>
+    /// <param name="s">The options (validated).</param>
+    /// <param name="algorithm">The algorithm's name, for error messages.</param>
+    /// <exception cref="ArgumentException">If the source's action space is not a Box.</exception>
+    public static TAgent Train<TOptions, TAgent>(ExperienceFeed feed, TrainingMonitor monitor, Func<Space, Box, TOptions, RandomGenerator, TAgent> create,
+                                                 TOptions s, string algorithm)
+        where TOptions : DeterministicPolicyGradientOptions where TAgent : DeterministicActorAgent<TOptions>
     {
+        var actionSpace = feed.ActionSpace as Box
+            ?? throw new ArgumentException($"{algorithm} needs a Box action space, got {feed.ActionSpace.Description}.", "source");
+        var agent = create(feed.ObservationSpace, actionSpace, s, new RandomGenerator(s.Seed));
         if (s.ExplorationNoise != ExplorationNoiseKind.Gaussian)
             throw new NotSupportedException(
                 $"{agent.Algorithm}: learning from an experience source needs ExplorationNoise = Gaussian; {s.ExplorationNoise} noise is a process per environment that producers acting with a published policy do not reproduce.");
         var learner = new Learner<TOptions>(agent, s);
         var buffer = feed.CreateBuffer(ActionLayout.Continuous(agent.ActionSpace.FlatSize), new ReplayBufferOptions { Capacity = s.BufferSize, Gamma = s.Gamma });
-        var losses = feed.Run(buffer, agent,
-            () => monitor.Steps < s.LearningStarts ? ExplorationBehavior.UniformRandom : ExplorationBehavior.PolicySampling,
-            () => monitor.Steps > s.LearningStarts && learner.Update(buffer, monitor) is { } updateLosses ? (1, updateLosses) : null,
-            s.LearningRate);
+        var losses = feed.RunOneUpdatePerVectorStep(buffer, agent, s.LearningStarts, () => learner.Update(buffer, monitor), s.LearningRate);
         agent.OptimizerState = learner.CaptureOptimizers();
         agent.ReplayBuffer = buffer;
         monitor.Finish(agent, losses, s.LearningRate);
+        return agent;
     }
 
     /// <summary>

@@ -103,6 +103,20 @@ internal sealed class ExperienceFeed
         return losses;
     }
 
+    /// <summary>
+    /// <see cref="Run"/> for the actor-critic loops (SAC, TD3, DDPG): uniformly random actions until
+    /// <paramref name="learningStarts"/> transitions have arrived, then the policy's own sampling, and one
+    /// <paramref name="update"/> per vector step once more than <paramref name="learningStarts"/> have.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> RunOneUpdatePerVectorStep(ReplayBuffer buffer, IAgent agent, int learningStarts,
+                                                                          Func<IReadOnlyDictionary<string, double>?> update, double learningRate) =>
+        Run(buffer, agent, RandomUntil(learningStarts),
+            () => _monitor.Steps > learningStarts && update() is { } losses ? (1, losses) : null, learningRate);
+
+    /// <summary>Uniformly random actions until <paramref name="learningStarts"/> transitions have arrived (the untrained policy carries no information), then the policy's own sampling.</summary>
+    public Func<ExplorationBehavior> RandomUntil(int learningStarts) =>
+        () => _monitor.Steps < learningStarts ? ExplorationBehavior.UniformRandom : ExplorationBehavior.PolicySampling;
+
     private void Publish(IAgent agent, ExplorationBehavior behavior)
     {
         PublishedVersion = _source.Publish(agent, behavior);

@@ -34,12 +34,6 @@ public sealed class DdpgEstimator : OffPolicyEstimator<DdpgOptions, DdpgAgent>
     }
 
     /// <inheritdoc/>
-    private protected override DdpgAgent FitCore(ExperienceFeed feed, TrainingMonitor monitor)
-    {
-        var actionSpace = feed.ActionSpace as Box
-            ?? throw new ArgumentException($"ddpg needs a Box action space, got {feed.ActionSpace.Description}.", "source");
-        var agent = DdpgAgent.Create(feed.ObservationSpace, actionSpace, Options, new RandomGenerator(Options.Seed));
-        DeterministicPolicyGradient.Train(feed, monitor, agent, Options);
-        return agent;
-    }
+    private protected override DdpgAgent FitCore(ExperienceFeed feed, TrainingMonitor monitor) =>
+        DeterministicPolicyGradient.Train(feed, monitor, DdpgAgent.Create, Options, Name);
 }

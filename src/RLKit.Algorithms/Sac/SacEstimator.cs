@@ -97,10 +97,7 @@ public sealed class SacEstimator : OffPolicyEstimator<SacOptions, SacAgent>
         var learner = new SacLearner(feed.ObservationSpace, actionSpace, o, initialAgent: null);
         var agent = learner.Agent;
         var buffer = feed.CreateBuffer(ActionLayout.Continuous(actionSpace.FlatSize), new ReplayBufferOptions { Capacity = o.BufferSize, Gamma = o.Gamma });
-        var losses = feed.Run(buffer, agent,
-            () => monitor.Steps < o.LearningStarts ? ExplorationBehavior.UniformRandom : ExplorationBehavior.PolicySampling,
-            () => monitor.Steps > o.LearningStarts && learner.Update(buffer, monitor) is { } updateLosses ? (1, updateLosses) : null,
-            o.PolicyLearningRate);
+        var losses = feed.RunOneUpdatePerVectorStep(buffer, agent, o.LearningStarts, () => learner.Update(buffer, monitor), o.PolicyLearningRate);
         agent.OptimizerState = learner.CaptureOptimizers();
         agent.ReplayBuffer = buffer;
         monitor.Finish(agent, losses, o.PolicyLearningRate);

@@ -87,9 +87,7 @@ public sealed class SoftQEstimator : OffPolicyEstimator<SoftQOptions, SoftQAgent
         var learning = new QLearning(feed, monitor, o, qNetwork, rng);
         var agent = new SoftQAgent(qNetwork, feed.ObservationSpace, feed.ActionSpace, o);
         BellmanTarget softTarget = SoftTarget;
-        var losses = feed.Run(learning.Buffer, agent,
-            () => monitor.Steps < o.LearningStarts ? ExplorationBehavior.UniformRandom : ExplorationBehavior.PolicySampling,
-            () => learning.Learn(softTarget) is { } result
+        var losses = feed.Run(learning.Buffer, agent, feed.RandomUntil(o.LearningStarts), () => learning.Learn(softTarget) is { } result
                 ? (o.GradientSteps, new Dictionary<string, double> { ["q"] = result.Loss, ["mean_q"] = result.MeanQ })
                 : null, o.LearningRate);
         agent.OptimizerState = OptimizerStates.Capture(("q", learning.Optimizer));

@@ -34,12 +34,6 @@ public sealed class Td3Estimator : OffPolicyEstimator<Td3Options, Td3Agent>
     }
 
     /// <inheritdoc/>
-    private protected override Td3Agent FitCore(ExperienceFeed feed, TrainingMonitor monitor)
-    {
-        var actionSpace = feed.ActionSpace as Box
-            ?? throw new ArgumentException($"td3 needs a Box action space, got {feed.ActionSpace.Description}.", "source");
-        var agent = Td3Agent.Create(feed.ObservationSpace, actionSpace, Options, new RandomGenerator(Options.Seed));
-        DeterministicPolicyGradient.Train(feed, monitor, agent, Options);
-        return agent;
-    }
+    private protected override Td3Agent FitCore(ExperienceFeed feed, TrainingMonitor monitor) =>
+        DeterministicPolicyGradient.Train(feed, monitor, Td3Agent.Create, Options, Name);
 }
