@@ -127,13 +127,14 @@ internal sealed class ExperienceFeed
     private IReadOnlyDictionary<string, double> WithVersions(IReadOnlyDictionary<string, double> losses) =>
         new Dictionary<string, double>(losses) { ["published_version"] = PublishedVersion, ["policy_lag"] = PublishedVersion - ReceivedVersion };
 
-    /// <summary>Receives the next batch into the buffer and the monitor; returns the vector steps it completes, or 0 once the source has ended (training then stops).</summary>
+    /// <summary>Receives the next batch into the buffer and the monitor; returns the vector steps it completes, or 0 once the source has ended or training was cancelled (training then stops).</summary>
     private int Receive(ReplayBuffer buffer)
     {
         var batch = _source.Receive(_monitor.CancellationToken);
         if (batch is null)
         {
-            _monitor.Stop("the experience source ended");
+            // A wait cut short by cancellation is the monitor's "cancelled", not the source's end.
+            if (!_monitor.IsCancellationRequested) _monitor.Stop("the experience source ended");
             return 0;
         }
         Validate(batch);

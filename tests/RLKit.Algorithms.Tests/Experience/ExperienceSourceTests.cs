@@ -99,6 +99,19 @@ public sealed class ExperienceSourceTests
     }
 
     [Test]
+    public void CancellingWhileWaitingForABatchStopsAsCancelled()
+    {
+        using var cancel = new CancellationTokenSource();
+        // The source's wait ends because the token is cancelled, as a remote stream's does.
+        var source = new ScriptedSource(streams: 1, batches: [Batch(firstStream: 0, steps: 4, reward: 1f)]) { OnEnd = cancel.Cancel };
+        var monitor = new TrainingMonitor("dqn", Budget.Steps(1000), envCount: 1, cancellationToken: cancel.Token);
+        var feed = new ExperienceFeed(source, monitor, new ExperienceSourceOptions(), "dqn");
+        var buffer = feed.CreateBuffer(ActionLayout.Discrete(2), new ReplayBufferOptions { Capacity = 100 });
+        feed.Run(buffer, new NullAgent(source), () => ExplorationBehavior.PolicySampling, () => null, 0);
+        Assert.That(monitor.StopReason, Is.EqualTo("cancelled"));
+    }
+
+    [Test]
     public void BadArgumentsAreRefusedClearly()
     {
         using var cartPole = new LocalExperienceSource("CartPole-v1", groups: 1, environmentsPerGroup: 1, stepsPerBatch: 4, seed: 0);
@@ -157,7 +170,15 @@ public sealed class ExperienceSourceTests
 
         public long Publish(IAgent policy, ExplorationBehavior behavior) => 0;
 
-        public ExperienceBatch? Receive(CancellationToken cancellationToken) => _next < batches.Length ? batches[_next++] : null;
+        /// <summary>Runs when the batches are used up, before Receive answers null.</summary>
+        public Action? OnEnd { get; init; }
+
+        public ExperienceBatch? Receive(CancellationToken cancellationToken)
+        {
+            if (_next < batches.Length) return batches[_next++];
+            OnEnd?.Invoke();
+            return null;
+        }
     }
 
     /// <summary>An agent that is never asked to act (the scripted source ignores it).</summary>
