@@ -66,9 +66,9 @@ switch (mode)
         return 0;
     }
     case "bench":
-        await Benchmark.RunAsync(Option("--out", ""));
+        await Benchmark.RunAsync(Option("--out", ""), Option("--only", ""));
         return 0;
     default:
-        Console.WriteLine("usage: silo --port N | learn [--workers 4] [--envs-per-worker 2] [--steps 100000] [--seed 1] [--env CartPole-v1] [--gateways 30000,30001] | bench [--out file.md]");
+        Console.WriteLine("usage: silo --port N | learn [--workers 4] [--envs-per-worker 2] [--steps 100000] [--seed 1] [--env CartPole-v1] [--gateways 30000,30001] | bench [--out file.md] [--only offpolicy]");
         return mode == "help" ? 0 : 2;
 }

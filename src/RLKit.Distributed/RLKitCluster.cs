@@ -240,4 +240,38 @@ public sealed class RLKitCluster
         await rollouts.OpenAsync().ConfigureAwait(false);
         return rollouts;
     }
+
+    /// <summary>
+    /// An experience stream for asynchronous off-policy learning: <paramref name="workers"/> policy workers, each with
+    /// <paramref name="environmentsPerWorker"/> environments of <paramref name="id"/> (reset with seed + global index),
+    /// that act with the policy the learner publishes and stream segments of <paramref name="stepsPerSegment"/> steps
+    /// into its replay buffer: <c>rl.Agents.Dqn(options).Fit(stream, Budget.Steps(50_000))</c>. The workers open when
+    /// the learner first publishes.
+    /// </summary>
+    /// <param name="id">A catalog id such as "CartPole-v1", registered on the learner and on every silo.</param>
+    /// <param name="workers">Policy workers, 1 to 4096.</param>
+    /// <param name="environmentsPerWorker">Sub-environments each worker steps, 1 to 65536.</param>
+    /// <param name="seed">The reset seed (default 0).</param>
+    /// <param name="stepsPerSegment">Vector steps per segment (one message), 1 to 100 000 (default 32).</param>
+    /// <param name="options">The environment's options record (it travels as JSON), or null for its defaults.</param>
+    /// <exception cref="ArgumentOutOfRangeException">If a count is outside its range.</exception>
+    /// <exception cref="KeyNotFoundException">If the learner's catalog does not know <paramref name="id"/>.</exception>
+    /// <exception cref="NotSupportedException">If the environment's actions are neither Discrete nor Box.</exception>
+    public ExperienceStream ExperienceStream(string id, int workers, int environmentsPerWorker, ulong seed = 0, int stepsPerSegment = 32, object? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (workers is < 1 or > 4096)
+            throw new ArgumentOutOfRangeException(nameof(workers), workers, "ExperienceStream: workers must be in [1, 4096].");
+        if (environmentsPerWorker is < 1 or > 65536)
+            throw new ArgumentOutOfRangeException(nameof(environmentsPerWorker), environmentsPerWorker, "ExperienceStream: environmentsPerWorker must be in [1, 65536].");
+        if (stepsPerSegment is < 1 or > 100_000)
+            throw new ArgumentOutOfRangeException(nameof(stepsPerSegment), stepsPerSegment, "ExperienceStream: stepsPerSegment must be in [1, 100000].");
+        if (!_catalog.Contains(id)) throw new KeyNotFoundException($"ExperienceStream: no environment '{id}' in the learner's catalog.");
+        using var prototype = _catalog.Make(id, options);
+        if (prototype.ActionSpace is not (Spaces.Discrete or Spaces.Box))
+            throw new NotSupportedException($"ExperienceStream: policy workers support Discrete and Box action spaces, not {prototype.ActionSpace.Description}.");
+        string? optionsJson = WorkerEnvironments.ToJson(options);
+        var specs = Enumerable.Range(0, workers).Select(w => new Wire.WorkerSpec(id, optionsJson, environmentsPerWorker, w * environmentsPerWorker, w)).ToArray();
+        return new ExperienceStream(_grains, Options, specs, prototype.ObservationSpace, prototype.ActionSpace, seed, stepsPerSegment);
+    }
 }

@@ -7,6 +7,7 @@ using RLKit.Spaces;
 using RLKit.Tensors;
 using RLKit.Training;
 using RLKit.Training.Checkpoints;
+using RLKit.Training.Experience;
 
 namespace RLKit.Algorithms.Common;
 
@@ -27,29 +28,14 @@ internal static class DeterministicPolicyGradient
     public static void Train<TOptions>(IVectorEnvironment environment, TrainingMonitor monitor, DeterministicActorAgent<TOptions> agent,
                                        TOptions s, string algorithm) where TOptions : DeterministicPolicyGradientOptions
     {
-        var networks = agent.Networks;
         var actionSpace = (Box)environment.SingleActionSpace;
         int envCount = environment.Count;
         int observationSize = environment.SingleObservationSpace.FlatSize;
         int actionSize = actionSpace.FlatSize;
-        var rng = new RandomGenerator(s.Seed + 1);
-
-        var (actor, q1, q2) = (networks.Actor, networks.Q1, networks.Q2);
-        var rescaler = actor.Rescaler;
-        var actorTarget = actor.CloneAsTarget(rng);
-        var q1Target = q1.CloneAsTarget(rng);
-        var q2Target = q2?.CloneAsTarget(rng);
-        var criticOptimizer = new Adam(q2 is null ? q1.Parameters() : q1.Parameters().Concat(q2.Parameters()), s.LearningRate);
-        var actorOptimizer = new Adam(actor.Parameters(), s.LearningRate);
-        // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent).
-        OptimizerStates.Restore(agent.OptimizerState, ("actor", actorOptimizer), ("critic", criticOptimizer));
+        var learner = new Learner<TOptions>(agent, s);
+        var (rng, resumed, rescaler, actor) = (learner.Rng, learner.Resumed, agent.Networks.Actor.Rescaler, agent.Networks.Actor);
         var noise = ActionNoise.Create(s.ExplorationNoise, envCount, actionSize, s.ExplorationNoiseStd, rng);
         // A warm start also continues the replay buffer, the counters, the generator, the targets and the noise process.
-        var resumed = agent.TrainingState;
-        List<(string, Module)> targets = [("actor_target", actorTarget), ("q1_target", q1Target)];
-        if (q2Target is not null) targets.Add(("q2_target", q2Target));
-        long updates = resumed?.Counter("updates") ?? 0;
-        OffPolicyResume.LoadNetworks(resumed, targets);
         if (resumed is not null && noise.State.Length > 0) RestoreNoise(resumed, noise.State);
 
         var buffer = OffPolicyResume.Buffer(agent.ReplayBuffer, observationSize, ActionLayout.Continuous(actionSize),
@@ -64,7 +50,6 @@ internal static class DeterministicPolicyGradient
         agent.TrainingState = null;
         var noiseValues = new float[envCount * actionSize];
         IReadOnlyDictionary<string, double> losses = new Dictionary<string, double>();
-        double actorLoss = double.NaN;
 
         while (!monitor.ShouldStop)
         {
@@ -91,10 +76,104 @@ internal static class DeterministicPolicyGradient
             if (monitor.Steps <= s.LearningStarts) continue;
             if (monitor.IsCancellationRequested) break; // no gradient step starts once cancelled
 
-            // Critic step(s).
-            updates++;
+            if (learner.Update(buffer, monitor) is not { } updateLosses) break;
+            losses = updateLosses;
+            monitor.Report(agent, losses, s.LearningRate);
+        }
+
+        agent.OptimizerState = learner.CaptureOptimizers();
+        agent.TrainingState = OffPolicyResume.Capture(monitor, environment, [("updates", learner.Updates)], [("rng", rng)], learner.Targets,
+            noise.State.Length > 0 ? [(NoiseKey, Tensor.FromSpan(noise.State, noise.State.Length))] : null);
+        agent.ReplayBuffer = buffer;
+        monitor.Finish(agent, losses, s.LearningRate);
+    }
+
+    /// <summary>
+    /// The same algorithm on an experience source: the producers act uniformly at random until LearningStarts
+    /// transitions have arrived, then with μ(s) plus Gaussian noise of σ = ExplorationNoiseStd (the agent's stochastic
+    /// acting, the same distribution as the local loop's).
+    /// </summary>
+    /// <exception cref="NotSupportedException">For Ornstein–Uhlenbeck noise, whose per-environment state a published policy cannot carry.</exception>
+    /// <param name="feed">The source.</param>
+    /// <param name="monitor">Counts transitions and decides when training stops.</param>
+    /// <param name="create">Makes the untrained agent for the source's spaces (TD3's or DDPG's).</param>
+    /// <param name="s">The options (validated).</param>
+    /// <param name="algorithm">The algorithm's name, for error messages.</param>
+    /// <exception cref="ArgumentException">If the source's action space is not a Box.</exception>
+    public static TAgent Train<TOptions, TAgent>(ExperienceFeed feed, TrainingMonitor monitor, Func<Space, Box, TOptions, RandomGenerator, TAgent> create,
+                                                 TOptions s, string algorithm)
+        where TOptions : DeterministicPolicyGradientOptions where TAgent : DeterministicActorAgent<TOptions>
+    {
+        var actionSpace = feed.ActionSpace as Box
+            ?? throw new ArgumentException($"{algorithm} needs a Box action space, got {feed.ActionSpace.Description}.", "source");
+        var agent = create(feed.ObservationSpace, actionSpace, s, new RandomGenerator(s.Seed));
+        if (s.ExplorationNoise != ExplorationNoiseKind.Gaussian)
+            throw new NotSupportedException(
+                $"{agent.Algorithm}: learning from an experience source needs ExplorationNoise = Gaussian; {s.ExplorationNoise} noise is a process per environment that producers acting with a published policy do not reproduce.");
+        var learner = new Learner<TOptions>(agent, s);
+        var buffer = feed.CreateBuffer(ActionLayout.Continuous(agent.ActionSpace.FlatSize), new ReplayBufferOptions { Capacity = s.BufferSize, Gamma = s.Gamma });
+        var losses = feed.RunOneUpdatePerVectorStep(buffer, agent, s.LearningStarts, () => learner.Update(buffer, monitor), s.LearningRate);
+        agent.OptimizerState = learner.CaptureOptimizers();
+        agent.ReplayBuffer = buffer;
+        monitor.Finish(agent, losses, s.LearningRate);
+        return agent;
+    }
+
+    /// <summary>
+    /// The learning half both loops share: target networks, optimizers and the generator (made in one fixed order, so a
+    /// seed gives the same networks either way), and <see cref="Update"/>.
+    /// </summary>
+    private sealed class Learner<TOptions> where TOptions : DeterministicPolicyGradientOptions
+    {
+        private readonly TOptions _s;
+        private readonly DeterministicNetworks _networks;
+        private readonly DeterministicActor _actorTarget;
+        private readonly ContinuousQNetwork _q1Target;
+        private readonly ContinuousQNetwork? _q2Target;
+        private readonly Adam _criticOptimizer;
+        private readonly Adam _actorOptimizer;
+        private double _actorLoss = double.NaN;
+
+        public Learner(DeterministicActorAgent<TOptions> agent, TOptions s)
+        {
+            _s = s;
+            _networks = agent.Networks;
+            Rng = new RandomGenerator(s.Seed + 1);
+            var (actor, q1, q2) = (_networks.Actor, _networks.Q1, _networks.Q2);
+            _actorTarget = actor.CloneAsTarget(Rng);
+            _q1Target = q1.CloneAsTarget(Rng);
+            _q2Target = q2?.CloneAsTarget(Rng);
+            _criticOptimizer = new Adam(q2 is null ? q1.Parameters() : q1.Parameters().Concat(q2.Parameters()), s.LearningRate);
+            _actorOptimizer = new Adam(actor.Parameters(), s.LearningRate);
+            // Warm start resumes the optimizers where the initial agent's last Fit left them (IResumableAgent).
+            OptimizerStates.Restore(agent.OptimizerState, ("actor", _actorOptimizer), ("critic", _criticOptimizer));
+            Resumed = agent.TrainingState;
+            Targets = [("actor_target", _actorTarget), ("q1_target", _q1Target)];
+            if (_q2Target is not null) Targets.Add(("q2_target", _q2Target));
+            Updates = Resumed?.Counter("updates") ?? 0;
+            OffPolicyResume.LoadNetworks(Resumed, Targets);
+        }
+
+        public RandomGenerator Rng { get; }
+
+        public TrainingState? Resumed { get; }
+
+        public List<(string, Module)> Targets { get; }
+
+        public long Updates { get; private set; }
+
+        public IReadOnlyDictionary<string, Tensor> CaptureOptimizers() => OptimizerStates.Capture(("actor", _actorOptimizer), ("critic", _criticOptimizer));
+
+        /// <summary>A critic step, and every CriticUpdatesPerActorUpdate of them an actor step and the target updates; null if cancellation cut it short.</summary>
+        public IReadOnlyDictionary<string, double>? Update(ReplayBuffer buffer, TrainingMonitor monitor)
+        {
+            var s = _s;
+            var (actor, q1, q2) = (_networks.Actor, _networks.Q1, _networks.Q2);
+            var (actorTarget, q1Target, q2Target) = (_actorTarget, _q1Target, _q2Target);
+            var rescaler = actor.Rescaler;
+            Updates++;
             using var scope = TensorScope.Begin();
-            var batch = buffer.Sample(s.BatchSize, rng);
+            var batch = buffer.Sample(s.BatchSize, Rng);
             Tensor target;
             using (GradMode.NoGrad())
             {
@@ -102,7 +181,7 @@ internal static class DeterministicPolicyGradient
                 if (s.TargetSmoothing is var (std, clip))
                 {
                     nextActions = Tensor.Minimum(Tensor.Maximum(
-                        nextActions + ClippedTargetNoise(rng, batch.Size, rescaler, std, clip), rescaler.Low), rescaler.High);
+                        nextActions + ClippedTargetNoise(Rng, batch.Size, rescaler, std, clip), rescaler.Low), rescaler.High);
                 }
                 var nextQ = q1Target.Forward(batch.NextObservations, nextActions);
                 if (q2Target is not null) nextQ = Tensor.Minimum(nextQ, q2Target.Forward(batch.NextObservations, nextActions));
@@ -110,34 +189,26 @@ internal static class DeterministicPolicyGradient
             }
             var criticLoss = Functional.MseLoss(q1.Forward(batch.Observations, batch.Actions), target);
             if (q2 is not null) criticLoss += Functional.MseLoss(q2.Forward(batch.Observations, batch.Actions), target);
-            criticOptimizer.ZeroGrad();
+            _criticOptimizer.ZeroGrad();
             criticLoss.Backward();
-            criticOptimizer.Step();
-            if (monitor.IsCancellationRequested) break; // no actor step after cancellation, and no report
+            _criticOptimizer.Step();
+            if (monitor.IsCancellationRequested) return null; // no actor step after cancellation, and no report
 
             // Delayed actor step and target updates.
-            if (updates % s.CriticUpdatesPerActorUpdate == 0)
+            if (Updates % s.CriticUpdatesPerActorUpdate == 0)
             {
                 var policyLoss = -q1.Forward(batch.Observations, actor.Forward(batch.Observations)).Mean();
-                actorOptimizer.ZeroGrad();
+                _actorOptimizer.ZeroGrad();
                 policyLoss.Backward();
-                actorOptimizer.Step();
-                actorLoss = policyLoss.Item();
+                _actorOptimizer.Step();
+                _actorLoss = policyLoss.Item();
 
                 OffPolicyHelpers.SoftUpdate(actorTarget, actor, s.Tau);
                 OffPolicyHelpers.SoftUpdate(q1Target, q1, s.Tau);
                 if (q2Target is not null) OffPolicyHelpers.SoftUpdate(q2Target, q2!, s.Tau);
             }
-
-            losses = new Dictionary<string, double> { ["critic"] = criticLoss.Item(), ["actor"] = actorLoss };
-            monitor.Report(agent, losses, s.LearningRate);
+            return new Dictionary<string, double> { ["critic"] = criticLoss.Item(), ["actor"] = _actorLoss };
         }
-
-        agent.OptimizerState = OptimizerStates.Capture(("actor", actorOptimizer), ("critic", criticOptimizer));
-        agent.TrainingState = OffPolicyResume.Capture(monitor, environment, [("updates", updates)], [("rng", rng)], targets,
-            noise.State.Length > 0 ? [(NoiseKey, Tensor.FromSpan(noise.State, noise.State.Length))] : null);
-        agent.ReplayBuffer = buffer;
-        monitor.Finish(agent, losses, s.LearningRate);
     }
 
     private const string NoiseKey = "noise";

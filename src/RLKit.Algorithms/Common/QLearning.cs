@@ -27,6 +27,8 @@ internal sealed class QLearning
     private readonly RandomGenerator _rng;
     private readonly float[] _targets;
     private readonly float[] _tdErrors;
+    private readonly int _vectorWidth;
+    private readonly TransitionCollector? _collector;
     private long _vectorSteps;
     private long _stepsSinceTargetSync;
 
@@ -41,7 +43,37 @@ internal sealed class QLearning
     /// <exception cref="ArgumentException">If <paramref name="keptBuffer"/> does not fit the options.</exception>
     public QLearning(IVectorEnvironment environment, TrainingMonitor monitor, QLearningOptions settings, QNetwork online, RandomGenerator rng,
                      ReplayBuffer? keptBuffer, string algorithm, PrioritizedReplayOptions? prioritized = null)
+        : this(monitor, settings, online, rng, environment.Count,
+               OffPolicyResume.Buffer(keptBuffer, environment.SingleObservationSpace.FlatSize, ActionLayout.Discrete(online.ActionCount), new ReplayBufferOptions
+               {
+                   Capacity = Math.Max(settings.BufferSize, environment.Count),
+                   EnvCount = environment.Count,
+                   NStep = settings.NStep,
+                   Gamma = settings.Gamma,
+                   Prioritized = prioritized,
+               }, algorithm))
     {
+        _collector = new TransitionCollector(environment, Buffer, monitor);
+    }
+
+    /// <summary>Learns from an experience source (<paramref name="feed"/>): no collector; a vector step is the source's <see cref="ExperienceFeed.StreamCount"/> transitions received.</summary>
+    /// <param name="feed">The source, which supplies the replay buffer's layout.</param>
+    /// <param name="monitor">Counts steps and decides when training stops.</param>
+    /// <param name="settings">The schedule and replay settings (validated).</param>
+    /// <param name="online">The online Q-network.</param>
+    /// <param name="rng">Initialises the target network and samples replay batches.</param>
+    /// <param name="prioritized">Prioritized replay, or null for uniform replay.</param>
+    public QLearning(ExperienceFeed feed, TrainingMonitor monitor, QLearningOptions settings, QNetwork online, RandomGenerator rng,
+                     PrioritizedReplayOptions? prioritized = null)
+        : this(monitor, settings, online, rng, feed.StreamCount,
+               feed.CreateBuffer(ActionLayout.Discrete(online.ActionCount),
+                                 new ReplayBufferOptions { Capacity = settings.BufferSize, NStep = settings.NStep, Gamma = settings.Gamma, Prioritized = prioritized }))
+    {
+    }
+
+    private QLearning(TrainingMonitor monitor, QLearningOptions settings, QNetwork online, RandomGenerator rng, int vectorWidth, ReplayBuffer buffer)
+    {
+        _vectorWidth = vectorWidth;
         _monitor = monitor;
         _settings = settings;
         _rng = rng;
@@ -51,15 +83,7 @@ internal sealed class QLearning
         _targetParameters = Target.Parameters().ToList();
         Polyak.HardUpdate(_targetParameters, _onlineParameters);
         Optimizer = new Adam(_onlineParameters, settings.LearningRate);
-        Buffer = OffPolicyResume.Buffer(keptBuffer, environment.SingleObservationSpace.FlatSize, ActionLayout.Discrete(online.ActionCount), new ReplayBufferOptions
-        {
-            Capacity = Math.Max(settings.BufferSize, environment.Count),
-            EnvCount = environment.Count,
-            NStep = settings.NStep,
-            Gamma = settings.Gamma,
-            Prioritized = prioritized,
-        }, algorithm);
-        Collector = new TransitionCollector(environment, Buffer, monitor);
+        Buffer = buffer;
         _targets = new float[settings.BatchSize];
         _tdErrors = new float[settings.BatchSize];
     }
@@ -77,7 +101,8 @@ internal sealed class QLearning
     public ReplayBuffer Buffer { get; }
 
     /// <summary>Write the next actions into its <see cref="TransitionCollector.DiscreteActions"/>, then call <see cref="TransitionCollector.Step"/>.</summary>
-    public TransitionCollector Collector { get; }
+    /// <exception cref="InvalidOperationException">When learning from an experience source, which has no collector.</exception>
+    public TransitionCollector Collector => _collector ?? throw new InvalidOperationException("QLearning: learning from an experience source, there is no collector.");
 
     /// <summary>The schedule's counters, for the training state.</summary>
     public IEnumerable<(string Name, long Value)> Counters =>
@@ -107,7 +132,7 @@ internal sealed class QLearning
     public (double Loss, double MeanQ)? Learn(BellmanTarget target)
     {
         _vectorSteps++;
-        _stepsSinceTargetSync += Collector.DiscreteActions.Length;
+        _stepsSinceTargetSync += _vectorWidth;
         bool collecting = _monitor.Steps <= _settings.LearningStarts;
         (double, double)? result = null;
         if (!collecting && _vectorSteps % _settings.TrainFrequency == 0)
@@ -165,11 +190,16 @@ internal sealed class QLearning
 
     /// <summary>The number of actions of a Discrete(n) action space starting at 0.</summary>
     /// <exception cref="ArgumentException">If the environment's action space is anything else.</exception>
-    public static int DiscreteActionCount(IVectorEnvironment environment, string algorithm)
+    public static int DiscreteActionCount(IVectorEnvironment environment, string algorithm) =>
+        DiscreteActionCount(environment.SingleActionSpace, algorithm, nameof(environment));
+
+    /// <summary>The number of actions of <paramref name="actionSpace"/>, a Discrete(n) space starting at 0.</summary>
+    /// <exception cref="ArgumentException">If the space is anything else (naming <paramref name="argument"/>).</exception>
+    public static int DiscreteActionCount(Space actionSpace, string algorithm, string argument)
     {
-        if (environment.SingleActionSpace is Discrete { Start: 0 } discrete) return discrete.N;
-        throw new ArgumentException(
-            $"{algorithm} needs a Discrete(n) action space starting at 0; this environment's is {environment.SingleActionSpace}.", nameof(environment));
+        if (actionSpace is Discrete { Start: 0 } discrete) return discrete.N;
+        string owner = argument == "environment" ? "this environment's" : $"the {argument}'s";
+        throw new ArgumentException($"{algorithm} needs a Discrete(n) action space starting at 0; {owner} is {actionSpace}.", argument);
     }
 }
 

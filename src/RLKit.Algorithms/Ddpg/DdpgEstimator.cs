@@ -10,7 +10,7 @@ namespace RLKit.Algorithms.Ddpg;
 /// DDPG for Box actions (see <see cref="DdpgOptions"/>); the loop lives in <see cref="DeterministicPolicyGradient"/>.
 /// Losses reported per update: "critic" and "actor" (the latest actor loss; NaN before the first delayed actor step).
 /// </summary>
-public sealed class DdpgEstimator : AlgorithmEstimator<DdpgOptions, DdpgAgent>
+public sealed class DdpgEstimator : OffPolicyEstimator<DdpgOptions, DdpgAgent>
 {
     /// <summary>Creates the estimator; the options are validated here.</summary>
     /// <exception cref="ArgumentOutOfRangeException">If an option is outside its range (the message names it).</exception>
@@ -32,4 +32,8 @@ public sealed class DdpgEstimator : AlgorithmEstimator<DdpgOptions, DdpgAgent>
         DeterministicPolicyGradient.Train(environment, monitor, agent, Options, Name);
         return agent;
     }
+
+    /// <inheritdoc/>
+    private protected override DdpgAgent FitCore(ExperienceFeed feed, TrainingMonitor monitor) =>
+        DeterministicPolicyGradient.Train(feed, monitor, DdpgAgent.Create, Options, Name);
 }

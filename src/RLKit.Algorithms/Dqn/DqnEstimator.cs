@@ -4,6 +4,7 @@ using RLKit.Environments.Vector;
 using RLKit.Tensors;
 using RLKit.Training;
 using RLKit.Training.Checkpoints;
+using RLKit.Training.Experience;
 
 namespace RLKit.Algorithms.Dqn;
 
@@ -13,7 +14,7 @@ namespace RLKit.Algorithms.Dqn;
 /// r + γ^m (1 − terminated) max_a′ Q_target(s′, a′), with a periodically synced target network. Double DQN,
 /// dueling heads, n-step returns and prioritized replay are switches in <see cref="DqnOptions"/>.
 /// </summary>
-public sealed class DqnEstimator : AlgorithmEstimator<DqnOptions, DqnAgent>
+public sealed class DqnEstimator : OffPolicyEstimator<DqnOptions, DqnAgent>
 {
     /// <summary>The algorithm's name in registries, checkpoints and configuration files: "dqn".</summary>
     public const string Name = "dqn";
@@ -74,6 +75,28 @@ public sealed class DqnEstimator : AlgorithmEstimator<DqnOptions, DqnAgent>
         }
         agent.OptimizerState = OptimizerStates.Capture(("q", learning.Optimizer));
         agent.TrainingState = OffPolicyResume.Capture(monitor, environment, learning.Counters, [("rng", rng)], [(QLearning.TargetName, learning.Target)]);
+        agent.ReplayBuffer = learning.Buffer;
+        monitor.Finish(agent, losses, o.LearningRate);
+        return agent;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The producers act ε-greedily with the ε of the schedule at each publish (ε falls over the first
+    /// ExplorationFraction of the budget, counted in transitions received).</remarks>
+    private protected override DqnAgent FitCore(ExperienceFeed feed, TrainingMonitor monitor)
+    {
+        var o = Options;
+        int actionCount = QLearning.DiscreteActionCount(feed.ActionSpace, Name, "source");
+        var rng = new RandomGenerator(o.Seed);
+        var qNetwork = new QNetwork(feed.ObservationSpace.FlatSize, actionCount, o.HiddenSizes, o.Dueling, rng);
+        var learning = new QLearning(feed, monitor, o, qNetwork, rng, o.Prioritized);
+        var agent = new DqnAgent(qNetwork, feed.ObservationSpace, feed.ActionSpace, o);
+        BellmanTarget target = o.DoubleDqn ? DoubleDqnTarget : DqnTarget;
+        var losses = feed.Run(learning.Buffer, agent, () => ExplorationBehavior.EpsilonGreedy(Epsilon(o, monitor.Progress)), () =>
+            learning.Learn(target) is { } result
+                ? (o.GradientSteps, new Dictionary<string, double> { ["q"] = result.Loss, ["epsilon"] = Epsilon(o, monitor.Progress), ["mean_q"] = result.MeanQ })
+                : null, o.LearningRate);
+        agent.OptimizerState = OptimizerStates.Capture(("q", learning.Optimizer));
         agent.ReplayBuffer = learning.Buffer;
         monitor.Finish(agent, losses, o.LearningRate);
         return agent;

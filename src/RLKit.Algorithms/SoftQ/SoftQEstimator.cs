@@ -4,6 +4,7 @@ using RLKit.Environments.Vector;
 using RLKit.Tensors;
 using RLKit.Training;
 using RLKit.Training.Checkpoints;
+using RLKit.Training.Experience;
 
 namespace RLKit.Algorithms.SoftQ;
 
@@ -13,7 +14,7 @@ namespace RLKit.Algorithms.SoftQ;
 /// r + γ^m (1 − terminated) · (1/β) log Σ_a′ exp(β Q_target(s′, a′)). The soft value adds an entropy bonus of at most
 /// log|A| / β per step, so the learned policy is the maximum-entropy optimum at temperature 1/β.
 /// </summary>
-public sealed class SoftQEstimator : AlgorithmEstimator<SoftQOptions, SoftQAgent>
+public sealed class SoftQEstimator : OffPolicyEstimator<SoftQOptions, SoftQAgent>
 {
     /// <summary>The algorithm's name in registries, checkpoints and configuration files: "sql".</summary>
     public const string Name = "sql";
@@ -43,10 +44,7 @@ public sealed class SoftQEstimator : AlgorithmEstimator<SoftQOptions, SoftQAgent
         OptimizerStates.Restore(initialAgent?.OptimizerState, ("q", learning.Optimizer));
         var resumed = initialAgent?.TrainingState;
         if (resumed is not null) learning.Resume(resumed);
-        float beta = o.InverseTemperature;
-        void SoftTarget(ReplayBatch batch, QNetwork online, QNetwork target, Span<float> targets) =>
-            ValueTargets.Soft(target.Forward(batch.NextObservations).AsReadOnlySpan(), target.ActionCount, beta,
-                              batch.Rewards.AsReadOnlySpan(), batch.Discounts.AsReadOnlySpan(), batch.Dones.AsReadOnlySpan(), targets);
+        BellmanTarget softTarget = SoftTarget;
 
         OffPolicyResume.Begin(environment, monitor, resumed, o.Seed, learning.Buffer, ("rng", rng));
         // The agent being trained drops the old state (only now, so a refused resume leaves it as it was): a checkpoint
@@ -65,7 +63,7 @@ public sealed class SoftQEstimator : AlgorithmEstimator<SoftQOptions, SoftQAgent
             learning.Collector.Step();
 
             // Learn: Huber regressions onto r + γ^m (1 − terminated) (1/β) log Σ_a′ exp(β Q_target(s′, a′)).
-            if (learning.Learn(SoftTarget) is { } result)
+            if (learning.Learn(softTarget) is { } result)
             {
                 losses = new Dictionary<string, double> { ["q"] = result.Loss, ["mean_q"] = result.MeanQ };
                 monitor.Report(agent, losses, o.LearningRate);
@@ -77,4 +75,29 @@ public sealed class SoftQEstimator : AlgorithmEstimator<SoftQOptions, SoftQAgent
         monitor.Finish(agent, losses, o.LearningRate);
         return agent;
     }
+
+    /// <inheritdoc/>
+    /// <remarks>The producers act uniformly at random until LearningStarts transitions have arrived, then sample the Boltzmann policy.</remarks>
+    private protected override SoftQAgent FitCore(ExperienceFeed feed, TrainingMonitor monitor)
+    {
+        var o = Options;
+        int actionCount = QLearning.DiscreteActionCount(feed.ActionSpace, Name, "source");
+        var rng = new RandomGenerator(o.Seed);
+        var qNetwork = new QNetwork(feed.ObservationSpace.FlatSize, actionCount, o.HiddenSizes, dueling: false, rng);
+        var learning = new QLearning(feed, monitor, o, qNetwork, rng);
+        var agent = new SoftQAgent(qNetwork, feed.ObservationSpace, feed.ActionSpace, o);
+        BellmanTarget softTarget = SoftTarget;
+        var losses = feed.Run(learning.Buffer, agent, feed.RandomUntil(o.LearningStarts), () => learning.Learn(softTarget) is { } result
+                ? (o.GradientSteps, new Dictionary<string, double> { ["q"] = result.Loss, ["mean_q"] = result.MeanQ })
+                : null, o.LearningRate);
+        agent.OptimizerState = OptimizerStates.Capture(("q", learning.Optimizer));
+        agent.ReplayBuffer = learning.Buffer;
+        monitor.Finish(agent, losses, o.LearningRate);
+        return agent;
+    }
+
+    /// <summary>y = r + γ^m (1 − terminated) (1/β) log Σ_a′ exp(β Q_target(s′, a′)).</summary>
+    private void SoftTarget(ReplayBatch batch, QNetwork online, QNetwork target, Span<float> targets) =>
+        ValueTargets.Soft(target.Forward(batch.NextObservations).AsReadOnlySpan(), target.ActionCount, Options.InverseTemperature,
+                          batch.Rewards.AsReadOnlySpan(), batch.Discounts.AsReadOnlySpan(), batch.Dones.AsReadOnlySpan(), targets);
 }

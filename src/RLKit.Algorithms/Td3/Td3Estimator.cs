@@ -10,7 +10,7 @@ namespace RLKit.Algorithms.Td3;
 /// Twin Delayed DDPG for Box actions (see <see cref="Td3Options"/>); the loop lives in <see cref="DeterministicPolicyGradient"/>.
 /// Losses reported per update: "critic" and "actor" (the latest actor loss; NaN before the first delayed actor step).
 /// </summary>
-public sealed class Td3Estimator : AlgorithmEstimator<Td3Options, Td3Agent>
+public sealed class Td3Estimator : OffPolicyEstimator<Td3Options, Td3Agent>
 {
     /// <summary>Creates the estimator; the options are validated here.</summary>
     /// <exception cref="ArgumentOutOfRangeException">If an option is outside its range (the message names it).</exception>
@@ -32,4 +32,8 @@ public sealed class Td3Estimator : AlgorithmEstimator<Td3Options, Td3Agent>
         DeterministicPolicyGradient.Train(environment, monitor, agent, Options, Name);
         return agent;
     }
+
+    /// <inheritdoc/>
+    private protected override Td3Agent FitCore(ExperienceFeed feed, TrainingMonitor monitor) =>
+        DeterministicPolicyGradient.Train(feed, monitor, Td3Agent.Create, Options, Name);
 }

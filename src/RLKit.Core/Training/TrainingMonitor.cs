@@ -198,6 +198,47 @@ public sealed class TrainingMonitor
         }
     }
 
+    /// <summary>
+    /// Records one transition of sub-environment (stream) <paramref name="stream"/> alone, for experience that arrives
+    /// stream by stream rather than as whole vector steps (an <c>IExperienceSource</c>): counts one step and closes the
+    /// stream's episode if it ended.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">If <paramref name="stream"/> is not a sub-environment index.</exception>
+    public void RecordTransition(int stream, float reward, bool terminated, bool truncated)
+    {
+        if ((uint)stream >= (uint)_runningReturns.Length)
+            throw new ArgumentOutOfRangeException(nameof(stream), stream, $"TrainingMonitor.RecordTransition: stream must be in [0, {_runningReturns.Length - 1}].");
+        Steps++;
+        _runningReturns[stream] += reward;
+        _runningLengths[stream]++;
+        if (terminated || truncated)
+        {
+            _taskEpisodes[_tasks.TaskOf(stream)]++;
+            CloseEpisode(_runningReturns[stream], _runningLengths[stream], counted: true);
+            _runningReturns[stream] = 0;
+            _runningLengths[stream] = 0;
+        }
+    }
+
+    /// <summary>
+    /// Forgets the unfinished episode of stream <paramref name="stream"/> without counting it (its environment was made
+    /// afresh, so the episode will never end).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">If <paramref name="stream"/> is not a sub-environment index.</exception>
+    public void AbandonEpisode(int stream)
+    {
+        if ((uint)stream >= (uint)_runningReturns.Length)
+            throw new ArgumentOutOfRangeException(nameof(stream), stream, $"TrainingMonitor.AbandonEpisode: stream must be in [0, {_runningReturns.Length - 1}].");
+        _runningReturns[stream] = 0;
+        _runningLengths[stream] = 0;
+    }
+
+    /// <summary>Ends training for <paramref name="reason"/> (e.g. an experience source that ended), unless it has already stopped.</summary>
+    internal void Stop(string reason) => StopReason ??= reason;
+
+    /// <summary>The token that cancels training, for waits inside a loop (receiving experience).</summary>
+    internal CancellationToken CancellationToken => _cancellationToken;
+
     private void CloseEpisode(double episodeReturn, int length, bool counted)
     {
         if (counted) Episodes++;

@@ -21,14 +21,15 @@ internal sealed record SeedEvaluation(
 /// </summary>
 internal interface IPolicyWorkerGrain : IGrainWithStringKey
 {
-    /// <summary>Rebuilds the policy from checkpoint bytes and records its version.</summary>
-    Task SetPolicy(long version, byte[] checkpoint);
+    /// <summary>Rebuilds the policy from checkpoint bytes and records its version and how to explore with it.</summary>
+    Task SetPolicy(long version, byte[] checkpoint, BehaviorWire behavior);
 
     /// <summary>
     /// Copies broadcast weights (safetensors bytes) into the policy. Returns the version now held: the broadcast's, or
     /// −1 if this activation has no policy (a new activation after its silo died), so the caller sends the whole policy.
+    /// The behaviour is taken with the weights (a late, older broadcast changes neither).
     /// </summary>
-    Task<long> SetWeights(long version, byte[] weights);
+    Task<long> SetWeights(long version, byte[] weights, BehaviorWire behavior);
 
     /// <summary>The version held, or −1 without a policy.</summary>
     Task<long> Version();
@@ -47,7 +48,7 @@ internal interface IPolicyWorkerGrain : IGrainWithStringKey
     Task<WorkerOpened> OpenEnvironment(WorkerSpec spec, ulong seed, long nextSequence);
 
     /// <summary>
-    /// Collects <paramref name="steps"/> vector steps acting with the policy copy (sampled actions). The same
+    /// Collects <paramref name="steps"/> vector steps acting with the policy copy and the behaviour of its version. The same
     /// sequence protocol as rollout workers: a repeat gets the stored segment, a number it cannot follow gets Lost.
     /// </summary>
     Task<SegmentWire> Collect(long sequence, int steps);

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using RLKit.Distributed.Wire;
 using RLKit.Training;
+using RLKit.Training.Checkpoints;
 
 namespace RLKit.Distributed.Policies;
 
@@ -18,7 +19,7 @@ namespace RLKit.Distributed.Policies;
 /// seed derived from the run's seed and how many times the worker was rebuilt); the episodes it was running are lost,
 /// the segments it had delivered stay. Unlike the synchronous environment, this mode is not bit-reproducible: which
 /// weights a segment sees depends on timing.</para>
-/// <para>Only the collection side is built: no RLKit estimator consumes the stream yet (see docs/distributed.md).</para>
+/// <para>Off-policy estimators learn from this stream through <see cref="ExperienceStream"/> (<see cref="RLKitCluster.ExperienceStream"/>).</para>
 /// </remarks>
 public sealed class PolicyRollouts : IAsyncDisposable
 {
@@ -63,6 +64,9 @@ public sealed class PolicyRollouts : IAsyncDisposable
     /// <remarks>A worker takes the new weights between two segments (a grain handles one call at a time).</remarks>
     public Task<int> BroadcastAsync(IAgent agent) => _group.BroadcastAsync(PolicyBytes.Checkpointable(agent, nameof(agent)));
 
+    /// <summary>Broadcasts the agent's weights with how to explore with them; the weights are copied before the task is returned.</summary>
+    internal Task<int> BroadcastWithBehaviorAsync(ICheckpointable agent, BehaviorWire behavior) => _group.BroadcastAsync(agent, behavior);
+
     /// <summary>
     /// Streams segments of <paramref name="stepsPerSegment"/> vector steps from every worker, as they arrive, until
     /// <paramref name="cancellationToken"/> is cancelled (the enumeration then ends without an exception).
@@ -104,6 +108,7 @@ public sealed class PolicyRollouts : IAsyncDisposable
     {
         var delivery = Delivery[w];
         var worker = _group.Workers[w];
+        bool restarted = false;
         while (!stop.IsCancellationRequested)
         {
             long sequence = _nextSequence[w];
@@ -121,6 +126,7 @@ public sealed class PolicyRollouts : IAsyncDisposable
                         var opened = await _group.WithPolicyAsync(w, g => g.OpenEnvironment(_specs[w], seed, sequence)).ConfigureAwait(false);
                         delivery.Recovered();
                         delivery.Silo = opened.Silo;
+                        restarted = true;
                         reply = null;
                         continue;
                     }
@@ -136,7 +142,8 @@ public sealed class PolicyRollouts : IAsyncDisposable
             _nextSequence[w] = sequence + 1;
             try
             {
-                await output.WriteAsync(new TransitionSegment(w, reply), stop).ConfigureAwait(false);
+                await output.WriteAsync(new TransitionSegment(w, reply, restarted), stop).ConfigureAwait(false);
+                restarted = false;
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {

@@ -8,6 +8,7 @@ using RLKit.Tensors;
 using RLKit.Training;
 using RLKit.Training.Checkpoints;
 using RLKit.Training.Evaluation;
+using RLKit.Training.Experience;
 
 namespace RLKit.Distributed.Policies;
 
@@ -16,28 +17,33 @@ internal sealed class PolicyWorkerGrain(WorkerEnvironments environments, ILocalS
 {
     private ICheckpointable? _policy;
     private long _version = -1;
+    private ExplorationBehavior _behavior = ExplorationBehavior.PolicySampling;
     private SyncVectorEnvironment? _env;
     private RandomGenerator? _rng;
     private long _lastSequence;
     private SegmentWire? _lastSegment;
 
-    public Task SetPolicy(long version, byte[] checkpoint)
+    public Task SetPolicy(long version, byte[] checkpoint, BehaviorWire behavior)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(behavior);
         _policy = PolicyBytes.Checkpointable(PolicyBytes.Agent(checkpoint), nameof(checkpoint));
         _version = version;
+        _behavior = behavior.ToBehavior();
         return Task.CompletedTask;
     }
 
-    public Task<long> SetWeights(long version, byte[] weights)
+    public Task<long> SetWeights(long version, byte[] weights, BehaviorWire behavior)
     {
         ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(behavior);
         if (_policy is null) return Task.FromResult(-1L);
         // Versions only move forward: a broadcast that arrives late (re-sent after a timeout) must not roll back.
         if (version > _version)
         {
             PolicyBytes.LoadWeights(_policy, weights);
             _version = version;
+            _behavior = behavior.ToBehavior();
         }
         return Task.FromResult(_version);
     }
@@ -87,14 +93,15 @@ internal sealed class PolicyWorkerGrain(WorkerEnvironments environments, ILocalS
         var policy = _policy;
         var rng = _rng!;
         long version = _version;
+        var behavior = _behavior;
         // Off the activation's scheduler: acting and stepping a whole segment is CPU-bound.
-        var segment = await Task.Run(() => CollectSegment(env, policy, rng, sequence, steps, version));
+        var segment = await Task.Run(() => CollectSegment(env, policy, behavior, rng, sequence, steps, version));
         _lastSequence = sequence;
         _lastSegment = segment;
         return segment;
     }
 
-    private static SegmentWire CollectSegment(SyncVectorEnvironment env, IAgent policy, RandomGenerator rng, long sequence, int steps, long version)
+    private static SegmentWire CollectSegment(SyncVectorEnvironment env, IAgent policy, ExplorationBehavior behavior, RandomGenerator rng, long sequence, int steps, long version)
     {
         int n = env.Count, size = env.SingleObservationSpace.FlatSize;
         int floatWidth = env.SingleActionSpace is Box box ? box.FlatSize : 0;
@@ -111,8 +118,8 @@ internal sealed class PolicyWorkerGrain(WorkerEnvironments environments, ILocalS
             VectorStepResult step;
             using (TensorScope.Begin())
             {
-                if (floatWidth == 0) policy.Act(env.Observations, intActions.AsSpan(t * n, n), deterministic: false, rng);
-                else policy.Act(env.Observations, floatActions.AsSpan(t * n * floatWidth, n * floatWidth), deterministic: false, rng);
+                if (floatWidth == 0) behavior.Act(policy, env.Observations, intActions.AsSpan(t * n, n), rng);
+                else behavior.Act(policy, env.Observations, floatActions.AsSpan(t * n * floatWidth, n * floatWidth), rng);
             }
             step = floatWidth == 0 ? env.Step(intActions.AsSpan(t * n, n)) : env.Step(floatActions.AsSpan(t * n * floatWidth, n * floatWidth));
             step.NextObservations.AsSpan()[..(n * size)].CopyTo(next.AsSpan(t * n * size, n * size));

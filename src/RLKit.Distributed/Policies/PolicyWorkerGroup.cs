@@ -1,3 +1,4 @@
+using RLKit.Distributed.Wire;
 using RLKit.Training;
 using RLKit.Training.Checkpoints;
 
@@ -14,8 +15,9 @@ internal sealed class PolicyWorkerGroup
     private ICheckpointable _agent;
     private byte[] _checkpoint;
 
-    public PolicyWorkerGroup(IGrainFactory grains, string groupId, int workers, ICheckpointable agent, DistributedOptions options)
+    public PolicyWorkerGroup(IGrainFactory grains, string groupId, int workers, ICheckpointable agent, DistributedOptions options, BehaviorWire? behavior = null)
     {
+        Behavior = behavior ?? BehaviorWire.PolicySampling;
         _workers = Enumerable.Range(0, workers).Select(w => grains.GetGrain<IPolicyWorkerGrain>($"{groupId}/{w}")).ToArray();
         _options = options;
         _agent = agent;
@@ -26,19 +28,27 @@ internal sealed class PolicyWorkerGroup
 
     public long Version { get; private set; }
 
-    /// <summary>Sends the whole policy (version 0) to every worker.</summary>
-    public Task InitializeAsync() => Task.WhenAll(_workers.Select(w => Retry(() => w.SetPolicy(Version, _checkpoint))));
+    /// <summary>How the workers explore with the current version (the policy's own sampling unless a broadcast said otherwise).</summary>
+    public BehaviorWire Behavior { get; private set; }
 
-    /// <summary>Broadcasts <paramref name="agent"/>'s current weights as the next version; returns the bytes sent per worker.</summary>
-    public async Task<int> BroadcastAsync(ICheckpointable agent)
+    /// <summary>Sends the whole policy (version 0) to every worker.</summary>
+    public Task InitializeAsync() => Task.WhenAll(_workers.Select(w => Retry(() => w.SetPolicy(Version, _checkpoint, Behavior))));
+
+    /// <summary>
+    /// Broadcasts <paramref name="agent"/>'s current weights, with <paramref name="behavior"/> (null: keep the current
+    /// one), as the next version; returns the bytes sent per worker. The weights are copied before this returns its
+    /// task, so the caller may go on training.
+    /// </summary>
+    public async Task<int> BroadcastAsync(ICheckpointable agent, BehaviorWire? behavior = null)
     {
         _agent = agent;
         long version = ++Version;
+        var versionBehavior = Behavior = behavior ?? Behavior;
         byte[] weights = PolicyBytes.Weights(agent);
         await Task.WhenAll(_workers.Select(w => Retry(async () =>
         {
-            if (await w.SetWeights(version, weights).ConfigureAwait(false) < 0)
-                await w.SetPolicy(version, Refresh()).ConfigureAwait(false);
+            if (await w.SetWeights(version, weights, versionBehavior).ConfigureAwait(false) < 0)
+                await w.SetPolicy(version, Refresh(), versionBehavior).ConfigureAwait(false);
         }))).ConfigureAwait(false);
         return weights.Length;
     }
@@ -47,7 +57,7 @@ internal sealed class PolicyWorkerGroup
     public Task<T> WithPolicyAsync<T>(int w, Func<IPolicyWorkerGrain, Task<T>> call) => Retry(async () =>
     {
         if (await _workers[w].Version().ConfigureAwait(false) != Version)
-            await _workers[w].SetPolicy(Version, Refresh()).ConfigureAwait(false);
+            await _workers[w].SetPolicy(Version, Refresh(), Behavior).ConfigureAwait(false);
         return await call(_workers[w]).ConfigureAwait(false);
     });
 

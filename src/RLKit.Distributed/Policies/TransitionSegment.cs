@@ -9,9 +9,10 @@ namespace RLKit.Distributed.Policies;
 /// </summary>
 public sealed class TransitionSegment
 {
-    internal TransitionSegment(int worker, SegmentWire wire)
+    internal TransitionSegment(int worker, SegmentWire wire, bool restarted = false)
     {
         Worker = worker;
+        Restarted = restarted;
         Sequence = wire.Sequence;
         PolicyVersion = wire.PolicyVersion;
         Steps = wire.Steps;
@@ -30,6 +31,12 @@ public sealed class TransitionSegment
 
     /// <summary>The worker's sequence number of this segment (1, 2, …).</summary>
     public long Sequence { get; }
+
+    /// <summary>
+    /// True for the first segment after the worker was rebuilt on another silo (its silo died): its environments are
+    /// fresh, so the episodes of its earlier segments never ended.
+    /// </summary>
+    public bool Restarted { get; }
 
     /// <summary>The version of the weights that chose the actions (0: the policy as first sent; each broadcast adds 1).</summary>
     public long PolicyVersion { get; }

@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using RLKit.Algorithms.Dqn;
+using RLKit.Algorithms.Sac;
+using RLKit.Distributed.Policies;
+using RLKit.Envs;
+using RLKit.Training;
+using RLKit.Training.Evaluation;
+using RLKit.Training.Experience;
+
+namespace RLKit.Distributed.Tests;
+
+/// <summary>
+/// Asynchronous off-policy learning on an in-process cluster: DQN and SAC learn from policy workers' streams, the
+/// published version advances and tags the transitions, a killed silo costs no duplicate, and bad arguments are refused.
+/// </summary>
+[TestFixture]
+public sealed class ExperienceStreamTests
+{
+    private static double GreedyMean(IAgent agent, string id, int episodes)
+    {
+        using var env = StandardEnvironments.CreateCatalog().Make(id);
+        return Evaluator.Evaluate(agent, env, episodes, deterministic: true, seed: 1000).MeanReturn;
+    }
+
+    /// <summary>Every segment the learner took, per worker, in arrival order.</summary>
+    private static ConcurrentDictionary<int, List<TransitionSegment>> Record(ExperienceStream stream)
+    {
+        var received = new ConcurrentDictionary<int, List<TransitionSegment>>();
+        stream.SegmentReceived += s => received.GetOrAdd(s.Worker, _ => []).Add(s);
+        return received;
+    }
+
+    [Test]
+    public async Task DqnLearnsCartPoleFromTheStream()
+    {
+        await using var cluster = await Cluster.StartAsync(2);
+        await using var stream = Cluster.Handle(cluster).ExperienceStream("CartPole-v1", workers: 4, environmentsPerWorker: 2, seed: 1);
+        var received = Record(stream);
+        var updates = new List<TrainingUpdate>();
+        var clock = Stopwatch.StartNew();
+        // 8 streams: a vector step is 8 transitions, so TrainFrequency 32 keeps DQN's 128 regressions per 256 transitions.
+        var agent = new DqnEstimator(new DqnOptions { TrainFrequency = 32, Seed = 1 }).Fit(stream, Budget.Steps(50_000), new SynchronousProgress(updates.Add));
+        double seconds = clock.Elapsed.TotalSeconds;
+        double mean = GreedyMean(agent, "CartPole-v1", 10);
+        var versions = received.Values.SelectMany(s => s).Select(s => s.PolicyVersion).ToArray();
+        TestContext.Out.WriteLine($"dqn on the stream: greedy mean {mean:0.0} after {seconds:0.0} s ({stream.TransitionsReceived / seconds:0} transitions/s), " +
+                                  $"published version {stream.Version}, mean policy lag {updates.Where(u => !u.IsFinal).Average(u => u.Losses["policy_lag"]):0.00}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(mean, Is.GreaterThanOrEqualTo(195));
+            Assert.That(stream.TransitionsReceived, Is.InRange(50_000, 50_000 + 64), "the budget counts transitions received, checked between segments");
+            Assert.That(stream.Version, Is.GreaterThan(100), "the learner published every 100 gradient steps");
+            Assert.That(versions.Max(), Is.GreaterThan(100), "segments were collected with later versions");
+            Assert.That(versions.Max(), Is.LessThanOrEqualTo(stream.Version));
+            foreach (var (w, segments) in received)
+                Assert.That(segments.Select(s => s.PolicyVersion), Is.Ordered.Ascending, $"worker {w}'s versions never go back");
+            Assert.That(stream.Delivery.DuplicatesDropped, Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task SacLearnsPendulumFromTheStream()
+    {
+        await using var cluster = await Cluster.StartAsync(1);
+        await using var stream = Cluster.Handle(cluster).ExperienceStream("Pendulum-v1", workers: 2, environmentsPerWorker: 1, seed: 1, stepsPerSegment: 50);
+        var clock = Stopwatch.StartNew();
+        var options = new SacOptions { HiddenSizes = [64, 64], BatchSize = 128, LearningStarts = 1000, Seed = 1 };
+        var agent = new SacEstimator(options).Fit(stream, Budget.Steps(16_000));
+        double mean = GreedyMean(agent, "Pendulum-v1", 5);
+        TestContext.Out.WriteLine($"sac on the stream: greedy mean {mean:0.0} after {clock.Elapsed.TotalSeconds:0.0} s, published version {stream.Version}");
+        Assert.That(mean, Is.GreaterThanOrEqualTo(-400), "random play scores about −1200");
+    }
+
+    [Test]
+    public async Task AKilledSiloMidRunLosesNoSegmentAndRepeatsNone()
+    {
+        await using var cluster = await Cluster.StartAsync(3);
+        await using var stream = Cluster.Handle(cluster).ExperienceStream("CartPole-v1", workers: 3, environmentsPerWorker: 2, seed: 2);
+        var received = Record(stream);
+        Task? kill = null;
+        string victimAddress = "";
+        stream.SegmentReceived += _ =>
+        {
+            if (kill is not null || stream.TransitionsReceived < 5_000) return;
+            victimAddress = stream.Delivery.Workers[0].Silo;
+            var victim = cluster.Silos.Single(s => s.SiloAddress.ToString() == victimAddress);
+            kill = Task.Run(() => cluster.KillSiloAsync(victim));
+        };
+        var agent = new DqnEstimator(new DqnOptions { TrainFrequency = 43, Seed = 2 }).Fit(stream, Budget.Steps(30_000));
+        await kill!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(stream.TransitionsReceived, Is.GreaterThanOrEqualTo(30_000), "training finished its budget");
+            for (int w = 0; w < 3; w++)
+            {
+                var sequences = received[w].Select(s => s.Sequence).ToArray();
+                Assert.That(sequences, Is.EqualTo(Enumerable.Range(1, sequences.Length).Select(k => (long)k)), $"worker {w}: each segment once, in order");
+            }
+            Assert.That(stream.Delivery.Workers[0].Recoveries, Is.GreaterThanOrEqualTo(1), "worker 0 was rebuilt on another silo");
+            Assert.That(stream.Delivery.Workers[0].Silo, Is.Not.EqualTo(victimAddress));
+            Assert.That(received[0].Count(s => s.Restarted), Is.GreaterThanOrEqualTo(1), "its first segment after the rebuild is marked");
+            Assert.That(stream.Delivery.DuplicatesDropped, Is.Zero);
+            Assert.That(received[0].Where(s => s.Restarted).Select(s => s.PolicyVersion), Has.All.GreaterThan(0), "the rebuilt worker got the current weights, not version 0");
+        });
+        TestContext.Out.WriteLine($"after the kill: greedy mean {GreedyMean(agent, "CartPole-v1", 5):0.0}; recoveries {stream.Delivery.Recoveries}");
+    }
+
+    [Test]
+    public async Task BadArgumentsAreRefusedClearly()
+    {
+        await using var cluster = await Cluster.StartAsync(1);
+        var handle = Cluster.Handle(cluster);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => handle.ExperienceStream("CartPole-v1", workers: 0, environmentsPerWorker: 1))!.Message,
+                        Does.Contain("workers must be in [1, 4096]"));
+            Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => handle.ExperienceStream("CartPole-v1", workers: 1, environmentsPerWorker: 0))!.ParamName,
+                        Is.EqualTo("environmentsPerWorker"));
+            Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => handle.ExperienceStream("CartPole-v1", 1, 1, stepsPerSegment: 0))!.Message,
+                        Does.Contain("stepsPerSegment must be in [1, 100000]"));
+            Assert.Throws<KeyNotFoundException>(() => handle.ExperienceStream("NoSuchEnv-v0", 1, 1));
+        });
+        await using var stream = handle.ExperienceStream("CartPole-v1", 1, 1);
+        Assert.Throws<InvalidOperationException>(() => stream.Receive(CancellationToken.None), "receive before the first publish");
+        var pendulumAgent = new SacEstimator(new SacOptions { HiddenSizes = [8], LearningStarts = 10, BatchSize = 8 })
+            .Fit(StandardEnvironments.CreateCatalog().Make("Pendulum-v1"), Budget.Steps(20));
+        Assert.That(Assert.Throws<ArgumentException>(() => stream.Publish(pendulumAgent, ExplorationBehavior.PolicySampling))!.ParamName, Is.EqualTo("policy"));
+        Assert.That(Assert.Throws<ArgumentException>(() => new SacEstimator().Fit(stream, Budget.Steps(10)))!.ParamName, Is.EqualTo("source"));
+    }
+}
