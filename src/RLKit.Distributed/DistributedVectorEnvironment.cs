@@ -152,33 +152,27 @@ public sealed class DistributedVectorEnvironment : IVectorEnvironment
     }
 
     /// <inheritdoc />
-    public VectorStepResult Step(ReadOnlySpan<int> actions)
-    {
-        CheckStep();
-        if (_intWidth == 0)
-            throw new NotSupportedException($"DistributedVectorEnvironment: the action space {SingleActionSpace.Description} does not take int actions; use Step(ReadOnlySpan<float>).");
-        if (actions.Length != Count * _intWidth)
-            throw new ArgumentException($"DistributedVectorEnvironment: {Count} sub-environments with action space {SingleActionSpace.Description} need {Count * _intWidth} int actions, got {actions.Length}.", nameof(actions));
-        var commands = new WorkerCommand[_workers.Length];
-        int width = _perWorker * _intWidth;
-        for (int w = 0; w < _workers.Length; w++)
-            commands[w] = new WorkerCommand(_workers[w].NextSequence, WorkerCommandKind.StepInt, null, actions.Slice(w * width, width).ToArray(), null);
-        RunAll(commands, reset: false);
-        return new VectorStepResult(_observations, _rewards, _terminated, _truncated, _infos, _nextObservations, _finalInfos, _actionMasks);
-    }
+    public VectorStepResult Step(ReadOnlySpan<int> actions) =>
+        StepWorkers(actions, _intWidth, "int", "Step(ReadOnlySpan<float>)",
+                    static (sequence, slice) => new WorkerCommand(sequence, WorkerCommandKind.StepInt, null, slice, null));
 
     /// <inheritdoc />
-    public VectorStepResult Step(ReadOnlySpan<float> actions)
+    public VectorStepResult Step(ReadOnlySpan<float> actions) =>
+        StepWorkers(actions, _floatWidth, "float", "Step(ReadOnlySpan<int>)",
+                    static (sequence, slice) => new WorkerCommand(sequence, WorkerCommandKind.StepFloat, null, null, slice));
+
+    /// <summary>Sends each worker its slice of <paramref name="actions"/> (<paramref name="actionWidth"/> values per sub-environment) and gathers the replies.</summary>
+    private VectorStepResult StepWorkers<T>(ReadOnlySpan<T> actions, int actionWidth, string kind, string otherOverload, Func<long, T[], WorkerCommand> command)
     {
         CheckStep();
-        if (_floatWidth == 0)
-            throw new NotSupportedException($"DistributedVectorEnvironment: the action space {SingleActionSpace.Description} does not take float actions; use Step(ReadOnlySpan<int>).");
-        if (actions.Length != Count * _floatWidth)
-            throw new ArgumentException($"DistributedVectorEnvironment: {Count} sub-environments with action space {SingleActionSpace.Description} need {Count} × {_floatWidth} = {Count * _floatWidth} values, got {actions.Length}.", nameof(actions));
+        if (actionWidth == 0)
+            throw new NotSupportedException($"DistributedVectorEnvironment: the action space {SingleActionSpace.Description} does not take {kind} actions; use {otherOverload}.");
+        if (actions.Length != Count * actionWidth)
+            throw new ArgumentException($"DistributedVectorEnvironment: {Count} sub-environments with action space {SingleActionSpace.Description} need {Count} × {actionWidth} = {Count * actionWidth} {kind} actions, got {actions.Length}.", nameof(actions));
         var commands = new WorkerCommand[_workers.Length];
-        int width = _perWorker * _floatWidth;
+        int width = _perWorker * actionWidth;
         for (int w = 0; w < _workers.Length; w++)
-            commands[w] = new WorkerCommand(_workers[w].NextSequence, WorkerCommandKind.StepFloat, null, null, actions.Slice(w * width, width).ToArray());
+            commands[w] = command(_workers[w].NextSequence, actions.Slice(w * width, width).ToArray());
         RunAll(commands, reset: false);
         return new VectorStepResult(_observations, _rewards, _terminated, _truncated, _infos, _nextObservations, _finalInfos, _actionMasks);
     }

@@ -85,7 +85,7 @@ public sealed class RolloutTests
         }
         Assert.That(remote.Step(actions).Infos, Has.All.ContainKey("action_valid"));
         Assert.That(() => remote.Step(new int[4]), Throws.InstanceOf<NotSupportedException>());
-        Assert.That(() => remote.Step(new float[3]), Throws.ArgumentException.With.Message.Contains("need 4 × 1 = 4 values, got 3"));
+        Assert.That(() => remote.Step(new float[3]), Throws.ArgumentException.With.Message.Contains("need 4 × 1 = 4 float actions, got 3"));
     }
 
     [Test]
