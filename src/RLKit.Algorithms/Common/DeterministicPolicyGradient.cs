@@ -96,24 +96,31 @@ internal static class DeterministicPolicyGradient
     /// <exception cref="NotSupportedException">For Ornstein–Uhlenbeck noise, whose per-environment state a published policy cannot carry.</exception>
     /// <param name="feed">The source.</param>
     /// <param name="monitor">Counts transitions and decides when training stops.</param>
+    /// <param name="initialAgent">The agent to continue, trained in place (see <c>OffPolicyEstimator.Fit(IExperienceSource, …)</c>), or null.</param>
     /// <param name="create">Makes the untrained agent for the source's spaces (TD3's or DDPG's).</param>
     /// <param name="s">The options (validated).</param>
     /// <param name="algorithm">The algorithm's name, for error messages.</param>
-    /// <exception cref="ArgumentException">If the source's action space is not a Box.</exception>
-    public static TAgent Train<TOptions, TAgent>(ExperienceFeed feed, TrainingMonitor monitor, Func<Space, Box, TOptions, RandomGenerator, TAgent> create,
-                                                 TOptions s, string algorithm)
+    /// <exception cref="ArgumentException">If the source's action space is not a Box, or a part of the initial agent does not fit (naming "initialAgent").</exception>
+    public static TAgent Train<TOptions, TAgent>(ExperienceFeed feed, TrainingMonitor monitor, TAgent? initialAgent,
+                                                 Func<Space, Box, TOptions, RandomGenerator, TAgent> create, TOptions s, string algorithm)
         where TOptions : DeterministicPolicyGradientOptions where TAgent : DeterministicActorAgent<TOptions>
     {
         var actionSpace = feed.ActionSpace as Box
             ?? throw new ArgumentException($"{algorithm} needs a Box action space, got {feed.ActionSpace.Description}.", "source");
-        var agent = create(feed.ObservationSpace, actionSpace, s, new RandomGenerator(s.Seed));
+        var agent = initialAgent ?? create(feed.ObservationSpace, actionSpace, s, new RandomGenerator(s.Seed));
         if (s.ExplorationNoise != ExplorationNoiseKind.Gaussian)
             throw new NotSupportedException(
                 $"{agent.Algorithm}: learning from an experience source needs ExplorationNoise = Gaussian; {s.ExplorationNoise} noise is a process per environment that producers acting with a published policy do not reproduce.");
-        var learner = new Learner<TOptions>(agent, s);
-        var buffer = feed.CreateBuffer(ActionLayout.Continuous(agent.ActionSpace.FlatSize), new ReplayBufferOptions { Capacity = s.BufferSize, Gamma = s.Gamma });
+        var learner = OffPolicyResume.FromInitialAgent(algorithm, () => new Learner<TOptions>(agent, s));
+        var buffer = feed.CreateBuffer(ActionLayout.Continuous(agent.ActionSpace.FlatSize), new ReplayBufferOptions { Capacity = s.BufferSize, Gamma = s.Gamma },
+                                       agent.ReplayBuffer);
+        feed.Resume(learner.Resumed, ("rng", learner.Rng));
+        // As in the local loop: the agent being trained drops the old state only now, so a refused resume leaves it as it was.
+        agent.OptimizerState = null;
+        agent.TrainingState = null;
         var losses = feed.RunOneUpdatePerVectorStep(buffer, agent, s.LearningStarts, () => learner.Update(buffer, monitor), s.LearningRate);
         agent.OptimizerState = learner.CaptureOptimizers();
+        agent.TrainingState = OffPolicyResume.Capture(monitor, [("updates", learner.Updates)], [("rng", learner.Rng)], learner.Targets);
         agent.ReplayBuffer = buffer;
         monitor.Finish(agent, losses, s.LearningRate);
         return agent;

@@ -1,6 +1,8 @@
 using RLKit.Data;
 using RLKit.Spaces;
+using RLKit.Tensors;
 using RLKit.Training;
+using RLKit.Training.Checkpoints;
 using RLKit.Training.Experience;
 
 namespace RLKit.Algorithms.Common;
@@ -67,9 +69,33 @@ internal sealed class ExperienceFeed
     /// <summary>The policy version of the last batch received (−1 before the first).</summary>
     public long ReceivedVersion { get; private set; } = -1;
 
-    /// <summary>A replay buffer for the source: one column (see the remarks on the class), of <paramref name="options"/>' capacity, n and γ.</summary>
-    public ReplayBuffer CreateBuffer(ActionLayout actions, ReplayBufferOptions options) =>
-        new(_observationSize, actions, options with { EnvCount = 1 });
+    /// <summary>
+    /// A replay buffer for the source: one column (see the remarks on the class), of <paramref name="options"/>' capacity,
+    /// n and γ. It is <paramref name="kept"/> (an initial agent's) when that has exactly this layout, else a new empty one.
+    /// </summary>
+    public ReplayBuffer CreateBuffer(ActionLayout actions, ReplayBufferOptions options, ReplayBuffer? kept = null)
+    {
+        options = options with { EnvCount = 1 };
+        return kept is not null && kept.ObservationSize == _observationSize && kept.Actions == actions && kept.Options == options
+            ? kept
+            : new ReplayBuffer(_observationSize, actions, options);
+    }
+
+    /// <summary>
+    /// Continues the run <paramref name="state"/> (an initial agent's) was captured from, when there is one: restores
+    /// the <paramref name="generators"/> and continues the monitor's counts of transitions, episodes and updates, so
+    /// the schedules go on from there. The streams' unfinished episodes are dropped (this learner never saw them start).
+    /// </summary>
+    /// <exception cref="ArgumentException">If the state lacks a generator (it was written by another algorithm); names "initialAgent".</exception>
+    public void Resume(TrainingState? state, params (string Name, RandomGenerator Generator)[] generators)
+    {
+        if (state is null) return;
+        OffPolicyResume.FromInitialAgent(_algorithm, () =>
+        {
+            foreach (var (name, generator) in generators) state.RestoreGenerator(name, generator);
+        });
+        _monitor.Resume(state, continueEpisodes: false);
+    }
 
     /// <summary>
     /// The loop every off-policy algorithm runs on a source: publish, then until the monitor stops, receive a batch and

@@ -89,14 +89,51 @@ internal static class OffPolicyResume
                                         IEnumerable<(string Name, long Value)> counters,
                                         IEnumerable<(string Name, RandomGenerator Generator)> generators,
                                         IEnumerable<(string Prefix, Module Module)> networks,
+                                        IEnumerable<(string Name, Tensor Tensor)>? tensors = null) =>
+        Capture(monitor, counters, generators, networks, (tensors ?? []).Append((ObservationsKey, environment.Observations)));
+
+    /// <summary>
+    /// <see cref="Capture(TrainingMonitor, IVectorEnvironment, IEnumerable{ValueTuple{string, long}}, IEnumerable{ValueTuple{string, RandomGenerator}}, IEnumerable{ValueTuple{string, Module}}, IEnumerable{ValueTuple{string, Tensor}}?)"/>
+    /// without an environment (learning from an experience source): a local <c>Fit</c> resuming from it resets its environment.
+    /// </summary>
+    public static TrainingState Capture(TrainingMonitor monitor,
+                                        IEnumerable<(string Name, long Value)> counters,
+                                        IEnumerable<(string Name, RandomGenerator Generator)> generators,
+                                        IEnumerable<(string Prefix, Module Module)> networks,
                                         IEnumerable<(string Name, Tensor Tensor)>? tensors = null)
     {
         var all = networks.SelectMany(n => TrainingState.ModuleTensors(n.Prefix, n.Module))
-            .Concat((tensors ?? []).Select(t => KeyValuePair.Create(t.Name, t.Tensor)))
-            .Append(KeyValuePair.Create(ObservationsKey, environment.Observations));
+            .Concat((tensors ?? []).Select(t => KeyValuePair.Create(t.Name, t.Tensor)));
         return monitor.CaptureTrainingState(counters.Select(c => KeyValuePair.Create(c.Name, c.Value)),
                                             generators.Select(g => KeyValuePair.Create(g.Name, g.Generator)), all);
     }
+
+    /// <summary>
+    /// Runs <paramref name="load"/>, a warm start's loading of the initial agent's parts (weights, optimizer state,
+    /// training state), and reports a part that does not fit as an <see cref="ArgumentException"/> naming
+    /// "initialAgent", with the part's own message (the local <c>Fit</c> leaves those exceptions as they are).
+    /// </summary>
+    /// <exception cref="ArgumentException">If a part does not fit.</exception>
+    public static T FromInitialAgent<T>(string algorithm, Func<T> load)
+    {
+        try
+        {
+            return load();
+        }
+        catch (ArgumentException e) when (e.ParamName == "initialAgent")
+        {
+            throw;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // The part's own parameter name ("state") would only mislead next to "initialAgent".
+            string reason = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+            throw new ArgumentException($"{algorithm}: the initial agent does not fit this Fit: {reason}", "initialAgent", e);
+        }
+    }
+
+    /// <inheritdoc cref="FromInitialAgent{T}"/>
+    public static void FromInitialAgent(string algorithm, Action load) => FromInitialAgent(algorithm, () => { load(); return true; });
 
     private static bool SameValues(Tensor current, Tensor? saved) =>
         saved is not null && current.Shape.SequenceEqual(saved.Shape) && current.AsReadOnlySpan().SequenceEqual(saved.AsReadOnlySpan());

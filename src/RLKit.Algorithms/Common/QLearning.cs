@@ -60,15 +60,62 @@ internal sealed class QLearning
     /// <param name="feed">The source, which supplies the replay buffer's layout.</param>
     /// <param name="monitor">Counts steps and decides when training stops.</param>
     /// <param name="settings">The schedule and replay settings (validated).</param>
-    /// <param name="online">The online Q-network.</param>
+    /// <param name="online">The online Q-network (already holding the warm-start weights, if any).</param>
     /// <param name="rng">Initialises the target network and samples replay batches.</param>
+    /// <param name="keptBuffer">The initial agent's replay buffer, continued if it has the source's layout (<see cref="ExperienceFeed.CreateBuffer"/>).</param>
     /// <param name="prioritized">Prioritized replay, or null for uniform replay.</param>
-    public QLearning(ExperienceFeed feed, TrainingMonitor monitor, QLearningOptions settings, QNetwork online, RandomGenerator rng,
-                     PrioritizedReplayOptions? prioritized = null)
+    private QLearning(ExperienceFeed feed, TrainingMonitor monitor, QLearningOptions settings, QNetwork online, RandomGenerator rng,
+                      ReplayBuffer? keptBuffer, PrioritizedReplayOptions? prioritized)
         : this(monitor, settings, online, rng, feed.StreamCount,
                feed.CreateBuffer(ActionLayout.Discrete(online.ActionCount),
-                                 new ReplayBufferOptions { Capacity = settings.BufferSize, NStep = settings.NStep, Gamma = settings.Gamma, Prioritized = prioritized }))
+                                 new ReplayBufferOptions { Capacity = settings.BufferSize, NStep = settings.NStep, Gamma = settings.Gamma, Prioritized = prioritized },
+                                 keptBuffer))
     {
+    }
+
+    /// <summary>
+    /// Q-learning from an experience source, continuing <paramref name="initialAgent"/> when given (see
+    /// <c>OffPolicyEstimator.Fit(IExperienceSource, …)</c>): its Q-network's weights, Adam's state, its replay buffer if
+    /// it has the source's layout, and with a training state the schedule's counters, the target network, the generator
+    /// and the monitor's counts.
+    /// </summary>
+    /// <param name="feed">The source.</param>
+    /// <param name="monitor">Counts transitions and decides when training stops.</param>
+    /// <param name="settings">The schedule and replay settings (validated).</param>
+    /// <param name="dueling">Whether the Q-network has dueling heads.</param>
+    /// <param name="rng">Initialises the networks and samples replay batches.</param>
+    /// <param name="initialAgent">The agent to continue, or null.</param>
+    /// <param name="algorithm">The algorithm's name, for error messages.</param>
+    /// <param name="prioritized">Prioritized replay, or null for uniform replay.</param>
+    /// <exception cref="ArgumentException">If the source's action space is not Discrete(n) from 0 (naming "source"), or a part of the initial agent does not fit (naming "initialAgent").</exception>
+    public static QLearning FromSource<TOptions>(ExperienceFeed feed, TrainingMonitor monitor, QLearningOptions settings, bool dueling, RandomGenerator rng,
+                                                 QValueAgent<TOptions>? initialAgent, string algorithm, PrioritizedReplayOptions? prioritized = null)
+        where TOptions : QLearningOptions
+    {
+        int actionCount = DiscreteActionCount(feed.ActionSpace, algorithm, "source");
+        var online = new QNetwork(feed.ObservationSpace.FlatSize, actionCount, settings.HiddenSizes, dueling, rng);
+        if (initialAgent is not null) OffPolicyResume.FromInitialAgent(algorithm, () => online.LoadStateDict(initialAgent.QNetwork.StateDict()));
+        var learning = new QLearning(feed, monitor, settings, online, rng, initialAgent?.ReplayBuffer, prioritized);
+        if (initialAgent is null) return learning;
+        var state = initialAgent.TrainingState;
+        OffPolicyResume.FromInitialAgent(algorithm, () =>
+        {
+            OptimizerStates.Restore(initialAgent.OptimizerState, ("q", learning.Optimizer));
+            if (state is not null) learning.Resume(state);
+        });
+        feed.Resume(state, ("rng", rng));
+        return learning;
+    }
+
+    /// <summary>
+    /// Leaves on <paramref name="agent"/> what a later <c>Fit</c> resumes from, after learning from a source: Adam's
+    /// state, the training state (counts, counters, generator, target network; no environment) and the replay buffer.
+    /// </summary>
+    public void KeepStateOn<TOptions>(QValueAgent<TOptions> agent) where TOptions : QLearningOptions
+    {
+        agent.OptimizerState = OptimizerStates.Capture(("q", Optimizer));
+        agent.TrainingState = OffPolicyResume.Capture(_monitor, Counters, [("rng", _rng)], [(TargetName, Target)]);
+        agent.ReplayBuffer = Buffer;
     }
 
     private QLearning(TrainingMonitor monitor, QLearningOptions settings, QNetwork online, RandomGenerator rng, int vectorWidth, ReplayBuffer buffer)

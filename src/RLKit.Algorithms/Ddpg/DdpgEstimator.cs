@@ -34,6 +34,6 @@ public sealed class DdpgEstimator : OffPolicyEstimator<DdpgOptions, DdpgAgent>
     }
 
     /// <inheritdoc/>
-    private protected override DdpgAgent FitCore(ExperienceFeed feed, TrainingMonitor monitor) =>
-        DeterministicPolicyGradient.Train(feed, monitor, DdpgAgent.Create, Options, Name);
+    private protected override DdpgAgent FitCore(ExperienceFeed feed, TrainingMonitor monitor, DdpgAgent? initialAgent) =>
+        DeterministicPolicyGradient.Train(feed, monitor, initialAgent, DdpgAgent.Create, Options, Name);
 }

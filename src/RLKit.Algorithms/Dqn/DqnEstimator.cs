@@ -82,22 +82,19 @@ public sealed class DqnEstimator : OffPolicyEstimator<DqnOptions, DqnAgent>
 
     /// <inheritdoc/>
     /// <remarks>The producers act ε-greedily with the ε of the schedule at each publish (ε falls over the first
-    /// ExplorationFraction of the budget, counted in transitions received).</remarks>
-    private protected override DqnAgent FitCore(ExperienceFeed feed, TrainingMonitor monitor)
+    /// ExplorationFraction of the budget, counted in transitions received; a resumed run continues it from the
+    /// initial agent's training state).</remarks>
+    private protected override DqnAgent FitCore(ExperienceFeed feed, TrainingMonitor monitor, DqnAgent? initialAgent)
     {
         var o = Options;
-        int actionCount = QLearning.DiscreteActionCount(feed.ActionSpace, Name, "source");
-        var rng = new RandomGenerator(o.Seed);
-        var qNetwork = new QNetwork(feed.ObservationSpace.FlatSize, actionCount, o.HiddenSizes, o.Dueling, rng);
-        var learning = new QLearning(feed, monitor, o, qNetwork, rng, o.Prioritized);
-        var agent = new DqnAgent(qNetwork, feed.ObservationSpace, feed.ActionSpace, o);
+        var learning = QLearning.FromSource(feed, monitor, o, o.Dueling, new RandomGenerator(o.Seed), initialAgent, Name, o.Prioritized);
+        var agent = new DqnAgent(learning.Online, feed.ObservationSpace, feed.ActionSpace, o);
         BellmanTarget target = o.DoubleDqn ? DoubleDqnTarget : DqnTarget;
         var losses = feed.Run(learning.Buffer, agent, () => ExplorationBehavior.EpsilonGreedy(Epsilon(o, monitor.Progress)), () =>
             learning.Learn(target) is { } result
                 ? (o.GradientSteps, new Dictionary<string, double> { ["q"] = result.Loss, ["epsilon"] = Epsilon(o, monitor.Progress), ["mean_q"] = result.MeanQ })
                 : null, o.LearningRate);
-        agent.OptimizerState = OptimizerStates.Capture(("q", learning.Optimizer));
-        agent.ReplayBuffer = learning.Buffer;
+        learning.KeepStateOn(agent);
         monitor.Finish(agent, losses, o.LearningRate);
         return agent;
     }

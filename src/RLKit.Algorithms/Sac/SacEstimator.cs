@@ -89,16 +89,22 @@ public sealed class SacEstimator : OffPolicyEstimator<SacOptions, SacAgent>
     }
 
     /// <inheritdoc/>
-    /// <remarks>The producers act uniformly at random until LearningStarts transitions have arrived, then sample the squashed Gaussian.</remarks>
-    private protected override SacAgent FitCore(ExperienceFeed feed, TrainingMonitor monitor)
+    /// <remarks>The producers act uniformly at random until LearningStarts transitions have arrived (counted over the
+    /// whole run when resumed from a training state), then sample the squashed Gaussian.</remarks>
+    private protected override SacAgent FitCore(ExperienceFeed feed, TrainingMonitor monitor, SacAgent? initialAgent)
     {
         var o = Options;
         var actionSpace = RequireBox(feed.ActionSpace, "source");
-        var learner = new SacLearner(feed.ObservationSpace, actionSpace, o, initialAgent: null);
-        var agent = learner.Agent;
-        var buffer = feed.CreateBuffer(ActionLayout.Continuous(actionSpace.FlatSize), new ReplayBufferOptions { Capacity = o.BufferSize, Gamma = o.Gamma });
+        var learner = OffPolicyResume.FromInitialAgent(Name, () => new SacLearner(feed.ObservationSpace, actionSpace, o, initialAgent));
+        var (agent, rng) = (learner.Agent, learner.Rng);
+        var buffer = feed.CreateBuffer(ActionLayout.Continuous(actionSpace.FlatSize), new ReplayBufferOptions { Capacity = o.BufferSize, Gamma = o.Gamma }, agent.ReplayBuffer);
+        feed.Resume(learner.Resumed, ("rng", rng));
+        // As in the local loop: the agent being trained drops the old state only now, so a refused resume leaves it as it was.
+        agent.OptimizerState = null;
+        agent.TrainingState = null;
         var losses = feed.RunOneUpdatePerVectorStep(buffer, agent, o.LearningStarts, () => learner.Update(buffer, monitor), o.PolicyLearningRate);
         agent.OptimizerState = learner.CaptureOptimizers();
+        agent.TrainingState = OffPolicyResume.Capture(monitor, [("updates", learner.Updates)], [("rng", rng)], learner.Targets);
         agent.ReplayBuffer = buffer;
         monitor.Finish(agent, losses, o.PolicyLearningRate);
         return agent;

@@ -77,21 +77,18 @@ public sealed class SoftQEstimator : OffPolicyEstimator<SoftQOptions, SoftQAgent
     }
 
     /// <inheritdoc/>
-    /// <remarks>The producers act uniformly at random until LearningStarts transitions have arrived, then sample the Boltzmann policy.</remarks>
-    private protected override SoftQAgent FitCore(ExperienceFeed feed, TrainingMonitor monitor)
+    /// <remarks>The producers act uniformly at random until LearningStarts transitions have arrived (counted over the
+    /// whole run when resumed from a training state), then sample the Boltzmann policy.</remarks>
+    private protected override SoftQAgent FitCore(ExperienceFeed feed, TrainingMonitor monitor, SoftQAgent? initialAgent)
     {
         var o = Options;
-        int actionCount = QLearning.DiscreteActionCount(feed.ActionSpace, Name, "source");
-        var rng = new RandomGenerator(o.Seed);
-        var qNetwork = new QNetwork(feed.ObservationSpace.FlatSize, actionCount, o.HiddenSizes, dueling: false, rng);
-        var learning = new QLearning(feed, monitor, o, qNetwork, rng);
-        var agent = new SoftQAgent(qNetwork, feed.ObservationSpace, feed.ActionSpace, o);
+        var learning = QLearning.FromSource(feed, monitor, o, dueling: false, new RandomGenerator(o.Seed), initialAgent, Name);
+        var agent = new SoftQAgent(learning.Online, feed.ObservationSpace, feed.ActionSpace, o);
         BellmanTarget softTarget = SoftTarget;
         var losses = feed.Run(learning.Buffer, agent, feed.RandomUntil(o.LearningStarts), () => learning.Learn(softTarget) is { } result
                 ? (o.GradientSteps, new Dictionary<string, double> { ["q"] = result.Loss, ["mean_q"] = result.MeanQ })
                 : null, o.LearningRate);
-        agent.OptimizerState = OptimizerStates.Capture(("q", learning.Optimizer));
-        agent.ReplayBuffer = learning.Buffer;
+        learning.KeepStateOn(agent);
         monitor.Finish(agent, losses, o.LearningRate);
         return agent;
     }

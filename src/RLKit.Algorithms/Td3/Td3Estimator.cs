@@ -34,6 +34,6 @@ public sealed class Td3Estimator : OffPolicyEstimator<Td3Options, Td3Agent>
     }
 
     /// <inheritdoc/>
-    private protected override Td3Agent FitCore(ExperienceFeed feed, TrainingMonitor monitor) =>
-        DeterministicPolicyGradient.Train(feed, monitor, Td3Agent.Create, Options, Name);
+    private protected override Td3Agent FitCore(ExperienceFeed feed, TrainingMonitor monitor, Td3Agent? initialAgent) =>
+        DeterministicPolicyGradient.Train(feed, monitor, initialAgent, Td3Agent.Create, Options, Name);
 }

@@ -48,8 +48,12 @@ internal sealed class LocalExperienceSource : IExperienceSource, IDisposable
 
     public int Batches { get; private set; }
 
+    /// <summary>Runs at every publish, before the source keeps the policy (e.g. to copy the published weights).</summary>
+    public Action<IAgent, ExplorationBehavior>? OnPublish { get; init; }
+
     public long Publish(IAgent policy, ExplorationBehavior behavior)
     {
+        OnPublish?.Invoke(policy, behavior);
         _policy = policy;
         _behavior = behavior;
         Published.Add(behavior);
