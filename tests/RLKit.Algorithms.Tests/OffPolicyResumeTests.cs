@@ -209,14 +209,6 @@ public class OffPolicyResumeTests
         Assert.That(e!.Message, Does.Contain("training state").And.Contain("q1_target"));
     }
 
-    /// <summary>Stops training at the first update at or past <paramref name="steps"/> steps, as an interruption would.</summary>
-    private sealed class PauseAt(long steps) : ITrainingCallback
-    {
-        public void OnUpdate(TrainingUpdate update, TrainingControl control)
-        {
-            if (update.Steps >= steps) control.Stop("paused");
-        }
-    }
 
     private static Dictionary<string, int[]> Bits(IReadOnlyDictionary<string, Tensor> tensors) =>
         tensors.ToDictionary(t => t.Key, t => t.Value.ToArray().Select(BitConverter.SingleToInt32Bits).ToArray());

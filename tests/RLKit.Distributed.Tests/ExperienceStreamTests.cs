@@ -2,9 +2,11 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using RLKit.Algorithms.Dqn;
 using RLKit.Algorithms.Sac;
+using RLKit.Data;
 using RLKit.Distributed.Policies;
 using RLKit.Envs;
 using RLKit.Training;
+using RLKit.Training.Checkpoints;
 using RLKit.Training.Evaluation;
 using RLKit.Training.Experience;
 
@@ -104,6 +106,54 @@ public sealed class ExperienceStreamTests
             Assert.That(received[0].Where(s => s.Restarted).Select(s => s.PolicyVersion), Has.All.GreaterThan(0), "the rebuilt worker got the current weights, not version 0");
         });
         TestContext.Out.WriteLine($"after the kill: greedy mean {GreedyMean(agent, "CartPole-v1", 5):0.0}; recoveries {stream.Delivery.Recoveries}");
+    }
+
+    [Test]
+    public async Task ALearnerRestartResumesTheAsyncRunFromItsLastCheckpoint()
+    {
+        // SAC on Pendulum: its greedy return at the end of a run is steady, where a DQN CartPole snapshot swings with the
+        // stream's timing (uninterrupted runs too), so the threshold tests the resume and not luck.
+        const long Total = 16_000, Round = 8_000;
+        var options = new SacOptions { HiddenSizes = [64, 64], BatchSize = 128, LearningStarts = 1000, Seed = 1 };
+        await using var cluster = await Cluster.StartAsync(1);
+        using var checkpoints = new TemporaryDirectory("rlkit-async-learner");
+        string path = checkpoints.File("sac.rlkit");
+        var clock = Stopwatch.StartNew();
+
+        // The first learner checkpoints its run at the end of a Fit (which leaves Adam's state and the training state; a
+        // mid-fit checkpoint holds the weights only), with its replay buffer beside it, then dies during the next Fit:
+        // what it held in memory is lost, and its workers are left behind.
+        await using (var stream = Cluster.Handle(cluster).ExperienceStream("Pendulum-v1", workers: 2, environmentsPerWorker: 1, seed: 1, stepsPerSegment: 50))
+        {
+            var first = new SacEstimator(options, [new PauseAt(Round)]).Fit(stream, Budget.Steps(Total));
+            Checkpoint.Save(first, path);
+            first.ReplayBuffer!.Save(path + ".replay");   // a checkpoint holds no transitions
+            using var crash = new CancellationTokenSource();
+            new SacEstimator(options).Fit(stream, Budget.Steps(Total - first.TrainingState!.Steps),
+                                          new SynchronousProgress(u => { if (u.Steps >= Round + 2_000) crash.Cancel(); }), crash.Token, initialAgent: first);
+            Assert.That(crash.IsCancellationRequested, "the second Fit died mid-run");
+        }
+
+        // The restarted learner: a new cluster handle and workers, the last checkpoint and buffer, the rest of the budget.
+        var restored = (SacAgent)Checkpoint.LoadAgent(path);
+        var savedBuffer = restored.ReplayBuffer = ReplayBuffer.Load(path + ".replay");
+        long saved = restored.TrainingState!.Steps;
+        long savedUpdates = restored.TrainingState.Updates;
+        var updates = new List<TrainingUpdate>();
+        await using var restarted = Cluster.Handle(cluster).ExperienceStream("Pendulum-v1", workers: 2, environmentsPerWorker: 1, seed: 2, stepsPerSegment: 50);
+        var agent = new SacEstimator(options).Fit(restarted, Budget.Steps(Total - saved), new SynchronousProgress(updates.Add), initialAgent: restored);
+        double mean = GreedyMean(agent, "Pendulum-v1", 5);
+        TestContext.Out.WriteLine($"sac resumed at {saved} transitions on new workers: greedy mean {mean:0.0}, {clock.Elapsed.TotalSeconds:0.0} s in all");
+        Assert.Multiple(() =>
+        {
+            Assert.That(agent, Is.SameAs(restored), "training went on from the checkpoint's agent");
+            Assert.That(saved, Is.InRange(Round, Round + 100), "the checkpoint is the end of the first Fit");
+            Assert.That(updates[0].Steps, Is.EqualTo(saved + 50), "the count continues, and updates go on from the first segment (no second random warm-up)");
+            Assert.That(agent.ReplayBuffer, Is.SameAs(savedBuffer), "the saved one-column buffer is continued");
+            Assert.That(agent.TrainingState!.Steps, Is.GreaterThanOrEqualTo(Total));
+            Assert.That(agent.TrainingState.Updates, Is.EqualTo(savedUpdates + updates.Count(u => !u.IsFinal)), "the update count continues");
+            Assert.That(mean, Is.GreaterThanOrEqualTo(-400), "random play scores about −1200");
+        });
     }
 
     [Test]

@@ -132,12 +132,21 @@ internal sealed class ExperienceFeed
     /// <summary>
     /// <see cref="Run"/> for the actor-critic loops (SAC, TD3, DDPG): uniformly random actions until
     /// <paramref name="learningStarts"/> transitions have arrived, then the policy's own sampling, and one
-    /// <paramref name="update"/> per vector step once more than <paramref name="learningStarts"/> have.
+    /// <paramref name="update"/> per vector step once more than <paramref name="learningStarts"/> have and the buffer
+    /// holds <see cref="RefillSize"/> of them (which only a resumed run, whose buffer starts empty, waits for).
     /// </summary>
     public IReadOnlyDictionary<string, double> RunOneUpdatePerVectorStep(ReplayBuffer buffer, IAgent agent, int learningStarts,
                                                                           Func<IReadOnlyDictionary<string, double>?> update, double learningRate) =>
         Run(buffer, agent, RandomUntil(learningStarts),
-            () => _monitor.Steps > learningStarts && update() is { } losses ? (1, losses) : null, learningRate);
+            () => _monitor.Steps > learningStarts && buffer.Count >= RefillSize(learningStarts, buffer) && update() is { } losses ? (1, losses) : null,
+            learningRate);
+
+    /// <summary>
+    /// The transitions the buffer must hold before gradient steps: LearningStarts (at most the capacity). A fresh run
+    /// holds them as soon as more than LearningStarts have arrived; a run resumed from a checkpoint, whose counts go on
+    /// but whose buffer starts empty, refills it first instead of regressing on a handful of transitions.
+    /// </summary>
+    public static int RefillSize(int learningStarts, ReplayBuffer buffer) => Math.Min(learningStarts, buffer.Capacity);
 
     /// <summary>Uniformly random actions until <paramref name="learningStarts"/> transitions have arrived (the untrained policy carries no information), then the policy's own sampling.</summary>
     public Func<ExplorationBehavior> RandomUntil(int learningStarts) =>

@@ -34,14 +34,15 @@ public abstract class OffPolicyEstimator<TOptions, TAgent> : AlgorithmEstimator<
     /// the budget counts this <c>Fit</c>'s transitions while a budget-long schedule (ε) spans the saved steps plus this
     /// budget. Without a training state (a checkpoint a <see cref="Training.Callbacks.CheckpointCallback"/> took
     /// mid-fit holds the weights only), the counts start at 0, so the schedules restart (ε from its initial value,
-    /// LearningStarts transitions before learning), the target networks start as copies of the online ones (DQN, soft
-    /// Q-learning) or fresh (SAC, TD3, DDPG: from the seed, as in a local warm start), and an agent without optimizer state
-    /// starts Adam afresh.</para>
+    /// LearningStarts transitions before learning), the target networks start as copies of the online ones, and an
+    /// agent without optimizer state starts Adam afresh.</para>
     /// <para>The replay buffer is the initial agent's only when it has this <c>Fit</c>'s layout, one column of the
-    /// options' capacity, n and γ (one that a <c>Fit</c> from a source left in memory); otherwise, e.g. a local
-    /// <c>Fit</c>'s buffer or none (a checkpoint holds no transitions), a fresh empty buffer is filled. Unfinished
-    /// episodes are not continued: the producers' streams are new to this learner. Async runs are not
-    /// bit-reproducible, so a resume continues the run; it does not replay it.</para>
+    /// options' capacity, n and γ (one that a <c>Fit</c> from a source left, kept in memory or saved with
+    /// <c>ReplayBuffer.Save</c> beside the checkpoint and set on the loaded agent); otherwise, e.g. a local
+    /// <c>Fit</c>'s buffer or none (a checkpoint holds no transitions), a fresh empty buffer is filled, and gradient
+    /// steps wait until it holds LearningStarts transitions (at most its capacity) while the producers keep the
+    /// continued exploration. Unfinished episodes are not continued: the producers' streams are new to this learner.
+    /// Async runs are not bit-reproducible, so a resume continues the run; it does not replay it.</para>
     /// </remarks>
     /// <param name="source">Where the transitions come from; its spaces must suit the algorithm.</param>
     /// <param name="budget">Counts transitions received in this <c>Fit</c> (and episodes completed); checked between batches, so the last batch may go past it.</param>

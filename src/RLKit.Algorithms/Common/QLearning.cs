@@ -28,6 +28,8 @@ internal sealed class QLearning
     private readonly float[] _targets;
     private readonly float[] _tdErrors;
     private readonly int _vectorWidth;
+    /// <summary>Transitions the buffer must hold before regressions (<see cref="ExperienceFeed.RefillSize"/>); 0 locally, where a resume keeps the local semantics.</summary>
+    private readonly int _refill;
     private readonly TransitionCollector? _collector;
     private long _vectorSteps;
     private long _stepsSinceTargetSync;
@@ -71,6 +73,7 @@ internal sealed class QLearning
                                  new ReplayBufferOptions { Capacity = settings.BufferSize, NStep = settings.NStep, Gamma = settings.Gamma, Prioritized = prioritized },
                                  keptBuffer))
     {
+        _refill = ExperienceFeed.RefillSize(settings.LearningStarts, Buffer);
     }
 
     /// <summary>
@@ -180,7 +183,7 @@ internal sealed class QLearning
     {
         _vectorSteps++;
         _stepsSinceTargetSync += _vectorWidth;
-        bool collecting = _monitor.Steps <= _settings.LearningStarts;
+        bool collecting = _monitor.Steps <= _settings.LearningStarts || Buffer.Count < _refill;
         (double, double)? result = null;
         if (!collecting && _vectorSteps % _settings.TrainFrequency == 0)
         {

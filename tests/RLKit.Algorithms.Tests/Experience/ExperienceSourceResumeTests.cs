@@ -27,9 +27,16 @@ public sealed class ExperienceSourceResumeTests
     private static Dictionary<string, float[]> Copy(IReadOnlyDictionary<string, Tensor> weights) =>
         weights.ToDictionary(w => w.Key, w => w.Value.AsReadOnlySpan().ToArray());
 
-    /// <summary>Copies the weights of the first publish (the policy the producers act with from the start).</summary>
-    private static Action<IAgent, ExplorationBehavior> FirstPublish(List<Dictionary<string, float[]>> into) =>
-        (policy, _) => { if (into.Count == 0) into.Add(Copy(((ICheckpointable)policy).Weights)); };
+    /// <summary>New producers that copy the weights of their first publish (the policy they act with from the start) into <paramref name="firstPublish"/>.</summary>
+    private static LocalExperienceSource RecordingFirstPublish(string id, int groups, int environmentsPerGroup, int stepsPerBatch, ulong seed,
+                                                               out List<Dictionary<string, float[]>> firstPublish)
+    {
+        var into = firstPublish = [];
+        return new LocalExperienceSource(id, groups, environmentsPerGroup, stepsPerBatch, seed)
+        {
+            OnPublish = (policy, _) => { if (into.Count == 0) into.Add(Copy(((ICheckpointable)policy).Weights)); },
+        };
+    }
 
     [Test]
     public void DqnResumedFromACheckpointContinuesItsWeightsOptimizerAndScheduleAndLearnsCartPole()
@@ -53,12 +60,8 @@ public sealed class ExperienceSourceResumeTests
         long savedSteps = loaded.TrainingState!.Steps;
         long savedAdamStep = AdamStep(loaded.OptimizerState!, "q");
         var loadedWeights = Copy(loaded.Weights);
-        var firstPublish = new List<Dictionary<string, float[]>>();
         var updates = new List<TrainingUpdate>();
-        using var resumedSource = new LocalExperienceSource("CartPole-v1", groups: 4, environmentsPerGroup: 2, stepsPerBatch: 32, seed: 2)
-        {
-            OnPublish = FirstPublish(firstPublish),
-        };
+        using var resumedSource = RecordingFirstPublish("CartPole-v1", groups: 4, environmentsPerGroup: 2, stepsPerBatch: 32, seed: 2, out var firstPublish);
         var agent = new DqnEstimator(options).Fit(resumedSource, Budget.Steps(Total - savedSteps), new SynchronousProgress(updates.Add), initialAgent: loaded);
         double mean = LearningEvaluation.GreedyMeanReturn(agent, "CartPole-v1", episodes: 10, seed: 1000);
         TestContext.Out.WriteLine($"dqn resumed at {savedSteps} transitions: mean greedy return {mean:0.0} after {clock.Elapsed.TotalSeconds:0.0} s");
@@ -70,8 +73,8 @@ public sealed class ExperienceSourceResumeTests
             Assert.That(resumedSource.Published[0].Epsilon, Is.EqualTo(DqnEstimator.Epsilon(options, savedSteps / (double)Total)).And.LessThan(1f),
                         "ε continues from the saved count instead of restarting at 1");
             Assert.That(updates[0].Steps, Is.GreaterThan(savedSteps), "the transition count continues");
-            Assert.That(updates[0].Steps, Is.LessThanOrEqualTo(savedSteps + 320),
-                        "the first regressions come within TrainFrequency vector steps: LearningStarts (1000) is not waited for again");
+            Assert.That(updates[0].Steps - savedSteps, Is.InRange(options.LearningStarts, options.LearningStarts + 320),
+                        "the regressions wait until the fresh buffer holds LearningStarts transitions, then come every TrainFrequency vector steps");
             Assert.That(AdamStep(agent.OptimizerState!, "q"), Is.EqualTo(savedAdamStep + (long)reported * options.GradientSteps),
                         "Adam's step count continues from the checkpoint's");
             Assert.That(agent.TrainingState!.Steps, Is.GreaterThanOrEqualTo(Total));
@@ -91,13 +94,9 @@ public sealed class ExperienceSourceResumeTests
         var saved = loaded.TrainingState!;
         long savedCriticStep = AdamStep(loaded.OptimizerState!, "critic");
         var loadedWeights = Copy(loaded.Weights);
-        var firstPublish = new List<Dictionary<string, float[]>>();
         var updates = new List<TrainingUpdate>();
-        using var resumedSource = new LocalExperienceSource("Pendulum-v1", groups: 2, environmentsPerGroup: 1, stepsPerBatch: 20, seed: 4)
-        {
-            OnPublish = FirstPublish(firstPublish),
-        };
-        var agent = new SacEstimator(options).Fit(resumedSource, Budget.Steps(200), new SynchronousProgress(updates.Add), initialAgent: loaded);
+        using var resumedSource = RecordingFirstPublish("Pendulum-v1", groups: 2, environmentsPerGroup: 1, stepsPerBatch: 20, seed: 4, out var firstPublish);
+        var agent = new SacEstimator(options).Fit(resumedSource, Budget.Steps(300), new SynchronousProgress(updates.Add), initialAgent: loaded);
 
         int reported = updates.Count(u => !u.IsFinal);
         Assert.Multiple(() =>
@@ -106,9 +105,10 @@ public sealed class ExperienceSourceResumeTests
             Assert.That(firstPublish.Single(), Is.EqualTo(loadedWeights), "the first published policy is the checkpoint's");
             Assert.That(resumedSource.Published, Has.All.Property(nameof(ExplorationBehavior.Kind)).EqualTo(ExplorationKind.PolicySampling),
                         "no second uniformly random warm-up: LearningStarts counts the whole run");
-            Assert.That(reported, Is.EqualTo(200 / 2), "one update per vector step from the first batch on");
+            // The batch that brings the fresh buffer to LearningStarts (200) is the 10th of 20 transitions; its 10 vector steps and the later ones update.
+            Assert.That(reported, Is.EqualTo((300 - 180) / 2), "one update per vector step once the fresh buffer holds LearningStarts transitions");
             Assert.That(AdamStep(agent.OptimizerState!, "critic"), Is.EqualTo(savedCriticStep + reported), "the critic's Adam continues");
-            Assert.That(agent.TrainingState!.Steps, Is.EqualTo(saved.Steps + 200));
+            Assert.That(agent.TrainingState!.Steps, Is.EqualTo(saved.Steps + 300));
             Assert.That(agent.TrainingState.Updates, Is.EqualTo(saved.Updates + reported));
             Assert.That(agent.TrainingState.Counter("updates"), Is.EqualTo(saved.Counter("updates") + reported));
         });
@@ -172,14 +172,5 @@ public sealed class ExperienceSourceResumeTests
             Assert.That(sac.TrainingState, Is.Not.Null);
         });
         td3.TrainingState = td3State;
-    }
-
-    /// <summary>Stops training at the first update at or past <paramref name="steps"/> transitions, as a stopped learner would.</summary>
-    private sealed class PauseAt(long steps) : ITrainingCallback
-    {
-        public void OnUpdate(TrainingUpdate update, TrainingControl control)
-        {
-            if (update.Steps >= steps) control.Stop("paused");
-        }
     }
 }
