@@ -216,7 +216,7 @@ internal static class Benchmark
         await foreach (var segment in rollouts.StreamAsync(32, stop.Token))
         {
             if (clock is null && warm.Elapsed >= TimeSpan.FromSeconds(1)) clock = Stopwatch.StartNew();
-            else if (clock is not null) transitions += segment.Count;
+            else if (clock is not null) transitions += segment.Transitions.Count;
         }
         return transitions / clock!.Elapsed.TotalSeconds;
     }

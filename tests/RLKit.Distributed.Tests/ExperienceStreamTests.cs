@@ -50,7 +50,7 @@ public sealed class ExperienceStreamTests
         double seconds = clock.Elapsed.TotalSeconds;
         double mean = GreedyMean(agent, "CartPole-v1", 10);
         double best = evaluation.BestReport!.MeanReturn;
-        var versions = received.Values.SelectMany(s => s).Select(s => s.PolicyVersion).ToArray();
+        var versions = received.Values.SelectMany(s => s).Select(s => s.Transitions.PolicyVersion).ToArray();
         TestContext.Out.WriteLine($"dqn on the stream: best greedy mean {best:0.0} at {evaluation.BestSteps} transitions, final {mean:0.0}, after {seconds:0.0} s ({stream.TransitionsReceived / seconds:0} transitions/s), " +
                                   $"published version {stream.Version}, mean policy lag {updates.Where(u => !u.IsFinal).Average(u => u.Losses["policy_lag"]):0.00}");
         Assert.Multiple(() =>
@@ -62,7 +62,7 @@ public sealed class ExperienceStreamTests
             Assert.That(versions.Max(), Is.GreaterThan(100), "segments were collected with later versions");
             Assert.That(versions.Max(), Is.LessThanOrEqualTo(stream.Version));
             foreach (var (w, segments) in received)
-                Assert.That(segments.Select(s => s.PolicyVersion), Is.Ordered.Ascending, $"worker {w}'s versions never go back");
+                Assert.That(segments.Select(s => s.Transitions.PolicyVersion), Is.Ordered.Ascending, $"worker {w}'s versions never go back");
             Assert.That(stream.Delivery.DuplicatesDropped, Is.Zero);
         });
     }
@@ -107,9 +107,9 @@ public sealed class ExperienceStreamTests
             }
             Assert.That(stream.Delivery.Workers[0].Recoveries, Is.GreaterThanOrEqualTo(1), "worker 0 was rebuilt on another silo");
             Assert.That(stream.Delivery.Workers[0].Silo, Is.Not.EqualTo(victimAddress));
-            Assert.That(received[0].Count(s => s.Restarted), Is.GreaterThanOrEqualTo(1), "its first segment after the rebuild is marked");
+            Assert.That(received[0].Count(s => s.Transitions.Restarted), Is.GreaterThanOrEqualTo(1), "its first segment after the rebuild is marked");
             Assert.That(stream.Delivery.DuplicatesDropped, Is.Zero);
-            Assert.That(received[0].Where(s => s.Restarted).Select(s => s.PolicyVersion), Has.All.GreaterThan(0), "the rebuilt worker got the current weights, not version 0");
+            Assert.That(received[0].Where(s => s.Transitions.Restarted).Select(s => s.Transitions.PolicyVersion), Has.All.GreaterThan(0), "the rebuilt worker got the current weights, not version 0");
         });
         TestContext.Out.WriteLine($"after the kill: greedy mean {GreedyMean(agent, "CartPole-v1", 5):0.0}; recoveries {stream.Delivery.Recoveries}");
     }

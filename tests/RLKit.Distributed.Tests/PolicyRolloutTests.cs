@@ -43,7 +43,7 @@ public sealed class PolicyRolloutTests
             if (total == 6) broadcast = rollouts.BroadcastAsync(second);
             if (total == 15) kill = Task.Run(() => cluster.KillSiloAsync(victim));
             if (kill is { IsCompleted: true } && segment.Worker == 0 && rollouts.Delivery.Workers[0].Recoveries > 0) afterKill++;
-            if (afterKill >= 3 && received.All(r => r.Count > 0 && r[^1].PolicyVersion == 1)) break;
+            if (afterKill >= 3 && received.All(r => r.Count > 0 && r[^1].Transitions.PolicyVersion == 1)) break;
         }
         Assert.That(stop.IsCancellationRequested, Is.False, "the stream made progress after the kill");
         await broadcast!;
@@ -55,15 +55,15 @@ public sealed class PolicyRolloutTests
             {
                 var sequences = received[w].Select(s => s.Sequence).ToArray();
                 Assert.That(sequences, Is.EqualTo(Enumerable.Range(1, sequences.Length).Select(k => (long)k)), $"worker {w}: each segment once, in order");
-                Assert.That(received[w].Select(s => s.PolicyVersion), Is.Ordered.Ascending, $"worker {w}: versions never go back");
-                Assert.That(received[w][^1].PolicyVersion, Is.EqualTo(1), $"worker {w} acts with the broadcast weights");
+                Assert.That(received[w].Select(s => s.Transitions.PolicyVersion), Is.Ordered.Ascending, $"worker {w}: versions never go back");
+                Assert.That(received[w][^1].Transitions.PolicyVersion, Is.EqualTo(1), $"worker {w} acts with the broadcast weights");
                 foreach (var s in received[w])
                 {
-                    Assert.That(s.Count, Is.EqualTo(StepsPerSegment * EnvironmentsPerWorker));
-                    Assert.That(s.Observations.Length, Is.EqualTo(s.Count * 4));
-                    Assert.That(s.NextObservations.Length, Is.EqualTo(s.Count * 4));
-                    Assert.That(s.IntActions.ToArray(), Has.All.InRange(0, 1));
-                    Assert.That(s.Rewards.ToArray(), Has.All.EqualTo(1f), "CartPole pays 1 per step");
+                    Assert.That(s.Transitions.Count, Is.EqualTo(StepsPerSegment * EnvironmentsPerWorker));
+                    Assert.That(s.Transitions.Observations.Length, Is.EqualTo(s.Transitions.Count * 4));
+                    Assert.That(s.Transitions.NextObservations.Length, Is.EqualTo(s.Transitions.Count * 4));
+                    Assert.That(s.Transitions.DiscreteActions.ToArray(), Has.All.InRange(0, 1));
+                    Assert.That(s.Transitions.Rewards.ToArray(), Has.All.EqualTo(1f), "CartPole pays 1 per step");
                 }
             }
             Assert.That(rollouts.Delivery.Workers[0].Recoveries, Is.GreaterThanOrEqualTo(1), "worker 0 was rebuilt on another silo");

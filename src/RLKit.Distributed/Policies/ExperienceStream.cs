@@ -20,7 +20,7 @@ namespace RLKit.Distributed.Policies;
 /// flight.</para>
 /// <para>Delivery and faults are those of <see cref="PolicyRollouts"/>: every segment is accepted once, in order, per
 /// worker; a worker lost with its silo is rebuilt on another with fresh environments and the current policy, and its
-/// next segment is marked <see cref="TransitionSegment.Restarted"/> (its unfinished episodes are dropped from the
+/// next segment is marked <see cref="ExperienceBatch.Restarted"/> (its unfinished episodes are dropped from the
 /// statistics). Not bit-reproducible: which weights act on a segment depends on timing.</para>
 /// <para>Stream w·E + e is sub-environment e of worker w. One instance serves one <c>Fit</c> at a time.</para>
 /// </remarks>
@@ -133,11 +133,9 @@ public sealed class ExperienceStream : IExperienceSource, IAsyncDisposable
         if (!move.Result) return null;
         var segment = segments.Current;
         SegmentsReceived++;
-        TransitionsReceived += segment.Count;
+        TransitionsReceived += segment.Transitions.Count;
         SegmentReceived?.Invoke(segment);
-        return new ExperienceBatch(segment.Worker * segment.Environments, segment.Environments, segment.Steps, segment.PolicyVersion, segment.Restarted,
-                                   segment.Observations, segment.IntActions, segment.FloatActions, segment.Rewards, segment.NextObservations,
-                                   segment.Terminated, segment.Truncated);
+        return segment.Transitions;
     }
 
     /// <summary>Stops the workers' collection loops and waits for the last broadcast; the grains are collected when idle.</summary>
